@@ -1,0 +1,36 @@
+# Chuyên mục CCHC — set-up, build, serve, test. Every target installs what it needs first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: setup build serve test validate check-lock lock clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	rm -f $(VENV)/.installed-*; touch $(STAMP)
+
+build: setup            ## write the static site to site/ (strict: any problem stops it, site/ untouched)
+	$(BIN)/cchc build
+
+serve: setup            ## build and serve on http://127.0.0.1:8000, rebuilding on every change
+	$(BIN)/cchc serve
+
+validate: setup         ## list every problem in the content, in Vietnamese
+	$(BIN)/cchc validate
+
+test: setup             ## the whole test suite (what CI runs)
+	$(BIN)/python -m pytest
+
+lock:                   ## re-resolve requirements.lock from pyproject.toml (needs the registry)
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --disable-pip-version-check setuptools==80.9.0 -e '.[test]'
+	.lock-venv/bin/pip freeze --exclude-editable --all | grep -v '^pip==' > requirements.lock
+	rm -rf .lock-venv
+
+clean:
+	rm -rf site site.tmp* site.old* $(VENV)

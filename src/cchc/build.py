@@ -1,0 +1,84 @@
+"""Building the site with MkDocs into a fresh folder, then swapping it in: never half-published."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, ConfigurationError
+
+
+@dataclass
+class BuildResult:
+    ok: bool
+    messages: list[str]
+
+
+class _Collect(logging.Handler):
+    """Keeps MkDocs' warnings and errors (our Vietnamese problem list among them) for the caller."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _env(**values: str):
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def build_site(root: Path, site_dir: Path, *, strict: bool = True, drafts: bool = False) -> BuildResult:
+    """Build into a sibling temporary folder; replace site_dir only when the whole build succeeded."""
+    root, site_dir = root.resolve(), site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=site_dir.name + ".tmp-", dir=site_dir.parent))
+    collect = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collect)
+    try:
+        with _env(CCHC_DRAFTS="1" if drafts else "0", CCHC_STRICT="1" if strict else "0"):
+            config = load_config(str(root / "mkdocs.yml"), site_dir=str(tmp), strict=strict)
+            mkdocs_build(config)
+    except (Abort, ConfigurationError) as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        messages = collect.messages or [str(exc)]
+        return BuildResult(False, messages)
+    finally:
+        logger.removeHandler(collect)
+    old = site_dir.with_name(site_dir.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if site_dir.exists():
+        site_dir.rename(old)
+    tmp.rename(site_dir)
+    shutil.rmtree(old, ignore_errors=True)
+    return BuildResult(True, collect.messages)
+
+
+def print_result(result: BuildResult, site_dir: Path, stream=sys.stderr) -> None:
+    for message in result.messages:
+        print(message, file=stream)
+    if result.ok:
+        print(f"Đã xây dựng xong trang vào {site_dir}/", file=stream)
+    else:
+        print(f"Chưa xây dựng được trang: sửa các lỗi trên rồi chạy lại. Trang cũ trong {site_dir}/ được giữ nguyên.",
+              file=stream)

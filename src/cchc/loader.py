@@ -1,0 +1,314 @@
+"""The one content loader: plans/ vocabularies and plans, docs/tin-tuc/ news items -> Corpus."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from datetime import datetime
+from pathlib import Path
+
+from . import dates
+from .fields import Fields
+from .model import (CADENCES, LEVELS, REPORT_PERIODS, BasedOn, Corpus, LegalDocument, MandatedItem,
+                    NewsItem, Plan, Target, Task)
+from .problems import Problems
+from .safety import find_unsafe_html
+from .source import read_document
+from .text import lookup_key, slugify
+from .vocab import Vocabulary, load_vocabulary
+
+NEWS_DIR = "tin-tuc"
+ITEM_FIELDS = {"title", "date", "updated", "summary", "topics", "unit", "type", "channel", "author", "image",
+               "image_alt", "audio", "draft", "plan", "plans", "slug", "document"}
+DOCUMENT_FIELDS = {"number", "issuer", "issued", "effective", "file"}
+PLAN_FIELDS = {"id", "number", "title", "issuer", "level", "issued", "period", "scope", "based_on", "content",
+               "channels", "tasks", "targets", "indicators", "reports", "signer", "signer_title", "recipients", "source"}
+RESERVED_SLUGS = {"trang", "index"}  # /tin-tuc/trang/N/ are the listing's pages
+
+_LINK = re.compile(r"(!?)\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
+_EXTERNAL = re.compile(r"^([a-z][a-z0-9+.-]*:|#|//)", re.I)
+
+_CADENCE_KEYS = {lookup_key(k): k for k in CADENCES} | {lookup_key(v): k for k, v in CADENCES.items()} | {
+    "moi-thang": "hang-thang", "thang": "hang-thang", "moi-quy": "hang-quy", "quy": "hang-quy",
+    "nam": "hang-nam", "hang-nam": "hang-nam", "moi-nam": "hang-nam", "ca-nam": "hang-nam",
+}
+_REPORT_KEYS = {lookup_key(k): k for k in REPORT_PERIODS} | {lookup_key(v): k for k, v in REPORT_PERIODS.items()} | {
+    "quy-1": "q1", "06-thang": "6m", "09-thang": "9m", "ca-nam": "year", "nam": "year"}
+_LEVEL_KEYS = {lookup_key(k): k for k in LEVELS} | {lookup_key(v): k for k, v in LEVELS.items()}
+_UNLIMITED = {"khong-gioi-han", "unlimited", "khong-han-che"}
+
+
+class Loader:
+    """Reads one project (a folder with docs/ and plans/) into a Corpus, collecting problems."""
+
+    def __init__(self, root: Path, now: datetime | None = None) -> None:
+        self.root = root.resolve()
+        self.docs_dir = self.root / "docs"
+        self.plans_dir = self.root / "plans"
+        self.problems = Problems()
+        self.now = now or dates.now()
+
+    def rel(self, file: Path) -> str:
+        return file.relative_to(self.root).as_posix()
+
+    def load(self) -> tuple[Corpus, Problems]:
+        p = self.problems
+        self.topics = load_vocabulary(self.plans_dir, self.root, "topics", p)
+        self.units = load_vocabulary(self.plans_dir, self.root, "units", p)
+        self.channels = load_vocabulary(self.plans_dir, self.root, "channels", p)
+        self.types = load_vocabulary(self.plans_dir, self.root, "types", p)
+        corpus = Corpus(topics=self.topics, units=self.units, channels=self.channels, types=self.types, now=self.now)
+        for file in sorted(self.plans_dir.glob("*.md")):
+            if not file.name.startswith("_"):
+                plan = self.load_plan(file)
+                if plan and plan.id in corpus.plans:
+                    p.add(plan.path, 1, f'mã kế hoạch "{plan.id}" trùng với {corpus.plans[plan.id].path}', "đổi dòng id: thành mã khác")
+                elif plan:
+                    corpus.plans[plan.id] = plan
+        by_slug: dict[str, NewsItem] = {}
+        for file in sorted((self.docs_dir / NEWS_DIR).rglob("*.md")):
+            item = self.load_item(file)
+            if item is None:
+                continue
+            if item.slug in by_slug:
+                first = by_slug[item.slug]
+                p.add(item.path, 1, f'đường dẫn "/{item.url}" trùng với bài {first.path}',
+                      'đổi tên tệp, hoặc thêm dòng "slug: ten-khac" vào phần thông tin đầu tệp')
+                continue
+            by_slug[item.slug] = item
+        for item in by_slug.values():
+            for plan_id in item.plans:
+                if plan_id not in corpus.plans:
+                    p.add(item.path, 1, f'kế hoạch "{plan_id}" không có trong thư mục plans/',
+                          "dùng mã id của một kế hoạch, ví dụ: " + ", ".join(sorted(corpus.plans)[:3]))
+        corpus.items = sorted(by_slug.values(), key=lambda i: (i.date, i.slug), reverse=True)
+        return corpus, p
+
+    # -- news items -------------------------------------------------------------------------------
+
+    def load_item(self, file: Path) -> NewsItem | None:
+        path = self.rel(file)
+        doc = read_document(file, path, self.problems)
+        if doc is None:
+            return None
+        f = Fields(doc.meta, path, self.problems, known=ITEM_FIELDS)
+        title = f.text("title", required="tiêu đề")
+        published = f.datetime("date", required="ngày đăng")
+        src_uri = file.relative_to(self.docs_dir).as_posix()
+        slug = f.text("slug") or slugify(file.stem)
+        if f.has("slug") and slugify(slug) != slug:
+            f.error("slug", f'slug "{slug}" chỉ được có chữ thường không dấu, số và gạch ngang', f'viết "{slugify(slug)}"')
+            slug = slugify(slug)
+        if slug in RESERVED_SLUGS or not slug:
+            f.error("slug", f'tên tệp "{file.name}" không dùng làm đường dẫn được', "đổi tên tệp theo tiêu đề bài, ví dụ hoi-nghi-cchc-2023.md")
+        item_type = f.ref("type", self.types) or ("tin" if not f.has("type") else "")
+        item = NewsItem(
+            path=path, src_uri=src_uri, slug=slug, title=title, date=published or self.now,
+            summary=f.text("summary"), excerpt=_first_paragraph(doc.body),
+            updated=f.datetime("updated"),
+            topics=f.refs("topics", self.topics),
+            unit=f.ref("unit", self.units, required="đơn vị đăng tin"),
+            type=item_type,
+            channel=f.ref("channel", self.channels) if f.has("channel") else "cong-thong-tin",
+            author=f.text("author"),
+            image=f.file("image", self.docs_dir, "ảnh"),
+            image_alt=f.text("image_alt"),
+            audio=f.file("audio", self.docs_dir, "âm thanh"),
+            draft=f.flag("draft"),
+            plans=tuple(str(v).strip() for key in ("plan", "plans") for v, _ in f.items(key)),
+            body=doc.body, body_line=doc.body_line,
+        )
+        if not item.topics and not f.has("topics"):
+            self.problems.add(path, 1, "bài chưa gắn chủ đề (topics)", 'thêm dòng "topics: [thu-tuc-hanh-chinh]" (mã trong plans/chu-de.yml)')
+        if item.image and not item.image_alt:
+            f.error("image", "ảnh đại diện thiếu mô tả thay thế (image_alt)", "thêm dòng image_alt: mô tả ngắn nội dung ảnh, cho người khiếm thị")
+        if item.audio and not item.audio.lower().endswith((".mp3", ".m4a", ".ogg")):
+            f.error("audio", "tệp âm thanh phải là .mp3, .m4a hoặc .ogg", "chuyển tệp sang MP3")
+        if item.updated and published and item.updated < published:
+            f.error("updated", "ngày cập nhật sớm hơn ngày đăng", "sửa ngày ở dòng updated:")
+        if item.type == "van-ban":
+            item.document = self.load_document_fields(f, path)
+        self.check_body(item)
+        if not title or published is None or not item.unit or (f.has("type") and not item_type):
+            return None
+        return item
+
+    def load_document_fields(self, f: Fields, path: str) -> LegalDocument | None:
+        if not f.has("document"):
+            f.error("type", "bài loại văn bản cần khối document: (số hiệu, cơ quan ban hành, ngày ban hành, ngày hiệu lực, tệp đính kèm)",
+                    "xem mẫu mau/van-ban.md")
+            return None
+        sub = f.mappings("document", "văn bản")
+        if not sub:
+            return None
+        d = Fields(sub[0].meta, path, self.problems, known=DOCUMENT_FIELDS)
+        number = d.text("number", required="số hiệu văn bản")
+        issuer = d.text("issuer", required="cơ quan ban hành")
+        issued = d.date("issued", required="ngày ban hành")
+        effective = d.date("effective")
+        file = d.text("file", required="tệp văn bản đính kèm") and d.file("file", self.docs_dir, "văn bản")
+        if file and not file.lower().endswith((".pdf", ".docx", ".doc", ".odt")):
+            d.error("file", "tệp văn bản đính kèm phải là PDF hoặc DOCX", "lưu văn bản dưới dạng .pdf hoặc .docx")
+        if not (number and issuer and issued and file):
+            return None
+        return LegalDocument(number, issuer, issued, effective, file)
+
+    def check_body(self, item: NewsItem) -> None:
+        for offset, what in find_unsafe_html(item.body):
+            self.problems.warn(item.path, item.body_line + offset, f"mã HTML không an toàn ({what}) đã bị loại khỏi trang",
+                               "xóa đoạn mã này; muốn nhúng video hay bản đồ, hãy nhờ quản trị cổng")
+        base = posixpath.dirname(item.src_uri)
+        for offset, line in enumerate(item.body.split("\n")):
+            for bang, text, target in _LINK.findall(line):
+                if bang and not text.strip():
+                    self.problems.warn(item.path, item.body_line + offset, "ảnh thiếu mô tả thay thế",
+                                       "viết mô tả trong ngoặc vuông: ![Quang cảnh hội nghị](anh.jpg)")
+                if _EXTERNAL.match(target):
+                    continue
+                target = target.split("#")[0].split("?")[0]
+                resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
+                if target and not (self.docs_dir / resolved).exists():
+                    self.problems.add(item.path, item.body_line + offset, f'liên kết tới tệp không tồn tại "{target}"',
+                                      f"kiểm tra tên tệp; đường dẫn tính từ thư mục docs/{base}/")
+
+    # -- plans ------------------------------------------------------------------------------------
+
+    def load_plan(self, file: Path) -> Plan | None:
+        path = self.rel(file)
+        doc = read_document(file, path, self.problems)
+        if doc is None:
+            return None
+        f = Fields(doc.meta, path, self.problems, known=PLAN_FIELDS)
+        plan_id = f.text("id", required="mã kế hoạch") or slugify(file.stem)
+        if slugify(plan_id) != plan_id:
+            f.error("id", f'mã kế hoạch "{plan_id}" chỉ được có chữ thường không dấu, số và gạch ngang', f'viết "{slugify(plan_id)}"')
+        title = f.text("title", required="tên kế hoạch")
+        issuer = f.ref("issuer", self.units, required="cơ quan ban hành (issuer)")
+        level = self.keyword(f, "level", _LEVEL_KEYS, "cấp", "tinh, huyen hoặc xa")
+        period = f.mappings("period", "thời gian thực hiện")
+        start = end = None
+        if not period:
+            f.text("period", required="thời gian thực hiện (period: start, end)")
+        else:
+            start = period[0].bound("start", end=False, required="ngày bắt đầu")
+            end = period[0].bound("end", end=True, required="ngày kết thúc")
+            if start and end and start > end:
+                period[0].error("end", "ngày kết thúc trước ngày bắt đầu", "kiểm tra lại period:")
+        if not (title and issuer and start and end):
+            return None
+        plan = Plan(
+            id=plan_id, path=path, title=title, issuer=issuer, level=level, issued=f.date("issued"),
+            start=start, end=end, number=f.text("number"),
+            scope=f.ref("scope", self.units) if f.has("scope") else issuer,
+            based_on=tuple(self.based_on(f)),
+            content=tuple(self.mandated(f)),
+            channels=f.refs("channels", self.channels),
+            tasks=tuple(self.tasks(f)),
+            indicators=tuple(str(v).strip() for v, _ in f.items("indicators")),
+            reports=tuple(self.keyword_list(f, "reports", _REPORT_KEYS, "kỳ báo cáo", "q1, 6m, 9m, year")),
+            signer=f.text("signer"), signer_title=f.text("signer_title"),
+            recipients=tuple(str(v).strip() for v, _ in f.items("recipients")),
+            source=f.text("source"), body=doc.body,
+        )
+        plan.targets = tuple(self.targets(f, plan))
+        return plan
+
+    def based_on(self, f: Fields) -> list[BasedOn]:
+        result = []
+        for value, line in f.items("based_on"):
+            if isinstance(value, str):
+                result.append(BasedOn(value.strip()))
+                continue
+            sub = Fields(value, f.path, self.problems, known={"text", "number", "date"}) if isinstance(value, dict) else None
+            if sub is None or not sub.text("text", required="nội dung căn cứ"):
+                continue
+            result.append(BasedOn(sub.text("text"), sub.text("number"), sub.date("date")))
+        return result
+
+    def mandated(self, f: Fields) -> list[MandatedItem]:
+        result = []
+        for sub in f.mappings("content", "nội dung tuyên truyền"):
+            Fields(sub.meta, f.path, self.problems, known={"ref", "text", "topics"})
+            ref, text = sub.text("ref", required="số mục (ref)"), sub.text("text", required="nội dung")
+            topics = sub.refs("topics", self.topics)
+            if not topics and not sub.has("topics"):
+                sub.error("text", f"nội dung {ref} chưa gắn chủ đề (topics)", "thêm topics: [ma-chu-de] để hệ thống theo dõi được")
+            if ref and text:
+                result.append(MandatedItem(ref, text, topics))
+        return result
+
+    def tasks(self, f: Fields) -> list[Task]:
+        result = []
+        for sub in f.mappings("tasks", "nhiệm vụ"):
+            Fields(sub.meta, f.path, self.problems, known={"unit", "ref", "text"})
+            unit = sub.ref("unit", self.units, required="đơn vị thực hiện")
+            lines = [str(v).strip() for v, _ in sub.items("text")]
+            if not lines:
+                sub.text("text", required="nội dung nhiệm vụ")
+            if unit and lines:
+                result.append(Task(unit, sub.text("ref"), "\n".join(lines)))
+        return result
+
+    def targets(self, f: Fields, plan: Plan) -> list[Target]:
+        known = {"ref", "product", "count", "cadence", "start", "end", "lead", "partners", "channels", "types",
+                 "units", "topics", "note"}
+        result = []
+        for sub in f.mappings("targets", "chỉ tiêu"):
+            Fields(sub.meta, f.path, self.problems, known=known)
+            product = sub.text("product", required="sản phẩm (product)")
+            raw_count = sub.meta.get("count")
+            count, unlimited = None, False
+            if isinstance(raw_count, int) and not isinstance(raw_count, bool) and raw_count >= 0:
+                count = raw_count
+            elif raw_count is not None and lookup_key(str(raw_count)) in _UNLIMITED:
+                unlimited = True
+            elif raw_count is not None and not str(raw_count).strip().isdigit():
+                sub.error("count", f'số lượng "{raw_count}" không hợp lệ', 'viết một số (ví dụ 24) hoặc "không giới hạn"; bỏ trống nếu kế hoạch không nêu số')
+            elif raw_count is not None:
+                count = int(str(raw_count).strip())
+            cadence = self.keyword(sub, "cadence", _CADENCE_KEYS, "chu kỳ", ", ".join(CADENCES)) or "hang-nam"
+            start = sub.bound("start", end=False) if sub.has("start") else plan.start
+            end = sub.bound("end", end=True) if sub.has("end") else plan.end
+            lead = sub.ref("lead", self.units, required="cơ quan chủ trì (lead)")
+            if start and end and start > end:
+                sub.error("end", "thời gian hoàn thành trước thời gian triển khai", "kiểm tra start: và end:")
+            if product and lead and start and end:
+                result.append(Target(
+                    ref=sub.text("ref"), product=product, count=count, unlimited=unlimited, cadence=cadence,
+                    start=start, end=end, lead=lead, partners=sub.refs("partners", self.units),
+                    channels=sub.refs("channels", self.channels), types=sub.refs("types", self.types),
+                    units=sub.refs("units", self.units), topics=sub.refs("topics", self.topics), note=sub.text("note"),
+                ))
+        return result
+
+    def keyword(self, f: Fields, key: str, table: dict[str, str], label: str, allowed: str) -> str:
+        if not f.has(key):
+            return ""
+        value = table.get(lookup_key(str(f.meta[key])))
+        if value is None:
+            f.error(key, f'{label} "{f.meta[key]}" không hợp lệ', f"dùng một trong: {allowed}")
+        return value or ""
+
+    def keyword_list(self, f: Fields, key: str, table: dict[str, str], label: str, allowed: str) -> list[str]:
+        result = []
+        for value, line in f.items(key):
+            if found := table.get(lookup_key(str(value))):
+                result.append(found)
+            else:
+                self.problems.add(f.path, line, f'{label} "{value}" không hợp lệ', f"dùng một trong: {allowed}")
+        return result
+
+
+def _first_paragraph(body: str, limit: int = 240) -> str:
+    for block in body.split("\n\n"):
+        text = re.sub(r"[#>*_`]|!\[[^\]]*\]\([^)]*\)|<[^>]+>", "", block).strip()
+        text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+        text = " ".join(text.split())
+        if text:
+            return text if len(text) <= limit else text[: limit].rsplit(" ", 1)[0] + "…"
+    return ""
+
+
+def load_corpus(root: Path, now: datetime | None = None) -> tuple[Corpus, Problems]:
+    """The single entry point: every command and the mkdocs plugin load content through here."""
+    return Loader(root, now).load()

@@ -1,0 +1,257 @@
+"""The one content model shared by the site, the feeds, the checker and the reports."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+
+
+@dataclass(frozen=True)
+class Term:
+    """An entry of a vocabulary (topic, unit, channel, item type), referenced by slug."""
+
+    slug: str
+    name: str
+    description: str = ""
+    parent: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Topic(Term):
+    """Chủ đề: what an item is about, and what a plan mandates."""
+
+
+@dataclass(frozen=True)
+class Unit(Term):
+    """Cơ quan, đơn vị, địa bàn: province > district > commune, agencies, press, officials, groups."""
+
+    kind: str = ""
+    body: str = ""  # the issuing body's name where it differs, e.g. "Ủy ban nhân dân tỉnh Bến Tre"
+    authority: str = ""  # the parent body printed above it in official documents
+    place: str = ""  # place name on the date line of its documents
+
+
+@dataclass(frozen=True)
+class Channel(Term):
+    """Hình thức / kênh: where an item was published or aired."""
+
+
+@dataclass(frozen=True)
+class ItemType(Term):
+    """Thể loại: tin, bài, phóng sự, hỏi đáp, văn bản…"""
+
+
+@dataclass(frozen=True)
+class LegalDocument:
+    """The directive or legal document a 'văn bản' item publishes."""
+
+    number: str
+    issuer: str
+    issued: date
+    effective: date | None
+    file: str  # path under docs/
+
+
+@dataclass
+class NewsItem:
+    path: str  # source path relative to the project root, for messages
+    src_uri: str  # path relative to docs/
+    slug: str
+    title: str
+    date: datetime
+    summary: str = ""  # the lead (sa-pô) as the staff wrote it
+    excerpt: str = ""  # the body's first paragraph, for listings when there is no summary
+    updated: datetime | None = None
+    topics: tuple[str, ...] = ()
+    unit: str = ""
+    type: str = ""
+    channel: str = ""
+    author: str = ""
+    image: str = ""
+    image_alt: str = ""
+    audio: str = ""
+    draft: bool = False
+    plans: tuple[str, ...] = ()
+    document: LegalDocument | None = None
+    body: str = ""
+    body_line: int = 1
+
+    @property
+    def teaser(self) -> str:
+        return self.summary or self.excerpt
+
+    @property
+    def url(self) -> str:
+        """Site-relative URL; it depends on the slug alone, so it never moves once published."""
+        return f"tin-tuc/{self.slug}/"
+
+    def is_published(self, at: datetime) -> bool:
+        """The one rule: not a draft, and its publish time has come."""
+        return not self.draft and self.date <= at
+
+
+@dataclass(frozen=True)
+class BasedOn:
+    """A document the plan is based on (căn cứ)."""
+
+    text: str
+    number: str = ""
+    date: date | None = None
+
+
+@dataclass(frozen=True)
+class MandatedItem:
+    """A content item the plan mandates (nội dung tuyên truyền), e.g. II.1.c."""
+
+    ref: str
+    text: str
+    topics: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Task:
+    """What the plan asks of one unit (nhiệm vụ)."""
+
+    unit: str
+    ref: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Target:
+    """A quantitative target (chỉ tiêu), as a row of the Bến Tre appendix."""
+
+    ref: str
+    product: str
+    count: int | None  # None: unlimited or not quantified
+    unlimited: bool
+    cadence: str  # a slug of CADENCES
+    start: date
+    end: date
+    lead: str
+    partners: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    note: str = ""
+
+
+CADENCES = {
+    "hang-thang": "Hằng tháng",
+    "hang-quy": "Hằng quý",
+    "hang-nam": "Cả năm",
+    "thuong-xuyen": "Thường xuyên",
+    "mot-lan": "Một lần",
+}
+
+REPORT_PERIODS = {"q1": "Quý I", "6m": "6 tháng", "9m": "9 tháng", "year": "Năm"}
+
+LEVELS = {"tinh": "Cấp tỉnh", "huyen": "Cấp huyện", "xa": "Cấp xã"}
+
+
+@dataclass
+class Plan:
+    id: str
+    path: str
+    title: str
+    issuer: str
+    level: str
+    issued: date | None
+    start: date
+    end: date
+    number: str = ""
+    scope: str = ""
+    based_on: tuple[BasedOn, ...] = ()
+    content: tuple[MandatedItem, ...] = ()
+    channels: tuple[str, ...] = ()
+    tasks: tuple[Task, ...] = ()
+    targets: tuple[Target, ...] = ()
+    indicators: tuple[str, ...] = ()
+    reports: tuple[str, ...] = ()
+    signer: str = ""
+    signer_title: str = ""
+    recipients: tuple[str, ...] = ()
+    source: str = ""
+    body: str = ""
+
+    @property
+    def url(self) -> str:
+        return f"ke-hoach/{self.id}/"
+
+    def is_current(self, at: datetime) -> bool:
+        return self.start <= at.date() <= self.end
+
+
+@dataclass
+class Corpus:
+    """Everything loaded from one project: vocabularies, plans and news items."""
+
+    topics: dict[str, Topic] = field(default_factory=dict)
+    units: dict[str, Unit] = field(default_factory=dict)
+    channels: dict[str, Channel] = field(default_factory=dict)
+    types: dict[str, ItemType] = field(default_factory=dict)
+    plans: dict[str, Plan] = field(default_factory=dict)
+    items: list[NewsItem] = field(default_factory=list)  # every valid item, newest first
+    now: datetime | None = None
+
+    def published(self, at: datetime | None = None) -> list[NewsItem]:
+        at = at or self.now
+        return [item for item in self.items if item.is_published(at)]
+
+    @cached_property
+    def _topic_children(self) -> dict[str, list[str]]:
+        return _children(self.topics)
+
+    @cached_property
+    def _unit_children(self) -> dict[str, list[str]]:
+        return _children(self.units)
+
+    def topic_subtree(self, slug: str) -> set[str]:
+        """A topic and all its descendants: an item about 'một cửa' is about 'thủ tục hành chính'."""
+        return _subtree(slug, self._topic_children)
+
+    def unit_subtree(self, slug: str) -> set[str]:
+        """A unit and all units under it: a district's items include its communes'."""
+        return _subtree(slug, self._unit_children)
+
+    def unit_ancestors(self, slug: str) -> list[str]:
+        chain, seen = [], set()
+        while slug and slug in self.units and slug not in seen:
+            seen.add(slug)
+            chain.append(slug)
+            slug = self.units[slug].parent or ""
+        return chain
+
+    def topic_roots(self) -> list[Topic]:
+        return [t for t in self.topics.values() if not t.parent]
+
+    def unit_roots(self) -> list[Unit]:
+        return [u for u in self.units.values() if not u.parent]
+
+    def topic_children(self, slug: str) -> list[Topic]:
+        return [self.topics[s] for s in self._topic_children.get(slug, [])]
+
+    def unit_children(self, slug: str) -> list[Unit]:
+        return [self.units[s] for s in self._unit_children.get(slug, [])]
+
+
+def _children(terms: dict[str, Term]) -> dict[str, list[str]]:
+    children: dict[str, list[str]] = defaultdict(list)
+    for term in terms.values():
+        if term.parent:
+            children[term.parent].append(term.slug)
+    return children
+
+
+def _subtree(slug: str, children: dict[str, list[str]]) -> set[str]:
+    seen, stack = set(), [slug]
+    while stack:
+        current = stack.pop()
+        if current not in seen:
+            seen.add(current)
+            stack.extend(children.get(current, []))
+    return seen

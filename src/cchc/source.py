@@ -1,0 +1,177 @@
+"""Reading staff files: bytes -> NFC text -> YAML front matter (with line numbers) + Markdown body.
+
+This is the only module that reads content files; everything after works on the model.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .problems import Problems
+from .text import nfc
+
+_ENCODING_HINT = (
+    "tệp có thể đang ở bảng mã cũ TCVN3 (ABC), VNI hoặc Windows-1258; mở bằng trình soạn thảo "
+    "(hoặc công cụ chuyển mã của Unikey) và lưu lại với bảng mã UTF-8"
+)
+
+
+class LineDict(dict):
+    """A YAML mapping that remembers the line of each key."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lines: dict[Any, int] = {}
+        self.line = 0
+
+    def line_of(self, key: Any) -> int:
+        return self.lines.get(key, self.line)
+
+
+class LineList(list):
+    """A YAML sequence that remembers the line of each entry."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.lines: list[int] = []
+        self.line = 0
+
+    def line_of(self, index: int) -> int:
+        return self.lines[index] if index < len(self.lines) else self.line
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML where dates stay text (one date parser for all forms) and lines are kept."""
+
+    line_offset = 0
+    duplicates: list[tuple[str, int]]
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    result = LineDict()
+    result.line = node.start_mark.line + 1 + loader.line_offset
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1 + loader.line_offset
+        if key in result:
+            loader.duplicates.append((str(key), line))
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.lines[key] = line
+    return result
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
+    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1 + loader.line_offset
+    result.lines = [child.start_mark.line + 1 + loader.line_offset for child in node.value]
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+# PyYAML's messages, in the words a staff member can act on.
+_YAML_HINTS = [
+    ("mapping values are not allowed", "giá trị có dấu hai chấm ':' — đặt cả giá trị trong dấu ngoặc kép, ví dụ title: \"Hải Hậu: hội nghị CCHC\""),
+    ("cannot start any token", "có ký tự Tab hoặc ký tự đặc biệt — dùng dấu cách thay cho Tab, đặt giá trị có ký tự đặc biệt trong ngoặc kép"),
+    ("could not find expected ':'", "thiếu dấu hai chấm sau tên trường, hoặc dòng trên chưa đóng ngoặc kép — mỗi dòng có dạng ten: giá trị"),
+    ("found unexpected end of stream", "ngoặc kép hoặc ngoặc vuông chưa được đóng — kiểm tra các dấu \" và ] trên dòng này"),
+    ("expected <block end>", "thụt lề không đều — các dòng cùng cấp phải thẳng hàng, dùng dấu cách chứ không dùng Tab"),
+    ("did not find expected key", "thụt lề không đều hoặc thiếu dấu '-' của danh sách — các mục cùng cấp phải thẳng hàng"),
+    ("did not find expected '-' indicator", "danh sách thiếu dấu '-' hoặc thụt lề sai"),
+    ("found undefined alias", "ký tự '*' ở đầu giá trị — đặt giá trị trong ngoặc kép"),
+    ("found character", "ký tự không hợp lệ (ví dụ '@' hoặc '`' ở đầu giá trị) — đặt giá trị trong ngoặc kép"),
+]
+
+
+def parse_yaml(text: str, path: str, problems: Problems, line_offset: int = 0) -> Any:
+    """Parse YAML, reporting syntax errors and duplicate keys with their line; None on error."""
+    loader = _Loader(text)
+    loader.line_offset = line_offset
+    loader.duplicates = []
+    try:
+        data = loader.get_single_data()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = (mark.line + 1 + line_offset) if mark else line_offset + 1
+        raw = f"{getattr(exc, 'problem', '')} {getattr(exc, 'context', '')}"
+        hint = next((h for key, h in _YAML_HINTS if key in raw), "kiểm tra dấu hai chấm, ngoặc kép và thụt lề trên dòng này")
+        problems.add(path, line, "lỗi cú pháp YAML", hint)
+        return None
+    finally:
+        loader.dispose()
+    for key, line in loader.duplicates:
+        problems.add(path, line, f'trường "{key}" được khai báo hai lần', "xóa một trong hai dòng")
+    return data
+
+
+def read_text(file: Path, path: str, problems: Problems) -> str | None:
+    """File -> NFC text. UTF-8 only (BOM and CRLF accepted); other encodings are reported."""
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        problems.add(path, 0, f"không đọc được tệp ({exc.strerror})", "kiểm tra quyền đọc tệp")
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.add(path, line, "tệp không phải mã UTF-8", _ENCODING_HINT)
+        return None
+    return nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+_FENCE = re.compile(r"^(---|\.\.\.)\s*$")
+
+
+@dataclass
+class Document:
+    """A Markdown file split in two: its front matter (with line numbers) and its body."""
+
+    meta: LineDict
+    body: str
+    body_line: int  # line number of the body's first line in the file
+
+
+def read_document(file: Path, path: str, problems: Problems) -> Document | None:
+    """Read a Markdown file with YAML front matter between '---' lines."""
+    text = read_text(file, path, problems)
+    if text is None:
+        return None
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        problems.add(path, 1, "thiếu phần thông tin đầu tệp (front matter)",
+                     "tệp phải bắt đầu bằng dòng '---', tiếp theo là các dòng title:, date:…, rồi một dòng '---' (xem mẫu trong thư mục mau/)")
+        return None
+    end = next((i for i in range(1, len(lines)) if _FENCE.match(lines[i])), None)
+    if end is None:
+        problems.add(path, 1, "phần thông tin đầu tệp không được đóng", "thêm một dòng '---' sau dòng thông tin cuối cùng")
+        return None
+    meta = parse_yaml("\n".join(lines[1:end]), path, problems, line_offset=1)
+    if meta is None and any(p.path == path for p in problems.items):
+        return None
+    if meta is None:
+        meta = LineDict()
+    if not isinstance(meta, LineDict):
+        problems.add(path, 2, "phần thông tin đầu tệp phải là các dòng dạng ten: giá trị", "xem mẫu trong thư mục mau/")
+        return None
+    return Document(meta, "\n".join(lines[end + 1:]), end + 2)
+
+
+def read_yaml_file(file: Path, path: str, problems: Problems) -> Any:
+    text = read_text(file, path, problems)
+    return None if text is None else parse_yaml(text, path, problems)

@@ -1,0 +1,186 @@
+"""The site's pages, derived from the model: home, items, topic/unit/plan pages, archive, listings.
+
+Each View is one page: where it lives (src_uri, as if it were a file under docs/), which template
+draws it, its Markdown body (if any) and the data the template needs. Every index here is built in
+one pass over the items, so the site stays linear in their number.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .model import Corpus, NewsItem, Plan
+
+RELATED_COUNT = 5
+RELATED_WINDOW = 12  # neighbours in date looked at per shared topic
+
+
+@dataclass
+class Pager:
+    number: int
+    count: int
+    urls: list[str]  # site-relative URL of every page of the listing
+
+    @property
+    def prev_url(self) -> str | None:
+        return self.urls[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.urls[self.number] if self.number < self.count else None
+
+    def window(self, radius: int = 2) -> list[int | None]:
+        """Page numbers to show: first, last, and those near the current one; None is a gap."""
+        shown = sorted({1, self.count, *range(max(1, self.number - radius), min(self.count, self.number + radius) + 1)})
+        result: list[int | None] = []
+        for n in shown:
+            if result and n - (result[-1] or 0) > 1:
+                result.append(None)
+            result.append(n)
+        return result
+
+
+@dataclass
+class View:
+    src_uri: str
+    title: str
+    template: str
+    markdown: str = ""
+    searchable: bool = False
+    items: list[NewsItem] = field(default_factory=list)
+    pager: Pager | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return "" if self.src_uri == "index.md" else self.src_uri.removesuffix("index.md").removesuffix(".md") + ("" if self.src_uri.endswith("index.md") else "/")
+
+
+def item_src_uri(item: NewsItem) -> str:
+    return item.src_uri
+
+
+class SiteViews:
+    """All pages of one build. `visible` are the items shown: published ones, plus drafts in preview."""
+
+    def __init__(self, corpus: Corpus, now: datetime, *, drafts: bool = False, per_page: int = 20,
+                 docs_dir: Path | None = None) -> None:
+        self.corpus, self.now, self.per_page, self.docs_dir = corpus, now, per_page, docs_dir
+        self.visible = [i for i in corpus.items if i.is_published(now) or (drafts and i.draft)]
+        self.by_src = {item.src_uri: item for item in self.visible}
+        self.by_topic: dict[str, list[NewsItem]] = defaultdict(list)
+        self.by_unit: dict[str, list[NewsItem]] = defaultdict(list)
+        self.by_month: dict[tuple[int, int], list[NewsItem]] = defaultdict(list)
+        for item in self.visible:  # newest first, so every list below is too
+            for topic in {a for t in item.topics for a in self.topic_ancestors(t)}:
+                self.by_topic[topic].append(item)
+            for unit in corpus.unit_ancestors(item.unit):
+                self.by_unit[unit].append(item)
+            self.by_month[(item.date.year, item.date.month)].append(item)
+        self.views: dict[str, View] = {}
+        self._build()
+
+    def topic_ancestors(self, slug: str) -> list[str]:
+        chain = []
+        while slug and slug in self.corpus.topics and slug not in chain:
+            chain.append(slug)
+            slug = self.corpus.topics[slug].parent or ""
+        return chain
+
+    def add(self, view: View) -> None:
+        self.views[view.src_uri] = view
+
+    def listing(self, base: str, title: str, items: list[NewsItem], *, markdown: str = "", **data: Any) -> None:
+        """A paginated listing: base/index.md, then base/trang/2.md, …"""
+        chunks = [items[i:i + self.per_page] for i in range(0, len(items), self.per_page)] or [[]]
+        srcs = [f"{base}index.md"] + [f"{base}trang/{n}.md" for n in range(2, len(chunks) + 1)]
+        urls = [base] + [f"{base}trang/{n}/" for n in range(2, len(chunks) + 1)]
+        for number, (src, chunk) in enumerate(zip(srcs, chunks), start=1):
+            page_title = title if number == 1 else f"{title} (trang {number})"
+            self.add(View(src, page_title, "cchc/listing.html", markdown if number == 1 else "", False, chunk,
+                          Pager(number, len(chunks), urls), dict(data)))
+
+    # -- the site map -----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        c = self.corpus
+        current = [p for p in c.plans.values() if p.is_current(self.now)]
+        self.add(View("index.md", "Trang chủ", "cchc/home.html", items=self.visible[:10], data={
+            "current_plans": sorted(current, key=lambda p: p.start, reverse=True),
+            "years": self.years(),
+        }))
+        self.listing("tin-tuc/", "Tin tức cải cách hành chính", self.visible)
+        for item in self.visible:
+            self.add(View(item.src_uri, item.title, "cchc/item.html", item.body, True, data={
+                "item": item, "related": self.related(item), "document_size": self.file_size(item.document.file if item.document else ""),
+                "audio_size": self.file_size(item.audio),
+            }))
+        self.add(View("chu-de/index.md", "Chủ đề", "cchc/terms.html", data={"kind": "topics"}))
+        for topic in c.topics.values():
+            self.listing(f"chu-de/{topic.slug}/", f"Chủ đề: {topic.name}", self.by_topic.get(topic.slug, []),
+                         markdown=topic.description, kind="topic", term=topic, children=c.topic_children(topic.slug))
+        self.add(View("don-vi/index.md", "Đơn vị", "cchc/terms.html", data={"kind": "units"}))
+        for unit in c.units.values():
+            self.listing(f"don-vi/{unit.slug}/", unit.name, self.by_unit.get(unit.slug, []),
+                         markdown=unit.description, kind="unit", term=unit, children=c.unit_children(unit.slug),
+                         chain=list(reversed(c.unit_ancestors(unit.slug)))[:-1])
+        self.add(View("ke-hoach/index.md", "Kế hoạch thông tin, tuyên truyền", "cchc/plans.html", data={
+            "plans": sorted(c.plans.values(), key=lambda p: (p.start, p.id), reverse=True)}))
+        for plan in c.plans.values():
+            self.add(View(f"ke-hoach/{plan.id}/index.md", plan.title, "cchc/plan.html", plan.body, True,
+                          data={"plan": plan}))
+        self.add(View("luu-tru/index.md", "Lưu trữ", "cchc/archive.html", data={"years": self.years()}))
+        for year, months in self.years():
+            items = [i for m, _ in months for i in self.by_month[(year, m)]]
+            self.listing(f"luu-tru/{year}/", f"Lưu trữ năm {year}", items, year=year, months=months)
+            for month, _ in months:
+                self.listing(f"luu-tru/{year}/{month:02d}/", f"Lưu trữ tháng {month:02d}/{year}",
+                             self.by_month[(year, month)], year=year, months=months)
+
+    def years(self) -> list[tuple[int, list[tuple[int, int]]]]:
+        """[(year, [(month, count), …]), …], newest first."""
+        years: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for (year, month), items in sorted(self.by_month.items(), reverse=True):
+            years[year].append((month, len(items)))
+        return sorted(years.items(), reverse=True)
+
+    def related(self, item: NewsItem) -> list[NewsItem]:
+        """Items sharing most topics, nearest in date first; looks only at date-neighbours per topic."""
+        scores: dict[str, tuple[int, float, NewsItem]] = {}
+        for topic in item.topics:
+            items = self.by_topic.get(topic, [])
+            keys = self._sorted_keys(topic)
+            pos = bisect.bisect_left(keys, (-item.date.timestamp(), item.slug))
+            for other in items[max(0, pos - RELATED_WINDOW): pos + RELATED_WINDOW + 1]:
+                if other is item:
+                    continue
+                shared, gap, _ = scores.get(other.slug, (0, 0.0, other))
+                gap = abs((other.date - item.date).total_seconds())
+                scores[other.slug] = (shared + 1 + (other.unit == item.unit and shared == 0), gap, other)
+        ranked = sorted(scores.values(), key=lambda s: (-s[0], s[1], s[2].slug))
+        return [other for _, _, other in ranked[:RELATED_COUNT]]
+
+    def _sorted_keys(self, topic: str) -> list[tuple[float, str]]:
+        cache = self.__dict__.setdefault("_keys", {})
+        if topic not in cache:
+            cache[topic] = [(-i.date.timestamp(), i.slug) for i in self.by_topic.get(topic, [])]
+        return cache[topic]
+
+    def file_size(self, rel: str) -> int:
+        if not rel or self.docs_dir is None:
+            return 0
+        try:
+            return (self.docs_dir / rel).stat().st_size
+        except OSError:
+            return 0
+
+
+def plan_units(plan: Plan, corpus: Corpus) -> list[str]:
+    """Units named anywhere in a plan (for its page)."""
+    names = [plan.issuer, *(t.unit for t in plan.tasks), *(t.lead for t in plan.targets)]
+    return [u for u in dict.fromkeys(names) if u in corpus.units]

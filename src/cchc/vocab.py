@@ -1,0 +1,135 @@
+"""Vocabularies under plans/ (topics, units, channels, item types): loading and name resolution."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import TypeVar
+
+from .model import Channel, ItemType, Term, Topic, Unit
+from .problems import Problems
+from .source import LineDict, read_yaml_file
+from .text import fold, lookup_key, slugify
+
+T = TypeVar("T", bound=Term)
+
+# file name under plans/, model class, what staff call it
+VOCABULARIES = {
+    "topics": ("chu-de.yml", Topic, "chủ đề"),
+    "units": ("don-vi.yml", Unit, "đơn vị"),
+    "channels": ("kenh.yml", Channel, "kênh"),
+    "types": ("the-loai.yml", ItemType, "thể loại"),
+}
+
+_EXTRA_FIELDS = {Unit: ("kind", "body", "authority", "place")}
+
+
+class Vocabulary(dict[str, T]):
+    """Terms by slug, resolvable by slug, name or alias, with or without diacritics."""
+
+    def __init__(self, terms: dict[str, T], file: str, label: str) -> None:
+        super().__init__(terms)
+        self.file, self.label = file, label
+        self._keys: dict[str, str] = {}
+        for term in terms.values():
+            for name in (term.slug, term.name, *term.aliases):
+                self._keys.setdefault(lookup_key(name), term.slug)
+
+    def resolve(self, value: object, path: str, line: int, problems: Problems) -> str | None:
+        text = str(value).strip() if value is not None else ""
+        slug = self._keys.get(lookup_key(text)) if text else None
+        if slug:
+            return slug
+        guess = self.suggest(text)
+        hint = f'có phải ý bạn là "{guess}" ({self[guess].name})? ' if guess else ""
+        problems.add(path, line, f'{self.label} "{text}" không có trong danh mục {self.file}',
+                     hint + f"dùng mã hoặc tên có trong {self.file}, hoặc thêm {self.label} mới vào tệp đó")
+        return None
+
+    def suggest(self, text: str) -> str | None:
+        """The closest entry: by shared words first ("co che mot cua" -> mot-cua), then by spelling."""
+        key = lookup_key(text)
+        if not key:
+            return None
+        words = set(key.split("-"))
+
+        def score(candidate: str) -> float:
+            spelling = difflib.SequenceMatcher(None, key, candidate).ratio()
+            shared = len(words & set(candidate.split("-"))) / len(words)
+            return max(spelling, shared - 0.01 * abs(len(candidate) - len(key)) / max(len(key), 1))
+
+        best = max(self._keys, key=score, default=None)
+        return self._keys[best] if best is not None and score(best) >= 0.6 else None
+
+
+def load_vocabulary(plans_dir: Path, root: Path, kind: str, problems: Problems) -> Vocabulary:
+    file_name, cls, label = VOCABULARIES[kind]
+    file = plans_dir / file_name
+    path = file.relative_to(root).as_posix() if file.is_relative_to(root) else str(file)
+    if not file.exists():
+        problems.add(path, 0, f"thiếu tệp danh mục {label}", f"tạo tệp {path} (xem README)")
+        return Vocabulary({}, path, label)
+    data = read_yaml_file(file, path, problems)
+    terms: dict[str, Term] = {}
+    if data is None:
+        return Vocabulary({}, path, label)
+    if not isinstance(data, LineDict):
+        problems.add(path, 1, f"danh mục {label} phải là các mục dạng ma-so: (tên, mô tả…)", "xem README, mục Danh mục")
+        return Vocabulary({}, path, label)
+    for slug, entry in data.items():
+        line = data.line_of(slug)
+        slug = str(slug)
+        if slugify(slug) != slug:
+            problems.add(path, line, f'mã "{slug}" phải viết thường, không dấu, nối bằng gạch ngang',
+                         f'đổi thành "{slugify(slug)}"')
+            continue
+        if isinstance(entry, str):
+            entry = LineDict(name=entry)
+        if not isinstance(entry, LineDict) or not str(entry.get("name") or "").strip():
+            problems.add(path, line, f'{label} "{slug}" thiếu tên (name)', "thêm dòng name: Tên tiếng Việt")
+            continue
+        aliases = entry.get("aliases") or []
+        if isinstance(aliases, str):
+            aliases = [aliases]
+        extra = {f: str(entry.get(f) or "").strip() for f in _EXTRA_FIELDS.get(cls, ())}
+        terms[slug] = cls(
+            slug=slug,
+            name=str(entry["name"]).strip(),
+            description=str(entry.get("description") or "").strip(),
+            parent=str(entry["parent"]).strip() if entry.get("parent") else None,
+            aliases=tuple(str(a).strip() for a in aliases),
+            **extra,
+        )
+    _check_tree(terms, data, path, label, problems)
+    vocab = Vocabulary(terms, path, label)
+    _check_ambiguous(terms, data, path, label, problems)
+    return vocab
+
+
+def _check_tree(terms: dict[str, Term], data: LineDict, path: str, label: str, problems: Problems) -> None:
+    for slug, term in terms.items():
+        if term.parent and term.parent not in terms:
+            problems.add(path, data[slug].line_of("parent") if isinstance(data[slug], LineDict) else data.line_of(slug),
+                         f'{label} cha "{term.parent}" của "{slug}" không có trong danh mục', "sửa mã ở dòng parent:")
+        seen, current = set(), term
+        while current.parent and current.parent in terms:
+            if current.slug in seen:
+                problems.add(path, data.line_of(slug), f'"{slug}" nằm trong một vòng lặp cha-con', "sửa các dòng parent:")
+                break
+            seen.add(current.slug)
+            current = terms[current.parent]
+
+
+def _check_ambiguous(terms: dict[str, Term], data: LineDict, path: str, label: str, problems: Problems) -> None:
+    owner: dict[str, str] = {}
+    for slug, term in terms.items():
+        for name in {lookup_key(n) for n in (term.slug, term.name, *term.aliases)}:
+            if name in owner and owner[name] != slug:
+                problems.add(path, data.line_of(slug), f'tên hoặc tên gọi khác "{name}" dùng cho cả "{owner[name]}" và "{slug}"',
+                             "mỗi tên chỉ được trỏ tới một mục; bỏ bớt ở một trong hai")
+            owner.setdefault(name, slug)
+
+
+def closest_key(key: str, known: list[str]) -> str | None:
+    close = difflib.get_close_matches(fold(key), known, n=1, cutoff=0.7)
+    return close[0] if close else None

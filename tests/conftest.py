@@ -1,0 +1,64 @@
+"""Shared fixtures: a throw-away project built from the real vocabularies, theme and config."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOW = "2024-06-30 12:00"
+
+
+class Project:
+    """A small project in a temp folder: write items and plans, load or build it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def write(self, rel: str, text: str | bytes) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    def item(self, name: str, front: str = "", body: str = "Nội dung bài viết.", **fields: str) -> Path:
+        """A news item under docs/tin-tuc/; fields override a valid default front matter."""
+        meta = {"title": "Tin mẫu về cải cách hành chính", "date": "15/03/2024 08:30",
+                "topics": "[thu-tuc-hanh-chinh]", "unit": "hai-hau", "type": "tin"}
+        meta.update(fields)
+        lines = [f"{k}: {v}" for k, v in meta.items() if v is not None] + ([dedent(front).strip()] if front else [])
+        return self.write(f"docs/tin-tuc/{name}.md", "---\n" + "\n".join(lines) + "\n---\n\n" + body + "\n")
+
+    def load(self):
+        from cchc.loader import load_corpus
+        return load_corpus(self.root)
+
+
+@pytest.fixture(autouse=True)
+def fixed_now(monkeypatch):
+    monkeypatch.setenv("CCHC_NOW", NOW)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    root = tmp_path / "project"
+    root.mkdir()
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(ROOT / "overrides", root / "overrides")
+    (root / "plans").mkdir()
+    for vocab in (ROOT / "plans").glob("*.yml"):
+        shutil.copy(vocab, root / "plans" / vocab.name)
+    shutil.copytree(ROOT / "docs" / "assets", root / "docs" / "assets")
+    shutil.copy(ROOT / "docs" / "gioi-thieu.md", root / "docs" / "gioi-thieu.md")
+    (root / "docs" / "tin-tuc").mkdir(parents=True)
+    return Project(root)
+
+
+def messages(problems) -> list[str]:
+    return [str(p) for p in problems.items]
