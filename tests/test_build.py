@@ -1,0 +1,67 @@
+"""Building a project: strict failures leave the published site untouched; URLs stay put."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from cchc.build import build_site
+
+
+def test_a_failed_build_keeps_the_last_good_site(project):
+    project.item("tot")
+    site = project.root / "site"
+    assert build_site(project.root, site).ok
+    before = (site / "index.html").read_bytes()
+    project.item("hong", unit="khong-ton-tai")
+    result = build_site(project.root, site)
+    assert not result.ok
+    assert any("docs/tin-tuc/hong.md:5: đơn vị" in m for m in result.messages)
+    assert (site / "index.html").read_bytes() == before
+    assert not (site / "tin-tuc" / "hong").exists()
+    assert not list(project.root.glob("site.tmp-*"))
+
+
+def test_url_and_page_survive_a_title_edit(project):
+    path = project.item("chuyen-muc-thang-5", title="Tiêu đề ban đầu")
+    site = project.root / "site"
+    assert build_site(project.root, site).ok
+    path.write_text(path.read_text(encoding="utf-8").replace("Tiêu đề ban đầu", "Tiêu đề đã sửa"), encoding="utf-8")
+    assert build_site(project.root, site).ok
+    assert "Tiêu đề đã sửa" in (site / "tin-tuc/chuyen-muc-thang-5/index.html").read_text(encoding="utf-8")
+
+
+def test_unsafe_html_stops_a_strict_build_and_is_stripped_otherwise(project):
+    project.item("html", body="Chữ.\n\n<script>alert('x')</script>\n\n<a href=\"javascript:alert(1)\">bấm</a>")
+    site = project.root / "site"
+    strict = build_site(project.root, site)
+    assert not strict.ok and any("mã HTML không an toàn" in m for m in strict.messages)
+    assert build_site(project.root, site, strict=False).ok
+    page = (site / "tin-tuc/html/index.html").read_text(encoding="utf-8")
+    assert "alert('x')" not in page and "javascript:alert" not in page and "Chữ." in page
+
+
+def test_drafts_show_only_in_preview_and_marked(project):
+    project.item("ban-nhap", draft="true")
+    site = project.root / "site"
+    assert build_site(project.root, site).ok
+    assert not (site / "tin-tuc/ban-nhap").exists()
+    preview = project.root / "preview"
+    assert build_site(project.root, preview, drafts=True).ok
+    page = (preview / "tin-tuc/ban-nhap/index.html").read_text(encoding="utf-8")
+    assert "BẢN NHÁP" in page
+
+
+def test_cchc_validate_lists_problems_in_vietnamese_and_exits_non_zero(project):
+    project.item("a", date="32/01/2024")
+    project.item("b", topics="[chu-de-khong-co]")
+    run = subprocess.run([sys.executable, "-m", "cchc.cli", "--root", str(project.root), "validate"],
+                         capture_output=True, text=True)
+    assert run.returncode == 1
+    assert "docs/tin-tuc/a.md:3: ngày" in run.stderr and "docs/tin-tuc/b.md:4: chủ đề" in run.stderr
+    assert "Traceback" not in run.stderr
+    project.root.joinpath("docs/tin-tuc/a.md").unlink()
+    project.root.joinpath("docs/tin-tuc/b.md").unlink()
+    ok = subprocess.run([sys.executable, "-m", "cchc.cli", "--root", str(project.root), "validate"],
+                        capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr

@@ -1,0 +1,141 @@
+"""The sample site, built for real: pages from the model, drafts and future items absent, Vietnamese."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from cchc.build import build_site
+from cchc.loader import load_corpus
+from conftest import ROOT
+
+SAMPLE_NOW = "2026-06-30 12:00"
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    """The repository's own sample site, built once with a fixed "now"."""
+    saved = os.environ.get("CCHC_NOW")
+    os.environ["CCHC_NOW"] = SAMPLE_NOW
+    try:
+        site = tmp_path_factory.mktemp("sample") / "site"
+        result = build_site(ROOT, site)
+        assert result.ok, result.messages
+        corpus, problems = load_corpus(ROOT)
+        yield site, corpus
+    finally:
+        if saved is None:
+            os.environ.pop("CCHC_NOW", None)
+        else:
+            os.environ["CCHC_NOW"] = saved
+
+
+def html(site: Path, url: str) -> str:
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+def all_html(site: Path) -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
+
+
+def test_the_sample_has_at_least_60_published_items_over_the_four_plans(sample):
+    site, corpus = sample
+    published = corpus.published()
+    assert len(published) >= 60
+    for plan in corpus.plans.values():
+        in_plan = [i for i in published if plan.id in i.plans]
+        assert len(in_plan) >= 8, plan.id
+
+
+def test_every_item_plan_topic_and_unit_has_its_page(sample):
+    site, corpus = sample
+    for item in corpus.published():
+        assert item.title in html(site, item.url)
+    for plan in corpus.plans.values():
+        page = html(site, plan.url)
+        assert plan.title in page and "Toàn văn kế hoạch" in page
+    for slug, topic in corpus.topics.items():
+        assert topic.name in html(site, f"chu-de/{slug}")
+    for slug, unit in corpus.units.items():
+        assert unit.name in html(site, f"don-vi/{slug}")
+    for url in ("", "tin-tuc", "chu-de", "don-vi", "ke-hoach", "luu-tru", "luu-tru/2021", "luu-tru/2021/03"):
+        assert (site / url / "index.html").is_file(), url
+
+
+def test_drafts_and_future_items_are_absent_everywhere(sample):
+    site, corpus = sample
+    hidden = [i for i in corpus.items if not i.is_published(corpus.now)]
+    assert {i.slug for i in hidden} >= {"nhap-tong-ket-cchc-2024", "ke-hoach-tuyen-truyen-cchc-2027-sap-ban-hanh"}
+    everything = all_html(site)
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    search = (site / "search" / "search_index.json").read_text(encoding="utf-8")
+    for item in hidden:
+        assert not (site / item.url).exists()
+        assert item.title not in everything
+        assert item.slug not in sitemap and item.slug not in search
+
+
+def test_pages_are_vietnamese_with_one_date_format(sample):
+    site, corpus = sample
+    for url in ("", "tin-tuc/bo-phan-mot-cua-son-kim-1-niem-yet-100-thu-tuc", "chu-de/mot-cua", "don-vi/hai-hau",
+                "ke-hoach/ninh-thuan-2024", "luu-tru"):
+        page = html(site, url)
+        assert re.search(r'<html lang="vi"', page), url
+    item = html(site, "tin-tuc/bo-phan-mot-cua-son-kim-1-niem-yet-100-thu-tuc")
+    assert "10:15, 03/03/2021" in item
+    assert "Tìm kiếm" in item  # Material's own labels in Vietnamese
+
+
+def test_item_page_shows_topics_unit_media_and_related_items(sample):
+    site, corpus = sample
+    page = html(site, "tin-tuc/dai-ptth-chuyen-muc-cchc-thang-3")
+    assert 'href="../../chu-de/dich-vu-cong-truc-tuyen/"' in page
+    assert 'href="../../don-vi/dai-ptth-ben-tre/"' in page
+    assert '<audio controls preload="none" src="../../media/2021/chuyen-muc-cchc-thang-3.mp3"' in page
+    assert (site / "media/2021/chuyen-muc-cchc-thang-3.mp3").is_file()
+    related = page.split('id="tin-lien-quan"')[1]
+    assert related.count("<li>") == 5
+
+
+def test_a_legal_document_item_offers_its_file_for_download(sample):
+    site, _ = sample
+    page = html(site, "tin-tuc/ben-tre-ban-hanh-ke-hoach-105-kh-ubnd")
+    for text in ("Số, ký hiệu", "105/KH-UBND", "Cơ quan ban hành", "Ngày ban hành", "30/12/2020", "Ngày hiệu lực"):
+        assert text in page
+    assert 'href="../../van-ban/2021/ke-hoach-105-kh-ubnd-ben-tre.pdf" download' in page
+    assert (site / "van-ban/2021/ke-hoach-105-kh-ubnd-ben-tre.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_listings_are_paginated_and_the_navigation_does_not_list_items(sample):
+    site, corpus = sample
+    pages = -(-len(corpus.published()) // 20)
+    assert (site / f"tin-tuc/trang/{pages}/index.html").is_file()
+    assert not (site / f"tin-tuc/trang/{pages + 1}").exists()
+    last = html(site, f"tin-tuc/trang/{pages}")
+    assert 'rel="prev"' in last and 'aria-current="page"' in last
+    home = html(site, "")
+    nav = home.split('md-nav--primary')[1].split("</nav>")[0]
+    assert "tin-tuc/" in nav and nav.count("md-nav__link") < 20
+    assert not any(i.slug in nav for i in corpus.published())
+
+
+def test_topic_page_includes_items_of_sub_topics(sample):
+    site, corpus = sample
+    page = html(site, "chu-de/thu-tuc-hanh-chinh")
+    child_item = next(i for i in corpus.published() if "mot-cua" in i.topics and "thu-tuc-hanh-chinh" not in i.topics)
+    listing = "".join(html(site, p.parent.relative_to(site).as_posix()) for p in (site / "chu-de/thu-tuc-hanh-chinh").rglob("index.html"))
+    assert child_item.title in listing
+    assert "Chủ đề con" in page
+
+
+def test_search_index_holds_items_and_plans_not_listings(sample):
+    site, _ = sample
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
+    assert "tin-tuc/bo-phan-mot-cua-son-kim-1-niem-yet-100-thu-tuc/" in locations
+    assert "ke-hoach/ben-tre-2021/" in locations
+    assert not any(loc.startswith(("chu-de/", "don-vi/", "luu-tru/")) for loc in locations)
