@@ -156,3 +156,18 @@ def test_drafts_and_future_items_are_loaded_but_not_published(project):
     assert messages(problems) == []
     assert {i.slug for i in corpus.items} == {"nhap", "tuong-lai", "da-dang"}
     assert [i.slug for i in corpus.published()] == ["da-dang"]
+
+
+def test_the_staff_templates_load_without_problems(project):
+    from conftest import ROOT
+    project.write("docs/tin-tuc/2024/tu-mau.md", (ROOT / "mau/tin.md").read_text(encoding="utf-8"))
+    project.write("docs/tin-tuc/2025/van-ban-tu-mau.md", (ROOT / "mau/van-ban.md").read_text(encoding="utf-8"))
+    project.write("docs/van-ban/2025/ke-hoach-12-kh-ubnd.pdf", b"%PDF-1.4\n")
+    project.write("docs/anh/2024/anh.jpg", b"\xff\xd8\xff")
+    project.write("plans/hai-hau-2025.md", (ROOT / "mau/ke-hoach.md").read_text(encoding="utf-8"))
+    corpus, problems = project.load()
+    assert messages(problems) == []
+    assert {i.slug for i in corpus.items} == {"tu-mau", "van-ban-tu-mau"}
+    plan = corpus.plans["hai-hau-2025"]
+    assert plan.targets[0].count == 12 and plan.targets[0].cadence == "hang-thang"
+    assert corpus.items[0].document.number == "12/KH-UBND"
