@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .model import Corpus, NewsItem, Plan
+from .model import Corpus, NewsItem
 
 RELATED_COUNT = 5
 RELATED_WINDOW = 12  # neighbours in date looked at per shared topic
@@ -55,14 +55,6 @@ class View:
     items: list[NewsItem] = field(default_factory=list)
     pager: Pager | None = None
     data: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def url(self) -> str:
-        return "" if self.src_uri == "index.md" else self.src_uri.removesuffix("index.md").removesuffix(".md") + ("" if self.src_uri.endswith("index.md") else "/")
-
-
-def item_src_uri(item: NewsItem) -> str:
-    return item.src_uri
 
 
 class SiteViews:
@@ -179,8 +171,3 @@ class SiteViews:
         except OSError:
             return 0
 
-
-def plan_units(plan: Plan, corpus: Corpus) -> list[str]:
-    """Units named anywhere in a plan (for its page)."""
-    names = [plan.issuer, *(t.unit for t in plan.tasks), *(t.lead for t in plan.targets)]
-    return [u for u in dict.fromkeys(names) if u in corpus.units]
