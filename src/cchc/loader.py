@@ -15,7 +15,7 @@ from .problems import Problems
 from .safety import find_unsafe_html
 from .source import read_document
 from .text import lookup_key, slugify
-from .vocab import Vocabulary, load_vocabulary
+from .vocab import load_glossary, load_vocabulary
 
 NEWS_DIR = "tin-tuc"
 ITEM_FIELDS = {"title", "date", "updated", "summary", "topics", "unit", "type", "channel", "author", "image",
@@ -57,7 +57,8 @@ class Loader:
         self.units = load_vocabulary(self.plans_dir, self.root, "units", p)
         self.channels = load_vocabulary(self.plans_dir, self.root, "channels", p)
         self.types = load_vocabulary(self.plans_dir, self.root, "types", p)
-        corpus = Corpus(topics=self.topics, units=self.units, channels=self.channels, types=self.types, now=self.now)
+        corpus = Corpus(topics=self.topics, units=self.units, channels=self.channels, types=self.types, now=self.now,
+                        glossary=load_glossary(self.plans_dir, self.root, p))
         for file in sorted(self.plans_dir.glob("*.md")):
             if not file.name.startswith("_"):
                 plan = self.load_plan(file)

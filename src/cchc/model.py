@@ -196,6 +196,7 @@ class Corpus:
     types: dict[str, ItemType] = field(default_factory=dict)
     plans: dict[str, Plan] = field(default_factory=dict)
     items: list[NewsItem] = field(default_factory=list)  # every valid item, newest first
+    glossary: dict[str, str] = field(default_factory=dict)  # abbreviations spelled out on air
     now: datetime | None = None
 
     def published(self, at: datetime | None = None) -> list[NewsItem]:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -18,6 +20,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import dates
+from .feeds import FeedBuilder, FeedSettings
 from .loader import NEWS_DIR, load_corpus
 from .model import CADENCES, LEVELS, REPORT_PERIODS
 from .safety import sanitize
@@ -30,6 +33,8 @@ class CchcConfig(base.Config):
     per_page = c.Type(int, default=20)
     drafts = c.Type(bool, default=False)  # show drafts, marked as such (preview only)
     strict = c.Type(bool, default=True)  # warnings stop the build too
+    feed_id = c.Type(str, default="")  # prefix of feed and item IDs; set once, never change it
+    podcast_image = c.Type(str, default="assets/podcast.png")  # square cover for radio/podcast apps
 
 
 class CchcPlugin(BasePlugin[CchcConfig]):
@@ -45,7 +50,19 @@ class CchcPlugin(BasePlugin[CchcConfig]):
             log.warning(problems.report())
         self.site = SiteViews(self.corpus, self.now, drafts=drafts, per_page=self.config.per_page,
                               docs_dir=Path(config.docs_dir))
+        self.item_html: dict[str, str] = {}
+        self.feeds = FeedBuilder(self.corpus, self._feed_settings(config), Path(config.docs_dir), self.now,
+                                 lambda item: self.item_html.get(item.slug, ""), self.corpus.glossary)
+        self.catalogue = self.feeds.catalogue(self.site.by_topic, self.site.by_unit)
+        self.site.add_feeds_page([(feed, len(items)) for feed, items in self.catalogue])
         return config
+
+    def _feed_settings(self, config) -> FeedSettings:
+        site_url = (config.site_url or "http://127.0.0.1:8000/").rstrip("/") + "/"
+        feed_id = self.config.feed_id or f"tag:{urlsplit(site_url).hostname},2024:"
+        image = self.config.podcast_image if (Path(config.docs_dir) / self.config.podcast_image).is_file() else ""
+        return FeedSettings(site_url, config.site_name, config.site_description or config.site_name, feed_id,
+                            (config.extra.get("portal") or {}).get("name", config.site_name), image)
 
     def on_files(self, files: Files, config) -> Files:
         for file in list(files):
@@ -71,7 +88,22 @@ class CchcPlugin(BasePlugin[CchcConfig]):
 
     def on_page_content(self, html, page, config, files):
         view = self.site.views.get(page.file.src_uri)
-        return sanitize(html) if view and view.searchable else html
+        if not (view and view.searchable):
+            return html
+        html = sanitize(html)
+        if "item" in view.data:
+            self.item_html[view.data["item"].slug] = html  # the feeds carry the same HTML
+        return html
+
+    def on_post_build(self, config):
+        """Feeds are written last: they need every item's rendered HTML."""
+        started = time.monotonic()
+        site_dir = Path(config.site_dir)
+        for feed, items in self.catalogue:
+            target = site_dir / feed.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(self.feeds.render(feed, items))
+        log.info(f"cchc: {len(self.catalogue)} nguồn tin RSS/Atom trong {time.monotonic() - started:.2f} giây")
 
     def on_page_context(self, context, page, config, nav):
         context["view"] = self.site.views.get(page.file.src_uri)

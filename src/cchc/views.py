@@ -134,6 +134,10 @@ class SiteViews:
                 self.listing(f"luu-tru/{year}/{month:02d}/", f"Lưu trữ tháng {month:02d}/{year}",
                              self.by_month[(year, month)], year=year, months=months)
 
+    def add_feeds_page(self, feeds: list) -> None:
+        """/rss/: every feed with its URL and what it carries, and how to subscribe."""
+        self.add(View("rss/index.md", "Nhận tin RSS", "cchc/feeds.html", data={"feeds": feeds}))
+
     def years(self) -> list[tuple[int, list[tuple[int, int]]]]:
         """[(year, [(month, count), …]), …], newest first."""
         years: dict[int, list[tuple[int, int]]] = defaultdict(list)

@@ -22,6 +22,7 @@ VOCABULARIES = {
 }
 
 _EXTRA_FIELDS = {Unit: ("kind", "body", "authority", "place")}
+GLOSSARY_FILE = "viet-tat.yml"
 
 
 class Vocabulary(dict[str, T]):
@@ -133,3 +134,24 @@ def _check_ambiguous(terms: dict[str, Term], data: LineDict, path: str, label: s
 def closest_key(key: str, known: list[str]) -> str | None:
     close = difflib.get_close_matches(fold(key), known, n=1, cutoff=0.7)
     return close[0] if close else None
+
+
+def load_glossary(plans_dir: Path, root: Path, problems: Problems) -> dict[str, str]:
+    """plans/viet-tat.yml: 'CCHC: cải cách hành chính' lines; absent file means no expansion."""
+    file = plans_dir / GLOSSARY_FILE
+    if not file.exists():
+        return {}
+    path = file.relative_to(root).as_posix()
+    data = read_yaml_file(file, path, problems)
+    if data is None:
+        return {}
+    if not isinstance(data, LineDict):
+        problems.add(path, 1, "bảng viết tắt phải gồm các dòng dạng VIẾT TẮT: cách đọc đầy đủ", "xem ví dụ trong tệp")
+        return {}
+    glossary = {}
+    for key, value in data.items():
+        if not isinstance(value, str) or not value.strip():
+            problems.add(path, data.line_of(key), f'chữ viết tắt "{key}" thiếu cách đọc đầy đủ', f"viết {key}: cách đọc đầy đủ")
+            continue
+        glossary[str(key).strip()] = value.strip()
+    return glossary

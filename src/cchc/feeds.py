@@ -1,0 +1,222 @@
+"""RSS 2.0 and Atom feeds from the model, made with feedgen (and mended where feedgen 1.0.0 errs).
+
+Feeds: /rss.xml and /atom.xml (site), /chu-de/<slug>/rss.xml, /don-vi/<slug>/rss.xml (with sub-units),
+/phat-thanh/rss.xml (radio: text to read on air, audio enclosures, podcast tags). Each item's GUID is
+FEED_ID + its path: it depends on the slug alone, so edits to title, body, topics or date keep it.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+import lxml.html
+from feedgen.entry import FeedEntry
+from feedgen.feed import FeedGenerator
+from lxml import etree
+import mutagen
+
+from .dates import VN_TZ
+from .model import Corpus, NewsItem
+from .radio import radio_text
+
+LIMIT = 50
+ATOM_NS = "http://www.w3.org/2005/Atom"
+ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+AUDIO_TYPES = {".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".ogg": "audio/ogg"}
+# XML 1.0 forbids these; a stray one pasted from Word would make the whole feed unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+def aware(moment: datetime) -> datetime:
+    """feedgen raises on naive datetimes; the model's are aware, but a naive one means Vietnam time."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ)
+
+
+@dataclass(frozen=True)
+class FeedSettings:
+    site_url: str  # with trailing slash
+    site_name: str
+    description: str
+    feed_id: str  # e.g. "tag:cchc.example.gov.vn,2024:" — set once, never changed
+    publisher: str
+    image: str = ""  # site-relative path of a square PNG/JPEG cover for podcast apps
+
+    def url(self, path: str) -> str:
+        return self.site_url + path
+
+
+@dataclass(frozen=True)
+class Feed:
+    path: str  # where it is written, relative to the site root
+    title: str
+    description: str
+    page: str  # the HTML page the feed mirrors
+    kind: str = "rss"  # rss | atom | radio
+
+
+class FeedBuilder:
+    def __init__(self, corpus: Corpus, settings: FeedSettings, docs_dir: Path, now: datetime,
+                 html_of: Callable[[NewsItem], str], glossary: dict[str, str]) -> None:
+        self.corpus, self.settings, self.docs_dir, self.now = corpus, settings, docs_dir, now
+        self.html_of, self.glossary = html_of, glossary
+        self.published = corpus.published(now)
+        self._entries: dict[str, FeedEntry] = {}
+
+    def guid(self, item: NewsItem) -> str:
+        return f"{self.settings.feed_id}{item.url}"
+
+    # -- what is published ------------------------------------------------------------------------
+
+    def catalogue(self, by_topic: dict[str, list[NewsItem]], by_unit: dict[str, list[NewsItem]]) -> list[tuple[Feed, list[NewsItem]]]:
+        """Every feed with its items (newest first, at most LIMIT), in the order the /rss/ page lists them."""
+        s, c, items = self.settings, self.corpus, self.published
+        feeds = [
+            (Feed("rss.xml", s.site_name, s.description, ""), items),
+            (Feed("atom.xml", s.site_name, s.description, "", "atom"), items),
+            (Feed("phat-thanh/rss.xml", f"{s.site_name} — bản tin phát thanh",
+                  "Toàn văn tin, bài để đọc trên sóng truyền thanh, kèm tệp âm thanh nếu có.", "rss/", "radio"), items),
+        ]
+        for slug, topic in c.topics.items():
+            feeds.append((Feed(f"chu-de/{slug}/rss.xml", f"{s.site_name} — {topic.name}", topic.description or topic.name,
+                               f"chu-de/{slug}/"), self._published(by_topic.get(slug, []))))
+        for slug, unit in c.units.items():
+            feeds.append((Feed(f"don-vi/{slug}/rss.xml", f"{s.site_name} — {unit.name}",
+                               f"Tin, bài của {unit.name} và các đơn vị trực thuộc.", f"don-vi/{slug}/"),
+                          self._published(by_unit.get(slug, []))))
+        return [(feed, feed_items[:LIMIT]) for feed, feed_items in feeds]
+
+    def _published(self, items: list[NewsItem]) -> list[NewsItem]:
+        return [i for i in items if i.is_published(self.now)]
+
+    def render(self, feed: Feed, items: list[NewsItem]) -> bytes:
+        fg = self._generator(feed, items)
+        if feed.kind == "atom":
+            return self._mend_atom(fg.atom_str(pretty=False), items)
+        return self._mend_rss(fg.rss_str(pretty=False))
+
+    # -- feedgen ----------------------------------------------------------------------------------
+
+    def _generator(self, feed: Feed, items: list[NewsItem]) -> FeedGenerator:
+        s = self.settings
+        fg = FeedGenerator()
+        fg.load_extension("dc")
+        if feed.kind == "radio":
+            fg.load_extension("podcast")
+        fg.id(f"{s.feed_id}{feed.path}")
+        fg.title(xml_text(feed.title))
+        fg.description(xml_text(feed.description))
+        fg.link(href=s.url(feed.path), rel="self")
+        fg.link(href=s.url(feed.page), rel="alternate")  # last: feedgen uses the last link as RSS <link>
+        fg.language("vi")
+        fg.author(name=s.publisher)
+        fg.generator("Chuyên mục CCHC")
+        newest = max((aware(i.updated or i.date) for i in items), default=aware(self.now))
+        fg.lastBuildDate(newest)
+        fg.updated(newest)
+        if s.image:
+            fg.image(url=s.url(s.image), title=xml_text(feed.title), link=s.url(feed.page))
+        if feed.kind == "radio":
+            fg.podcast.itunes_category("Government")
+            fg.podcast.itunes_explicit("no")  # written as "false" by _mend_rss (Apple's current values)
+            fg.podcast.itunes_author(s.publisher)
+            fg.podcast.itunes_summary(xml_text(feed.description))
+            if s.image:
+                fg.podcast.itunes_image(s.url(s.image))
+        for item in items:
+            fg.add_entry(self._radio_entry(item) if feed.kind == "radio" else self._entry(item), order="append")
+        return fg
+
+    def _entry(self, item: NewsItem) -> FeedEntry:
+        """One entry per item, shared by every feed it appears in."""
+        if item.slug not in self._entries:
+            fe = FeedEntry()
+            fe.load_extension("dc")
+            self._fill(fe, item)
+            fe.content(xml_text(absolute_links(self.html_of(item), self.settings.url(item.url))), type="html")
+            self._entries[item.slug] = fe
+        return self._entries[item.slug]
+
+    def _radio_entry(self, item: NewsItem) -> FeedEntry:
+        fe = FeedEntry()
+        fe.load_extension("dc")
+        fe.load_extension("podcast")
+        self._fill(fe, item)
+        paragraphs = radio_text(item.summary, self.html_of(item), self.glossary)
+        fe.content("".join(f"<p>{htmllib.escape(xml_text(p))}</p>" for p in paragraphs), type="html")
+        fe.podcast.itunes_explicit("no")
+        if item.audio and (seconds := audio_seconds(self.docs_dir / item.audio)):
+            fe.podcast.itunes_duration(seconds)
+        return fe
+
+    def _fill(self, fe: FeedEntry, item: NewsItem) -> None:
+        c, link = self.corpus, self.settings.url(item.url)
+        fe.id(self.guid(item))
+        fe.guid(self.guid(item), permalink=False)
+        fe.title(xml_text(item.title))
+        fe.link(href=link, rel="alternate")
+        fe.published(aware(item.date))
+        fe.updated(aware(item.updated or item.date))
+        fe.description(xml_text(item.teaser or item.title))
+        unit = c.units[item.unit].name
+        fe.author(name=xml_text(unit))
+        fe.dc.dc_creator(xml_text(f"{item.author} ({unit})" if item.author else unit))
+        for slug in item.topics:
+            fe.category(term=xml_text(c.topics[slug].name), scheme=self.settings.url("chu-de/"))
+        if item.audio:
+            file = self.docs_dir / item.audio
+            fe.enclosure(self.settings.url(item.audio), str(file.stat().st_size),
+                         AUDIO_TYPES.get(file.suffix.lower(), "audio/mpeg"))
+
+    # -- mending feedgen 1.0.0 --------------------------------------------------------------------
+
+    def _mend_rss(self, xml: bytes) -> bytes:
+        """itunes:explicit: feedgen writes only yes/no/clean; Apple's spec says true/false."""
+        root = etree.fromstring(xml)
+        for explicit in root.iter(f"{{{ITUNES_NS}}}explicit"):
+            explicit.text = "true" if explicit.text == "yes" else "false"
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+    def _mend_atom(self, xml: bytes, items: list[NewsItem]) -> bytes:
+        """feedgen drops rel/type/length of Atom entry links (its issue #135): write them ourselves."""
+        root = etree.fromstring(xml)
+        by_id = {self.guid(i): i for i in items}
+        for entry in root.iter(f"{{{ATOM_NS}}}entry"):
+            item = by_id[entry.findtext(f"{{{ATOM_NS}}}id")]
+            for link in entry.findall(f"{{{ATOM_NS}}}link"):
+                entry.remove(link)
+            etree.SubElement(entry, f"{{{ATOM_NS}}}link", rel="alternate", type="text/html",
+                             href=self.settings.url(item.url))
+            if item.audio:
+                file = self.docs_dir / item.audio
+                etree.SubElement(entry, f"{{{ATOM_NS}}}link", rel="enclosure",
+                                 type=AUDIO_TYPES.get(file.suffix.lower(), "audio/mpeg"),
+                                 length=str(file.stat().st_size), href=self.settings.url(item.audio))
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def absolute_links(html: str, base: str) -> str:
+    """Relative href/src made absolute against the item's own URL, for readers off the site."""
+    if not html.strip():
+        return html
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    root.make_links_absolute(base, resolve_base_href=False)
+    inner = lxml.html.tostring(root, encoding="unicode")
+    return inner[len("<div>"):-len("</div>")]
+
+
+def audio_seconds(file: Path) -> int:
+    """Whole seconds of an audio file (MP3, M4A, Ogg), 0 when unreadable."""
+    try:
+        audio = mutagen.File(file)
+    except (mutagen.MutagenError, OSError):
+        return 0
+    return max(1, round(audio.info.length)) if audio is not None else 0
