@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from textwrap import dedent
@@ -62,3 +63,26 @@ def project(tmp_path: Path) -> Project:
 
 def messages(problems) -> list[str]:
     return [str(p) for p in problems.items]
+
+
+SAMPLE_NOW = "2026-06-30 12:00"
+
+
+@pytest.fixture(scope="session")
+def sample(tmp_path_factory):
+    """The repository's own sample site, built once with a fixed "now"."""
+    saved = os.environ.get("CCHC_NOW")
+    os.environ["CCHC_NOW"] = SAMPLE_NOW
+    try:
+        site = tmp_path_factory.mktemp("sample") / "site"
+        from cchc.build import build_site
+        from cchc.loader import load_corpus
+        result = build_site(ROOT, site)
+        assert result.ok, result.messages
+        corpus, problems = load_corpus(ROOT)
+        yield site, corpus
+    finally:
+        if saved is None:
+            os.environ.pop("CCHC_NOW", None)
+        else:
+            os.environ["CCHC_NOW"] = saved

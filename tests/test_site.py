@@ -3,36 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
-
-import pytest
-
-from cchc.build import build_site
-from cchc.loader import load_corpus
-from conftest import ROOT
-
-SAMPLE_NOW = "2026-06-30 12:00"
-
-
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    """The repository's own sample site, built once with a fixed "now"."""
-    saved = os.environ.get("CCHC_NOW")
-    os.environ["CCHC_NOW"] = SAMPLE_NOW
-    try:
-        site = tmp_path_factory.mktemp("sample") / "site"
-        result = build_site(ROOT, site)
-        assert result.ok, result.messages
-        corpus, problems = load_corpus(ROOT)
-        yield site, corpus
-    finally:
-        if saved is None:
-            os.environ.pop("CCHC_NOW", None)
-        else:
-            os.environ["CCHC_NOW"] = saved
-
 
 def html(site: Path, url: str) -> str:
     return (site / url / "index.html").read_text(encoding="utf-8")

@@ -33,6 +33,13 @@ def test_missing_title_and_date_are_both_reported(project):
     assert any("thiếu ngày đăng (date)" in m for m in found)
 
 
+def test_a_control_character_pasted_into_front_matter_is_reported_not_crashed(project):
+    project.item("ky-tu-la", summary="Tóm tắt \x07 lạ")
+    _, problems = project.load()
+    (line,) = messages(problems)
+    assert line.startswith("docs/tin-tuc/ky-tu-la.md:7: có ký tự điều khiển không hợp lệ (mã 0x07)")
+
+
 def test_a_date_in_another_form_is_rejected_with_the_accepted_forms(project):
     project.item("ngay-sai", date="15.03.2023")
     project.item("ngay-khong-ton-tai", date="31/02/2023")

@@ -98,7 +98,13 @@ _YAML_HINTS = [
 
 def parse_yaml(text: str, path: str, problems: Problems, line_offset: int = 0) -> Any:
     """Parse YAML, reporting syntax errors and duplicate keys with their line; None on error."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)  # the reader refuses control characters already here
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1 + line_offset
+        problems.add(path, line, f"có ký tự điều khiển không hợp lệ (mã {exc.character:#04x})",
+                     "xóa ký tự lạ trên dòng này (thường do chép từ Word hoặc trang web), rồi gõ lại")
+        return None
     loader.line_offset = line_offset
     loader.duplicates = []
     try:
