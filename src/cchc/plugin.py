@@ -39,6 +39,8 @@ class CchcConfig(base.Config):
 
 class CchcPlugin(BasePlugin[CchcConfig]):
     def on_config(self, config):
+        started = time.monotonic()
+        self.timings: dict[str, float] = {}  # seconds per stage, read by benchmarks/
         root = Path(config.config_file_path).parent
         self.now = dates.now()
         drafts = self.config.drafts or os.environ.get("CCHC_DRAFTS") == "1"
@@ -55,6 +57,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
                                  lambda item: self.item_html.get(item.slug, ""), self.corpus.glossary)
         self.catalogue = self.feeds.catalogue(self.site.by_topic, self.site.by_unit)
         self.site.add_feeds_page([(feed, len(items)) for feed, items in self.catalogue])
+        self.timings["load"] = time.monotonic() - started
         return config
 
     def _feed_settings(self, config) -> FeedSettings:
@@ -103,7 +106,8 @@ class CchcPlugin(BasePlugin[CchcConfig]):
             target = site_dir / feed.path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(self.feeds.render(feed, items))
-        log.info(f"cchc: {len(self.catalogue)} nguồn tin RSS/Atom trong {time.monotonic() - started:.2f} giây")
+        self.timings["feeds"] = time.monotonic() - started
+        log.info(f"cchc: {len(self.catalogue)} nguồn tin RSS/Atom trong {self.timings['feeds']:.2f} giây")
 
     def on_page_context(self, context, page, config, nav):
         context["view"] = self.site.views.get(page.file.src_uri)

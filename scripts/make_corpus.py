@@ -1,0 +1,117 @@
+"""Write a reproducible synthetic corpus of N Vietnamese news items next to the real plans.
+
+    python scripts/make_corpus.py 5000 /tmp/corpus-5000
+
+The output folder is a complete project (mkdocs.yml, overrides/, plans/, docs/) whose items are
+seeded-random (~650 words each), spread over the real units, topics, types, channels and years,
+some with audio and images, so builds, feeds, search and the checker can be measured at scale.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from cchc.loader import load_corpus  # noqa: E402
+
+OPENINGS = [
+    "Thực hiện kế hoạch thông tin, tuyên truyền cải cách hành chính năm {year}, {unit} đã triển khai nhiều hoạt động thiết thực về {topic}.",
+    "Sáng nay, {unit} tổ chức hội nghị chuyên đề về {topic}, thu hút đông đảo cán bộ, công chức và người dân tham dự.",
+    "Trong tháng {month}, {unit} tiếp tục đẩy mạnh công tác {topic}, gắn với nhiệm vụ cải cách hành chính trọng tâm của năm {year}.",
+]
+SENTENCES = [
+    "Bộ phận tiếp nhận và trả kết quả đã giải quyết đúng hạn phần lớn hồ sơ, không để tồn đọng kéo dài.",
+    "Người dân được hướng dẫn tận tình khi nộp hồ sơ trực tuyến trên Cổng dịch vụ công của tỉnh.",
+    "Lãnh đạo đơn vị yêu cầu cán bộ, công chức nâng cao tinh thần trách nhiệm, thái độ phục vụ nhân dân.",
+    "Kết quả khảo sát cho thấy mức độ hài lòng của người dân, doanh nghiệp tăng rõ rệt so với cùng kỳ.",
+    "Các thủ tục hành chính được niêm yết công khai, minh bạch tại trụ sở và trên trang thông tin điện tử.",
+    "Đơn vị đã rà soát, đề xuất cắt giảm thành phần hồ sơ và rút ngắn thời gian giải quyết nhiều thủ tục.",
+    "Hệ thống loa truyền thanh cơ sở phát chuyên mục cải cách hành chính vào các buổi chiều trong tuần.",
+    "Ứng dụng công nghệ thông tin giúp việc xử lý văn bản, điều hành công việc nhanh chóng, tiết kiệm chi phí.",
+    "Những vướng mắc, kiến nghị của người dân được ghi nhận và chuyển đến cơ quan có thẩm quyền trả lời.",
+    "Công tác kiểm tra công vụ được duy trì thường xuyên, kịp thời chấn chỉnh những biểu hiện chưa đúng mực.",
+    "Nhiều mô hình hay, cách làm sáng tạo ở cơ sở đã được biểu dương và nhân rộng trong toàn địa bàn.",
+    "Việc số hóa kết quả giải quyết thủ tục giúp người dân không phải nộp lại giấy tờ đã có trong hệ thống.",
+    "Đoàn viên thanh niên tình nguyện hỗ trợ người cao tuổi cài đặt, sử dụng tài khoản định danh điện tử.",
+    "Đơn vị phối hợp với Mặt trận Tổ quốc và các đoàn thể giám sát việc thực hiện cải cách hành chính.",
+    "Các chỉ số PAR INDEX, SIPAS, PAPI và PCI được phân tích để tìm giải pháp cải thiện trong thời gian tới.",
+    "Doanh nghiệp đánh giá cao việc rút ngắn thời gian thẩm định hồ sơ đầu tư, đất đai.",
+]
+CLOSINGS = [
+    "Thời gian tới, {unit} sẽ tiếp tục đổi mới hình thức tuyên truyền để cải cách hành chính thực sự đi vào đời sống.",
+    "Những kết quả trên góp phần xây dựng nền hành chính phục vụ, lấy sự hài lòng của người dân làm thước đo.",
+]
+AUDIO = ["media/2021/chuyen-muc-cchc-thang-3.mp3", "media/2023/hai-hau-phat-thanh-dich-vu-cong.mp3"]
+IMAGES = [("anh/2021/mot-cua-son-kim.svg", "Quầy tiếp nhận hồ sơ (ảnh minh họa)"),
+          ("anh/2024/trung-tam-hcc-ninh-thuan.svg", "Khu vực tiếp nhận hồ sơ (ảnh minh họa)")]
+WORDS_PER_ITEM = 650
+
+
+def paragraph(rng: random.Random, words: int) -> str:
+    out: list[str] = []
+    while sum(len(s.split()) for s in out) < words:
+        out.append(rng.choice(SENTENCES))
+    return " ".join(out)
+
+
+def write_corpus(n: int, out: Path, seed: int = 2024) -> Path:
+    """A fresh project in `out` with n generated items and nothing else under docs/tin-tuc/."""
+    rng = random.Random(seed)
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    shutil.copy(ROOT / "mkdocs.yml", out / "mkdocs.yml")
+    shutil.copytree(ROOT / "overrides", out / "overrides")
+    shutil.copytree(ROOT / "plans", out / "plans")
+    docs = out / "docs"
+    shutil.copytree(ROOT / "docs", docs, ignore=shutil.ignore_patterns("tin-tuc"))
+    corpus, _ = load_corpus(ROOT)
+    units = [u for u in corpus.units.values() if u.kind != "nhom"]
+    topics = list(corpus.topics.values())
+    types = ["tin", "tin", "tin", "bai", "bai", "phong-su", "hoi-dap", "chuyen-muc"]
+    channels = ["cong-thong-tin", "cong-thong-tin", "bao-dien-tu", "bao-in", "phat-thanh", "truyen-thanh-co-so"]
+    for i in range(n):
+        year = 2016 + i % 10
+        month, day = rng.randint(1, 12), rng.randint(1, 28)
+        unit = rng.choice(units)
+        chosen = rng.sample(topics, rng.randint(1, 3))
+        ctx = {"unit": unit.name, "topic": chosen[0].name.lower(), "year": year, "month": month}
+        body = [rng.choice(OPENINGS).format(**ctx)]
+        body += [paragraph(rng, 100) for _ in range(WORDS_PER_ITEM // 100)]
+        body.append(rng.choice(CLOSINGS).format(**ctx))
+        lines = [
+            "---",
+            f'title: "{unit.name}: {chosen[0].name} (bài số {i + 1})"',
+            f"date: {day:02d}/{month:02d}/{year} {rng.randint(6, 20):02d}:{rng.choice(['00', '15', '30', '45'])}",
+            f"topics: [{', '.join(t.slug for t in chosen)}]",
+            f"unit: {unit.slug}",
+            f"type: {rng.choice(types)}",
+            f"channel: {rng.choice(channels)}",
+        ]
+        if i % 25 == 0:
+            lines.append(f"audio: {rng.choice(AUDIO)}")
+        if i % 10 == 0:
+            image, alt = rng.choice(IMAGES)
+            lines += [f"image: {image}", f"image_alt: {alt}"]
+        lines.append("---")
+        target = docs / "tin-tuc" / str(year) / f"bai-mau-{i + 1:05d}.md"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("\n".join(lines) + "\n\n" + "\n\n".join(body) + "\n", encoding="utf-8")
+    return out
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2 or not argv[0].isdigit():
+        print("Cách dùng: python scripts/make_corpus.py SỐ_BÀI THƯ_MỤC_ĐÍCH", file=sys.stderr)
+        return 2
+    write_corpus(int(argv[0]), Path(argv[1]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
