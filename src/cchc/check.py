@@ -1,0 +1,143 @@
+"""The plan checker: which mandated topics have published items, and whether targets are on track.
+
+Semantics, stated once:
+- An item counts for a plan when it is published as of the as-of time, dated within the plan's
+  period (both ends inclusive, whole days, Vietnam time), and either published by a unit in the plan's
+  scope (its scope unit or any unit under it) or naming the plan explicitly (`plan:`).
+- It covers a mandated content item when one of its topics is one of the item's topics or under one.
+- It counts for a target when it is dated within the target's own window and matches every filter the
+  target sets (channels, types, publishing units with their sub-units, topics with their sub-topics).
+  A target with none of those filters cannot be measured from content and is listed as such.
+- Due so far, pro rata by cadence: monthly and continuous targets by completed months of the target's
+  window, quarterly by completed quarters, yearly and one-off targets at the end of their window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from .dates import VN_TZ, end_of_day
+from .model import Corpus, MandatedItem, NewsItem, Plan, Target
+
+COVERED, UNCOVERED = "covered", "uncovered"
+DONE, ON_TRACK, BEHIND, NOT_MEASURED, NOT_STARTED = "done", "on_track", "behind", "not_measured", "not_started"
+STATUS_VI = {
+    COVERED: "Đã có bài", UNCOVERED: "Chưa có bài",
+    DONE: "Hoàn thành", ON_TRACK: "Đúng tiến độ", BEHIND: "Chậm tiến độ",
+    NOT_MEASURED: "Không đo từ bài đăng", NOT_STARTED: "Chưa đến thời gian",
+}
+
+
+@dataclass
+class Coverage:
+    mandated: MandatedItem
+    items: list[NewsItem]
+
+    @property
+    def status(self) -> str:
+        return COVERED if self.items else UNCOVERED
+
+    @property
+    def latest(self) -> datetime | None:
+        return max((i.date for i in self.items), default=None)
+
+
+@dataclass
+class Progress:
+    target: Target
+    items: list[NewsItem]
+    due: int | None  # how many should exist by as-of; None when not quantified
+    status: str
+    empty_months: list[tuple[int, int]] = field(default_factory=list)  # past months with nothing (monthly targets)
+
+    @property
+    def done(self) -> int:
+        return len(self.items)
+
+
+@dataclass
+class PlanCheck:
+    plan: Plan
+    as_of: datetime
+    items: list[NewsItem]  # every item that counts for the plan, newest first
+    coverage: list[Coverage]
+    progress: list[Progress]
+
+    @property
+    def ok(self) -> bool:
+        return all(c.status == COVERED for c in self.coverage) and all(
+            p.status in (DONE, ON_TRACK, NOT_MEASURED, NOT_STARTED) for p in self.progress)
+
+
+def as_of_moment(value: date | datetime) -> datetime:
+    """A date means the whole day: everything published up to its last minute counts."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=VN_TZ)
+    return end_of_day(value)
+
+
+def check_plan(corpus: Corpus, plan: Plan, as_of: date | datetime) -> PlanCheck:
+    moment = as_of_moment(as_of)
+    scope = corpus.unit_subtree(plan.scope)
+    scoped = [i for i in corpus.published(moment) if i.unit in scope or plan.id in i.plans]
+    start, end = _day_start(plan.start), end_of_day(plan.end)
+    items = [i for i in scoped if start <= i.date <= end]
+    coverage = []
+    for mandated in plan.content:
+        wanted = set().union(*(corpus.topic_subtree(t) for t in mandated.topics)) if mandated.topics else set()
+        coverage.append(Coverage(mandated, [i for i in items if wanted.intersection(i.topics)]))
+    progress = [_progress(corpus, target, scoped, moment) for target in plan.targets]
+    return PlanCheck(plan, moment, items, coverage, progress)
+
+
+def _progress(corpus: Corpus, target: Target, scoped: list[NewsItem], moment: datetime) -> Progress:
+    if not (target.channels or target.types or target.units or target.topics):
+        return Progress(target, [], None, NOT_MEASURED)
+    units = set().union(*(corpus.unit_subtree(u) for u in target.units)) if target.units else None
+    topics = set().union(*(corpus.topic_subtree(t) for t in target.topics)) if target.topics else None
+    start, end = _day_start(target.start), end_of_day(target.end)
+    items = [i for i in scoped if start <= i.date <= end
+             and (not target.channels or i.channel in target.channels)
+             and (not target.types or i.type in target.types)
+             and (units is None or i.unit in units)
+             and (topics is None or topics.intersection(i.topics))]
+    if moment < start:
+        return Progress(target, items, 0, NOT_STARTED)
+    if target.count is None:  # "không giới hạn" or "theo quy định": counted, on track once something is out
+        return Progress(target, items, None, ON_TRACK if items else BEHIND)
+    months = _months(target.start, target.end)
+    elapsed = [m for m in months if _month_over(m) <= moment]
+    if target.cadence in ("hang-thang", "thuong-xuyen"):
+        due = target.count * len(elapsed) // len(months)
+    elif target.cadence == "hang-quy":
+        quarters = sorted({(y, (m - 1) // 3) for y, m in months})
+        done_quarters = [q for q in quarters if all(_month_over(m) <= moment for m in months if (m[0], (m[1] - 1) // 3) == q)]
+        due = target.count * len(done_quarters) // len(quarters)
+    else:
+        due = target.count if moment >= end else 0
+    empty = []
+    if target.cadence == "hang-thang":
+        seen = {(i.date.year, i.date.month) for i in items}
+        empty = [m for m in elapsed if m not in seen]
+    status = DONE if len(items) >= target.count else ON_TRACK if len(items) >= due else BEHIND
+    return Progress(target, items, due, status, empty)
+
+
+def _day_start(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=VN_TZ)
+
+
+def _months(start: date, end: date) -> list[tuple[int, int]]:
+    months, (year, month) = [], (start.year, start.month)
+    while (year, month) <= (end.year, end.month):
+        months.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _month_over(month: tuple[int, int]) -> datetime:
+    """The last instant of the month: from then on the month counts as elapsed."""
+    year, m = month
+    first_next = date(year + (m == 12), m % 12 + 1, 1)
+    return end_of_day(date.fromordinal(first_next.toordinal() - 1))
