@@ -80,7 +80,7 @@ def to_table(results: list[PlanCheck], corpus: Corpus, width: int = 100) -> str:
         out += ["=" * width, f"{r.plan.title}", f"Tính đến {format_date(r.as_of)} · {len(r.items)} bài · {verdict}", "-" * width,
                 "NỘI DUNG BẮT BUỘC"]
         for c in r.coverage:
-            line = f"  {_MARK[c.status]} {c.mandated.ref:<10} {len(c.items):>3} bài  {format_date(c.latest):<10}  "
+            line = f"  {_MARK[c.status]} {c.mandated.ref:<10} {STATUS_VI[c.status]:<12} {len(c.items):>3} bài  {format_date(c.latest):<10}  "
             out.append(line + textwrap.shorten(c.mandated.text, width - len(line), placeholder="…"))
         if r.progress:
             out.append("CHỈ TIÊU                  đã có / phải có / tổng")

@@ -1,0 +1,132 @@
+"""The plan checker on a hand-made plan whose expected counts are known, boundaries included."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+
+from cchc.check import BEHIND, COVERED, DONE, NOT_MEASURED, NOT_STARTED, ON_TRACK, UNCOVERED, check_plan
+
+PLAN = """
+---
+id: thu-nghiem-2024
+title: Kế hoạch thử nghiệm quý I năm 2024
+issuer: hai-hau
+level: huyen
+period:
+  start: 01/01/2024
+  end: 31/03/2024
+content:
+  - ref: A
+    text: Thủ tục hành chính
+    topics: [thu-tuc-hanh-chinh]
+  - ref: B
+    text: Tài chính công
+    topics: [tai-chinh-cong]
+targets:
+  - ref: T1
+    product: Chuyên mục phát thanh hằng tháng
+    count: 3
+    cadence: hằng tháng
+    lead: ttvhtt-hai-hau
+    channels: [phat-thanh]
+  - ref: T2
+    product: Hội nghị trong tháng 3
+    count: 1
+    cadence: một lần
+    start: Tháng 03/2024
+    end: Tháng 03/2024
+    lead: hai-hau
+    channels: [hoi-nghi]
+  - ref: T3
+    product: Hợp đồng với báo, đài
+    lead: hai-hau
+---
+
+Toàn văn.
+"""
+
+
+@pytest.fixture
+def planned(project):
+    project.write("plans/thu-nghiem-2024.md", PLAN)
+    item = project.item
+    item("trong-ky", date="10/01/2024 09:00", topics="[mot-cua]", channel="phat-thanh")  # child topic, sub-unit of scope
+    item("ngay-cuoi", date="31/03/2024 23:59", unit="xa-hai-minh", channel="hoi-nghi")  # last minute of the period
+    item("sau-mot-phut", date="01/04/2024 00:00", channel="phat-thanh")  # one minute after
+    item("ban-nhap", date="15/01/2024", draft="true", channel="phat-thanh")
+    item("ngoai-pham-vi", date="20/01/2024", unit="ninh-thuan")  # other province, no plan link
+    item("ngoai-pham-vi-co-lien-ket", date="21/01/2024", unit="ninh-thuan", plan="thu-nghiem-2024")
+    item("truoc-ky", date="31/12/2023 23:59", channel="phat-thanh")
+    return project
+
+
+def run(project, as_of):
+    corpus, problems = project.load()
+    assert not problems.errors, problems.report()
+    return check_plan(corpus, corpus.plans["thu-nghiem-2024"], as_of)
+
+
+def test_items_counted_respect_period_scope_drafts_and_plan_links(planned):
+    result = run(planned, date(2024, 4, 30))
+    assert sorted(i.slug for i in result.items) == ["ngay-cuoi", "ngoai-pham-vi-co-lien-ket", "trong-ky"]
+
+
+def test_future_items_as_of_a_date_do_not_count(planned):
+    result = run(planned, date(2024, 3, 31))
+    assert "ngay-cuoi" in {i.slug for i in result.items}  # 23:59 on the as-of day still counts
+    earlier = run(planned, date(2024, 3, 30))
+    assert "ngay-cuoi" not in {i.slug for i in earlier.items}
+
+
+def test_a_child_topic_covers_its_parent_and_an_uncovered_item_is_reported(planned):
+    result = run(planned, date(2024, 4, 30))
+    a, b = result.coverage
+    assert a.status == COVERED and {i.slug for i in a.items} == {"trong-ky", "ngay-cuoi", "ngoai-pham-vi-co-lien-ket"}
+    assert a.latest.date() == date(2024, 3, 31)
+    assert b.status == UNCOVERED and b.items == [] and not result.ok
+
+
+def test_monthly_target_is_due_pro_rata_and_lists_empty_months(planned):
+    t1 = run(planned, date(2024, 2, 29)).progress[0]
+    assert (t1.done, t1.due, t1.status) == (1, 2, BEHIND)
+    assert t1.empty_months == [(2024, 2)]
+    mid_january = run(planned, date(2024, 1, 15)).progress[0]
+    assert (mid_january.done, mid_january.due, mid_january.status) == (1, 0, ON_TRACK)
+
+
+def test_one_off_target_is_not_started_then_done_on_its_last_day(planned):
+    assert run(planned, date(2024, 2, 1)).progress[1].status == NOT_STARTED
+    t2 = run(planned, date(2024, 3, 31)).progress[1]
+    assert (t2.done, t2.due, t2.status) == (1, 1, DONE)
+
+
+def test_a_target_without_filters_is_listed_as_not_measured(planned):
+    assert run(planned, date(2024, 3, 31)).progress[2].status == NOT_MEASURED
+
+
+def test_check_command_json_schema_and_exit_codes(planned):
+    base = [sys.executable, "-m", "cchc.cli", "--root", str(planned.root), "check", "--plan", "thu-nghiem-2024"]
+    out = subprocess.run(base + ["--as-of", "31/03/2024", "--format", "json"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["schema"] == "cchc-check/1" and data["ok"] is False
+    (plan,) = data["plans"]
+    assert [c["status"] for c in plan["content"]] == ["covered", "uncovered"]
+    assert plan["targets"][0] | {"items": None} == {
+        "ref": "T1", "product": "Chuyên mục phát thanh hằng tháng", "count": 3, "unlimited": False,
+        "cadence": "hang-thang", "start": "2024-01-01", "end": "2024-03-31", "lead": "ttvhtt-hai-hau",
+        "done": 1, "due": 3, "status": "behind", "empty_months": ["2024-02", "2024-03"], "items": None}
+    strict = subprocess.run(base + ["--as-of", "31/03/2024", "--strict"], capture_output=True, text=True)
+    assert strict.returncode == 1 and "Chưa có bài" in strict.stdout
+    markdown = subprocess.run(base + ["--as-of", "31/03/2024", "--format", "markdown"], capture_output=True, text=True)
+    assert "| B | Tài chính công | 0 |  | ✘ Chưa có bài |" in markdown.stdout
+    bad = subprocess.run(base + ["--as-of", "31.03.2024"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "không đúng định dạng" in bad.stderr
+    planned.item("hong", unit="khong-co")
+    invalid = subprocess.run(base, capture_output=True, text=True)
+    assert invalid.returncode == 2 and "docs/tin-tuc/hong.md:5" in invalid.stderr
