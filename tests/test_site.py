@@ -111,3 +111,23 @@ def test_search_index_holds_items_and_plans_not_listings(sample):
     assert "tin-tuc/bo-phan-mot-cua-son-kim-1-niem-yet-100-thu-tuc/" in locations
     assert "ke-hoach/ben-tre-2021/" in locations
     assert not any(loc.startswith(("chu-de/", "don-vi/", "luu-tru/")) for loc in locations)
+
+
+def test_progress_dashboard_lists_every_plan_with_text_statuses(sample):
+    site, corpus = sample
+    page = html(site, "tien-do")
+    for plan in corpus.plans.values():
+        assert f'href="#kh-{plan.id}"' in page and f'id="kh-{plan.id}"' in page
+    assert "Chưa có bài" in page and "Chậm tiến độ" in page  # words, not colour alone
+    assert "<script src=\"http" not in page
+    section = page.split('id="kh-ben-tre-2021"')[1]
+    assert "Tháng chưa có bài:" in section and "Kết quả thực hiện cơ chế tự chủ" in section
+
+
+def test_plan_page_has_progress_and_a_topics_by_months_grid(sample):
+    site, corpus = sample
+    page = html(site, "ke-hoach/ben-tre-2021")
+    assert 'id="tien-do"' in page and "Số bài theo chủ đề và tháng" in page
+    grid = page.split("Số bài theo chủ đề và tháng")[1].split("</table>")[0]
+    assert grid.count('<th scope="col">') == 12 + 2  # topic, 12 months, total
+    assert '<th scope="row"><a href="../../chu-de/mot-cua/">' in grid

@@ -141,3 +141,29 @@ def _month_over(month: tuple[int, int]) -> datetime:
     year, m = month
     first_next = date(year + (m == 12), m % 12 + 1, 1)
     return end_of_day(date.fromordinal(first_next.toordinal() - 1))
+
+
+@dataclass
+class GridRow:
+    topic: str
+    counts: list[int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+def topic_month_grid(corpus: Corpus, result: PlanCheck) -> tuple[list[tuple[int, int]], list[GridRow]]:
+    """Published counts per mandated topic (with its sub-topics) and month of the plan's period."""
+    months = _months(result.plan.start, result.plan.end)
+    index = {m: n for n, m in enumerate(months)}
+    topics = list(dict.fromkeys(t for m in result.plan.content for t in m.topics))
+    rows = []
+    for topic in topics:
+        subtree = corpus.topic_subtree(topic)
+        counts = [0] * len(months)
+        for item in result.items:
+            if subtree.intersection(item.topics) and (item.date.year, item.date.month) in index:
+                counts[index[(item.date.year, item.date.month)]] += 1
+        rows.append(GridRow(topic, counts))
+    return months, rows

@@ -20,6 +20,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import dates
+from .check import STATUS_VI
 from .feeds import FeedBuilder, FeedSettings
 from .loader import NEWS_DIR, load_corpus
 from .model import CADENCES, LEVELS, REPORT_PERIODS
@@ -118,7 +119,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
     @event_priority(-10)
     def on_env(self, env, config, files):
         env.filters.update(ngay=dates.format_date, ngay_gio=dates.format_datetime, kich_thuoc=_file_size)
-        env.globals.update(CADENCES=CADENCES, LEVELS=LEVELS, REPORT_PERIODS=REPORT_PERIODS)
+        env.globals.update(CADENCES=CADENCES, LEVELS=LEVELS, REPORT_PERIODS=REPORT_PERIODS, STATUS_VI=STATUS_VI)
         return env
 
 

@@ -14,6 +14,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from .check import check_plan, topic_month_grid
+from .dates import end_of_day
 from .model import Corpus, NewsItem
 
 RELATED_COUNT = 5
@@ -123,9 +125,14 @@ class SiteViews:
                          chain=list(reversed(c.unit_ancestors(unit.slug)))[:-1])
         self.add(View("ke-hoach/index.md", "Kế hoạch thông tin, tuyên truyền", "cchc/plans.html", data={
             "plans": sorted(c.plans.values(), key=lambda p: (p.start, p.id), reverse=True)}))
-        for plan in c.plans.values():
+        checks = []
+        for plan in sorted(c.plans.values(), key=lambda p: (p.start, p.id), reverse=True):
+            check = check_plan(c, plan, min(self.now, end_of_day(plan.end)))  # a finished plan: its final state
+            months, grid = topic_month_grid(c, check)
+            checks.append(check)
             self.add(View(f"ke-hoach/{plan.id}/index.md", plan.title, "cchc/plan.html", plan.body, True,
-                          data={"plan": plan}))
+                          data={"plan": plan, "check": check, "months": months, "grid": grid}))
+        self.add(View("tien-do/index.md", "Tiến độ thực hiện kế hoạch", "cchc/progress.html", data={"checks": checks}))
         self.add(View("luu-tru/index.md", "Lưu trữ", "cchc/archive.html", data={"years": self.years()}))
         for year, months in self.years():
             items = [i for m, _ in months for i in self.by_month[(year, m)]]
