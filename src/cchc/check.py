@@ -77,11 +77,12 @@ def as_of_moment(value: date | datetime) -> datetime:
     return end_of_day(value)
 
 
-def check_plan(corpus: Corpus, plan: Plan, as_of: date | datetime) -> PlanCheck:
+def check_plan(corpus: Corpus, plan: Plan, as_of: date | datetime, since: date | None = None) -> PlanCheck:
+    """`since` narrows the counted items to a reporting window (default: the plan's start)."""
     moment = as_of_moment(as_of)
     scope = corpus.unit_subtree(plan.scope)
     scoped = [i for i in corpus.published(moment) if i.unit in scope or plan.id in i.plans]
-    start, end = _day_start(plan.start), end_of_day(plan.end)
+    start, end = _day_start(since or plan.start), end_of_day(plan.end)
     items = [i for i in scoped if start <= i.date <= end]
     coverage = []
     for mandated in plan.content:

@@ -25,6 +25,15 @@ def main(argv: list[str] | None = None) -> int:
     p_check.add_argument("--as-of", help="tính đến ngày (mặc định: hôm nay), ví dụ 30/06/2024")
     p_check.add_argument("--format", choices=["table", "json", "markdown"], default="table")
     p_check.add_argument("--strict", action="store_true", help="trả mã 1 khi có nội dung chưa có bài hoặc chỉ tiêu chậm (cho CI)")
+    p_report = sub.add_parser("report", help="viết báo cáo định kỳ (Markdown và Word) cho một kế hoạch")
+    p_report.add_argument("--plan", required=True, help="mã kế hoạch")
+    p_report.add_argument("--period", required=True, choices=["q1", "6m", "9m", "year"], help="Quý I, 6 tháng, 9 tháng, năm")
+    p_report.add_argument("--rule", choices=["calendar", "bo-noi-vu"], default="calendar",
+                          help="calendar: theo năm dương lịch; bo-noi-vu: chốt số liệu 15/12 năm trước đến 14/3, 14/6, 14/9, 14/12")
+    p_report.add_argument("--year", type=int, help="năm báo cáo (mặc định: năm kết thúc kế hoạch)")
+    p_report.add_argument("--date", help="ngày ký báo cáo (mặc định: ngày cuối kỳ)")
+    p_report.add_argument("--number", default="", help="số báo cáo, ví dụ 05")
+    p_report.add_argument("--out", type=Path, default=Path("bao-cao"), help="thư mục ghi báo cáo")
     p_serve = sub.add_parser("serve", help="xem thử tại http://127.0.0.1:8000, tự xây dựng lại khi sửa")
     p_serve.add_argument("--port", type=int, default=8000)
     p_serve.add_argument("--host", default="127.0.0.1")
@@ -41,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if problems else 0
     if args.command == "check":
         return run_check(root, args)
+    if args.command == "report":
+        return run_report(root, args)
     if args.command == "build":
         site_dir = args.site_dir or root / "site"
         result = build_site(root, site_dir, strict=not args.no_strict)
@@ -73,6 +84,41 @@ def run_check(root: Path, args: argparse.Namespace) -> int:
     render = {"json": to_json, "markdown": to_markdown, "table": to_table}[args.format]
     print(render(results, corpus))
     return 1 if args.strict and not all(r.ok for r in results) else 0
+
+
+def run_report(root: Path, args: argparse.Namespace) -> int:
+    import yaml
+
+    from .dates import DATE_HINT, DateError, parse_date
+    from .report import make_report, to_docx, to_markdown
+
+    corpus, problems = load_corpus(root)
+    if problems.errors:
+        print(problems.report(), file=sys.stderr)
+        return 2
+    if args.plan not in corpus.plans:
+        print(f'Không có kế hoạch "{args.plan}" — các mã có: {", ".join(sorted(corpus.plans))}', file=sys.stderr)
+        return 2
+    try:
+        issued = parse_date(args.date) if args.date else None
+    except DateError as exc:
+        print(f"--date: {exc} — {DATE_HINT}", file=sys.stderr)
+        return 2
+    try:
+        site_url = (yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8")) or {}).get("site_url") or ""
+    except (OSError, yaml.YAMLError):
+        site_url = ""
+    site_url = site_url.rstrip("/") + "/" if site_url else "/"
+    report = make_report(corpus, corpus.plans[args.plan], args.period, rule=args.rule, year=args.year,
+                         issued=issued, number=args.number)
+    out = args.out if args.out.is_absolute() else root / args.out
+    stem = f"{args.plan}-{args.period}-{report.window.year}"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{stem}.md").write_text(to_markdown(report, corpus, site_url), encoding="utf-8")
+    to_docx(report, corpus, out / f"{stem}.docx", site_url)
+    print(f"Đã viết {out / stem}.md và {out / stem}.docx (kỳ báo cáo {report.window.start:%d/%m/%Y} – {report.window.end:%d/%m/%Y}).",
+          file=sys.stderr)
+    return 0
 
 
 if __name__ == "__main__":
