@@ -184,7 +184,7 @@ def _page(doc) -> None:
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(20), Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    section.left_margin, section.right_margin = Mm(30), Mm(18)  # inside 30–35 and 15–20 mm after twip rounding
     section.header_distance = Mm(10)
 
 

@@ -1,0 +1,166 @@
+"""Periodic reports: exact period boundaries, content from the checker, and the Nghị định 30/2020 layout."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Mm, Pt
+
+from cchc.loader import load_corpus
+from cchc.report import date_line, make_report, report_window, to_docx, to_markdown
+from conftest import ROOT
+from test_check import PLAN
+
+
+def test_calendar_periods_and_the_ministry_cut_offs():
+    assert (report_window("q1", 2024).start, report_window("q1", 2024).end) == (date(2024, 1, 1), date(2024, 3, 31))
+    assert report_window("6m", 2024).end == date(2024, 6, 30) and report_window("9m", 2024).end == date(2024, 9, 30)
+    assert report_window("year", 2024).end == date(2024, 12, 31)
+    ministry = [report_window(p, 2024, "bo-noi-vu") for p in ("q1", "6m", "9m", "year")]
+    assert {w.start for w in ministry} == {date(2023, 12, 15)}
+    assert [w.end for w in ministry] == [date(2024, 3, 14), date(2024, 6, 14), date(2024, 9, 14), date(2024, 12, 14)]
+
+
+@pytest.mark.parametrize("day, expected", [
+    (date(2024, 7, 5), "Ninh Thuận, ngày 05 tháng 7 năm 2024"),
+    (date(2024, 1, 15), "Ninh Thuận, ngày 15 tháng 01 năm 2024"),
+    (date(2024, 2, 9), "Ninh Thuận, ngày 09 tháng 02 năm 2024"),
+    (date(2024, 12, 31), "Ninh Thuận, ngày 31 tháng 12 năm 2024"),
+])
+def test_date_line_puts_a_zero_before_days_under_10_and_months_1_and_2(day, expected):
+    assert date_line("Ninh Thuận", day) == expected
+
+
+def test_the_ministry_rule_counts_items_from_15_december_of_the_previous_year(project):
+    project.write("plans/thu-nghiem-2024.md", PLAN)
+    project.item("cuoi-nam-truoc", date="20/12/2023 09:00")
+    project.item("dau-nam", date="10/01/2024 09:00")
+    project.item("sau-chot-so-lieu", date="20/03/2024 09:00")
+    corpus, _ = project.load()
+    plan = corpus.plans["thu-nghiem-2024"]
+    calendar = make_report(corpus, plan, "q1")
+    ministry = make_report(corpus, plan, "q1", rule="bo-noi-vu")
+    assert sorted(i.slug for i in calendar.check.items) == ["dau-nam", "sau-chot-so-lieu"]
+    assert sorted(i.slug for i in ministry.check.items) == ["cuoi-nam-truoc", "dau-nam"]
+    text = to_markdown(ministry, corpus)
+    assert "Kỳ báo cáo: từ 15/12/2023 đến 14/03/2024 (số liệu theo thời điểm chốt số liệu của Bộ Nội vụ)." in text
+
+
+@pytest.fixture(scope="module")
+def ninh_thuan(tmp_path_factory):
+    corpus, _ = load_corpus(ROOT)
+    report = make_report(corpus, corpus.plans["ninh-thuan-2024"], "6m", issued=date(2024, 7, 5), number="05")
+    path = to_docx(report, corpus, tmp_path_factory.mktemp("bc") / "bc.docx", "https://cchc.example.gov.vn/")
+    return report, corpus, Document(str(path))
+
+
+def test_report_markdown_has_summary_tables_uncovered_items_and_items_by_topic(ninh_thuan):
+    report, corpus, _ = ninh_thuan
+    text = to_markdown(report, corpus, "https://cchc.example.gov.vn/")
+    covered = sum(bool(c.items) for c in report.check.coverage)
+    assert f"- Nội dung tuyên truyền bắt buộc đã có bài: {covered}/28." in text
+    assert "## IV. Nội dung chưa có bài" in text and "- II.8.d: Duy trì, mở rộng hệ thống quản lý chất lượng" in text
+    assert "### Cơ chế một cửa, một cửa liên thông" in text
+    assert "(https://cchc.example.gov.vn/tin-tuc/trung-tam-phuc-vu-hanh-chinh-cong-ninh-thuan-mot-cua/)" in text
+    assert "ban-tin" not in text.split("## V.")[1] or all(i.date.date() <= date(2024, 6, 30) for i in report.check.items)
+
+
+def test_docx_page_is_a4_portrait_with_the_decree_margins(ninh_thuan):
+    section = ninh_thuan[2].sections[0]
+    assert abs(section.page_width - Mm(210)) < Mm(1) and abs(section.page_height - Mm(297)) < Mm(1)
+    assert Mm(20) <= section.top_margin <= Mm(25) and Mm(20) <= section.bottom_margin <= Mm(25)
+    assert Mm(30) <= section.left_margin <= Mm(35) and Mm(15) <= section.right_margin <= Mm(20)
+
+
+def test_docx_text_is_times_new_roman_and_black(ninh_thuan):
+    doc = ninh_thuan[2]
+    assert doc.styles["Normal"].font.name == "Times New Roman"
+    for paragraph in doc.paragraphs:
+        for run in paragraph.runs:
+            assert run.font.name == "Times New Roman" and str(run.font.color.rgb) == "000000"
+
+
+def _runs(cell):
+    return [(p.text, p.runs[0]) for p in cell.paragraphs if p.runs and p.text]
+
+
+def test_docx_heading_has_issuing_body_number_motto_and_date_line(ninh_thuan):
+    heading = ninh_thuan[2].tables[0].rows[0].cells
+    left, right = _runs(heading[0]), _runs(heading[1])
+    assert [t for t, _ in left] == ["ỦY BAN NHÂN DÂN", "TỈNH NINH THUẬN", "Số: 05/BC-UBND"]
+    assert left[0][1].bold and left[1][1].bold and left[0][1].font.size in (Pt(12), Pt(13))
+    assert not left[2][1].bold and left[2][1].font.size == Pt(13)
+    (motto, motto_run), (slogan, slogan_run), (place, place_run) = right
+    assert motto == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" and motto_run.bold and motto_run.font.size in (Pt(12), Pt(13))
+    assert slogan == "Độc lập - Tự do - Hạnh phúc" and slogan_run.bold and slogan_run.underline
+    assert slogan_run.font.size in (Pt(13), Pt(14))
+    assert place == "Ninh Thuận, ngày 05 tháng 7 năm 2024" and place_run.italic
+
+
+def test_docx_parent_body_is_regular_above_the_bold_issuing_body(tmp_path):
+    corpus, _ = load_corpus(ROOT)
+    report = make_report(corpus, corpus.plans["hai-hau-2023"], "year", issued=date(2023, 12, 20))
+    doc = Document(str(to_docx(report, corpus, tmp_path / "hh.docx")))
+    left = _runs(doc.tables[0].rows[0].cells[0])
+    assert [t for t, _ in left][:3] == ["ỦY BAN NHÂN DÂN TỈNH NAM ĐỊNH", "ỦY BAN NHÂN DÂN", "HUYỆN HẢI HẬU"]
+    assert not left[0][1].bold and left[1][1].bold
+    assert left[3][0] == "Số:       /BC-UBND"  # number unknown: a blank to fill in
+
+
+def test_docx_title_and_body_paragraphs(ninh_thuan):
+    paragraphs = ninh_thuan[2].paragraphs
+    title = next(p for p in paragraphs if p.text == "BÁO CÁO")
+    assert title.runs[0].bold and title.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    summary = paragraphs[paragraphs.index(title) + 1]
+    assert summary.text.startswith("Kết quả thực hiện kế hoạch thông tin") and summary.runs[0].bold
+    body = [p for p in paragraphs if p.alignment == WD_ALIGN_PARAGRAPH.JUSTIFY]
+    assert len(body) >= 8
+    for p in body:
+        assert p.runs[0].font.size in (Pt(13), Pt(14))
+    assert abs(body[0].paragraph_format.first_line_indent - Mm(10)) < Mm(1)
+
+
+def test_docx_page_numbers_top_centre_from_page_two(ninh_thuan):
+    section = ninh_thuan[2].sections[0]
+    assert section.different_first_page_header_footer
+    header = section.header.paragraphs[0]
+    assert header.alignment == WD_ALIGN_PARAGRAPH.CENTER and "PAGE" in header._p.xml
+    assert not "".join(p.text for p in section.first_page_header.paragraphs).strip()
+
+
+def test_docx_signature_and_recipients(ninh_thuan):
+    report, corpus, doc = ninh_thuan
+    left, right = doc.tables[-1].rows[0].cells
+    recipients = _runs(left)
+    assert recipients[0][0] == "Nơi nhận:" and recipients[0][1].bold and recipients[0][1].italic
+    assert recipients[0][1].font.size == Pt(12)
+    assert all(run.font.size == Pt(11) for _, run in recipients[1:])
+    assert recipients[1][0] == "- Bộ Nội vụ (b/c);" and recipients[-1][0] == "- Lưu: VT, TCD. QMT."
+    signer = [t for t, _ in _runs(right)]
+    assert signer == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Trần Quốc Nam"]
+
+
+def test_docx_tables_carry_every_mandated_item_and_target(ninh_thuan):
+    report, _, doc = ninh_thuan
+    content, targets = doc.tables[1], doc.tables[2]
+    assert len(content.rows) == 1 + len(report.plan.content)
+    assert len(targets.rows) == 1 + len(report.plan.targets)
+    assert content.rows[1].cells[0].text == "II.1.a"
+
+
+def test_report_command_writes_markdown_and_word(tmp_path):
+    out = tmp_path / "bc"
+    run = subprocess.run([sys.executable, "-m", "cchc.cli", "--root", str(ROOT), "report", "--plan", "ben-tre-2021",
+                          "--period", "9m", "--out", str(out), "--date", "05/10/2021"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert (out / "ben-tre-2021-9m-2021.docx").is_file()
+    text = (out / "ben-tre-2021-9m-2021.md").read_text(encoding="utf-8")
+    assert "Kỳ báo cáo: từ 01/01/2021 đến 30/09/2021" in text and "| PL.4 |" in text
+    bad = subprocess.run([sys.executable, "-m", "cchc.cli", "--root", str(ROOT), "report", "--plan", "khong-co",
+                          "--period", "q1"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "Không có kế hoạch" in bad.stderr
