@@ -45,12 +45,18 @@ class LineList(list):
         return self.lines[index] if index < len(self.lines) else self.line
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it (about ten times faster); same nodes, same line marks.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):
     """Safe YAML where dates stay text (one date parser for all forms) and lines are kept."""
 
     line_offset = 0
     duplicates: list[tuple[str, int]]
 
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
@@ -98,17 +104,18 @@ _YAML_HINTS = [
 
 def parse_yaml(text: str, path: str, problems: Problems, line_offset: int = 0) -> Any:
     """Parse YAML, reporting syntax errors and duplicate keys with their line; None on error."""
+    loader = None
     try:
-        loader = _Loader(text)  # the reader refuses control characters already here
-    except yaml.reader.ReaderError as exc:
-        line = text[: exc.position].count("\n") + 1 + line_offset
+        loader = _Loader(text)
+        loader.line_offset = line_offset
+        loader.duplicates = []
+        data = loader.get_single_data()
+    except yaml.reader.ReaderError as exc:  # a control character, e.g. pasted from Word
+        bad = _CONTROL.search(text)
+        line = (text[: bad.start()].count("\n") if bad else 0) + 1 + line_offset
         problems.add(path, line, f"có ký tự điều khiển không hợp lệ (mã {exc.character:#04x})",
                      "xóa ký tự lạ trên dòng này (thường do chép từ Word hoặc trang web), rồi gõ lại")
         return None
-    loader.line_offset = line_offset
-    loader.duplicates = []
-    try:
-        data = loader.get_single_data()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = (mark.line + 1 + line_offset) if mark else line_offset + 1
@@ -117,7 +124,8 @@ def parse_yaml(text: str, path: str, problems: Problems, line_offset: int = 0) -
         problems.add(path, line, "lỗi cú pháp YAML", hint)
         return None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     for key, line in loader.duplicates:
         problems.add(path, line, f'trường "{key}" được khai báo hai lần', "xóa một trong hai dòng")
     return data
