@@ -4,7 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: setup build serve test validate check-lock lock clean
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: setup browser build serve test validate lock clean
 
 setup: $(STAMP)
 
@@ -23,7 +25,11 @@ serve: setup            ## build and serve on http://127.0.0.1:8000, rebuilding 
 validate: setup         ## list every problem in the content, in Vietnamese
 	$(BIN)/cchc validate
 
-test: setup             ## the whole test suite (what CI runs)
+browser:                ## Debian's chromium for the browser tests (never a browser build downloaded by a tool)
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium; }
+
+test: setup browser     ## the whole test suite (what CI runs)
 	$(BIN)/python -m pytest
 
 lock:                   ## re-resolve requirements.lock from pyproject.toml (needs the registry)

@@ -25,9 +25,11 @@ from .feeds import FeedBuilder, FeedSettings
 from .loader import NEWS_DIR, load_corpus
 from .model import CADENCES, LEVELS, REPORT_PERIODS
 from .safety import sanitize
+from .search_index import records, write_index
 from .views import SiteViews
 
 log = logging.getLogger("mkdocs.plugins.cchc")
+EMPTY_SITEMAP = b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>\n'
 
 
 class CchcConfig(base.Config):
@@ -53,9 +55,9 @@ class CchcPlugin(BasePlugin[CchcConfig]):
             log.warning(problems.report())
         self.site = SiteViews(self.corpus, self.now, drafts=drafts, per_page=self.config.per_page,
                               docs_dir=Path(config.docs_dir))
-        self.item_html: dict[str, str] = {}
+        self.page_html: dict[str, str] = {}  # site-relative URL -> rendered, sanitised HTML of items and plans
         self.feeds = FeedBuilder(self.corpus, self._feed_settings(config), Path(config.docs_dir), self.now,
-                                 lambda item: self.item_html.get(item.slug, ""), self.corpus.glossary)
+                                 lambda item: self.page_html.get(item.url, ""), self.corpus.glossary)
         self.catalogue = self.feeds.catalogue(self.site.by_topic, self.site.by_unit)
         self.site.add_feeds_page([(feed, len(items)) for feed, items in self.catalogue])
         self.timings["load"] = time.monotonic() - started
@@ -95,8 +97,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         if not (view and view.searchable):
             return html
         html = sanitize(html)
-        if "item" in view.data:
-            self.item_html[view.data["item"].slug] = html  # the feeds carry the same HTML
+        self.page_html[page.url] = html  # the feeds and the search index carry the same HTML
         return html
 
     def on_post_build(self, config):
@@ -107,8 +108,17 @@ class CchcPlugin(BasePlugin[CchcConfig]):
             target = site_dir / feed.path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(self.feeds.render(feed, items))
+            if target.parent != site_dir:
+                # Material's bundle fetches sitemap.xml beside every <link rel="alternate"> (a known theme
+                # bug, cf. zensical#908): a valid empty sitemap there avoids a 404 on each page load.
+                (target.parent / "sitemap.xml").write_bytes(EMPTY_SITEMAP)
         self.timings["feeds"] = time.monotonic() - started
         log.info(f"cchc: {len(self.catalogue)} nguồn tin RSS/Atom trong {self.timings['feeds']:.2f} giây")
+        started = time.monotonic()
+        entries = records(self.corpus, self.corpus.published(self.now), lambda url: self.page_html.get(url, ""))
+        write_index(site_dir, entries)
+        self.timings["search"] = time.monotonic() - started
+        log.info(f"cchc: chỉ mục tìm kiếm {len(entries)} mục trong {self.timings['search']:.2f} giây")
 
     def on_page_context(self, context, page, config, nav):
         context["view"] = self.site.views.get(page.file.src_uri)

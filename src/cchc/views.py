@@ -134,6 +134,7 @@ class SiteViews:
                           data={"plan": plan, "check": check, "months": months, "grid": grid}))
         self.add(View("tien-do/index.md", "Tiến độ thực hiện kế hoạch", "cchc/progress.html", data={"checks": checks}))
         self.add(View("luu-tru/index.md", "Lưu trữ", "cchc/archive.html", data={"years": self.years()}))
+        self.add(View("tim-kiem/index.md", "Tìm kiếm", "cchc/search.html"))
         for year, months in self.years():
             items = [i for m, _ in months for i in self.by_month[(year, m)]]
             self.listing(f"luu-tru/{year}/", f"Lưu trữ năm {year}", items, year=year, months=months)

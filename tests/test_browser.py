@@ -1,0 +1,164 @@
+"""Search, navigation and feed discovery in a real browser: Playwright driving Debian's chromium."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+import unicodedata
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from cchc.build import build_site
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+OUTPUT = Path(__file__).resolve().parents[1] / "test-output" / "screenshots"
+
+
+class Served:
+    def __init__(self, directory: Path) -> None:
+        handler = functools.partial(_Quiet, directory=str(directory))
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_port}/"
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).exists(), "Debian's chromium is installed by `make test` (apt-get install chromium)"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def search_site(tmp_path_factory):
+    """A small site whose expected search results are known, one item stored as NFD."""
+    from conftest import Project, ROOT
+    import shutil
+    root = tmp_path_factory.mktemp("search") / "project"
+    root.mkdir()
+    shutil.copy(ROOT / "mkdocs.yml", root)
+    shutil.copytree(ROOT / "overrides", root / "overrides")
+    shutil.copytree(ROOT / "plans", root / "plans", ignore=shutil.ignore_patterns("*.md"))
+    shutil.copytree(ROOT / "docs" / "assets", root / "docs" / "assets")
+    shutil.copy(ROOT / "docs" / "gioi-thieu.md", root / "docs")
+    project = Project(root)
+    project.item("co-dau", title="Cải cách thủ tục hành chính ở xã", body="Người dân khen cải cách thủ tục hành chính.")
+    project.item("khong-dau", title="Ban tin cai cach thu tuc", body="Bai viet go khong dau ve cai cach thu tuc.")
+    project.item("dvc", title="Dịch vụ công trực tuyến mức độ 4", topics="[dich-vu-cong-truc-tuyen]",
+                 body="Nộp hồ sơ qua dịch vụ công trực tuyến.")
+    project.item("duong-day-nong", title=unicodedata.normalize("NFD", "Đường dây nóng tiếp nhận phản ánh"),
+                 body=unicodedata.normalize("NFD", "Gọi đường dây nóng khi bị gây khó khăn."))
+    project.item("dat-dai", title="Hướng dẫn thủ tục đất đai", topics="[huong-dan-tthc]", body="Cấp đổi giấy chứng nhận quyền sử dụng đất đai.")
+    project.item("ban-nhap", title="Bản nháp dịch vụ công trực tuyến", draft="true")
+    site = root / "site"
+    assert build_site(root, site).ok
+    served = Served(site)
+    yield served
+    served.server.shutdown()
+
+
+def search(page, base: str, query: str) -> list[str]:
+    page.goto(base + "tim-kiem/")
+    page.wait_for_selector("#cchc-search[data-ready]", state="attached")
+    page.fill("#cchc-q", query)
+    page.click(".cchc-search button[type=submit]")
+    page.wait_for_function("/^(Tìm thấy|Không tìm thấy)/.test(document.getElementById('cchc-status').textContent)")
+    return [href.strip("/").split("/")[-1] for href in
+            page.eval_on_selector_all(".cchc-result__title a", "els => els.map(e => e.getAttribute('href'))")]
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("query, first", [
+    ("cai cach thu tuc", None),  # both the accented and the unaccented item, checked below
+    ("cải cách thủ tục", "co-dau"),  # an accented query ranks the exact-accent match first
+    ("dich vu cong truc tuyen", "dvc"),
+    ("duong day nong", "duong-day-nong"),  # "d" finds "đ"; the item was written in NFD
+    (unicodedata.normalize("NFD", "đường dây nóng"), "duong-day-nong"),  # an NFD query too
+    ("dat dai", "dat-dai"),
+])
+def test_search_finds_vietnamese_with_or_without_diacritics(browser, search_site, viewport, query, first):
+    page = browser.new_page(viewport=VIEWPORTS[viewport])
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    found = search(page, search_site.url, query)
+    if first:
+        assert found[0] == first, found
+    else:
+        assert {"co-dau", "khong-dau"} <= set(found[:2]), found
+    assert "ban-nhap" not in found
+    assert errors == []
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(OUTPUT / f"search-{viewport}-{first or 'cai-cach'}.png"), full_page=True)
+    page.close()
+
+
+def test_results_show_title_date_unit_topics_and_a_highlighted_excerpt(browser, search_site):
+    page = browser.new_page()
+    search(page, search_site.url, "dat dai")
+    result = page.locator(".cchc-result").first
+    assert result.locator(".cchc-result__title").text_content() == "Hướng dẫn thủ tục đất đai"
+    assert result.locator(".cchc-meta").text_content() == "15/03/2024 · Huyện Hải Hậu · Tin"
+    assert result.locator(".cchc-result__topics").text_content() == "Chủ đề: Hướng dẫn thực hiện thủ tục hành chính"
+    assert "đất" in result.locator(".cchc-result__excerpt mark").first.text_content().lower()
+    page.close()
+
+
+def test_filters_narrow_results_by_topic_and_type(browser, search_site):
+    page = browser.new_page()
+    page.goto(search_site.url + "tim-kiem/?q=thu+tuc")
+    page.wait_for_function("/^Tìm thấy/.test(document.getElementById('cchc-status').textContent)")
+    before = page.locator(".cchc-result").count()
+    page.select_option("select[data-filter='chủ đề']", "Hướng dẫn thực hiện thủ tục hành chính")
+    page.wait_for_function(f"document.querySelectorAll('.cchc-result').length < {before}")
+    assert [t.strip() for t in page.locator(".cchc-result__title").all_text_contents()] == ["Hướng dẫn thủ tục đất đai"]
+    assert "chủ+đề" in page.url or "ch%E1%BB%A7" in page.url  # the filter is in the address, to share
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def sample_served(sample):
+    served = Served(sample[0])
+    yield served
+    served.server.shutdown()
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_navigation_home_topic_item_unit_with_feeds_and_no_console_errors(browser, sample_served, viewport):
+    page = browser.new_page(viewport=VIEWPORTS[viewport])
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    page.goto(sample_served.url)
+    page.screenshot(path=str(OUTPUT / f"home-{viewport}.png"), full_page=True)
+    assert page.locator("link[rel=alternate][type='application/rss+xml']").count() >= 1
+    page.click("a.cchc-chip >> text=Cải cách thủ tục hành chính")
+    assert page.url.endswith("/chu-de/thu-tuc-hanh-chinh/")
+    assert page.locator("link[rel=alternate][href='rss.xml']").count() == 1  # this topic's own feed
+    page.screenshot(path=str(OUTPUT / f"topic-{viewport}.png"), full_page=True)
+    title = page.locator(".cchc-list__title a").first.text_content()
+    page.locator(".cchc-list__title a").first.click()
+    assert page.locator("h1").first.text_content() == title
+    page.screenshot(path=str(OUTPUT / f"item-{viewport}.png"), full_page=True)
+    page.locator(".cchc-item__head .cchc-meta a").first.click()
+    assert "/don-vi/" in page.url and page.locator("link[rel=alternate][href='rss.xml']").count() == 1
+    page.screenshot(path=str(OUTPUT / f"unit-{viewport}.png"), full_page=True)
+    for url in ("ke-hoach/ben-tre-2021/", "tien-do/", "rss/"):
+        page.goto(sample_served.url + url)
+        page.screenshot(path=str(OUTPUT / f"{url.split('/')[0]}-{viewport}.png"), full_page=True)
+    assert errors == []
+    page.close()
