@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+NODE_STAMP := node_modules/.installed-$(shell cat package-lock.json | cksum | cut -d' ' -f1)
 
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -29,7 +30,11 @@ browser:                ## Debian's chromium for the browser tests (never a brow
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium; }
 
-test: setup browser     ## the whole test suite (what CI runs)
+$(NODE_STAMP): package.json package-lock.json   ## test-only npm tools (axe-core), exact versions from the lock
+	npm ci --no-audit --no-fund --silent
+	touch $(NODE_STAMP)
+
+test: setup browser $(NODE_STAMP)  ## the whole test suite (what CI runs)
 	$(BIN)/python -m pytest
 
 lock:                   ## re-resolve requirements.lock from pyproject.toml (needs the registry)
@@ -39,4 +44,4 @@ lock:                   ## re-resolve requirements.lock from pyproject.toml (nee
 	rm -rf .lock-venv
 
 clean:
-	rm -rf site site.tmp* site.old* $(VENV)
+	rm -rf site site.tmp* site.old* build $(VENV) node_modules

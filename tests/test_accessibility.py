@@ -1,0 +1,81 @@
+"""Accessibility (WCAG 2.1 AA via axe-core), no third-party requests, skip link and print, in Chromium."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from test_browser import ARGS, CHROMIUM, Served  # noqa: F401  (shared browser set-up)
+from test_browser import browser  # noqa: F401  (fixture)
+
+AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+PAGES = {
+    "home": "",
+    "item": "tin-tuc/ben-tre-ban-hanh-ke-hoach-105-kh-ubnd/",
+    "topic": "chu-de/mot-cua/",
+    "unit": "don-vi/hai-hau/",
+    "plan": "ke-hoach/ben-tre-2021/",
+    "progress": "tien-do/",
+    "search": "tim-kiem/?q=dat+dai",
+    "feeds": "rss/",
+}
+
+
+@pytest.fixture(scope="module")
+def site(sample):
+    served = Served(sample[0])
+    yield served
+    served.server.shutdown()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("kind", PAGES)
+def test_no_wcag_21_aa_violations(browser, site, kind, scheme):
+    assert AXE.is_file(), "axe-core is installed by `make test` (npm ci)"
+    page = browser.new_page(color_scheme=scheme)
+    page.goto(site.url + PAGES[kind])
+    page.wait_for_load_state("networkidle")
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("""async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}))
+        .violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(' | '))""")
+    assert violations == []
+    page.close()
+
+
+@pytest.mark.parametrize("kind", PAGES)
+def test_no_request_leaves_the_site(browser, site, kind):
+    page = browser.new_page()
+    hosts = []
+    page.on("request", lambda request: hosts.append(urlsplit(request.url).hostname))
+    page.goto(site.url + PAGES[kind])
+    page.wait_for_load_state("networkidle")
+    assert hosts and set(hosts) == {"127.0.0.1"}
+    page.close()
+
+
+def test_the_first_tab_reaches_a_skip_link_to_the_content(browser, site):
+    page = browser.new_page()
+    page.goto(site.url + PAGES["unit"])
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Chuyển đến nội dung chính"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "noi-dung"
+    page.close()
+
+
+@pytest.mark.parametrize("kind", ["item", "plan"])
+def test_print_hides_navigation_and_search_and_shows_url_and_date(browser, site, kind):
+    page = browser.new_page()
+    page.goto(site.url + PAGES[kind])
+    page.emulate_media(media="print")
+    for selector in (".md-header", ".md-tabs", ".md-sidebar--primary", ".cchc-searchbar", ".md-footer"):
+        assert page.eval_on_selector(selector, "e => getComputedStyle(e).display") == "none", selector
+    printed = page.locator(".cchc-print-only").inner_text()
+    assert printed == f"Địa chỉ: https://cchc.example.gov.vn/{PAGES[kind]}"
+    if kind == "item":
+        assert page.locator(".cchc-item__head time").first.is_visible()
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")
+    page.close()
