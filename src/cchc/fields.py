@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .dates import DATE_HINT, DateError, parse_bound, parse_date, parse_datetime
 from .problems import Problems
@@ -120,10 +120,10 @@ class Fields:
                                   "bắt đầu mỗi mục bằng '- ' rồi các dòng thụt lề đều nhau (xem mẫu mau/ke-hoach.md)")
         return result
 
-    def file(self, key: str, docs_dir: Path, what: str) -> str:
-        """A path under docs/ that must exist."""
+    def file(self, key: str, exists: Callable[[str], bool], what: str) -> str:
+        """A path under docs/ that must exist (`exists` checks it, and may record the check)."""
         rel = self.text(key).lstrip("/")
-        if rel and not (docs_dir / rel).is_file():
+        if rel and not exists(rel):
             self.error(key, f'không tìm thấy tệp {what} "{rel}" (docs/{rel})',
                        f"kiểm tra tên tệp (phân biệt chữ hoa, chữ thường) hoặc chép tệp vào docs/{Path(rel).parent.as_posix()}/")
         return rel

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from . import dates
+from .cache import Entry, ItemCache
 from .fields import Fields
 from .model import (CADENCES, LEVELS, REPORT_PERIODS, BasedOn, Corpus, LegalDocument, MandatedItem,
                     NewsItem, Plan, Target, Task)
@@ -47,6 +48,13 @@ class Loader:
         self.plans_dir = self.root / "plans"
         self.problems = Problems()
         self.now = now or dates.now()
+        self.seen: dict[str, bool] = {}  # files the item being loaded refers to, and whether they exist
+
+    def exists(self, rel: str) -> bool:
+        """Does docs/<rel> exist? Recorded, so a cached item is re-checked when the answer changes."""
+        found = (self.docs_dir / rel).is_file()
+        self.seen[rel] = found
+        return found
 
     def rel(self, file: Path) -> str:
         return file.relative_to(self.root).as_posix()
@@ -67,8 +75,10 @@ class Loader:
                 elif plan:
                     corpus.plans[plan.id] = plan
         by_slug: dict[str, NewsItem] = {}
-        for file in sorted((self.docs_dir / NEWS_DIR).rglob("*.md")):
-            item = self.load_item(file)
+        cache = ItemCache(self.root, self.plans_dir)
+        files = sorted((self.docs_dir / NEWS_DIR).rglob("*.md"))
+        for file in files:
+            item = self.load_item_cached(file, cache)
             if item is None:
                 continue
             if item.slug in by_slug:
@@ -83,9 +93,25 @@ class Loader:
                     p.add(item.path, 1, f'kế hoạch "{plan_id}" không có trong thư mục plans/',
                           "dùng mã id của một kế hoạch, ví dụ: " + ", ".join(sorted(corpus.plans)[:3]))
         corpus.items = sorted(by_slug.values(), key=lambda i: (i.date, i.slug), reverse=True)
+        cache.save({self.rel(f) for f in files})
         return corpus, p
 
     # -- news items -------------------------------------------------------------------------------
+
+    def load_item_cached(self, file: Path, cache: ItemCache) -> NewsItem | None:
+        """load_item, unless the cache holds this file unchanged (then its item and problems are reused)."""
+        path, stat = self.rel(file), file.stat()
+        entry = cache.get(path, stat)
+        if entry is None:
+            main, self.problems, self.seen = self.problems, Problems(), {}
+            try:
+                item = self.load_item(file)
+            finally:
+                local, self.problems = self.problems, main
+            entry = Entry(0, 0, item, local.items, self.seen)
+            cache.put(path, stat, entry)
+        self.problems.items.extend(entry.problems)
+        return entry.item
 
     def load_item(self, file: Path) -> NewsItem | None:
         path = self.rel(file)
@@ -112,9 +138,9 @@ class Loader:
             type=item_type,
             channel=f.ref("channel", self.channels) if f.has("channel") else "cong-thong-tin",
             author=f.text("author"),
-            image=f.file("image", self.docs_dir, "ảnh"),
+            image=f.file("image", self.exists, "ảnh"),
             image_alt=f.text("image_alt"),
-            audio=f.file("audio", self.docs_dir, "âm thanh"),
+            audio=f.file("audio", self.exists, "âm thanh"),
             draft=f.flag("draft"),
             plans=tuple(str(v).strip() for key in ("plan", "plans") for v, _ in f.items(key)),
             body=doc.body, body_line=doc.body_line,
@@ -147,7 +173,7 @@ class Loader:
         issuer = d.text("issuer", required="cơ quan ban hành")
         issued = d.date("issued", required="ngày ban hành")
         effective = d.date("effective")
-        file = d.text("file", required="tệp văn bản đính kèm") and d.file("file", self.docs_dir, "văn bản")
+        file = d.text("file", required="tệp văn bản đính kèm") and d.file("file", self.exists, "văn bản")
         if file and not file.lower().endswith((".pdf", ".docx", ".doc", ".odt")):
             d.error("file", "tệp văn bản đính kèm phải là PDF hoặc DOCX", "lưu văn bản dưới dạng .pdf hoặc .docx")
         if not (number and issuer and issued and file):
@@ -168,7 +194,7 @@ class Loader:
                     continue
                 target = target.split("#")[0].split("?")[0]
                 resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
-                if target and not (self.docs_dir / resolved).exists():
+                if target and not self.exists(resolved) and not (self.docs_dir / resolved).is_dir():
                     self.problems.add(item.path, item.body_line + offset, f'liên kết tới tệp không tồn tại "{target}"',
                                       f"kiểm tra tên tệp; đường dẫn tính từ thư mục docs/{base}/")
 

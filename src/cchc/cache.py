@@ -1,0 +1,76 @@
+"""A cache of parsed news items between runs, so unchanged files are not read and validated again.
+
+An entry is reused only when the file's size and modification time are unchanged, every file it
+referenced (image, audio, attachment, linked files) still exists or is still missing as before, and the
+vocabularies and glossary (plans/*.yml) are byte-for-byte the same. Kept in build/cache/ (not committed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import NewsItem
+from .problems import Problem
+
+VERSION = 3  # bump when NewsItem, Problem or the validation rules change
+
+
+@dataclass
+class Entry:
+    mtime_ns: int
+    size: int
+    item: NewsItem | None
+    problems: list[Problem]
+    seen: dict[str, bool]  # referenced path under docs/ -> existed when validated
+
+
+class ItemCache:
+    def __init__(self, root: Path, plans_dir: Path) -> None:
+        self.file = root / "build" / "cache" / "items.pickle"
+        self.docs_dir = root / "docs"
+        digest = hashlib.sha256(str(VERSION).encode())
+        for vocab in sorted(plans_dir.glob("*.yml")):
+            digest.update(vocab.name.encode() + vocab.read_bytes())
+        self.signature = digest.hexdigest()
+        self.entries: dict[str, Entry] = {}
+        self.dirty = False
+        try:
+            with self.file.open("rb") as f:
+                signature, entries = pickle.load(f)
+            if signature == self.signature:
+                self.entries = entries
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, AttributeError, ImportError, TypeError):
+            pass
+
+    def get(self, path: str, stat: os.stat_result) -> Entry | None:
+        entry = self.entries.get(path)
+        if entry is None or entry.mtime_ns != stat.st_mtime_ns or entry.size != stat.st_size:
+            return None
+        if any((self.docs_dir / rel).exists() != existed for rel, existed in entry.seen.items()):
+            return None
+        return entry
+
+    def put(self, path: str, stat: os.stat_result, entry: Entry) -> None:
+        entry.mtime_ns, entry.size = stat.st_mtime_ns, stat.st_size
+        self.entries[path] = entry
+        self.dirty = True
+
+    def save(self, keep: set[str]) -> None:
+        """Write atomically, dropping entries of files that are gone."""
+        gone = set(self.entries) - keep
+        if not (self.dirty or gone):
+            return
+        for path in gone:
+            del self.entries[path]
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.file.with_suffix(f".tmp{os.getpid()}")
+            with tmp.open("wb") as f:
+                pickle.dump((self.signature, self.entries), f, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(self.file)
+        except OSError:
+            pass  # a read-only checkout still builds, only without the cache

@@ -1,0 +1,81 @@
+"""The item cache: unchanged files are not re-read, and every change that matters is still seen."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+import cchc.loader
+from conftest import messages
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """Counts the files the loader actually parses."""
+    seen = []
+    original = cchc.loader.read_document
+
+    def counting(file, path, problems):
+        seen.append(path)
+        return original(file, path, problems)
+
+    monkeypatch.setattr(cchc.loader, "read_document", counting)
+    return seen
+
+
+def test_a_second_load_reuses_unchanged_items(project, reads):
+    project.item("a")
+    project.item("b")
+    first, _ = project.load()
+    assert sorted(p for p in reads if "tin-tuc" in p) == ["docs/tin-tuc/a.md", "docs/tin-tuc/b.md"]
+    reads.clear()
+    second, _ = project.load()
+    assert [p for p in reads if "tin-tuc" in p] == []
+    assert [i.title for i in second.items] == [i.title for i in first.items]
+
+
+def test_an_edited_file_is_read_again(project, reads):
+    path = project.item("a", title="Cũ")
+    project.load()
+    reads.clear()
+    path.write_text(path.read_text(encoding="utf-8").replace("title: Cũ", "title: Mới"), encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))
+    corpus, _ = project.load()
+    assert reads == ["docs/tin-tuc/a.md"] and corpus.items[0].title == "Mới"
+
+
+def test_problems_of_a_cached_file_are_reported_every_time(project, reads):
+    project.item("hong", unit="khong-co")
+    _, first = project.load()
+    reads.clear()
+    _, second = project.load()
+    assert reads == [] and messages(second) == messages(first) and len(first) == 1
+
+
+def test_a_deleted_image_is_reported_although_the_item_did_not_change(project):
+    image = project.write("docs/anh/a.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>")
+    project.item("co-anh", image="anh/a.svg", image_alt="Ảnh")
+    assert not project.load()[1]
+    image.unlink()
+    _, problems = project.load()
+    assert any('không tìm thấy tệp ảnh "anh/a.svg"' in m for m in messages(problems))
+
+
+def test_a_vocabulary_change_revalidates_every_item(project, reads):
+    project.item("a", topics="[chu-de-moi]")
+    assert project.load()[1]
+    vocab = project.root / "plans" / "chu-de.yml"
+    vocab.write_text(vocab.read_text(encoding="utf-8") + "\nchu-de-moi:\n  name: Chủ đề mới\n", encoding="utf-8")
+    reads.clear()
+    corpus, problems = project.load()
+    assert "docs/tin-tuc/a.md" in reads and not problems and corpus.items[0].topics == ("chu-de-moi",)
+
+
+def test_a_removed_file_leaves_the_corpus(project):
+    path = project.item("a")
+    project.item("b")
+    project.load()
+    path.unlink()
+    corpus, _ = project.load()
+    assert [i.slug for i in corpus.items] == ["b"]
