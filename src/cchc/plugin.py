@@ -24,8 +24,9 @@ from .check import STATUS_VI
 from .feeds import FeedBuilder, FeedSettings
 from .loader import NEWS_DIR, load_corpus
 from .model import CADENCES, LEVELS, REPORT_PERIODS
+from .render_cache import RenderCache
 from .safety import sanitize
-from .search_index import records, write_index
+from .search_index import SearchIndexError, filters_for, plan_filters, write_index
 from .views import SiteViews
 
 log = logging.getLogger("mkdocs.plugins.cchc")
@@ -43,7 +44,7 @@ class CchcConfig(base.Config):
 class CchcPlugin(BasePlugin[CchcConfig]):
     def on_config(self, config):
         started = time.monotonic()
-        self.timings: dict[str, float] = {}  # seconds per stage, read by benchmarks/
+        self.timings: dict[str, float] = {"markdown": 0.0, "templates": 0.0}  # seconds per stage, for benchmarks/
         root = Path(config.config_file_path).parent
         self.now = dates.now()
         drafts = self.config.drafts or os.environ.get("CCHC_DRAFTS") == "1"
@@ -60,6 +61,8 @@ class CchcPlugin(BasePlugin[CchcConfig]):
                                  lambda item: self.page_html.get(item.url, ""), self.corpus.glossary)
         self.catalogue = self.feeds.catalogue(self.site.by_topic, self.site.by_unit)
         self.site.add_feeds_page([(feed, len(items)) for feed, items in self.catalogue])
+        self.renders = RenderCache(root, config)
+        self._cached: dict[str, str] = {}  # page URL -> cached HTML to use instead of rendering
         self.timings["load"] = time.monotonic() - started
         return config
 
@@ -90,15 +93,34 @@ class CchcPlugin(BasePlugin[CchcConfig]):
             page.meta.update(title=view.title, template=view.template)
             if not view.searchable:
                 page.meta["search"] = {"exclude": True}
+            if "item" in view.data:
+                key = self.renders.key(markdown, page.file.src_uri, page.url)
+                page.meta["cchc_render_key"] = key
+                hit = self.renders.get(key) if key else None
+                if hit:  # an unchanged item: skip Markdown, reuse its HTML and table of contents
+                    self._cached[page.url], page.meta["cchc_toc"] = hit
+                    markdown = ""
+        self._render_started = time.monotonic()
         return markdown
 
     def on_page_content(self, html, page, config, files):
+        self.timings["markdown"] += time.monotonic() - self._render_started
         view = self.site.views.get(page.file.src_uri)
         if not (view and view.searchable):
             return html
-        html = sanitize(html)
+        if page.url in self._cached:
+            html = self._cached.pop(page.url)
+            page.toc = page.meta.pop("cchc_toc")
+        else:
+            html = sanitize(html)
+            if page.meta.get("cchc_render_key"):
+                self.renders.put(page.meta["cchc_render_key"], html, page.toc)
         self.page_html[page.url] = html  # the feeds and the search index carry the same HTML
         return html
+
+    def on_post_page(self, output, page, config):
+        self.timings["templates"] += time.monotonic() - self._template_started
+        return output
 
     def on_post_build(self, config):
         """Feeds are written last: they need every item's rendered HTML."""
@@ -115,12 +137,15 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self.timings["feeds"] = time.monotonic() - started
         log.info(f"cchc: {len(self.catalogue)} nguồn tin RSS/Atom trong {self.timings['feeds']:.2f} giây")
         started = time.monotonic()
-        entries = records(self.corpus, self.corpus.published(self.now), lambda url: self.page_html.get(url, ""))
-        write_index(site_dir, entries)
+        try:
+            write_index(site_dir)
+        except SearchIndexError as exc:
+            raise PluginError(str(exc)) from None
         self.timings["search"] = time.monotonic() - started
-        log.info(f"cchc: chỉ mục tìm kiếm {len(entries)} mục trong {self.timings['search']:.2f} giây")
+        log.info(f"cchc: chỉ mục tìm kiếm trong {self.timings['search']:.2f} giây")
 
     def on_page_context(self, context, page, config, nav):
+        self._template_started = time.monotonic()
         context["view"] = self.site.views.get(page.file.src_uri)
         context["corpus"] = self.corpus
         context["site_views"] = self.site
@@ -129,6 +154,8 @@ class CchcPlugin(BasePlugin[CchcConfig]):
     @event_priority(-10)
     def on_env(self, env, config, files):
         env.filters.update(ngay=dates.format_date, ngay_gio=dates.format_datetime, kich_thuoc=_file_size)
+        env.globals.update(search_filters=lambda item: filters_for(self.corpus, item),
+                           plan_search_filters=lambda plan: plan_filters(self.corpus, plan))
         env.globals.update(CADENCES=CADENCES, LEVELS=LEVELS, REPORT_PERIODS=REPORT_PERIODS, STATUS_VI=STATUS_VI)
         return env
 

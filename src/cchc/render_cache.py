@@ -1,0 +1,63 @@
+"""Rendered Markdown of news items, kept between builds: an unchanged item is not rendered again.
+
+The key covers everything the HTML depends on: the Markdown, where the page is read from and written
+to (relative links are rewritten against both), and the Markdown configuration. Items that link to
+other .md pages are never cached, since those links depend on other pages' URLs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+
+import markdown
+import mkdocs
+from mkdocs.structure.toc import TableOfContents, get_toc
+
+VERSION = "1"
+_PAGE_LINK = re.compile(r"\]\(\s*<?[^)\s>]*\.md\b")
+
+
+def toc_tokens(toc: TableOfContents) -> list[dict]:
+    def token(link) -> dict:
+        return {"level": link.level, "id": link.id, "name": link.title, "children": [token(c) for c in link.children]}
+    return [token(link) for link in toc]
+
+
+class RenderCache:
+    def __init__(self, root: Path, config) -> None:
+        self.folder = root / "build" / "cache" / "html"
+        settings = json.dumps([config["markdown_extensions"], config["mdx_configs"], mkdocs.__version__,
+                               markdown.__version__, VERSION], sort_keys=True, default=str)
+        self.settings = hashlib.sha256(settings.encode()).hexdigest()
+        self.hits = self.misses = 0
+
+    def key(self, text: str, src_uri: str, url: str) -> str | None:
+        if _PAGE_LINK.search(text):
+            return None
+        return hashlib.sha256(f"{self.settings}\0{src_uri}\0{url}\0{text}".encode()).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> tuple[str, TableOfContents] | None:
+        try:
+            html, tokens = json.loads(self._path(key).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return html, get_toc(tokens)
+
+    def put(self, key: str, html: str, toc: TableOfContents) -> None:
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".tmp{os.getpid()}")
+            tmp.write_text(json.dumps([html, toc_tokens(toc)], ensure_ascii=False), encoding="utf-8")
+            tmp.replace(path)
+        except OSError:
+            pass
