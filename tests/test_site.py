@@ -14,7 +14,7 @@ def html(site: Path, url: str) -> str:
 def search_urls(site: Path) -> set[str]:
     """URLs in the Pagefind index (its fragments are gzipped JSON behind a signature)."""
     urls = set()
-    for fragment in (site / "pagefind" / "fragment").iterdir():
+    for fragment in (f for bundle in site.glob("pagefind*/fragment") for f in bundle.iterdir()):
         data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
         urls.add(json.loads(data)["url"])
     return urls

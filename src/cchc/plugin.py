@@ -26,7 +26,7 @@ from .loader import NEWS_DIR, load_corpus
 from .model import CADENCES, LEVELS, REPORT_PERIODS
 from .render_cache import RenderCache
 from .safety import sanitize
-from .search_index import SearchIndexError, filters_for, plan_filters, write_index
+from .search_index import SearchIndexError, bundle_dirs, filters_for, plan_filters, write_index
 from .views import SiteViews
 
 log = logging.getLogger("mkdocs.plugins.cchc")
@@ -61,6 +61,9 @@ class CchcPlugin(BasePlugin[CchcConfig]):
                                  lambda item: self.page_html.get(item.url, ""), self.corpus.glossary)
         self.catalogue = self.feeds.catalogue(self.site.by_topic, self.site.by_unit)
         self.site.add_feeds_page([(feed, len(items)) for feed, items in self.catalogue])
+        published = self.corpus.published(self.now)
+        self.search_urls = [i.url for i in published] + [p.url for p in self.corpus.plans.values()]
+        self.site.views["tim-kiem/index.md"].data["bundles"] = bundle_dirs(len(self.search_urls))
         self.renders = RenderCache(root, config)
         self._cached: dict[str, str] = {}  # page URL -> cached HTML to use instead of rendering
         self.timings["load"] = time.monotonic() - started
@@ -138,7 +141,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         log.info(f"cchc: {len(self.catalogue)} nguồn tin RSS/Atom trong {self.timings['feeds']:.2f} giây")
         started = time.monotonic()
         try:
-            write_index(site_dir)
+            write_index(site_dir, self.search_urls)
         except SearchIndexError as exc:
             raise PluginError(str(exc)) from None
         self.timings["search"] = time.monotonic() - started

@@ -11,8 +11,13 @@
   var list = box.querySelector("#cchc-results");
   var status = box.querySelector("#cchc-status");
   var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-filter]"));
-  var pagefind = await import(new URL(base + "pagefind/pagefind.js", location.href).href);
-  await pagefind.options({ baseUrl: new URL(base, location.href).pathname });
+  var bundles = (box.getAttribute("data-bundles") || "pagefind/").split(" ");
+  var baseUrl = new URL(base, location.href).pathname;
+  var pagefind = await import(new URL(base + bundles[0] + "pagefind.js", location.href).href);
+  await pagefind.options({ baseUrl: baseUrl });
+  for (var b = 1; b < bundles.length; b++) {  // large sites are indexed in several bundles: search them as one
+    await pagefind.mergeIndex(new URL(base + bundles[b], location.href).pathname, { baseUrl: baseUrl });
+  }
 
   var available = await pagefind.filters();
   selects.forEach(function (select) {
@@ -76,6 +81,16 @@
     });
     var ranked = Array.from(best.values()).sort(function (a, b) { return b.score - a.score; }).slice(0, 30);
     var pages = await Promise.all(ranked.map(function (r) { return r.data(); }));
+    // Exact accents first: count the query's words found exactly as typed (scores of separately built
+    // bundles are not comparable, and an accented query should prefer text with the same accents).
+    var words = query.toLowerCase().split(/\s+/).filter(Boolean);
+    function exact(page) {
+      var text = (page.meta.title + " " + page.excerpt.replace(/<[^>]+>/g, "")).normalize("NFC").toLowerCase();
+      return words.filter(function (w) { return text.indexOf(w) >= 0; }).length;
+    }
+    pages = pages.map(function (page, i) { return { page: page, exact: exact(page), rank: i }; })
+      .sort(function (a, b) { return b.exact - a.exact || a.rank - b.rank; })
+      .map(function (x) { return x.page; });
     pages.forEach(function (page) {
       var li = el("li", "cchc-result");
       var h = el("h2", "cchc-result__title");
