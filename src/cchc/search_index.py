@@ -26,13 +26,13 @@ class SearchIndexError(RuntimeError):
 
 def bundle_dirs(count: int) -> list[str]:
     """Site-relative folders of the bundles for `count` pages: pagefind/, then pagefind-2/, pagefind-3/…"""
-    bundles = max(1, -(-count // BUNDLE_SIZE))
-    return ["pagefind/"] + [f"pagefind-{n}/" for n in range(2, bundles + 1)]
+    bundles = -(-count // BUNDLE_SIZE)  # none for an empty site: Pagefind will not write an empty index
+    return [f"pagefind{'' if n == 1 else f'-{n}'}/" for n in range(1, bundles + 1)]
 
 
 def write_index(site_dir: Path, urls: list[str]) -> None:
     """Index the pages at these site-relative URLs (newest first), bundle by bundle."""
-    for bundle, start in zip(bundle_dirs(len(urls)), range(0, max(len(urls), 1), BUNDLE_SIZE)):
+    for bundle, start in zip(bundle_dirs(len(urls)), range(0, len(urls), BUNDLE_SIZE)):
         staging = site_dir.parent / f".{site_dir.name}-{bundle.strip('/')}-staging"
         shutil.rmtree(staging, ignore_errors=True)
         try:

@@ -11,7 +11,12 @@
   var list = box.querySelector("#cchc-results");
   var status = box.querySelector("#cchc-status");
   var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-filter]"));
-  var bundles = (box.getAttribute("data-bundles") || "pagefind/").split(" ");
+  var bundles = (box.getAttribute("data-bundles") || "").split(" ").filter(Boolean);
+  if (!bundles.length) {  // nothing published yet
+    status.textContent = "Chưa có bài nào để tìm kiếm.";
+    box.setAttribute("data-ready", "");
+    return;
+  }
   var baseUrl = new URL(base, location.href).pathname;
   var pagefind = await import(new URL(base + bundles[0] + "pagefind.js", location.href).href);
   await pagefind.options({ baseUrl: baseUrl });
