@@ -7,7 +7,7 @@ NODE_STAMP := node_modules/.installed-$(shell cat package-lock.json | cksum | cu
 
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup browser build serve test validate lock clean
+.PHONY: setup browser build serve test validate bench lock clean
 
 setup: $(STAMP)
 
@@ -36,6 +36,10 @@ $(NODE_STAMP): package.json package-lock.json   ## test-only npm tools (axe-core
 
 test: setup browser $(NODE_STAMP)  ## the whole test suite (what CI runs)
 	$(BIN)/python -m pytest
+
+bench: setup            ## scale benchmark: ours vs plain Material blog vs Hugo (long: see benchmarks/scale.py)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -r benchmarks/requirements.txt
+	$(BIN)/python benchmarks/scale.py
 
 lock:                   ## re-resolve requirements.lock from pyproject.toml (needs the registry)
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv

@@ -1,0 +1,148 @@
+"""Scale, side by side on the same Markdown: our build, a plain mkdocs-material blog, and Hugo.
+
+    make bench            (or: .venv/bin/python benchmarks/scale.py --sizes 1000 5000 20000 --repeat 3)
+
+For each corpus size (scripts/make_corpus.py, seeded), prints: median wall time of `repeat` cold builds
+(caches cleared), one warm rebuild (nothing changed), peak RSS of the build process and of its largest
+child (Pagefind), output size, our time per stage, `cchc check` time, and the ratios to the plain
+Material blog (target <= 0.5 at 5,000) and to Hugo (target <= 20). Nothing is committed but the command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "src"))
+
+from make_corpus import write_corpus  # noqa: E402
+
+from cchc.loader import load_corpus  # noqa: E402
+
+PY = sys.executable
+HUGO = Path(sys.executable).parent / "hugo"
+HUGO_LAYOUT = {
+    "layouts/_default/baseof.html": '<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{{ .Title }}</title></head><body>{{ block "main" . }}{{ end }}</body></html>',
+    "layouts/_default/single.html": '{{ define "main" }}<h1>{{ .Title }}</h1><p>{{ .Date.Format "02/01/2006" }}</p>{{ .Content }}{{ end }}',
+    "layouts/_default/list.html": '{{ define "main" }}<h1>{{ .Title }}</h1><ol>{{ range (.Paginate .Pages).Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Summary }}</li>{{ end }}</ol>{{ template "_internal/pagination.html" . }}{{ end }}',
+    "layouts/index.html": '{{ define "main" }}<ol>{{ range first 10 .Site.RegularPages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ol>{{ end }}',
+}
+
+
+def du(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def ours(project: Path, out: Path, repeat: int) -> dict:
+    runs = []
+    for n in range(repeat):
+        shutil.rmtree(project / "build", ignore_errors=True)  # cold: no caches
+        runs.append(_once(project, out / f"ours-{n}"))
+    warm = _once(project, out / "ours-warm")
+    started = time.monotonic()
+    subprocess.run([PY, "-m", "cchc.cli", "--root", str(project), "check"], capture_output=True, check=False)
+    check = time.monotonic() - started
+    best = sorted(runs, key=lambda r: r["wall"])[len(runs) // 2]
+    return {"wall": statistics.median(r["wall"] for r in runs), "warm": warm["wall"], "stages": best["stages"],
+            "rss": max(r["rss_self_mb"] for r in runs), "rss_child": max(r["rss_children_mb"] for r in runs),
+            "size": du(out / "ours-0"), "check": check}
+
+
+def _once(project: Path, site: Path) -> dict:
+    run = subprocess.run([PY, str(ROOT / "benchmarks" / "_build_once.py"), str(project), str(site)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def material_blog(corpus: Path, folder: Path) -> Path:
+    """The same items as a plain Material blog: Material's blog plugin, search, no code of ours."""
+    posts = folder / "docs" / "blog" / "posts"
+    posts.mkdir(parents=True)
+    (folder / "docs" / "index.md").write_text("# Trang chủ\n", encoding="utf-8")
+    (folder / "docs" / "blog" / "index.md").write_text("# Tin tức\n", encoding="utf-8")
+    (folder / "mkdocs.yml").write_text("site_name: Blog\ntheme:\n  name: material\n  language: vi\nplugins:\n  - search\n  - blog\n",
+                                       encoding="utf-8")
+    corpus_data, _ = load_corpus(corpus)
+    for item in corpus_data.items:
+        categories = "".join(f"  - {corpus_data.topics[t].name}\n" for t in item.topics)
+        (posts / f"{item.slug}.md").write_text(
+            f"---\ndate: {item.date.date().isoformat()}\ncategories:\n{categories}---\n\n# {item.title}\n\n{item.body}",
+            encoding="utf-8")
+    return folder
+
+
+def hugo_site(corpus: Path, folder: Path) -> Path:
+    posts = folder / "content" / "posts"
+    posts.mkdir(parents=True)
+    (folder / "hugo.toml").write_text('baseURL = "https://example.org/"\nlanguageCode = "vi"\ntitle = "Blog"\n'
+                                      '[pagination]\npagerSize = 20\n[taxonomies]\ncategory = "categories"\n', encoding="utf-8")
+    for rel, text in HUGO_LAYOUT.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(text, encoding="utf-8")
+    corpus_data, _ = load_corpus(corpus)
+    for item in corpus_data.items:
+        categories = json.dumps([corpus_data.topics[t].name for t in item.topics], ensure_ascii=False)
+        (posts / f"{item.slug}.md").write_text(
+            f"---\ntitle: {json.dumps(item.title, ensure_ascii=False)}\ndate: {item.date.isoformat()}\n"
+            f"categories: {categories}\n---\n\n{item.body}", encoding="utf-8")
+    return folder
+
+
+def timed(command: list[str], repeat: int, cwd: Path | None = None) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.monotonic()
+        subprocess.run(command, cwd=cwd, capture_output=True, check=True)
+        times.append(time.monotonic() - started)
+    return statistics.median(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", nargs="+", type=int, default=[1000, 5000, 20000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--material-max", type=int, default=20000, help="skip the Material blog above this size")
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        for n in args.sizes:
+            project = write_corpus(n, tmp / f"corpus-{n}")
+            row = {"n": n, "ours": ours(project, tmp / f"out-{n}", args.repeat)}
+            if n <= args.material_max:
+                blog = material_blog(project, tmp / f"material-{n}")
+                row["material"] = timed([PY, "-m", "mkdocs", "build", "-q", "-f", str(blog / "mkdocs.yml"),
+                                         "-d", str(tmp / f"material-site-{n}")], args.repeat)
+            if HUGO.exists():
+                site = hugo_site(project, tmp / f"hugo-{n}")
+                row["hugo"] = timed([str(HUGO), "--quiet", "-s", str(site), "-d", str(tmp / f"hugo-out-{n}")], args.repeat)
+            rows.append(row)
+            print(json.dumps(row), file=sys.stderr, flush=True)
+            shutil.rmtree(tmp / f"out-{n}", ignore_errors=True)
+    print(f"{'items':>6} {'ours s':>8} {'warm s':>7} {'Material s':>11} {'Hugo s':>7} {'ours/Mat':>9} {'ours/Hugo':>10} "
+          f"{'RSS MB':>7} {'Pagefind MB':>12} {'out MB':>7} {'check s':>8}")
+    for r in rows:
+        o = r["ours"]
+        mat, hugo = r.get("material"), r.get("hugo")
+        print(f"{r['n']:>6} {o['wall']:>8.1f} {o['warm']:>7.1f} {mat if mat else float('nan'):>11.1f} "
+              f"{hugo if hugo else float('nan'):>7.2f} {o['wall'] / mat if mat else float('nan'):>9.2f} "
+              f"{o['wall'] / hugo if hugo else float('nan'):>10.1f} {o['rss']:>7.0f} {o['rss_child']:>12.0f} "
+              f"{o['size'] / 2**20:>7.0f} {o['check']:>8.2f}")
+    print("\nour stages (s), median cold build:")
+    for r in rows:
+        print(f"{r['n']:>6} " + "  ".join(f"{k} {v:.1f}" for k, v in r["ours"]["stages"].items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
