@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from .dates import VN_TZ, end_of_day
+from .dates import VN_TZ, end_of_day, month_end, vietnam_time
 from .model import Corpus, MandatedItem, NewsItem, Plan, Target
 
 COVERED, UNCOVERED = "covered", "uncovered"
@@ -72,9 +72,7 @@ class PlanCheck:
 
 def as_of_moment(value: date | datetime) -> datetime:
     """A date means the whole day: everything published up to its last minute counts."""
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=VN_TZ)
-    return end_of_day(value)
+    return vietnam_time(value) if isinstance(value, datetime) else end_of_day(value)
 
 
 def check_plan(corpus: Corpus, plan: Plan, as_of: date | datetime, since: date | None = None) -> PlanCheck:
@@ -139,9 +137,7 @@ def _months(start: date, end: date) -> list[tuple[int, int]]:
 
 def _month_over(month: tuple[int, int]) -> datetime:
     """The last instant of the month: from then on the month counts as elapsed."""
-    year, m = month
-    first_next = date(year + (m == 12), m % 12 + 1, 1)
-    return end_of_day(date.fromordinal(first_next.toordinal() - 1))
+    return end_of_day(month_end(*month))
 
 
 @dataclass

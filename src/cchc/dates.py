@@ -31,10 +31,15 @@ class DateError(ValueError):
     """A date that cannot be read; the message is Vietnamese and says why."""
 
 
+def vietnam_time(moment: datetime) -> datetime:
+    """A naive time is Vietnam time (feedgen, for one, refuses naive datetimes)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ)
+
+
 def parse_datetime(value: object) -> datetime:
     """Read a publish time: ISO 8601 or dd/mm/yyyy, with optional time; naive means Vietnam time."""
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=VN_TZ)
+        return vietnam_time(value)
     if isinstance(value, date):
         return datetime.combine(value, time(), VN_TZ)
     text = str(value).strip()
@@ -75,17 +80,18 @@ def parse_bound(value: object, *, end: bool) -> date:
         year, month = int(m["y"]), int(m["m"])
         if not 1 <= month <= 12:
             raise DateError(f'tháng "{text}" không tồn tại')
-        return _month_end(year, month) if end else date(year, month, 1)
+        return month_end(year, month) if end else date(year, month, 1)
     if m := _QUARTER.match(text):
         year, quarter = int(m["y"]), _ROMAN[m["q"].upper()]
-        return _month_end(year, quarter * 3) if end else date(year, quarter * 3 - 2, 1)
+        return month_end(year, quarter * 3) if end else date(year, quarter * 3 - 2, 1)
     if m := _YEAR.match(text):
         year = int(m["y"])
         return date(year, 12, 31) if end else date(year, 1, 1)
     return parse_date(value)
 
 
-def _month_end(year: int, month: int) -> date:
+def month_end(year: int, month: int) -> date:
+    """The last day of a month."""
     first_next = date(year + (month == 12), month % 12 + 1, 1)
     return first_next - timedelta(days=1)
 

@@ -20,7 +20,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 import mutagen
 
-from .dates import VN_TZ
+from .dates import vietnam_time as aware  # feedgen raises on naive datetimes
 from .model import Corpus, NewsItem
 from .radio import radio_text
 
@@ -34,11 +34,6 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]
 
 def xml_text(text: str) -> str:
     return _NOT_XML.sub("", text)
-
-
-def aware(moment: datetime) -> datetime:
-    """feedgen raises on naive datetimes; the model's are aware, but a naive one means Vietnam time."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ)
 
 
 @dataclass(frozen=True)

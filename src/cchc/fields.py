@@ -6,7 +6,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable
 
-from .dates import DATE_HINT, DateError, parse_bound, parse_date, parse_datetime
+from .dates import DATE_HINT, DateError, parse_bound, parse_datetime
 from .problems import Problems
 from .source import LineDict, LineList
 from .vocab import Vocabulary, closest_key

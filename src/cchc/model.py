@@ -220,12 +220,12 @@ class Corpus:
         return _subtree(slug, self._unit_children)
 
     def unit_ancestors(self, slug: str) -> list[str]:
-        chain, seen = [], set()
-        while slug and slug in self.units and slug not in seen:
-            seen.add(slug)
-            chain.append(slug)
-            slug = self.units[slug].parent or ""
-        return chain
+        """A unit and the units above it, nearest first."""
+        return _ancestors(slug, self.units)
+
+    def topic_ancestors(self, slug: str) -> list[str]:
+        """A topic and its parents, nearest first."""
+        return _ancestors(slug, self.topics)
 
     def topic_roots(self) -> list[Topic]:
         return [t for t in self.topics.values() if not t.parent]
@@ -246,6 +246,14 @@ def _children(terms: dict[str, Term]) -> dict[str, list[str]]:
         if term.parent:
             children[term.parent].append(term.slug)
     return children
+
+
+def _ancestors(slug: str, terms: dict[str, Term]) -> list[str]:
+    chain: list[str] = []
+    while slug and slug in terms and slug not in chain:
+        chain.append(slug)
+        slug = terms[slug].parent or ""
+    return chain
 
 
 def _subtree(slug: str, children: dict[str, list[str]]) -> set[str]:

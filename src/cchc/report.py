@@ -21,7 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from .check import BEHIND, DONE, NOT_MEASURED, ON_TRACK, STATUS_VI, PlanCheck, check_plan
-from .dates import format_date, parse_bound
+from .dates import format_date, month_end
 from .model import CADENCES, REPORT_PERIODS, Corpus, Plan
 
 PERIOD_END_MONTH = {"q1": 3, "6m": 6, "9m": 9, "year": 12}
@@ -46,7 +46,7 @@ def report_window(period: str, year: int, rule: str = "calendar") -> ReportWindo
     month = PERIOD_END_MONTH[period]
     if rule == "bo-noi-vu":
         return ReportWindow(period, year, date(year - 1, 12, 15), date(year, month, 14), rule)
-    return ReportWindow(period, year, date(year, 1, 1), parse_bound(f"{month}/{year}", end=True), rule)
+    return ReportWindow(period, year, date(year, 1, 1), month_end(year, month), rule)
 
 
 @dataclass
@@ -75,7 +75,7 @@ def make_report(corpus: Corpus, plan: Plan, period: str, *, rule: str = "calenda
 def to_markdown(report: Report, corpus: Corpus, site_url: str = "") -> str:
     r, c, w = report, report.check, report.window
     covered = [x for x in c.coverage if x.items]
-    lines = [f"# BÁO CÁO", "", f"**{r.title}**", "",
+    lines = ["# BÁO CÁO", "", f"**{r.title}**", "",
              f"Kỳ báo cáo: từ {format_date(w.start)} đến {format_date(w.end)} (số liệu {RULES[w.rule]}).", "",
              "## I. Tóm tắt", "",
              f"- Số tin, bài được tính trong kỳ: {len(c.items)}.",

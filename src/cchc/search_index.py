@@ -52,12 +52,8 @@ def write_index(site_dir: Path, urls: list[str]) -> None:
 
 def filters_for(corpus, item) -> dict[str, list[str]]:
     """Filter values of an item: its topics with their parents, its unit with the units above it."""
-    topics = []
-    for slug in item.topics:
-        while slug and corpus.topics[slug].name not in topics:
-            topics.append(corpus.topics[slug].name)
-            slug = corpus.topics[slug].parent or ""
-    return {"chủ đề": topics, "đơn vị": [corpus.units[u].name for u in corpus.unit_ancestors(item.unit)],
+    topics = dict.fromkeys(corpus.topics[a].name for t in item.topics for a in corpus.topic_ancestors(t))
+    return {"chủ đề": list(topics), "đơn vị": [corpus.units[u].name for u in corpus.unit_ancestors(item.unit)],
             "năm": [str(item.date.year)], "thể loại": [corpus.types[item.type].name]}
 
 

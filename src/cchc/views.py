@@ -71,20 +71,14 @@ class SiteViews:
         self.by_unit: dict[str, list[NewsItem]] = defaultdict(list)
         self.by_month: dict[tuple[int, int], list[NewsItem]] = defaultdict(list)
         for item in self.visible:  # newest first, so every list below is too
-            for topic in {a for t in item.topics for a in self.topic_ancestors(t)}:
+            for topic in {a for t in item.topics for a in corpus.topic_ancestors(t)}:
                 self.by_topic[topic].append(item)
             for unit in corpus.unit_ancestors(item.unit):
                 self.by_unit[unit].append(item)
             self.by_month[(item.date.year, item.date.month)].append(item)
         self.views: dict[str, View] = {}
+        self._keys: dict[str, list[tuple[float, str]]] = {}  # per topic: (-timestamp, slug), for related items
         self._build()
-
-    def topic_ancestors(self, slug: str) -> list[str]:
-        chain = []
-        while slug and slug in self.corpus.topics and slug not in chain:
-            chain.append(slug)
-            slug = self.corpus.topics[slug].parent or ""
-        return chain
 
     def add(self, view: View) -> None:
         self.views[view.src_uri] = view
@@ -170,10 +164,9 @@ class SiteViews:
         return [other for _, _, other in ranked[:RELATED_COUNT]]
 
     def _sorted_keys(self, topic: str) -> list[tuple[float, str]]:
-        cache = self.__dict__.setdefault("_keys", {})
-        if topic not in cache:
-            cache[topic] = [(-i.date.timestamp(), i.slug) for i in self.by_topic.get(topic, [])]
-        return cache[topic]
+        if topic not in self._keys:
+            self._keys[topic] = [(-i.date.timestamp(), i.slug) for i in self.by_topic.get(topic, [])]
+        return self._keys[topic]
 
     def file_size(self, rel: str) -> int:
         if not rel or self.docs_dir is None:
