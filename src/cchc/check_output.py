@@ -46,7 +46,8 @@ def to_json(results: list[PlanCheck], corpus: Corpus) -> str:
     return json.dumps(to_data(results, corpus), ensure_ascii=False, indent=2)
 
 
-def _quota(p) -> str:
+def quota(p) -> str:
+    """A target's total as staff read it: a number, "không giới hạn", or "—" when the plan gives none."""
     if p.target.count is None:
         return "không giới hạn" if p.target.unlimited else "—"
     return str(p.target.count)
@@ -60,15 +61,15 @@ def to_markdown(results: list[PlanCheck], corpus: Corpus) -> str:
                 f"{len(r.items)} bài được tính.", "",
                 "| Mục | Nội dung | Số bài | Bài gần nhất | Tình trạng |", "|---|---|---|---|---|"]
         for c in r.coverage:
-            out.append(f"| {c.mandated.ref} | {_cell(c.mandated.text)} | {len(c.items)} | {format_date(c.latest)} | "
+            out.append(f"| {c.mandated.ref} | {cell(c.mandated.text)} | {len(c.items)} | {format_date(c.latest)} | "
                        f"{_MARK[c.status]} {STATUS_VI[c.status]} |")
         if r.progress:
             out += ["", "| Chỉ tiêu | Sản phẩm | Đã có | Phải có đến nay | Tổng | Chu kỳ | Tình trạng |",
                     "|---|---|---|---|---|---|---|"]
             for p in r.progress:
                 missing = f" (tháng chưa có: {', '.join(f'{m:02d}/{y}' for y, m in p.empty_months)})" if p.empty_months else ""
-                out.append(f"| {p.target.ref} | {_cell(p.target.product)} | {p.done} | {'' if p.due is None else p.due} | "
-                           f"{_quota(p)} | {CADENCES[p.target.cadence]} | {_MARK[p.status]} {STATUS_VI[p.status]}{missing} |")
+                out.append(f"| {p.target.ref} | {cell(p.target.product)} | {p.done} | {'' if p.due is None else p.due} | "
+                           f"{quota(p)} | {CADENCES[p.target.cadence]} | {_MARK[p.status]} {STATUS_VI[p.status]}{missing} |")
         out.append("")
     return "\n".join(out)
 
@@ -85,7 +86,7 @@ def to_table(results: list[PlanCheck], corpus: Corpus, width: int = 100) -> str:
         if r.progress:
             out.append("CHỈ TIÊU                  đã có / phải có / tổng")
             for p in r.progress:
-                figures = f"{p.done:>3} / {'' if p.due is None else p.due:>3} / {_quota(p):<14}"
+                figures = f"{p.done:>3} / {'' if p.due is None else p.due:>3} / {quota(p):<14}"
                 line = f"  {_MARK[p.status]} {p.target.ref:<8} {figures} {STATUS_VI[p.status]:<22} "
                 out.append(line + textwrap.shorten(p.target.product, max(10, width - len(line)), placeholder="…"))
                 if p.empty_months:
@@ -93,5 +94,6 @@ def to_table(results: list[PlanCheck], corpus: Corpus, width: int = 100) -> str:
     return "\n".join(out)
 
 
-def _cell(text: str) -> str:
+def cell(text: str) -> str:
+    """Text made safe for one Markdown table cell."""
     return " ".join(text.replace("|", "/").split())

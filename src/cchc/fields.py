@@ -109,12 +109,12 @@ class Fields:
                 found.append(slug)
         return tuple(found)
 
-    def mappings(self, key: str, what: str) -> list[Fields]:
+    def mappings(self, key: str, what: str, known: set[str] | None = None) -> list[Fields]:
         """A list of sub-mappings (plan content items, targets…), each read with its own lines."""
         result = []
         for value, line in self.items(key):
             if isinstance(value, LineDict):
-                result.append(Fields(value, self.path, self.problems))
+                result.append(Fields(value, self.path, self.problems, known=known))
             else:
                 self.problems.add(self.path, line, f"mỗi {what} phải là một nhóm các dòng ten: giá trị",
                                   "bắt đầu mỗi mục bằng '- ' rồi các dòng thụt lề đều nhau (xem mẫu mau/ke-hoach.md)")

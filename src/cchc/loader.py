@@ -165,10 +165,10 @@ class Loader:
             f.error("type", "bài loại văn bản cần khối document: (số hiệu, cơ quan ban hành, ngày ban hành, ngày hiệu lực, tệp đính kèm)",
                     "xem mẫu mau/van-ban.md")
             return None
-        sub = f.mappings("document", "văn bản")
+        sub = f.mappings("document", "văn bản", known=DOCUMENT_FIELDS)
         if not sub:
             return None
-        d = Fields(sub[0].meta, path, self.problems, known=DOCUMENT_FIELDS)
+        d = sub[0]
         number = d.text("number", required="số hiệu văn bản")
         issuer = d.text("issuer", required="cơ quan ban hành")
         issued = d.date("issued", required="ngày ban hành")
@@ -254,8 +254,7 @@ class Loader:
 
     def mandated(self, f: Fields) -> list[MandatedItem]:
         result = []
-        for sub in f.mappings("content", "nội dung tuyên truyền"):
-            Fields(sub.meta, f.path, self.problems, known={"ref", "text", "topics"})
+        for sub in f.mappings("content", "nội dung tuyên truyền", known={"ref", "text", "topics"}):
             ref, text = sub.text("ref", required="số mục (ref)"), sub.text("text", required="nội dung")
             topics = sub.refs("topics", self.topics)
             if not topics and not sub.has("topics"):
@@ -266,8 +265,7 @@ class Loader:
 
     def tasks(self, f: Fields) -> list[Task]:
         result = []
-        for sub in f.mappings("tasks", "nhiệm vụ"):
-            Fields(sub.meta, f.path, self.problems, known={"unit", "ref", "text"})
+        for sub in f.mappings("tasks", "nhiệm vụ", known={"unit", "ref", "text"}):
             unit = sub.ref("unit", self.units, required="đơn vị thực hiện")
             lines = [str(v).strip() for v, _ in sub.items("text")]
             if not lines:
@@ -280,8 +278,7 @@ class Loader:
         known = {"ref", "product", "count", "cadence", "start", "end", "lead", "partners", "channels", "types",
                  "units", "topics", "note"}
         result = []
-        for sub in f.mappings("targets", "chỉ tiêu"):
-            Fields(sub.meta, f.path, self.problems, known=known)
+        for sub in f.mappings("targets", "chỉ tiêu", known=known):
             product = sub.text("product", required="sản phẩm (product)")
             raw_count = sub.meta.get("count")
             count, unlimited = None, False

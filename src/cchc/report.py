@@ -20,6 +20,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from .check_output import cell as md_cell, quota
 from .check import BEHIND, DONE, NOT_MEASURED, ON_TRACK, STATUS_VI, PlanCheck, check_plan
 from .dates import format_date, month_end
 from .model import CADENCES, REPORT_PERIODS, Corpus, Plan
@@ -84,13 +85,13 @@ def to_markdown(report: Report, corpus: Corpus, site_url: str = "") -> str:
              f"{_count(c, NOT_MEASURED)} không đo được từ bài đăng.", "",
              "## II. Kết quả theo nội dung tuyên truyền", "",
              "| Mục | Nội dung | Số bài | Bài gần nhất | Tình trạng |", "|---|---|---|---|---|"]
-    lines += [f"| {x.mandated.ref} | {_cell(x.mandated.text)} | {len(x.items)} | {format_date(x.latest)} | {STATUS_VI[x.status]} |"
+    lines += [f"| {x.mandated.ref} | {md_cell(x.mandated.text)} | {len(x.items)} | {format_date(x.latest)} | {STATUS_VI[x.status]} |"
               for x in c.coverage]
     lines += ["", "## III. Kết quả thực hiện chỉ tiêu", ""]
     if c.progress:
         lines += ["| Chỉ tiêu | Sản phẩm | Đã có | Phải có đến hết kỳ | Tổng | Chu kỳ | Tình trạng |", "|---|---|---|---|---|---|---|"]
-        lines += [f"| {p.target.ref} | {_cell(p.target.product)} | {p.done} | {'' if p.due is None else p.due} | "
-                  f"{_quota(p)} | {CADENCES[p.target.cadence]} | {STATUS_VI[p.status]} |" for p in c.progress]
+        lines += [f"| {p.target.ref} | {md_cell(p.target.product)} | {p.done} | {'' if p.due is None else p.due} | "
+                  f"{quota(p)} | {CADENCES[p.target.cadence]} | {STATUS_VI[p.status]} |" for p in c.progress]
     else:
         lines.append("Kế hoạch không đặt chỉ tiêu định lượng.")
     lines += ["", "## IV. Nội dung chưa có bài", ""]
@@ -114,14 +115,6 @@ def items_by_topic(report: Report, corpus: Corpus):
 
 def _count(check: PlanCheck, status: str) -> int:
     return sum(p.status == status for p in check.progress)
-
-
-def _quota(p) -> str:
-    return str(p.target.count) if p.target.count is not None else ("không giới hạn" if p.target.unlimited else "—")
-
-
-def _cell(text: str) -> str:
-    return " ".join(text.replace("|", "/").split())
 
 
 # -- Word, Nghị định 30/2020/NĐ-CP ---------------------------------------------------------------
@@ -157,7 +150,7 @@ def to_docx(report: Report, corpus: Corpus, path: Path, site_url: str = "") -> P
     _section(doc, "III. KẾT QUẢ THỰC HIỆN CHỈ TIÊU")
     if c.progress:
         _table(doc, ["Chỉ tiêu", "Sản phẩm", "Đã có", "Phải có", "Tổng", "Tình trạng"],
-               [[p.target.ref, p.target.product, str(p.done), "" if p.due is None else str(p.due), _quota(p), STATUS_VI[p.status]]
+               [[p.target.ref, p.target.product, str(p.done), "" if p.due is None else str(p.due), quota(p), STATUS_VI[p.status]]
                 for p in c.progress], [16, 70, 14, 16, 20, 29])
     else:
         _body(doc, "Kế hoạch không đặt chỉ tiêu định lượng.")
