@@ -61,23 +61,31 @@ def main(argv: list[str] | None = None) -> int:
     return serve(root, args.host, args.port)
 
 
+def _valid_corpus(root: Path, plan_id: str | None):
+    """The corpus, or None after printing why (content errors, or an unknown plan id)."""
+    corpus, problems = load_corpus(root)
+    if problems.errors:
+        print(problems.report(), file=sys.stderr)
+        return None
+    if plan_id and plan_id not in corpus.plans:
+        print(f'Không có kế hoạch "{plan_id}" — các mã có: {", ".join(sorted(corpus.plans))}', file=sys.stderr)
+        return None
+    return corpus
+
+
 def run_check(root: Path, args: argparse.Namespace) -> int:
     """Exit 0: report written (with --strict: and everything on track); 1: --strict and lagging; 2: bad input."""
     from .check import check_plan
     from .check_output import to_json, to_markdown, to_table
     from .dates import DATE_HINT, DateError, now, parse_datetime
 
-    corpus, problems = load_corpus(root)
-    if problems.errors:
-        print(problems.report(), file=sys.stderr)
+    corpus = _valid_corpus(root, args.plan)
+    if corpus is None:
         return 2
     try:
         as_of = parse_datetime(args.as_of).date() if args.as_of else now().date()
     except DateError as exc:
         print(f"--as-of: {exc} — {DATE_HINT}", file=sys.stderr)
-        return 2
-    if args.plan and args.plan not in corpus.plans:
-        print(f'Không có kế hoạch "{args.plan}" — các mã có: {", ".join(sorted(corpus.plans))}', file=sys.stderr)
         return 2
     plans = [corpus.plans[args.plan]] if args.plan else sorted(corpus.plans.values(), key=lambda p: p.start)
     results = [check_plan(corpus, plan, as_of) for plan in plans]
@@ -92,12 +100,8 @@ def run_report(root: Path, args: argparse.Namespace) -> int:
     from .dates import DATE_HINT, DateError, parse_date
     from .report import make_report, to_docx, to_markdown
 
-    corpus, problems = load_corpus(root)
-    if problems.errors:
-        print(problems.report(), file=sys.stderr)
-        return 2
-    if args.plan not in corpus.plans:
-        print(f'Không có kế hoạch "{args.plan}" — các mã có: {", ".join(sorted(corpus.plans))}', file=sys.stderr)
+    corpus = _valid_corpus(root, args.plan)
+    if corpus is None:
         return 2
     try:
         issued = parse_date(args.date) if args.date else None
