@@ -7,8 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from test_browser import ARGS, CHROMIUM, Served  # noqa: F401  (shared browser set-up)
-from test_browser import browser  # noqa: F401  (fixture)
+from conftest import Served
 
 AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = {

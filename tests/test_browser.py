@@ -2,51 +2,24 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 import unicodedata
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from cchc.build import build_site
+from conftest import Served
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 OUTPUT = Path(__file__).resolve().parents[1] / "test-output" / "screenshots"
-
-
-class Served:
-    def __init__(self, directory: Path) -> None:
-        handler = functools.partial(_Quiet, directory=str(directory))
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_port}/"
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).exists(), "Debian's chromium is installed by `make test` (apt-get install chromium)"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
 @pytest.fixture(scope="module")
 def search_site(tmp_path_factory):
     """A small site whose expected search results are known, one item stored as NFD."""
-    from conftest import Project, ROOT
     import shutil
+
+    from conftest import ROOT, Project
     root = tmp_path_factory.mktemp("search") / "project"
     root.mkdir()
     shutil.copy(ROOT / "mkdocs.yml", root)
