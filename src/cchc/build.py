@@ -22,7 +22,7 @@ class BuildResult:
     messages: list[str]
 
 
-class _Collect(logging.Handler):
+class Collect(logging.Handler):
     """Keeps MkDocs' warnings and errors (our Vietnamese problem list among them) for the caller."""
 
     def __init__(self) -> None:
@@ -47,31 +47,38 @@ def _env(**values: str):
                 os.environ[k] = v
 
 
+def build_into(root: Path, target: Path, *, strict: bool = True, drafts: bool = False):
+    """One MkDocs build into `target`; returns the result and the loaded config (its plugin keeps the model)."""
+    collect = Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collect)
+    try:
+        with _env(CCHC_DRAFTS="1" if drafts else "0", CCHC_STRICT="1" if strict else "0"):
+            config = load_config(str(root / "mkdocs.yml"), site_dir=str(target), strict=strict)
+            mkdocs_build(config)
+    except (Abort, ConfigurationError) as exc:
+        return BuildResult(False, collect.messages or [str(exc)]), None
+    finally:
+        logger.removeHandler(collect)
+    return BuildResult(True, collect.messages), config
+
+
 def build_site(root: Path, site_dir: Path, *, strict: bool = True, drafts: bool = False) -> BuildResult:
     """Build into a sibling temporary folder; replace site_dir only when the whole build succeeded."""
     root, site_dir = root.resolve(), site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=site_dir.name + ".tmp-", dir=site_dir.parent))
-    collect = _Collect()
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(collect)
-    try:
-        with _env(CCHC_DRAFTS="1" if drafts else "0", CCHC_STRICT="1" if strict else "0"):
-            config = load_config(str(root / "mkdocs.yml"), site_dir=str(tmp), strict=strict)
-            mkdocs_build(config)
-    except (Abort, ConfigurationError) as exc:
+    result, _ = build_into(root, tmp, strict=strict, drafts=drafts)
+    if not result.ok:
         shutil.rmtree(tmp, ignore_errors=True)
-        messages = collect.messages or [str(exc)]
-        return BuildResult(False, messages)
-    finally:
-        logger.removeHandler(collect)
+        return result
     old = site_dir.with_name(site_dir.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
     if site_dir.exists():
         site_dir.rename(old)
     tmp.rename(site_dir)
     shutil.rmtree(old, ignore_errors=True)
-    return BuildResult(True, collect.messages)
+    return result
 
 
 def print_result(result: BuildResult, site_dir: Path, stream=sys.stderr) -> None:

@@ -59,18 +59,22 @@ class ItemCache:
         self.entries[path] = entry
         self.dirty = True
 
-    def save(self, keep: set[str]) -> None:
-        """Write atomically, dropping entries of files that are gone."""
-        gone = set(self.entries) - keep
-        if not (self.dirty or gone):
-            return
-        for path in gone:
+    def keep_only(self, keep: set[str]) -> None:
+        """Drop entries of files that are gone."""
+        for path in set(self.entries) - keep:
             del self.entries[path]
+            self.dirty = True
+
+    def save(self) -> None:
+        """Write atomically, if anything changed."""
+        if not self.dirty:
+            return
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.file.with_suffix(f".tmp{os.getpid()}")
             with tmp.open("wb") as f:
                 pickle.dump((self.signature, self.entries), f, protocol=pickle.HIGHEST_PROTOCOL)
             tmp.replace(self.file)
+            self.dirty = False
         except OSError:
             pass  # a read-only checkout still builds, only without the cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from datetime import datetime
@@ -57,9 +58,12 @@ class Loader:
         return found
 
     def rel(self, file: Path) -> str:
-        return file.relative_to(self.root).as_posix()
+        text, prefix = str(file), str(self.root) + os.sep  # plain string work: called for every file
+        return (text[len(prefix):] if text.startswith(prefix) else os.path.relpath(text, self.root)).replace(os.sep, "/")
 
-    def load(self) -> tuple[Corpus, Problems]:
+    def load(self, cache: ItemCache | None = None) -> tuple[Corpus, Problems]:
+        """The corpus and every problem found. A cache passed in is kept in memory by the caller (the
+        live preview), who saves it; otherwise the one on disk is read and written back."""
         p = self.problems
         self.topics = load_vocabulary(self.plans_dir, self.root, "topics", p)
         self.units = load_vocabulary(self.plans_dir, self.root, "units", p)
@@ -75,7 +79,8 @@ class Loader:
                 elif plan:
                     corpus.plans[plan.id] = plan
         by_slug: dict[str, NewsItem] = {}
-        cache = ItemCache(self.root, self.plans_dir)
+        own_cache = cache is None
+        cache = cache or ItemCache(self.root, self.plans_dir)
         files = sorted((self.docs_dir / NEWS_DIR).rglob("*.md"))
         for file in files:
             item = self.load_item_cached(file, cache)
@@ -93,7 +98,9 @@ class Loader:
                     p.add(item.path, 1, f'kế hoạch "{plan_id}" không có trong thư mục plans/',
                           "dùng mã id của một kế hoạch, ví dụ: " + ", ".join(sorted(corpus.plans)[:3]))
         corpus.items = sorted(by_slug.values(), key=lambda i: (i.date, i.slug), reverse=True)
-        cache.save({self.rel(f) for f in files})
+        cache.keep_only({self.rel(f) for f in files})
+        if own_cache:
+            cache.save()
         return corpus, p
 
     # -- news items -------------------------------------------------------------------------------
@@ -333,6 +340,6 @@ def _first_paragraph(body: str, limit: int = 240) -> str:
     return ""
 
 
-def load_corpus(root: Path, now: datetime | None = None) -> tuple[Corpus, Problems]:
+def load_corpus(root: Path, now: datetime | None = None, cache: ItemCache | None = None) -> tuple[Corpus, Problems]:
     """The single entry point: every command and the mkdocs plugin load content through here."""
-    return Loader(root, now).load()
+    return Loader(root, now).load(cache)

@@ -20,10 +20,12 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import dates
+from .cache import ItemCache
 from .check import STATUS_VI
 from .feeds import FeedBuilder, FeedSettings
 from .loader import NEWS_DIR, load_corpus
 from .model import CADENCES, LEVELS, REPORT_PERIODS
+from .problems import Problems
 from .render_cache import RenderCache
 from .safety import sanitize
 from .search_index import SearchIndexError, bundle_dirs, filters_for, plan_filters, write_index
@@ -45,29 +47,39 @@ class CchcPlugin(BasePlugin[CchcConfig]):
     def on_config(self, config):
         started = time.monotonic()
         self.timings: dict[str, float] = {"markdown": 0.0, "templates": 0.0}  # seconds per stage, for benchmarks/
-        root = Path(config.config_file_path).parent
-        self.now = dates.now()
-        drafts = self.config.drafts or os.environ.get("CCHC_DRAFTS") == "1"
-        strict = self.config.strict and os.environ.get("CCHC_STRICT") != "0"
-        self.corpus, problems = load_corpus(root, self.now)
-        if problems.blocking(strict):
+        self.drafts = self.config.drafts or os.environ.get("CCHC_DRAFTS") == "1"
+        self.strict = self.config.strict and os.environ.get("CCHC_STRICT") != "0"
+        self.page_html: dict[str, str] = {}  # site-relative URL -> rendered, sanitised HTML of items and plans
+        self.renders = RenderCache(Path(config.config_file_path).parent, config)
+        self._cached: dict[str, str] = {}  # page URL -> cached HTML to use instead of rendering
+        problems = self.load(config)
+        if problems.blocking(self.strict):
             raise PluginError(problems.report())
         if problems:
             log.warning(problems.report())
-        self.site = SiteViews(self.corpus, self.now, drafts=drafts, per_page=self.config.per_page,
-                              docs_dir=Path(config.docs_dir))
-        self.page_html: dict[str, str] = {}  # site-relative URL -> rendered, sanitised HTML of items and plans
-        self.feeds = FeedBuilder(self.corpus, self._feed_settings(config), Path(config.docs_dir), self.now,
-                                 lambda item: self.page_html.get(item.url, ""), self.corpus.glossary)
-        self.catalogue = self.feeds.catalogue(self.site.by_topic, self.site.by_unit)
-        self.site.add_feeds_page([(feed, len(items)) for feed, items in self.catalogue])
-        published = self.corpus.published(self.now)
-        self.search_urls = [i.url for i in published] + [p.url for p in self.corpus.plans.values()]
-        self.site.views["tim-kiem/index.md"].data["bundles"] = bundle_dirs(len(self.search_urls))
-        self.renders = RenderCache(root, config)
-        self._cached: dict[str, str] = {}  # page URL -> cached HTML to use instead of rendering
         self.timings["load"] = time.monotonic() - started
         return config
+
+    def load(self, config, cache: ItemCache | None = None) -> Problems:
+        """Read the corpus and derive every page and feed from it; state is replaced only if nothing blocks.
+
+        Called by on_config, and again by the live preview (live.py) after each edit of an item.
+        """
+        now = dates.now()
+        corpus, problems = load_corpus(Path(config.config_file_path).parent, now, cache)
+        if problems.blocking(self.strict):
+            return problems
+        self.now, self.corpus = now, corpus
+        self.site = SiteViews(corpus, now, drafts=self.drafts, per_page=self.config.per_page,
+                              docs_dir=Path(config.docs_dir), previous=getattr(self, "site", None))
+        self.feeds = FeedBuilder(corpus, self._feed_settings(config), Path(config.docs_dir), now,
+                                 lambda item: self.page_html.get(item.url, ""), corpus.glossary)
+        self.catalogue = self.feeds.catalogue(self.site.by_topic, self.site.by_unit)
+        self.site.add_feeds_page([(feed, len(items)) for feed, items in self.catalogue])
+        published = corpus.published(now)
+        self.search_urls = [i.url for i in published] + [p.url for p in corpus.plans.values()]
+        self.site.views["tim-kiem/index.md"].data["bundles"] = bundle_dirs(len(self.search_urls))
+        return problems
 
     def _feed_settings(self, config) -> FeedSettings:
         site_url = (config.site_url or "http://127.0.0.1:8000/").rstrip("/") + "/"
@@ -83,12 +95,13 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         for view in self.site.views.values():
             if files.get_file_from_path(view.src_uri):
                 raise PluginError(f"docs/{view.src_uri}: trùng đường dẫn với trang do hệ thống tạo — đổi tên hoặc xóa tệp này")
-            generated = File.generated(config, view.src_uri, content=view.markdown,
-                                       inclusion=InclusionLevel.NOT_IN_NAV)
-            if "item" in view.data:
-                generated.dest_uri = f"{view.data['item'].url}index.html"
-            files.append(generated)
+            files.append(page_file(config, view))
+        self.files = files
         return files
+
+    def on_nav(self, nav, config, files):
+        self.nav = nav  # kept, with files and env, for the live preview's partial re-renders
+        return nav
 
     def on_page_markdown(self, markdown, page, config, files):
         view = self.site.views.get(page.file.src_uri)
@@ -129,14 +142,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         """Feeds are written last: they need every item's rendered HTML."""
         started = time.monotonic()
         site_dir = Path(config.site_dir)
-        for feed, items in self.catalogue:
-            target = site_dir / feed.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(self.feeds.render(feed, items))
-            if target.parent != site_dir:
-                # Material's bundle fetches sitemap.xml beside every <link rel="alternate"> (a known theme
-                # bug, cf. zensical#908): a valid empty sitemap there avoids a 404 on each page load.
-                (target.parent / "sitemap.xml").write_bytes(EMPTY_SITEMAP)
+        self.write_feeds(site_dir, self.catalogue)
         self.timings["feeds"] = time.monotonic() - started
         log.info(f"cchc: {len(self.catalogue)} nguồn tin RSS/Atom trong {self.timings['feeds']:.2f} giây")
         started = time.monotonic()
@@ -147,11 +153,20 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self.timings["search"] = time.monotonic() - started
         log.info(f"cchc: chỉ mục tìm kiếm trong {self.timings['search']:.2f} giây")
 
+    def write_feeds(self, site_dir: Path, feeds) -> None:
+        for feed, items in feeds:
+            target = site_dir / feed.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(self.feeds.render(feed, items))
+            if target.parent != site_dir:
+                # Material's bundle fetches sitemap.xml beside every <link rel="alternate"> (a known theme
+                # bug, cf. zensical#908): a valid empty sitemap there avoids a 404 on each page load.
+                (target.parent / "sitemap.xml").write_bytes(EMPTY_SITEMAP)
+
     def on_page_context(self, context, page, config, nav):
         self._template_started = time.monotonic()
         context["view"] = self.site.views.get(page.file.src_uri)
         context["corpus"] = self.corpus
-        context["site_views"] = self.site
         return context
 
     @event_priority(-10)
@@ -160,7 +175,16 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         env.globals.update(search_filters=lambda item: filters_for(self.corpus, item),
                            plan_search_filters=lambda plan: plan_filters(self.corpus, plan))
         env.globals.update(CADENCES=CADENCES, LEVELS=LEVELS, REPORT_PERIODS=REPORT_PERIODS, STATUS_VI=STATUS_VI)
+        self.env = env
         return env
+
+
+def page_file(config, view) -> File:
+    """The MkDocs file of a model-made page: generated content, outside the nav, items at their own URL."""
+    generated = File.generated(config, view.src_uri, content=view.markdown, inclusion=InclusionLevel.NOT_IN_NAV)
+    if "item" in view.data:
+        generated.dest_uri = f"{view.data['item'].url}index.html"
+    return generated
 
 
 def _file_size(size: int) -> str:

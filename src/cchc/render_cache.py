@@ -27,6 +27,11 @@ def toc_tokens(toc: TableOfContents) -> list[dict]:
     return [token(link) for link in toc]
 
 
+def links_to_pages(markdown: str) -> bool:
+    """Does this Markdown link to other pages by file ([…](other.md))? Its HTML then depends on their URLs."""
+    return bool(_PAGE_LINK.search(markdown))
+
+
 class RenderCache:
     def __init__(self, root: Path, config) -> None:
         self.folder = root / "build" / "cache" / "html"
@@ -36,7 +41,7 @@ class RenderCache:
         self.hits = self.misses = 0
 
     def key(self, text: str, src_uri: str, url: str) -> str | None:
-        if _PAGE_LINK.search(text):
+        if links_to_pages(text):
             return None
         return hashlib.sha256(f"{self.settings}\0{src_uri}\0{url}\0{text}".encode()).hexdigest()
 

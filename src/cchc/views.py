@@ -7,7 +7,6 @@ one pass over the items, so the site stays linear in their number.
 
 from __future__ import annotations
 
-import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -63,7 +62,7 @@ class SiteViews:
     """All pages of one build. `visible` are the items shown: published ones, plus drafts in preview."""
 
     def __init__(self, corpus: Corpus, now: datetime, *, drafts: bool = False, per_page: int = 20,
-                 docs_dir: Path | None = None) -> None:
+                 docs_dir: Path | None = None, previous: SiteViews | None = None) -> None:
         self.corpus, self.now, self.per_page, self.docs_dir = corpus, now, per_page, docs_dir
         self.visible = [i for i in corpus.items if i.is_published(now) or (drafts and i.draft)]
         self.by_src = {item.src_uri: item for item in self.visible}
@@ -77,7 +76,14 @@ class SiteViews:
                 self.by_unit[unit].append(item)
             self.by_month[(item.date.year, item.date.month)].append(item)
         self.views: dict[str, View] = {}
-        self._keys: dict[str, list[tuple[float, str]]] = {}  # per topic: (-timestamp, slug), for related items
+        self._stamps: dict[int, float] | None = None  # for related items
+        self._positions: dict[str, dict[int, int]] = {}
+        # Related items of the previous build of the same process (the live preview): reused where an item
+        # and the date-neighbours it was chosen from are the very same objects. Keeping `previous.visible`
+        # alive keeps those ids from being reused by new objects.
+        self._related: dict[int, tuple[tuple, list[NewsItem]]] = {}
+        self._old_related = previous._related if previous else {}
+        self._old_visible = previous.visible if previous else []
         self._build()
 
     def add(self, view: View) -> None:
@@ -98,9 +104,11 @@ class SiteViews:
     def _build(self) -> None:
         c = self.corpus
         current = [p for p in c.plans.values() if p.is_current(self.now)]
+        topic_counts = {slug: len(items) for slug, items in self.by_topic.items()}
+        unit_counts = {slug: len(items) for slug, items in self.by_unit.items()}
         self.add(View("index.md", "Trang chủ", "cchc/home.html", items=self.visible[:10], data={
             "current_plans": sorted(current, key=lambda p: p.start, reverse=True),
-            "years": self.years(),
+            "years": self.years(), "topic_counts": topic_counts, "unit_counts": unit_counts,
         }))
         self.listing("tin-tuc/", "Tin tức cải cách hành chính", self.visible)
         for item in self.visible:
@@ -108,17 +116,18 @@ class SiteViews:
                 "item": item, "related": self.related(item), "document_size": self.file_size(item.document.file if item.document else ""),
                 "audio_size": self.file_size(item.audio),
             }))
-        self.add(View("chu-de/index.md", "Chủ đề", "cchc/terms.html", data={"kind": "topics"}))
+        self.add(View("chu-de/index.md", "Chủ đề", "cchc/terms.html", data={"kind": "topics", "counts": topic_counts}))
         for topic in c.topics.values():
             self.listing(f"chu-de/{topic.slug}/", f"Chủ đề: {topic.name}", self.by_topic.get(topic.slug, []),
                          markdown=topic.description, kind="topic", term=topic, children=c.topic_children(topic.slug))
-        self.add(View("don-vi/index.md", "Đơn vị", "cchc/terms.html", data={"kind": "units"}))
+        self.add(View("don-vi/index.md", "Đơn vị", "cchc/terms.html", data={"kind": "units", "counts": unit_counts}))
         for unit in c.units.values():
             self.listing(f"don-vi/{unit.slug}/", unit.name, self.by_unit.get(unit.slug, []),
                          markdown=unit.description, kind="unit", term=unit, children=c.unit_children(unit.slug),
                          chain=list(reversed(c.unit_ancestors(unit.slug)))[:-1])
         self.add(View("ke-hoach/index.md", "Kế hoạch thông tin, tuyên truyền", "cchc/plans.html", data={
-            "plans": sorted(c.plans.values(), key=lambda p: (p.start, p.id), reverse=True)}))
+            "plans": sorted(c.plans.values(), key=lambda p: (p.start, p.id), reverse=True),
+            "current": sorted(p.id for p in current)}))
         checks = []
         for plan in sorted(c.plans.values(), key=lambda p: (p.start, p.id), reverse=True):
             check = check_plan(c, plan, min(self.now, end_of_day(plan.end)))  # a finished plan: its final state
@@ -149,24 +158,33 @@ class SiteViews:
 
     def related(self, item: NewsItem) -> list[NewsItem]:
         """Items sharing most topics, nearest in date first; looks only at date-neighbours per topic."""
-        scores: dict[str, tuple[int, float, NewsItem]] = {}
+        if self._stamps is None:  # item positions per topic and timestamps, computed once per build
+            self._stamps = {id(i): i.date.timestamp() for i in self.visible}
+            self._positions = {topic: {id(i): n for n, i in enumerate(items)} for topic, items in self.by_topic.items()}
+        windows = tuple(tuple(map(id, self._window(topic, item))) for topic in item.topics)
+        old = self._old_related.get(id(item))
+        if old is not None and old[0] == windows:
+            self._related[id(item)] = old
+            return old[1]
+        stamp, scores = self._stamps[id(item)], {}
         for topic in item.topics:
-            items = self.by_topic.get(topic, [])
-            keys = self._sorted_keys(topic)
-            pos = bisect.bisect_left(keys, (-item.date.timestamp(), item.slug))
-            for other in items[max(0, pos - RELATED_WINDOW): pos + RELATED_WINDOW + 1]:
+            for other in self._window(topic, item):
                 if other is item:
                     continue
-                shared, gap, _ = scores.get(other.slug, (0, 0.0, other))
-                gap = abs((other.date - item.date).total_seconds())
-                scores[other.slug] = (shared + 1 + (other.unit == item.unit and shared == 0), gap, other)
-        ranked = sorted(scores.values(), key=lambda s: (-s[0], s[1], s[2].slug))
-        return [other for _, _, other in ranked[:RELATED_COUNT]]
+                score = scores.get(id(other))
+                if score is None:  # [shared topics (+1 if same unit), distance in time, the item]
+                    scores[id(other)] = [1 + (other.unit == item.unit), abs(self._stamps[id(other)] - stamp), other]
+                else:
+                    score[0] += 1
+        ranked = sorted((-shared, gap, other.slug, key) for key, (shared, gap, other) in scores.items())
+        result = [scores[key][2] for *_, key in ranked[:RELATED_COUNT]]
+        self._related[id(item)] = (windows, result)
+        return result
 
-    def _sorted_keys(self, topic: str) -> list[tuple[float, str]]:
-        if topic not in self._keys:
-            self._keys[topic] = [(-i.date.timestamp(), i.slug) for i in self.by_topic.get(topic, [])]
-        return self._keys[topic]
+    def _window(self, topic: str, item: NewsItem) -> list[NewsItem]:
+        """The items just before and after this one in the topic's listing."""
+        pos = self._positions[topic][id(item)]
+        return self.by_topic[topic][max(0, pos - RELATED_WINDOW): pos + RELATED_WINDOW + 1]
 
     def file_size(self, rel: str) -> int:
         if not rel or self.docs_dir is None:

@@ -1,0 +1,219 @@
+"""The preview's partial rebuild: after an edit of news items, render again only the pages that changed.
+
+After a full build the MkDocs session (config, files, nav, Jinja environment, our plugin with its model)
+is kept. When only files under docs/tin-tuc/ changed, the plugin reloads the corpus (the item cache parses
+just the edited files) and derives every page's View again. Each View is fingerprinted — its template,
+title, Markdown and data, with every news item in it standing for a digest of the item's fields — and only
+pages whose fingerprint changed go through MkDocs' page pipeline again; pages that appear or go away are
+added or deleted, and feeds likewise. Listings, related items, counts and plan progress are all View data,
+so they follow an edit. Templates must therefore read only their View and the vocabularies. Anything
+else (vocabularies, plans, templates, media, mkdocs.yml) takes a full build.
+
+Uses MkDocs 1.6's build steps (`_populate_page`, `_build_page`, `_build_theme_template`), which are not public
+API: the version is pinned, and tests compare a partial rebuild with a full build of the same files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import pickle
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from mkdocs.commands.build import _build_page, _build_theme_template, _populate_page
+from mkdocs.structure.files import InclusionLevel
+from mkdocs.structure.pages import Page
+
+from .build import Collect
+from .cache import ItemCache
+from .loader import NEWS_DIR
+from .model import NewsItem, Plan, Term
+from .plugin import page_file
+from .render_cache import links_to_pages
+
+_ITEM_FIELDS = [f.name for f in fields(NewsItem)]
+
+
+@dataclass
+class Update:
+    ok: bool
+    messages: list[str] = field(default_factory=list)
+    pages: int = 0  # pages written or deleted
+    feeds: int = 0
+    search_changed: bool = False  # the search index should be rebuilt
+    first_seconds: float = 0.0  # until the pages a reader is likely looking at were written
+    seconds: float = 0.0
+
+
+def only_items(paths: set[str], docs_dir: Path) -> bool:
+    """May these changed paths be handled by a partial rebuild? Only Markdown under docs/tin-tuc/."""
+    news = docs_dir.resolve() / NEWS_DIR
+    return bool(paths) and all(p.endswith(".md") and Path(p).resolve().is_relative_to(news) for p in paths)
+
+
+class _Fingerprinter(pickle.Pickler):
+    """Pickles a View with each news item replaced by its digest and each vocabulary term or plan by its key."""
+
+    def __init__(self, out: io.BytesIO, digests: dict[int, bytes]) -> None:
+        super().__init__(out, protocol=pickle.HIGHEST_PROTOCOL)
+        self.digests = digests
+
+    def reducer_override(self, obj):  # not called for str, int, list, dict…: cheaper than persistent_id
+        if isinstance(obj, NewsItem):
+            return bytes, (self.digests[id(obj)],)
+        if isinstance(obj, Term):  # vocabularies and plans do not change without a full build
+            return str, (f"{type(obj).__name__}:{obj.slug}",)
+        if isinstance(obj, Plan):
+            return str, (f"Plan:{obj.id}",)
+        return NotImplemented
+
+
+def _item_digest(item: NewsItem) -> bytes:
+    values = tuple(getattr(item, name) for name in _ITEM_FIELDS)
+    return hashlib.blake2b(pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL), digest_size=16).digest()
+
+
+def item_digests(items: list[NewsItem], known: dict[int, tuple[NewsItem, bytes]]) -> dict[int, tuple[NewsItem, bytes]]:
+    """Digest of each item by id(); `known` are those of the last update (the item cache, kept in memory,
+    returns the very same object for an unchanged file, and items are never changed after loading)."""
+    result = {}
+    for item in items:
+        hit = known.get(id(item))
+        result[id(item)] = hit if hit is not None and hit[0] is item else (item, _item_digest(item))
+    return result
+
+
+def fingerprints(plugin, known: dict[int, tuple[NewsItem, bytes]]) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """Digest of every page (by src_uri) and every feed (by path) the plugin's model makes."""
+    digests = {key: digest for key, (_, digest) in known.items()}
+    views = plugin.site.views
+    # Links between pages ([…](other.md)) are rewritten to URLs: such pages change when any URL does.
+    page_map = hashlib.blake2b(repr(sorted((v.src_uri, v.data["item"].url) for v in views.values()
+                                           if "item" in v.data)).encode()).digest()
+
+    def digest(obj, salt: bytes = b"") -> bytes:
+        out = io.BytesIO()
+        _Fingerprinter(out, digests).dump(obj)
+        return hashlib.blake2b(out.getvalue() + salt, digest_size=16).digest()
+
+    pages = {}
+    for src, v in views.items():
+        markdown = "" if "item" in v.data else v.markdown  # an item's Markdown is its body: in its digest
+        pages[src] = digest((v.title, v.template, markdown, v.searchable, v.items, v.pager, v.data),
+                            page_map if links_to_pages(v.markdown) else b"")
+    feeds = {feed.path: digest((feed, items)) for feed, items in plugin.catalogue}
+    return pages, feeds
+
+
+class LiveSite:
+    """A finished MkDocs build kept in memory, updated in place after edits of news items."""
+
+    def __init__(self, config) -> None:
+        self.config = config
+        self.plugin = config.plugins["cchc"]
+        self.site_dir = Path(config.site_dir)
+        root = Path(config.config_file_path).parent
+        self.cache = ItemCache(root, root / "plans")  # kept in memory: an edit re-reads only the edited file
+        self.items = item_digests(self.plugin.corpus.items, {})
+        self.pages, self.feeds = fingerprints(self.plugin, self.items)
+        self.search_urls = list(self.plugin.search_urls)
+
+    def update(self, publish: Callable[[set[str]], None] = lambda urls: None) -> Update:
+        """Bring the site in line with the files. Pages a reader is likely looking at (the edited items'
+        own pages, first pages of listings, everything not paginated) are written first and handed to
+        `publish` (site-relative URLs) so the preview can reload them; later listing pages, the sitemap
+        and the feeds follow, and are published too."""
+        started = time.monotonic()
+        plugin, config, files = self.plugin, self.config, self.plugin.files
+        collect = Collect()
+        logger = logging.getLogger("mkdocs")
+        logger.addHandler(collect)
+        try:
+            problems = plugin.load(config, self.cache)
+            if problems.blocking(plugin.strict):
+                return Update(False, [problems.report()])
+            if problems:
+                collect.messages.append(problems.report())
+            self.items = item_digests(plugin.corpus.items, self.items)
+            pages, feeds = fingerprints(plugin, self.items)
+            views = plugin.site.views
+            gone = [files.get_file_from_path(src) for src in self.pages if src not in pages]
+            published = {file.url for file in gone}
+            for file in gone:
+                self._delete(file)
+            moved = bool(gone)  # the set of pages changed: the sitemap follows
+            todo: list[Page] = []
+            for src, digest in pages.items():
+                if self.pages.get(src) == digest:
+                    continue
+                file, fresh = files.get_file_from_path(src), page_file(config, views[src])
+                if file is None or file.dest_uri != fresh.dest_uri:
+                    if file is not None:
+                        published.add(file.url)
+                        self._delete(file)
+                    files.append(fresh)
+                    Page(None, fresh, config)
+                    file, moved = fresh, True
+                else:
+                    file.content_string = views[src].markdown
+                todo.append(file.page)
+            if moved:  # keep the order a full build gives (the sitemap lists pages in it)
+                for src in views:
+                    file = files.get_file_from_path(src)
+                    files.remove(file)
+                    files.append(file)
+                # staff pages (not made from the model) may link to an item that moved
+                todo += [f.page for f in files.documentation_pages() if f.page and f.src_uri not in views
+                         and links_to_pages(f.content_string)]
+            first, later = [], []
+            for page in todo:
+                view = views.get(page.file.src_uri)
+                (later if view and view.pager and view.pager.number > 1 else first).append(page)
+            self._render(first)
+            publish(published | {p.url for p in first})
+            update = Update(True, collect.messages, len(todo) + len(gone), first_seconds=time.monotonic() - started)
+            self._render(later)
+            if moved:
+                for template in config.theme.static_templates:
+                    _build_theme_template(template, plugin.env, files, config, plugin.nav)
+            stale = [(feed, items) for feed, items in plugin.catalogue if self.feeds.get(feed.path) != feeds[feed.path]]
+            plugin.write_feeds(self.site_dir, stale)
+            for path in set(self.feeds) - set(feeds):
+                (self.site_dir / path).unlink(missing_ok=True)
+            if later or stale:
+                publish({p.url for p in later} | {feed.path for feed, _ in stale})
+            update.feeds = len(stale)
+            update.search_changed = plugin.search_urls != self.search_urls or any(
+                views[p.file.src_uri].searchable for p in todo if p.file.src_uri in views)
+            self.pages, self.feeds, self.search_urls = pages, feeds, list(plugin.search_urls)
+            update.seconds = time.monotonic() - started
+            return update
+        finally:
+            logger.removeHandler(collect)
+
+    def _render(self, pages: list[Page]) -> None:
+        """MkDocs' own two steps for each page: Markdown (with our plugin's hooks), then the template."""
+        for page in pages:
+            _populate_page(page, self.config, self.plugin.files)
+        doc_files = self.plugin.files.documentation_pages(inclusion=InclusionLevel.is_included)
+        for page in pages:
+            _build_page(page, self.config, doc_files, self.plugin.nav, self.plugin.env)
+
+    def save(self) -> None:
+        """Write the item cache to disk (on leaving the preview), so the next start reads only what changed."""
+        self.cache.save()
+
+    def _delete(self, file) -> None:
+        if file is None:
+            return
+        self.plugin.files.remove(file)
+        path = Path(file.abs_dest_path)
+        path.unlink(missing_ok=True)
+        try:
+            path.parent.rmdir()  # an item's own folder, now empty
+        except OSError:
+            pass

@@ -1,0 +1,120 @@
+"""The preview's partial rebuild gives exactly the site a full build of the same files gives."""
+
+from __future__ import annotations
+
+import filecmp
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cchc.build import build_into
+from cchc.live import LiveSite, only_items
+
+from conftest import ROOT, SAMPLE_NOW
+
+
+def tree(site: Path) -> set[str]:
+    """Files of a built site, but the search index (rebuilt apart, in the background) and gzip copies."""
+    return {p.relative_to(site).as_posix() for p in site.rglob("*")
+            if p.is_file() and not p.relative_to(site).parts[0].startswith("pagefind") and p.suffix != ".gz"}
+
+
+def differences(a: Path, b: Path) -> list[str]:
+    files_a, files_b = tree(a), tree(b)
+    odd = [f"chỉ ở {a.name}: {f}" for f in sorted(files_a - files_b)] + [f"chỉ ở {b.name}: {f}" for f in sorted(files_b - files_a)]
+    return odd + [f"khác: {f}" for f in sorted(files_a & files_b) if not filecmp.cmp(a / f, b / f, shallow=False)]
+
+
+@pytest.fixture
+def live(tmp_path, monkeypatch):
+    """A copy of the sample project, built once for preview (drafts shown) and kept live."""
+    monkeypatch.setenv("CCHC_NOW", SAMPLE_NOW)
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in ("docs", "plans", "overrides"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy(ROOT / "mkdocs.yml", root)
+    result, config = build_into(root, tmp_path / "live", strict=False, drafts=True)
+    assert result.ok, result.messages
+    return root, LiveSite(config)
+
+
+def full_build(root: Path, site: Path) -> Path:
+    result, _ = build_into(root, site, strict=False, drafts=True)
+    assert result.ok, result.messages
+    return site
+
+
+def edit(path: Path, field: str, value: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    text, count = re.subn(rf"^{field}: .*$", f"{field}: {value}", text, count=1, flags=re.M)
+    if not count:
+        text = text.replace("---\n", f"---\n{field}: {value}\n", 1)
+    path.write_text(text, encoding="utf-8")
+
+
+def items(root: Path) -> list[Path]:
+    return sorted((root / "docs" / "tin-tuc").rglob("*.md"))
+
+
+def test_title_edit_rewrites_only_the_pages_that_show_it_and_matches_a_full_build(live, tmp_path):
+    root, site = live
+    item = items(root)[5]
+    edit(item, "title", "Tiêu đề đã sửa trong lúc xem trước")
+    published: list[set[str]] = []
+    update = site.update(published.append)
+    assert update.ok and update.search_changed
+    url = next(v.data["item"].url for v in site.plugin.site.views.values()
+               if "item" in v.data and v.data["item"].path.endswith(item.name))
+    assert url in published[0]  # the item's own page is among the first written and announced
+    # The item, its listings (news, topics, units, archive), neighbours showing it as related, feeds…
+    assert 3 <= update.pages < 40, update.pages
+    assert update.feeds >= 3
+    news = [site.site_dir / "tin-tuc" / "index.html", *(site.site_dir / "tin-tuc" / "trang").rglob("index.html")]
+    assert any("Tiêu đề đã sửa trong lúc xem trước" in page.read_text(encoding="utf-8") for page in news)
+    assert differences(site.site_dir, full_build(root, tmp_path / "full")) == []
+
+
+def test_moves_additions_deletions_and_drafts_match_a_full_build(live, tmp_path):
+    root, site = live
+    files = items(root)
+    edit(files[0], "date", "2026-06-29 07:00")  # an old item becomes the newest: every listing page shifts
+    edit(files[1], "slug", "duong-dan-moi-cua-bai")  # its URL changes: the old page must go
+    edit(files[2], "draft", "true")
+    edit(files[3], "topics", "[dien-hinh-tien-tien, chuyen-doi-so]")
+    files[4].unlink()
+    new = root / "docs" / "tin-tuc" / "2026" / "bai-moi-trong-luc-xem-truoc.md"
+    new.parent.mkdir(exist_ok=True)
+    new.write_text("---\ntitle: Bài mới trong lúc xem trước\ndate: 20/06/2026\ntopics: [mot-cua]\nunit: hai-hau\n---\n\n"
+                   "Nội dung [xem giới thiệu](../../gioi-thieu.md).\n", encoding="utf-8")
+    update = site.update()
+    assert update.ok
+    assert not (site.site_dir / "tin-tuc" / files[4].stem).exists()
+    assert (site.site_dir / "tin-tuc" / "duong-dan-moi-cua-bai" / "index.html").is_file()
+    assert differences(site.site_dir, full_build(root, tmp_path / "full")) == []
+
+
+def test_a_bad_edit_changes_nothing_and_its_fix_is_shown(live, tmp_path):
+    root, site = live
+    before = full_build(root, tmp_path / "before")
+    item = items(root)[7]
+    good = item.read_text(encoding="utf-8")
+    edit(item, "date", "31/02/2026")
+    update = site.update()
+    assert not update.ok
+    assert "31/02/2026" in update.messages[0] and item.name in update.messages[0]
+    assert differences(site.site_dir, before) == []
+    item.write_text(good + "\nĐoạn thêm sau khi sửa lỗi.\n", encoding="utf-8")
+    assert site.update().ok
+    assert differences(site.site_dir, full_build(root, tmp_path / "after")) == []
+
+
+def test_only_item_markdown_takes_the_partial_path(tmp_path):
+    docs = tmp_path / "docs"
+    assert only_items({str(docs / "tin-tuc" / "2024" / "a.md")}, docs)
+    assert not only_items({str(docs / "tin-tuc" / "2024" / "a.mp3")}, docs)
+    assert not only_items({str(docs / "gioi-thieu.md")}, docs)
+    assert not only_items({str(tmp_path / "plans" / "chu-de.yml")}, docs)
+    assert not only_items(set(), docs)
