@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import subprocess
 import sys
 
@@ -20,6 +22,17 @@ def test_a_failed_build_keeps_the_last_good_site(project):
     assert (site / "index.html").read_bytes() == before
     assert not (site / "tin-tuc" / "hong").exists()
     assert not list(project.root.glob("site.tmp-*"))
+
+
+def test_the_built_site_is_readable_by_a_web_server_like_any_folder(project):
+    project.item("tot")
+    site = project.root / "site"
+    old = os.umask(0o022)
+    try:
+        assert build_site(project.root, site).ok
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(site.stat().st_mode) == 0o755  # not the 0700 of a temporary folder
 
 
 def test_url_and_page_survive_a_title_edit(project):

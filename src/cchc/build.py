@@ -47,6 +47,15 @@ def _env(**values: str):
                 os.environ[k] = v
 
 
+def fresh_folder(parent: Path, prefix: str) -> Path:
+    """A new, uniquely named folder, readable like any other (mkdtemp's are private: 0700)."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    folder.chmod(0o777 & ~umask)
+    return folder
+
+
 def build_into(root: Path, target: Path, *, strict: bool = True, drafts: bool = False):
     """One MkDocs build into `target`; returns the result and the loaded config (its plugin keeps the model)."""
     collect = Collect()
@@ -67,7 +76,7 @@ def build_site(root: Path, site_dir: Path, *, strict: bool = True, drafts: bool 
     """Build into a sibling temporary folder; replace site_dir only when the whole build succeeded."""
     root, site_dir = root.resolve(), site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=site_dir.name + ".tmp-", dir=site_dir.parent))
+    tmp = fresh_folder(site_dir.parent, site_dir.name + ".tmp-")
     result, _ = build_into(root, tmp, strict=strict, drafts=drafts)
     if not result.ok:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -1,91 +1,212 @@
-"""`cchc serve` for staff: preview with drafts, rebuilt on every change, never showing a broken build.
+"""`cchc serve` for staff: preview with drafts, updated on every change, never showing a broken build.
 
-The preview is built into build/preview/ (site/ stays the published build). On a bad edit the
-terminal shows the same Vietnamese list as `cchc validate` and the browser keeps the last good
-site. Pages reload themselves: a small script, added only when serving, polls the build number.
+The preview lives in build/preview (a link to the latest good build; site/ stays the published build).
+An edit of news items only re-renders the pages it changes (live.py), within about a second even for
+thousands of items; any other change (plans, vocabularies, templates, media, mkdocs.yml) rebuilds all.
+On a bad edit the terminal shows the same Vietnamese list as `cchc validate` and the browser keeps the
+last good site. Each open page asks the server (a long poll) to be told when *it* changed, and reloads.
 """
 
 from __future__ import annotations
 
 import functools
+import gc
 import os
+import queue
+import shutil
 import sys
 import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
-from .build import build_site, print_result
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
 
-WATCHED = ("docs", "plans", "overrides", "mkdocs.yml")
-RELOAD_SCRIPT = b"""<script>(function(){var v=null;setInterval(function(){fetch('/__cchc_build__',{cache:'no-store'})
-.then(function(r){return r.text()}).then(function(t){if(v===null){v=t}else if(t!==v){location.reload()}})
-.catch(function(){})},1000)})();</script>"""
+from .build import build_into, fresh_folder, print_result
+from .live import LiveSite, only_items
+from .search_index import SearchIndexError, write_index
+
+WATCHED = ("docs", "plans", "overrides")
+SETTLE = 0.05  # seconds to wait for the rest of an editor's save (temporary file, rename…)
+WAIT = 25  # seconds a page's question "did I change?" is held open
+RELOAD_SCRIPT = """<script>(function(){{var v={number};function ask(){{
+fetch('/__cchc_build__?since='+v+'&path='+encodeURIComponent(location.pathname),{{cache:'no-store'}})
+.then(function(r){{return r.text()}}).then(function(t){{var a=t.split(' ');if(a[0]==='1'){{location.reload()}}
+else{{v=+a[1];ask()}}}}).catch(function(){{setTimeout(ask,2000)}})}}ask()}})();</script>"""
 
 
-def snapshot(root: Path) -> dict[str, float]:
-    """Modification times of every watched file: cheap enough to poll each second."""
-    seen: dict[str, float] = {}
-    for name in WATCHED:
-        top = root / name
-        if top.is_file():
-            seen[str(top)] = top.stat().st_mtime
-            continue
-        for folder, _, files in os.walk(top):
-            for file in files:
-                path = os.path.join(folder, file)
-                try:
-                    seen[path] = os.stat(path).st_mtime
-                except OSError:
-                    pass
-    return seen
+def _seconds(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")  # Vietnamese decimal comma
+
+
+def _ignored(path: str) -> bool:
+    """Editors' scratch files: hidden, backups, swap files, vim's write test."""
+    name = os.path.basename(path)
+    return name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swx", ".tmp")) or name == "4913"
+
+
+class _Changes(FileSystemEventHandler):
+    def __init__(self, root: Path, found: queue.Queue) -> None:
+        self.root, self.found = root, found
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.is_directory or event.event_type in ("opened", "closed_no_write"):
+            return  # reads (our own builds read every file) are not changes
+        for path in (event.src_path, getattr(event, "dest_path", "")):
+            path = os.fsdecode(path)
+            if path and not _ignored(path) and (Path(path).parent != self.root or Path(path).name == "mkdocs.yml"):
+                self.found.put((event.event_type == "created", path))
+
+
+def settled(found: queue.Queue) -> set[str]:
+    """The paths of one save: the first event, then all within SETTLE. A file created and gone again
+    in between (a tool's temporary file, renamed over the real one) is not a change."""
+    events = [found.get()]
+    time.sleep(SETTLE)
+    while not found.empty():
+        events.append(found.get())
+    born = {path for created, path in events if created}
+    return {path for _, path in events if path not in born or os.path.exists(path)}
 
 
 class Preview:
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.site_dir = root / "build" / "preview"
-        self.build_number = 0
-        self.lock = threading.Lock()
+    """The preview's state: the kept build, which pages changed in which build, the search index worker."""
 
-    def rebuild(self) -> bool:
-        with self.lock:
-            started = time.monotonic()
-            result = build_site(self.root, self.site_dir, strict=False, drafts=True)
-            print_result(result, self.site_dir)
-            if result.ok:
-                self.build_number += 1
-                print(f"Xây dựng xong sau {time.monotonic() - started:.1f} giây.", file=sys.stderr)
-            else:
-                print("Trình duyệt vẫn hiển thị bản xây dựng tốt gần nhất.", file=sys.stderr)
-            return result.ok
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.link = self.root / "build" / "preview"
+        self.live: LiveSite | None = None
+        self.number = 0  # build number; pages wait for a larger one that touches them
+        self.changes: list[tuple[int, set[str] | None]] = []  # (number, site-relative URLs or None for all)
+        self.changed = threading.Condition()
+        self.index_wanted = threading.Event()
+        threading.Thread(target=self._index_worker, daemon=True).start()
+
+    # -- telling pages ----------------------------------------------------------------------------
+
+    def publish(self, urls: set[str] | None) -> None:
+        with self.changed:
+            self.number += 1
+            self.changes = self.changes[-200:] + [(self.number, urls)]
+            self.changed.notify_all()
+
+    def wait(self, since: int, path: str) -> tuple[bool, int]:
+        """Block until a build after `since` changes the page at `path` (or WAIT passes)."""
+        url = path.lstrip("/").removesuffix("index.html")
+
+        def touched() -> bool:
+            return any(n > since and (urls is None or url in urls) for n, urls in self.changes)
+
+        with self.changed:
+            self.changed.wait_for(touched, timeout=WAIT)
+            return touched(), self.number
+
+    # -- building ---------------------------------------------------------------------------------
+
+    def full_build(self) -> bool:
+        started = time.monotonic()
+        self.link.parent.mkdir(parents=True, exist_ok=True)
+        target = fresh_folder(self.link.parent, "preview-")
+        gc.unfreeze()  # let the previous build's objects go
+        result, config = build_into(self.root, target, strict=False, drafts=True)
+        print_result(result, self.link)
+        if not result.ok:
+            shutil.rmtree(target, ignore_errors=True)
+            print("Trình duyệt vẫn hiển thị bản xây dựng tốt gần nhất.", file=sys.stderr)
+            return False
+        old = self.link.resolve() if self.link.is_symlink() else None
+        if self.link.exists() and not self.link.is_symlink():
+            shutil.rmtree(self.link)  # a real folder left by an older version
+        tmp_link = self.link.with_name("preview.link-tmp")
+        tmp_link.unlink(missing_ok=True)
+        tmp_link.symlink_to(target.name)
+        tmp_link.replace(self.link)  # atomic: readers see the old build or the new one
+        if old and old != target:
+            shutil.rmtree(old, ignore_errors=True)
+        self.live = LiveSite(config)
+        gc.collect()
+        gc.freeze()  # the kept build is long-lived: later collections need not walk it
+        self.publish(None)
+        print(f"Xây dựng xong sau {_seconds(time.monotonic() - started)} giây.", file=sys.stderr)
+        return True
+
+    def on_change(self, paths: set[str]) -> None:
+        if self.live is None or not only_items(paths, self.root / "docs"):
+            self.full_build()
+            return
+        try:
+            update = self.live.update(self.publish)
+        except Exception as exc:  # noqa: BLE001 (anything unexpected: the full build reports it properly)
+            print(f"Cập nhật nhanh không được ({exc}); xây dựng lại toàn bộ.", file=sys.stderr)
+            self.full_build()
+            return
+        for message in update.messages:
+            print(message, file=sys.stderr)
+        if not update.ok:
+            print("Trình duyệt vẫn hiển thị bản xây dựng tốt gần nhất.", file=sys.stderr)
+            return
+        print(f"Đã cập nhật {update.pages} trang và {update.feeds} nguồn tin sau {_seconds(update.seconds)} giây "
+              f"(trang đang xem: {_seconds(update.first_seconds)} giây).", file=sys.stderr)
+        if update.search_changed:
+            self.index_wanted.set()
+
+    def _index_worker(self) -> None:
+        """Rebuild the search index after edits, off the path of showing the change."""
+        while True:
+            self.index_wanted.wait()
+            self.index_wanted.clear()
+            live = self.live
+            if live is None:
+                continue
+            try:
+                write_index(live.site_dir, list(live.search_urls))
+                print("Đã cập nhật chỉ mục tìm kiếm.", file=sys.stderr)
+            except (SearchIndexError, OSError) as exc:
+                if live is self.live:  # else a full build replaced that site meanwhile: nothing lost
+                    print(str(exc), file=sys.stderr)
+
+    def watch(self) -> queue.Queue:
+        found: queue.Queue = queue.Queue()
+        observer = Observer()
+        handler = _Changes(self.root, found)
+        for name in WATCHED:
+            if (self.root / name).is_dir():
+                observer.schedule(handler, str(self.root / name), recursive=True)
+        observer.schedule(handler, str(self.root), recursive=False)  # mkdocs.yml
+        observer.daemon = True
+        observer.start()
+        return found
 
 
 def _handler(preview: Preview):
     class Handler(SimpleHTTPRequestHandler):
         def do_GET(self):  # noqa: N802 (http.server naming)
-            if self.path == "/__cchc_build__":
-                body = str(preview.build_number).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "text/plain")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+            parts = urlsplit(self.path)
+            if parts.path == "/__cchc_build__":
+                query = parse_qs(parts.query)
+                changed, number = preview.wait(int(query.get("since", ["0"])[0]), query.get("path", ["/"])[0])
+                self._send(f"{int(changed)} {number}".encode(), "text/plain")
                 return
+            number = preview.number
             path = self.translate_path(self.path)
-            if os.path.isdir(path) and self.path.split("?")[0].endswith("/"):
+            if os.path.isdir(path) and parts.path.endswith("/"):
                 path = os.path.join(path, "index.html")
             if path.endswith(".html") and os.path.isfile(path):
                 with open(path, "rb") as f:
-                    body = f.read().replace(b"</body>", RELOAD_SCRIPT + b"</body>", 1)
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.send_header("Cache-Control", "no-store")
-                self.end_headers()
-                self.wfile.write(body)
+                    script = RELOAD_SCRIPT.format(number=number).encode()
+                    self._send(f.read().replace(b"</body>", script + b"</body>", 1), "text/html; charset=utf-8")
                 return
             super().do_GET()
+
+        def _send(self, body: bytes, kind: str) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
 
         def log_message(self, format, *args):  # quiet: staff watch build messages, not requests
             pass
@@ -95,22 +216,23 @@ def _handler(preview: Preview):
 
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
     preview = Preview(root)
-    if not preview.rebuild() and not (preview.site_dir / "index.html").exists():
+    found = preview.watch()
+    if not preview.full_build():
         print("Chưa có bản xây dựng nào chạy được: sửa các lỗi trên, trang sẽ tự xây dựng lại.", file=sys.stderr)
-    preview.site_dir.mkdir(parents=True, exist_ok=True)
-    handler = functools.partial(_handler(preview), directory=str(preview.site_dir))
+        preview.link.mkdir(parents=True, exist_ok=True)
+    handler = functools.partial(_handler(preview), directory=str(preview.link))
     server = ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"Đang phục vụ tại http://{host}:{port}/ — sửa tệp trong docs/ hoặc plans/, trang tự cập nhật. Nhấn Ctrl+C để dừng.",
-          file=sys.stderr)
-    last = snapshot(root)
+    print(f"Đang phục vụ tại http://{host}:{server.server_port}/ — sửa tệp trong docs/ hoặc plans/, trang tự cập nhật. "
+          "Nhấn Ctrl+C để dừng.", file=sys.stderr, flush=True)
     try:
         while True:
-            time.sleep(1)
-            current = snapshot(root)
-            if current != last:
-                last = current
-                preview.rebuild()
+            paths = settled(found)
+            if paths:
+                preview.on_change(paths)
     except KeyboardInterrupt:
         server.shutdown()
+        if preview.live:
+            preview.live.save()
     return 0

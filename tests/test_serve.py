@@ -1,0 +1,123 @@
+"""`cchc serve` in a real browser: an edit shows on the pages it changes, and only those reload."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SAMPLE_NOW
+
+
+class Server:
+    """`cchc serve` on a copy of the sample project, its terminal output collected line by line."""
+
+    def __init__(self, root: Path) -> None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}/"
+        env = dict(os.environ, CCHC_NOW=SAMPLE_NOW)
+        self.process = subprocess.Popen([sys.executable, "-m", "cchc.cli", "--root", str(root), "serve", "--port", str(port)],
+                                        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env)
+        self.lines: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+        self.wait_for("Đang phục vụ tại", timeout=120)
+
+    def _read(self) -> None:
+        for line in self.process.stderr:
+            self.lines.append(line.rstrip("\n"))
+
+    def wait_for(self, text: str, *, after: int = 0, timeout: float = 60) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in self.lines[after:]:
+                if text in line:
+                    return line
+            assert self.process.poll() is None, "\n".join(self.lines)
+            time.sleep(0.05)
+        raise AssertionError(f"không thấy {text!r} trong:\n" + "\n".join(self.lines))
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+@pytest.fixture
+def served(tmp_path):
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in ("docs", "plans", "overrides"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy(ROOT / "mkdocs.yml", root)
+    server = Server(root)
+    yield root, server
+    server.stop()
+
+
+def set_field(path: Path, field: str, value: str) -> None:
+    text = re.sub(rf"^{field}: .*$", f"{field}: {value}", path.read_text(encoding="utf-8"), count=1, flags=re.M)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_an_edit_reloads_the_pages_showing_it_and_only_those(browser, served):
+    root, server = served
+    item = root / "docs" / "tin-tuc" / "2024" / "tri-hai-guong-sang-kien-mot-cua.md"
+    assert item.is_file()
+    context = browser.new_context()
+    edited, other = context.new_page(), context.new_page()
+    edited.goto(server.url + "tin-tuc/tri-hai-guong-sang-kien-mot-cua/")
+    other.goto(server.url + "gioi-thieu/")
+    for page in (edited, other):
+        page.evaluate("window.notReloaded = true")
+
+    mark = len(server.lines)
+    set_field(item, "title", "Phiếu hẹn bằng tin nhắn, tiêu đề vừa sửa")
+    edited.wait_for_function("document.querySelector('h1').textContent.includes('tiêu đề vừa sửa')", timeout=15000)
+    assert "Đã cập nhật" in server.wait_for("Đã cập nhật", after=mark)  # the partial path, not a full build
+    assert not any("Xây dựng xong" in line for line in server.lines[mark:])
+    listing = context.new_page()
+    listing.goto(server.url + "tin-tuc/")
+    news = listing.locator("main").inner_text()
+    assert "Phiếu hẹn bằng tin nhắn, tiêu đề vừa sửa" in news or listing.locator("a[rel=next]").count()
+    assert other.evaluate("window.notReloaded === true")  # its page did not change: not reloaded
+
+    # A bad edit: the terminal says what and where; the browser keeps the last good page.
+    edited.evaluate("window.notReloaded = true")
+    mark = len(server.lines)
+    set_field(item, "date", "31/02/2024")
+    line = server.wait_for("31/02/2024", after=mark)
+    assert "tri-hai-guong-sang-kien-mot-cua.md" in line
+    server.wait_for("bản xây dựng tốt gần nhất", after=mark)
+    assert edited.evaluate("window.notReloaded === true")
+    assert "tiêu đề vừa sửa" in edited.locator("h1").inner_text()
+    set_field(item, "date", "19/07/2024 10:30")  # fixed (and an hour later than before the bad edit)
+    edited.wait_for_function("window.notReloaded !== true", timeout=15000)
+    assert "19/07/2024" in edited.locator("main").inner_text()
+
+    # The search index follows, in the background.
+    server.wait_for("chỉ mục tìm kiếm", after=mark)
+    search = context.new_page()
+    search.goto(server.url + "tim-kiem/?q=" + "tiêu đề vừa sửa")
+    search.wait_for_selector(".cchc-result, [data-ready]", timeout=15000)
+    search.wait_for_function("document.querySelector('main').innerText.includes('tiêu đề vừa sửa')", timeout=15000)
+
+    # Anything but an item (here a vocabulary) rebuilds everything, and every page reloads.
+    mark = len(server.lines)
+    vocab = root / "plans" / "chu-de.yml"
+    vocab.write_text(vocab.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    server.wait_for("Xây dựng xong", after=mark)
+    other.wait_for_function("window.notReloaded !== true", timeout=15000)
+    context.close()
