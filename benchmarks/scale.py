@@ -12,11 +12,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -29,6 +34,7 @@ from make_corpus import write_corpus  # noqa: E402
 from cchc.loader import load_corpus  # noqa: E402
 
 PY = sys.executable
+NOW = "2026-06-30 12:00"  # the same "now" for every build and the preview
 HUGO = Path(sys.executable).parent / "hugo"
 HUGO_LAYOUT = {
     "layouts/_default/baseof.html": '<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{{ .Title }}</title></head><body>{{ block "main" . }}{{ end }}</body></html>',
@@ -61,6 +67,75 @@ def _once(project: Path, site: Path) -> dict:
     run = subprocess.run([PY, str(ROOT / "benchmarks" / "_build_once.py"), str(project), str(site)],
                          capture_output=True, text=True, check=True)
     return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def preview(project: Path, edits: int = 5) -> dict:
+    """`cchc serve` on the corpus, watched in Debian's chromium: seconds from saving an edit to the open
+    page showing it (title edits of items spread over the years: median), and for a new item, until the
+    home page shows it and until the server has updated every page it changes."""
+    from playwright.sync_api import sync_playwright
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/"
+    process = subprocess.Popen([PY, "-m", "cchc.cli", "--root", str(project), "serve", "--port", str(port)],
+                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+                               env=dict(os.environ, CCHC_NOW=NOW))
+    lines: list[str] = []
+    threading.Thread(target=lambda: lines.extend(line.strip() for line in process.stderr), daemon=True).start()
+
+    def line_after(mark: int, text: str) -> str:
+        while not any(text in line for line in lines[mark:]):
+            assert process.poll() is None, "\n".join(lines)
+            time.sleep(0.02)
+        return next(line for line in lines[mark:] if text in line)
+
+    started = time.monotonic()
+    line_after(0, "Đang phục vụ tại")
+    result = {"start": time.monotonic() - started}
+    corpus, _ = load_corpus(project)
+    items = corpus.items
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page()
+            seconds = []
+            for n in range(edits):
+                item = items[(n * 7919) % len(items)]
+                page.goto(url + item.url)
+                page.wait_for_load_state("load")
+                marker = f"Đã sửa lần {n} {time.time_ns()}"
+                file = project / item.path
+                text = re.sub(r"^title: .*$", f"title: {marker}", file.read_text(encoding="utf-8"), count=1, flags=re.M)
+                started = time.monotonic()
+                file.write_text(text, encoding="utf-8")
+                page.wait_for_function(f"document.querySelector('h1').textContent.includes({json.dumps(marker)})",
+                                       timeout=60000)
+                seconds.append(time.monotonic() - started)
+            result["edit"] = statistics.median(seconds)
+            page.goto(url)
+            page.wait_for_load_state("load")
+            title = f"Bài mới viết trong lúc xem trước {time.time_ns()}"
+            mark = len(lines)
+            started = time.monotonic()
+            (project / "docs" / "tin-tuc" / "bai-moi-xem-truoc.md").write_text(
+                f"---\ntitle: {title}\ndate: 2026-06-30 11:00\ntopics: [mot-cua]\nunit: {items[0].unit}\n---\n\n"
+                "Nội dung bài mới.\n", encoding="utf-8")
+            page.wait_for_function(f"document.querySelector('main').innerText.includes({json.dumps(title)})", timeout=60000)
+            result["new_item"] = time.monotonic() - started
+            done = line_after(mark, "Đã cập nhật")
+            result["new_item_all"] = float(re.search(r"sau ([\d,]+) giây", done).group(1).replace(",", "."))
+            result["new_item_pages"] = int(re.search(r"(\d+) trang", done).group(1))
+            browser.close()
+        with open(f"/proc/{process.pid}/status") as status:
+            result["rss"] = int(re.search(r"VmHWM:\s+(\d+)", status.read()).group(1)) / 1024
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+    if os.environ.get("CCHC_BENCH_LOG"):
+        print("\n".join(lines), file=sys.stderr)
+    return result
 
 
 def material_blog(corpus: Path, folder: Path) -> Path:
@@ -118,6 +193,7 @@ def main() -> int:
         for n in args.sizes:
             project = write_corpus(n, tmp / f"corpus-{n}")
             row = {"n": n, "ours": ours(project, tmp / f"out-{n}", args.repeat)}
+            row["preview"] = preview(project)
             if n <= args.material_max:
                 blog = material_blog(project, tmp / f"material-{n}")
                 row["material"] = timed([PY, "-m", "mkdocs", "build", "-q", "-f", str(blog / "mkdocs.yml"),
@@ -137,6 +213,13 @@ def main() -> int:
               f"{hugo if hugo else float('nan'):>7.2f} {o['wall'] / mat if mat else float('nan'):>9.2f} "
               f"{o['wall'] / hugo if hugo else float('nan'):>10.1f} {o['rss']:>7.0f} {o['rss_child']:>12.0f} "
               f"{o['size'] / 2**20:>7.0f} {o['check']:>8.2f}")
+    print("\n`make serve` (cchc serve) watched in chromium: s from saving a file to the open page showing it")
+    print(f"{'items':>6} {'start s':>8} {'title edit s':>13} {'new item, home s':>17} {'new item, all pages s':>22} "
+          f"{'pages':>6} {'RSS MB':>7}")
+    for r in rows:
+        v = r["preview"]
+        print(f"{r['n']:>6} {v['start']:>8.1f} {v['edit']:>13.2f} {v['new_item']:>17.2f} {v['new_item_all']:>22.2f} "
+              f"{v['new_item_pages']:>6} {v['rss']:>7.0f}")
     print("\nour stages (s), median cold build:")
     for r in rows:
         print(f"{r['n']:>6} " + "  ".join(f"{k} {v:.1f}" for k, v in r["ours"]["stages"].items()))

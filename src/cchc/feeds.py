@@ -11,6 +11,7 @@ import html as htmllib
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 from typing import Callable
 
@@ -90,7 +91,8 @@ class FeedBuilder:
         return [(feed, feed_items[:LIMIT]) for feed, feed_items in feeds]
 
     def _published(self, items: list[NewsItem]) -> list[NewsItem]:
-        return [i for i in items if i.is_published(self.now)]
+        """The newest LIMIT published ones: no need to look further down the list."""
+        return list(islice((i for i in items if i.is_published(self.now)), LIMIT))
 
     def render(self, feed: Feed, items: list[NewsItem]) -> bytes:
         fg = self._generator(feed, items)

@@ -30,8 +30,9 @@ def bundle_dirs(count: int) -> list[str]:
     return [f"pagefind{'' if n == 1 else f'-{n}'}/" for n in range(1, bundles + 1)]
 
 
-def write_index(site_dir: Path, urls: list[str]) -> None:
-    """Index the pages at these site-relative URLs (newest first), bundle by bundle."""
+def write_index(site_dir: Path, urls: list[str], *, background: bool = False) -> None:
+    """Index the pages at these site-relative URLs (newest first), bundle by bundle. In the background
+    (the preview), Pagefind runs at low CPU priority, so showing the next edit is not slowed down."""
     for bundle, start in zip(bundle_dirs(len(urls)), range(0, len(urls), BUNDLE_SIZE)):
         staging = site_dir.parent / f".{site_dir.name}-{bundle.strip('/')}-staging"
         shutil.rmtree(staging, ignore_errors=True)
@@ -41,8 +42,9 @@ def write_index(site_dir: Path, urls: list[str]) -> None:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.link(site_dir / url / "index.html", target)
             staging.mkdir(exist_ok=True)
-            command = [sys.executable, "-m", "pagefind", "--site", str(staging), "--output-path",
-                       str(site_dir / bundle), "--force-language", "vi", "--silent"]
+            command = (["nice", "-n", "15"] if background else []) + [
+                sys.executable, "-m", "pagefind", "--site", str(staging), "--output-path", str(site_dir / bundle),
+                "--force-language", "vi", "--silent"]
             run = subprocess.run(command, capture_output=True, text=True)
             if run.returncode != 0:
                 raise SearchIndexError(f"Pagefind không tạo được chỉ mục tìm kiếm: {run.stderr.strip() or run.stdout.strip()}")

@@ -31,6 +31,7 @@ from .search_index import SearchIndexError, write_index
 WATCHED = ("docs", "plans", "overrides")
 SETTLE = 0.05  # seconds to wait for the rest of an editor's save (temporary file, rename…)
 WAIT = 25  # seconds a page's question "did I change?" is held open
+INDEX_QUIET = 2.0  # seconds without edits before the search index is rebuilt
 RELOAD_SCRIPT = """<script>(function(){{var v={number};function ask(){{
 fetch('/__cchc_build__?since='+v+'&path='+encodeURIComponent(location.pathname),{{cache:'no-store'}})
 .then(function(r){{return r.text()}}).then(function(t){{var a=t.split(' ');if(a[0]==='1'){{location.reload()}}
@@ -156,12 +157,14 @@ class Preview:
         """Rebuild the search index after edits, off the path of showing the change."""
         while True:
             self.index_wanted.wait()
-            self.index_wanted.clear()
+            while self.index_wanted.is_set():  # wait for a pause in the edits
+                self.index_wanted.clear()
+                time.sleep(INDEX_QUIET)
             live = self.live
             if live is None:
                 continue
             try:
-                write_index(live.site_dir, list(live.search_urls))
+                write_index(live.site_dir, list(live.search_urls), background=True)
                 print("Đã cập nhật chỉ mục tìm kiếm.", file=sys.stderr)
             except (SearchIndexError, OSError) as exc:
                 if live is self.live:  # else a full build replaced that site meanwhile: nothing lost

@@ -6,6 +6,7 @@ This is the only module that reads content files; everything after works on the 
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -102,8 +103,29 @@ _YAML_HINTS = [
 ]
 
 
+_PARSED: OrderedDict[tuple[str, int, str], tuple[Any, list]] = OrderedDict()
+_PARSED_MAX = 64  # vocabularies and plans, re-read on every build of a long-running preview
+
+
 def parse_yaml(text: str, path: str, problems: Problems, line_offset: int = 0) -> Any:
-    """Parse YAML, reporting syntax errors and duplicate keys with their line; None on error."""
+    """Parse YAML, reporting syntax errors and duplicate keys with their line; None on error.
+
+    The last few results are remembered (the parsed data is never modified by its readers), so the
+    preview, which reloads the unchanged plans after each edit, does not parse them again."""
+    key = (path, line_offset, text)
+    if key in _PARSED:
+        _PARSED.move_to_end(key)
+    else:
+        found = Problems()
+        _PARSED[key] = (_parse_yaml(text, path, found, line_offset), found.items)
+        if len(_PARSED) > _PARSED_MAX:
+            _PARSED.popitem(last=False)
+    data, found_problems = _PARSED[key]
+    problems.items.extend(found_problems)
+    return data
+
+
+def _parse_yaml(text: str, path: str, problems: Problems, line_offset: int) -> Any:
     loader = None
     try:
         loader = _Loader(text)
