@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from make_corpus import write_corpus  # noqa: E402
 
+from cchc.dates import parse_datetime  # noqa: E402
 from cchc.loader import load_corpus  # noqa: E402
 
 PY = sys.executable
@@ -95,7 +96,7 @@ def preview(project: Path, edits: int = 5) -> dict:
     line_after(0, "Đang phục vụ tại")
     result = {"start": time.monotonic() - started}
     corpus, _ = load_corpus(project)
-    items = corpus.items
+    items = corpus.published(parse_datetime(NOW))
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])

@@ -71,6 +71,15 @@ def messages(problems) -> list[str]:
 SAMPLE_NOW = "2026-06-30 12:00"
 
 
+def copy_sample(root: Path) -> Path:
+    """A private copy of the repository's sample project (content, plans, theme, config) to edit."""
+    root.mkdir(parents=True)
+    for name in ("docs", "plans", "overrides"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy(ROOT / "mkdocs.yml", root)
+    return root
+
+
 @pytest.fixture(scope="session")
 def sample(tmp_path_factory):
     """The repository's own sample site, built once with a fixed "now"."""

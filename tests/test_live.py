@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import filecmp
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ import pytest
 from cchc.build import build_into
 from cchc.live import LiveSite, only_items
 
-from conftest import ROOT, SAMPLE_NOW
+from conftest import SAMPLE_NOW, copy_sample
 
 
 def tree(site: Path) -> set[str]:
@@ -31,11 +30,7 @@ def differences(a: Path, b: Path) -> list[str]:
 def live(tmp_path, monkeypatch):
     """A copy of the sample project, built once for preview (drafts shown) and kept live."""
     monkeypatch.setenv("CCHC_NOW", SAMPLE_NOW)
-    root = tmp_path / "project"
-    root.mkdir()
-    for name in ("docs", "plans", "overrides"):
-        shutil.copytree(ROOT / name, root / name)
-    shutil.copy(ROOT / "mkdocs.yml", root)
+    root = copy_sample(tmp_path / "project")
     result, config = build_into(root, tmp_path / "live", strict=False, drafts=True)
     assert result.ok, result.messages
     return root, LiveSite(config)
@@ -118,3 +113,14 @@ def test_only_item_markdown_takes_the_partial_path(tmp_path):
     assert not only_items({str(docs / "gioi-thieu.md")}, docs)
     assert not only_items({str(tmp_path / "plans" / "chu-de.yml")}, docs)
     assert not only_items(set(), docs)
+
+
+def test_a_file_saved_during_the_first_build_is_still_picked_up(tmp_path, monkeypatch):
+    monkeypatch.setenv("CCHC_NOW", SAMPLE_NOW)
+    root = copy_sample(tmp_path / "project")
+    result, config = build_into(root, tmp_path / "live", strict=False, drafts=True)
+    assert result.ok
+    edit(items(root)[9], "title", "Sửa trong lúc đang xây dựng lần đầu")  # before the preview keeps the build
+    site = LiveSite(config)
+    assert site.update().pages > 0
+    assert differences(site.site_dir, full_build(root, tmp_path / "full")) == []

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SAMPLE_NOW
+from conftest import SAMPLE_NOW, copy_sample
 
 
 class Server:
@@ -57,11 +56,7 @@ class Server:
 
 @pytest.fixture
 def served(tmp_path):
-    root = tmp_path / "project"
-    root.mkdir()
-    for name in ("docs", "plans", "overrides"):
-        shutil.copytree(ROOT / name, root / name)
-    shutil.copy(ROOT / "mkdocs.yml", root)
+    root = copy_sample(tmp_path / "project")
     server = Server(root)
     yield root, server
     server.stop()

@@ -119,14 +119,19 @@ class LiveSite:
         root = Path(config.config_file_path).parent
         self.cache = ItemCache(root, root / "plans")  # kept in memory: an edit re-reads only the edited file
         self.items = item_digests(self.plugin.corpus.items, {})
-        self.pages, self.feeds = fingerprints(self.plugin, self.items)
+        self.pages, self.feeds = fingerprints(self.plugin, self.items)  # what the files on disk show
         self.search_urls = list(self.plugin.search_urls)
+        # Warm up: load once through the kept cache, so the first edit finds item digests and related
+        # items already worked out for the very objects the cache returns. The state compared against
+        # stays the one above: a file saved during the build is still seen as changed.
+        if not self.plugin.load(config, self.cache).blocking(self.plugin.strict):
+            self.items = item_digests(self.plugin.corpus.items, self.items)
 
     def update(self, publish: Callable[[set[str]], None] = lambda urls: None) -> Update:
         """Bring the site in line with the files. Pages a reader is likely looking at (the edited items'
         own pages, first pages of listings, everything not paginated) are written first and handed to
-        `publish` (site-relative URLs) so the preview can reload them; later listing pages, the sitemap
-        and the feeds follow, and are published too."""
+        `publish` (site-relative URLs) so the preview can reload them; later listing pages, other items'
+        pages (their related items), the sitemap and the feeds follow, and are published too."""
         started = time.monotonic()
         plugin, config, files = self.plugin, self.config, self.plugin.files
         collect = Collect()
@@ -138,6 +143,7 @@ class LiveSite:
                 return Update(False, [problems.report()])
             if problems:
                 collect.messages.append(problems.report())
+            known = {digest for _, digest in self.items.values()}
             self.items = item_digests(plugin.corpus.items, self.items)
             pages, feeds = fingerprints(plugin, self.items)
             views = plugin.site.views
@@ -172,7 +178,11 @@ class LiveSite:
             first, later = [], []
             for page in todo:
                 view = views.get(page.file.src_uri)
-                (later if view and view.pager and view.pager.number > 1 else first).append(page)
+                if view and "item" in view.data:  # an unchanged item's page changes only in its related items
+                    late = self.items[id(view.data["item"])][1] in known
+                else:  # second and later pages of a listing
+                    late = bool(view and view.pager and view.pager.number > 1)
+                (later if late else first).append(page)
             self._render(first)
             publish(published | {p.url for p in first})
             update = Update(True, collect.messages, len(todo) + len(gone), first_seconds=time.monotonic() - started)

@@ -14,6 +14,8 @@ import gc
 import os
 import queue
 import shutil
+import signal
+import subprocess
 import sys
 import threading
 import time
@@ -26,7 +28,6 @@ from watchdog.observers import Observer
 
 from .build import build_into, fresh_folder, print_result
 from .live import LiveSite, only_items
-from .search_index import SearchIndexError, write_index
 
 WATCHED = ("docs", "plans", "overrides")
 SETTLE = 0.05  # seconds to wait for the rest of an editor's save (temporary file, rename…)
@@ -83,6 +84,7 @@ class Preview:
         self.changes: list[tuple[int, set[str] | None]] = []  # (number, site-relative URLs or None for all)
         self.changed = threading.Condition()
         self.index_wanted = threading.Event()
+        self.indexer: subprocess.Popen | None = None
         threading.Thread(target=self._index_worker, daemon=True).start()
 
     # -- telling pages ----------------------------------------------------------------------------
@@ -134,6 +136,7 @@ class Preview:
         return True
 
     def on_change(self, paths: set[str]) -> None:
+        self.stop_indexing()
         if self.live is None or not only_items(paths, self.root / "docs"):
             self.full_build()
             return
@@ -154,7 +157,8 @@ class Preview:
             self.index_wanted.set()
 
     def _index_worker(self) -> None:
-        """Rebuild the search index after edits, off the path of showing the change."""
+        """Rebuild the search index after edits, in its own process at low priority: off the path of
+        showing the change, and stopped (to start again after the next pause) when a new edit arrives."""
         while True:
             self.index_wanted.wait()
             while self.index_wanted.is_set():  # wait for a pause in the edits
@@ -163,12 +167,23 @@ class Preview:
             live = self.live
             if live is None:
                 continue
-            try:
-                write_index(live.site_dir, list(live.search_urls), background=True)
+            self.indexer = subprocess.Popen(["nice", "-n", "15", sys.executable, "-m", "cchc.search_index",
+                                             str(live.site_dir)], stdin=subprocess.PIPE, stderr=subprocess.PIPE,
+                                            text=True, start_new_session=True)
+            _, error = self.indexer.communicate("\n".join(live.search_urls))
+            if self.indexer.returncode == 0:
                 print("Đã cập nhật chỉ mục tìm kiếm.", file=sys.stderr)
-            except (SearchIndexError, OSError) as exc:
-                if live is self.live:  # else a full build replaced that site meanwhile: nothing lost
-                    print(str(exc), file=sys.stderr)
+            elif self.indexer.returncode > 0 and live is self.live:  # < 0: stopped for a newer edit
+                print(error.strip(), file=sys.stderr)
+
+    def stop_indexing(self) -> None:
+        indexer = self.indexer
+        if indexer is not None and indexer.poll() is None:
+            try:
+                os.killpg(indexer.pid, signal.SIGTERM)  # Pagefind too, not only the Python process
+            except ProcessLookupError:
+                pass
+            self.index_wanted.set()  # index again after the pause
 
     def watch(self) -> queue.Queue:
         found: queue.Queue = queue.Queue()
@@ -217,6 +232,12 @@ def _handler(preview: Preview):
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a closed tab or a reload mid-answer: normal
+            super().handle_error(request, client_address)
+
+
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
     preview = Preview(root)
     found = preview.watch()
@@ -224,7 +245,7 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
         print("Chưa có bản xây dựng nào chạy được: sửa các lỗi trên, trang sẽ tự xây dựng lại.", file=sys.stderr)
         preview.link.mkdir(parents=True, exist_ok=True)
     handler = functools.partial(_handler(preview), directory=str(preview.link))
-    server = ThreadingHTTPServer((host, port), handler)
+    server = _Server((host, port), handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"Đang phục vụ tại http://{host}:{server.server_port}/ — sửa tệp trong docs/ hoặc plans/, trang tự cập nhật. "
@@ -235,6 +256,7 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
             if paths:
                 preview.on_change(paths)
     except KeyboardInterrupt:
+        preview.stop_indexing()
         server.shutdown()
         if preview.live:
             preview.live.save()
