@@ -37,7 +37,7 @@ $(NODE_STAMP): package.json package-lock.json   ## test-only npm tools (axe-core
 test: setup browser $(NODE_STAMP)  ## the whole test suite (what CI runs)
 	$(BIN)/python -m pytest
 
-bench: setup            ## scale benchmark: ours vs plain Material blog vs Hugo (long: see benchmarks/scale.py)
+bench: setup browser    ## scale benchmark: ours vs plain Material blog vs Hugo (long: see benchmarks/scale.py)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -r benchmarks/requirements.txt
 	$(BIN)/python benchmarks/scale.py
 
