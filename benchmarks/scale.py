@@ -132,11 +132,11 @@ def preview(project: Path, edits: int = 5) -> dict:
         with open(f"/proc/{process.pid}/status") as status:
             result["rss"] = int(re.search(r"VmHWM:\s+(\d+)", status.read()).group(1)) / 1024
     finally:
-        process.send_signal(signal.SIGINT)  # what Ctrl+C does: saves the item cache, stops the indexer
+        process.send_signal(signal.SIGTERM)  # stops like Ctrl+C: saves the item cache, stops the indexer
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            print("cchc serve did not stop on Ctrl+C within 30 s: killed", file=sys.stderr)
+            print("cchc serve did not stop on SIGTERM within 30 s: killed", file=sys.stderr)
             process.kill()
             process.wait()
     if os.environ.get("CCHC_BENCH_LOG"):

@@ -46,12 +46,14 @@ class Server:
             time.sleep(0.05)
         raise AssertionError(f"không thấy {text!r} trong:\n" + "\n".join(self.lines))
 
-    def stop(self) -> None:
-        self.process.send_signal(signal.SIGINT)
+    def stop(self) -> int | None:
+        """Stop as an operator would; the exit code (None if it had to be killed)."""
+        self.process.send_signal(signal.SIGTERM)
         try:
-            self.process.wait(timeout=20)
+            return self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            return None
 
 
 @pytest.fixture
@@ -59,7 +61,7 @@ def served(tmp_path):
     root = copy_sample(tmp_path / "project")
     server = Server(root)
     yield root, server
-    server.stop()
+    assert server.stop() == 0, "\n".join(server.lines)
 
 
 def set_field(path: Path, field: str, value: str) -> None:

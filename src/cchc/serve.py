@@ -238,7 +238,12 @@ class _Server(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
+def _stop(signum, frame) -> None:
+    raise KeyboardInterrupt  # a polite stop (SIGTERM) ends the preview like Ctrl+C does
+
+
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
+    signal.signal(signal.SIGTERM, _stop)
     preview = Preview(root)
     found = preview.watch()
     if not preview.full_build():
