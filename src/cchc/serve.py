@@ -100,6 +100,8 @@ class Preview:
         url = path.lstrip("/").removesuffix("index.html")
 
         def touched() -> bool:
+            if self.changes and since < self.changes[0][0] - 1:
+                return True  # older than the builds remembered: reload to be safe
             return any(n > since and (urls is None or url in urls) for n, urls in self.changes)
 
         with self.changed:
