@@ -203,7 +203,7 @@ def test_pages_link_their_feeds_for_autodiscovery(sample):
 def test_feeds_stay_well_formed_with_special_characters_and_unsafe_html(project):
     nasty = unicodedata.normalize("NFD", 'Tin "thử" & <b>đặc biệt</b> 😀 cải cách')
     project.item("dac-biet", title=f"'{nasty}'", summary="'A & B < C'",
-                 body="Chữ & ký hiệu <3 \x07 \x1b\n\n<script>alert(1)</script>\n\n<img src=x.png alt=a onerror=alert(2)>\n\n[bấm](javascript:alert(3))")
+                 body="Chữ & ký hiệu <3 ]]> &amp;\n\n<script>alert(1)</script>\n\n<img src=x.png alt=a onerror=alert(2)>\n\n[bấm](javascript:alert(3))")
     site = project.root / "site"
     assert build_site(project.root, site, strict=False).ok
     for name in ("rss.xml", "atom.xml", "phat-thanh/rss.xml"):

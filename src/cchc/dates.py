@@ -24,6 +24,8 @@ _QUARTER = re.compile(r"^quý\s*(?P<q>I{1,3}|IV|[1-4])\s*/\s*(?P<y>\d{4})$", re.
 _YEAR = re.compile(r"^(?:năm\s*)?(?P<y>\d{4})$", re.IGNORECASE)
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
+MIN_YEAR, MAX_YEAR = 1900, 2100  # a CCHC item, plan or legal basis outside these years is a typing mistake
+
 DATE_HINT = 'viết theo dạng ngày/tháng/năm "15/03/2023" hoặc năm-tháng-ngày "2023-03-15", có thể thêm giờ: "15/03/2023 08:30"'
 
 
@@ -48,6 +50,7 @@ def parse_datetime(value: object) -> datetime:
     m = _ISO.match(text) or _VN.match(text)
     if not m:
         raise DateError(f'ngày "{text}" không đúng định dạng')
+    _check_year(int(m["y"]), text)
     try:
         result = datetime(
             int(m["y"]), int(m["m"]), int(m["d"]),
@@ -62,6 +65,8 @@ def parse_datetime(value: object) -> datetime:
         sign = 1 if tz[0] == "+" else -1
         digits = tz[1:].replace(":", "")
         offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        if offset > timedelta(hours=14) or int(digits[2:]) >= 60:
+            raise DateError(f'múi giờ "{tz}" trong ngày "{text}" không tồn tại (từ -12:00 đến +14:00; giờ Việt Nam là +07:00)')
         return result.replace(tzinfo=timezone(sign * offset)).astimezone(VN_TZ)
     return result.replace(tzinfo=VN_TZ)
 
@@ -78,16 +83,24 @@ def parse_bound(value: object, *, end: bool) -> date:
     text = str(value).strip()
     if m := _MONTH.match(text):
         year, month = int(m["y"]), int(m["m"])
+        _check_year(year, text)
         if not 1 <= month <= 12:
             raise DateError(f'tháng "{text}" không tồn tại')
         return month_end(year, month) if end else date(year, month, 1)
     if m := _QUARTER.match(text):
         year, quarter = int(m["y"]), _ROMAN[m["q"].upper()]
+        _check_year(year, text)
         return month_end(year, quarter * 3) if end else date(year, quarter * 3 - 2, 1)
     if m := _YEAR.match(text):
         year = int(m["y"])
+        _check_year(year, text)
         return date(year, 12, 31) if end else date(year, 1, 1)
     return parse_date(value)
+
+
+def _check_year(year: int, text: str) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise DateError(f'năm {year} trong "{text}" nằm ngoài khoảng {MIN_YEAR}–{MAX_YEAR}')
 
 
 def month_end(year: int, month: int) -> date:
@@ -104,7 +117,12 @@ def end_of_day(day: date) -> datetime:
 def now() -> datetime:
     """The build's "now": CCHC_NOW (any accepted format) when set, so tests can fix time."""
     fixed = os.environ.get("CCHC_NOW")
-    return parse_datetime(fixed) if fixed else datetime.now(VN_TZ)
+    if not fixed:
+        return datetime.now(VN_TZ)
+    try:
+        return parse_datetime(fixed)
+    except DateError as exc:
+        raise DateError(f"thời điểm --now (CCHC_NOW): {exc}") from None
 
 
 def format_date(value: date | datetime | None) -> str:

@@ -120,10 +120,21 @@ class Fields:
                                   "bắt đầu mỗi mục bằng '- ' rồi các dòng thụt lề đều nhau (xem mẫu mau/ke-hoach.md)")
         return result
 
-    def file(self, key: str, exists: Callable[[str], bool], what: str) -> str:
-        """A path under docs/ that must exist (`exists` checks it, and may record the check)."""
-        rel = self.text(key).lstrip("/")
-        if rel and not exists(rel):
+    def file(self, key: str, locate: Callable[[str], tuple[str | None, bool, str]], what: str,
+             suffixes: set[str] | None = None, kinds: str = "") -> str:
+        """A path inside docs/ that must exist and be of one of `suffixes`. `locate` resolves it (None and why,
+        when it leaves docs/), tells whether the file is there, and may record the check."""
+        text = self.text(key)
+        if not text:
+            return ""
+        rel, found, why = locate(text)
+        if rel is None:
+            self.error(key, why, f"đặt tệp {what} trong thư mục docs/ và ghi đường dẫn tính từ docs/, ví dụ anh/2024/anh.jpg")
+            return ""
+        if suffixes is not None and Path(rel).suffix.lower() not in suffixes:
+            self.error(key, f'tệp {what} "{rel}" không đúng loại', f"dùng tệp {kinds}")
+            return ""
+        if not found:
             self.error(key, f'không tìm thấy tệp {what} "{rel}" (docs/{rel})',
                        f"kiểm tra tên tệp (phân biệt chữ hoa, chữ thường) hoặc chép tệp vào docs/{Path(rel).parent.as_posix()}/")
         return rel

@@ -7,6 +7,7 @@ import posixpath
 import re
 from datetime import datetime
 from pathlib import Path
+from typing import Callable, TypeVar
 
 from . import dates
 from .cache import Entry, ItemCache
@@ -14,17 +15,20 @@ from .fields import Fields
 from .model import (CADENCES, LEVELS, REPORT_PERIODS, BasedOn, Corpus, LegalDocument, MandatedItem,
                     NewsItem, Plan, Target, Task)
 from .problems import Problems
+from .publishing import IMAGES, check_tree, resolve
 from .safety import find_unsafe_html
-from .source import read_document
+from .source import read_document, read_text
 from .text import lookup_key, slugify
 from .vocab import load_glossary, load_vocabulary
 
+T = TypeVar("T")
 NEWS_DIR = "tin-tuc"
 ITEM_FIELDS = {"title", "date", "updated", "summary", "topics", "unit", "type", "channel", "author", "image",
                "image_alt", "audio", "draft", "plan", "plans", "slug", "document"}
 DOCUMENT_FIELDS = {"number", "issuer", "issued", "effective", "file"}
 PLAN_FIELDS = {"id", "number", "title", "issuer", "level", "issued", "period", "scope", "based_on", "content",
                "channels", "tasks", "targets", "indicators", "reports", "signer", "signer_title", "recipients", "source"}
+AUDIO_FILES = {".mp3", ".m4a", ".ogg"}
 RESERVED_SLUGS = {"trang", "index"}  # /tin-tuc/trang/N/ are the listing's pages
 
 _LINK = re.compile(r"(!?)\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
@@ -57,6 +61,11 @@ class Loader:
         self.seen[rel] = found
         return found
 
+    def locate(self, target: str, base: str = "") -> tuple[str | None, bool, str]:
+        """A path named by a field or link: (docs-relative path, exists, "") or (None, False, why refused)."""
+        rel, why = resolve(self.docs_dir, target, base)
+        return (rel, self.exists(rel), "") if rel is not None else (None, False, why)
+
     def rel(self, file: Path) -> str:
         text, prefix = str(file), str(self.root) + os.sep  # plain string work: called for every file
         return (text[len(prefix):] if text.startswith(prefix) else os.path.relpath(text, self.root)).replace(os.sep, "/")
@@ -71,9 +80,13 @@ class Loader:
         self.types = load_vocabulary(self.plans_dir, self.root, "types", p)
         corpus = Corpus(topics=self.topics, units=self.units, channels=self.channels, types=self.types, now=self.now,
                         glossary=load_glossary(self.plans_dir, self.root, p))
+        check_tree(self.plans_dir, self.root, p, publish=False)
+        for rel in check_tree(self.docs_dir, self.root, p, publish=True):
+            if not rel.startswith(NEWS_DIR + "/"):
+                self.guarded(self.docs_dir / rel, self.check_page)
         for file in sorted(self.plans_dir.glob("*.md")):
             if not file.name.startswith("_"):
-                plan = self.load_plan(file)
+                plan = self.guarded(file, self.load_plan)
                 if plan and plan.id in corpus.plans:
                     p.add(plan.path, 1, f'mã kế hoạch "{plan.id}" trùng với {corpus.plans[plan.id].path}', "đổi dòng id: thành mã khác")
                 elif plan:
@@ -103,6 +116,24 @@ class Loader:
             cache.save()
         return corpus, p
 
+    def guarded(self, file: Path, load: Callable[[Path], T]) -> T | None:
+        """Run one file's loading step; anything unexpected becomes a problem naming the file, never a traceback."""
+        try:
+            return load(file)
+        except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001 (bad input must not stop the others)
+            detail = f"{type(exc).__name__}: {exc}"[:200]
+            self.problems.add(self.rel(file), 0, f"không xử lý được tệp này ({detail})",
+                              "kiểm tra nội dung tệp (ngày tháng, độ dài, ký tự lạ); nếu vẫn lỗi, gửi tệp cho quản trị cổng")
+            return None
+
+    def check_page(self, file: Path) -> None:
+        """A Markdown page of docs/ other than a news item (the about page…): same checks as an item body."""
+        path = self.rel(file)
+        text = read_text(file, path, self.problems)
+        if text is not None:
+            rel = file.relative_to(self.docs_dir).as_posix()
+            self.check_markdown(text, path, 1, posixpath.dirname(rel))
+
     # -- news items -------------------------------------------------------------------------------
 
     def load_item_cached(self, file: Path, cache: ItemCache) -> NewsItem | None:
@@ -112,7 +143,7 @@ class Loader:
         if entry is None:
             main, self.problems, self.seen = self.problems, Problems(), {}
             try:
-                item = self.load_item(file)
+                item = self.guarded(file, self.load_item)
             finally:
                 local, self.problems = self.problems, main
             entry = Entry(0, 0, item, local.items, self.seen)
@@ -145,9 +176,9 @@ class Loader:
             type=item_type,
             channel=f.ref("channel", self.channels) if f.has("channel") else "cong-thong-tin",
             author=f.text("author"),
-            image=f.file("image", self.exists, "ảnh"),
+            image=f.file("image", self.locate, "ảnh", IMAGES, "ảnh JPG, PNG, GIF, WebP hoặc SVG"),
             image_alt=f.text("image_alt"),
-            audio=f.file("audio", self.exists, "âm thanh"),
+            audio=f.file("audio", self.locate, "âm thanh", AUDIO_FILES, "âm thanh MP3 (hoặc M4A, OGG)"),
             draft=f.flag("draft"),
             plans=tuple(str(v).strip() for key in ("plan", "plans") for v, _ in f.items(key)),
             body=doc.body, body_line=doc.body_line,
@@ -156,8 +187,6 @@ class Loader:
             self.problems.add(path, 1, "bài chưa gắn chủ đề (topics)", 'thêm dòng "topics: [thu-tuc-hanh-chinh]" (mã trong plans/chu-de.yml)')
         if item.image and not item.image_alt:
             f.error("image", "ảnh đại diện thiếu mô tả thay thế (image_alt)", "thêm dòng image_alt: mô tả ngắn nội dung ảnh, cho người khiếm thị")
-        if item.audio and not item.audio.lower().endswith((".mp3", ".m4a", ".ogg")):
-            f.error("audio", "tệp âm thanh phải là .mp3, .m4a hoặc .ogg", "chuyển tệp sang MP3")
         if item.updated and published and item.updated < published:
             f.error("updated", "ngày cập nhật sớm hơn ngày đăng", "sửa ngày ở dòng updated:")
         if item.type == "van-ban":
@@ -180,30 +209,47 @@ class Loader:
         issuer = d.text("issuer", required="cơ quan ban hành")
         issued = d.date("issued", required="ngày ban hành")
         effective = d.date("effective")
-        file = d.text("file", required="tệp văn bản đính kèm") and d.file("file", self.exists, "văn bản")
-        if file and not file.lower().endswith((".pdf", ".docx", ".doc", ".odt")):
-            d.error("file", "tệp văn bản đính kèm phải là PDF hoặc DOCX", "lưu văn bản dưới dạng .pdf hoặc .docx")
+        file = d.text("file", required="tệp văn bản đính kèm") and d.file(
+            "file", self.locate, "văn bản", {".pdf", ".docx", ".doc", ".odt"}, "PDF hoặc DOCX (lưu văn bản dưới dạng .pdf hoặc .docx)")
         if not (number and issuer and issued and file):
             return None
         return LegalDocument(number, issuer, issued, effective, file)
 
     def check_body(self, item: NewsItem) -> None:
-        for offset, what in find_unsafe_html(item.body):
-            self.problems.warn(item.path, item.body_line + offset, f"mã HTML không an toàn ({what}) đã bị loại khỏi trang",
+        self.check_markdown(item.body, item.path, item.body_line, posixpath.dirname(item.src_uri))
+
+    def check_markdown(self, text: str, path: str, first_line: int, base: str) -> None:
+        """Staff Markdown (an item, a plan's text, a page, a description): unsafe HTML, images without a
+        description or from another site, links to missing files or out of docs/. `base` is the docs-relative
+        folder the page is published from."""
+        if not text:
+            return
+        for offset, what in find_unsafe_html(text):
+            self.problems.warn(path, first_line + offset, f"mã HTML không an toàn ({what}) đã bị loại khỏi trang",
                                "xóa đoạn mã này; muốn nhúng video hay bản đồ, hãy nhờ quản trị cổng")
-        base = posixpath.dirname(item.src_uri)
-        for offset, line in enumerate(item.body.split("\n")):
-            for bang, text, target in _LINK.findall(line):
-                if bang and not text.strip():
-                    self.problems.warn(item.path, item.body_line + offset, "ảnh thiếu mô tả thay thế",
+        for offset, line in enumerate(text.split("\n")):
+            if "](" not in line:
+                continue
+            for bang, label, target in _LINK.findall(line):
+                if bang and not label.strip():
+                    self.problems.warn(path, first_line + offset, "ảnh thiếu mô tả thay thế",
                                        "viết mô tả trong ngoặc vuông: ![Quang cảnh hội nghị](anh.jpg)")
                 if _EXTERNAL.match(target):
+                    if bang and target.lower().startswith(("http:", "https:", "//")):
+                        self.problems.warn(path, first_line + offset, f'ảnh lấy từ trang khác "{target[:60]}" sẽ không hiện',
+                                           "trang chỉ hiện ảnh của chính mình: tải ảnh về, chép vào docs/anh/ rồi dẫn tới tệp đó")
                     continue
                 target = target.split("#")[0].split("?")[0]
-                resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
-                if target and not self.exists(resolved) and not (self.docs_dir / resolved).is_dir():
-                    self.problems.add(item.path, item.body_line + offset, f'liên kết tới tệp không tồn tại "{target}"',
-                                      f"kiểm tra tên tệp; đường dẫn tính từ thư mục docs/{base}/")
+                if not target:
+                    continue
+                rel, found, why = self.locate(target, base)
+                if rel is None:
+                    self.problems.add(path, first_line + offset, f"liên kết bị từ chối: {why}",
+                                      "chỉ dẫn tới tệp trong thư mục docs/, hoặc tới trang web bằng địa chỉ https://…")
+                elif not found and not target.endswith((".md", "/")) and not (self.docs_dir / rel).is_dir():
+                    # links to pages (.md) may name pages the site makes; MkDocs checks those when it builds
+                    self.problems.add(path, first_line + offset, f'liên kết tới tệp không tồn tại "{target}"',
+                                      f"kiểm tra tên tệp; đường dẫn tính từ thư mục {posixpath.join('docs', base)}/")
 
     # -- plans ------------------------------------------------------------------------------------
 
@@ -245,6 +291,7 @@ class Loader:
             source=f.text("source"), body=doc.body,
         )
         plan.targets = tuple(self.targets(f, plan))
+        self.check_markdown(plan.body, path, doc.body_line, f"ke-hoach/{plan.id}")
         return plan
 
     def based_on(self, f: Fields) -> list[BasedOn]:

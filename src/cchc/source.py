@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from .problems import Problems
-from .text import nfc
+from .text import INVISIBLE, describe_invisible, nfc
 
 _ENCODING_HINT = (
     "tệp có thể đang ở bảng mã cũ TCVN3 (ABC), VNI hoặc Windows-1258; mở bằng trình soạn thảo "
@@ -49,21 +49,33 @@ class LineList(list):
 # libyaml's parser when PyYAML has it (about ten times faster); same nodes, same line marks.
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+MAX_BYTES = 2 * 1024 * 1024  # a content file: an item is rarely over 100 KB, a whole plan under 500 KB
+MAX_NODES = 50_000  # values in one YAML document, an alias counted as often as it is used
+MAX_DEPTH = 30  # nesting of lists and mappings (our formats need four)
+_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
 
 class _Loader(_BaseLoader):
-    """Safe YAML where dates stay text (one date parser for all forms) and lines are kept."""
+    """Safe YAML where every value is text (no YAML 1.1 surprises: `Yes`, `012`, dates stay as typed;
+    fields convert what they need) and lines are kept."""
 
     line_offset = 0
     duplicates: list[tuple[str, int]]
+    invisible: list[tuple[str, int]]
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
-
+# Only the empty value, `~` and `null` are not text.
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, rx) for tag, rx in resolvers if tag == "tag:yaml.org,2002:null"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
+
+def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> str:
+    value = loader.construct_scalar(node)
+    if bad := INVISIBLE.search(value):  # written as an escape, e.g. "\u202e": the raw scan cannot see it
+        loader.invisible.append((bad.group(), node.start_mark.line + 1 + loader.line_offset))
+    return value
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
@@ -88,6 +100,7 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG, _construct_str)
 
 # PyYAML's messages, in the words a staff member can act on.
 _YAML_HINTS = [
@@ -125,18 +138,96 @@ def parse_yaml(text: str, path: str, problems: Problems, line_offset: int = 0) -
     return data
 
 
+class _Refused(Exception):
+    """YAML we will not construct: too deep, too large once aliases are expanded, or with tags."""
+
+    def __init__(self, line: int, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.line, self.message, self.hint = line, message, hint
+
+
+_NOT_BRACKET = re.compile(r"[^\[\]{}\n]+")
+_QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\n]|\'\')*\'')
+_TOO_DEEP = (f"dữ liệu lồng nhau quá sâu (hơn {MAX_DEPTH} cấp)",
+             "các trường chỉ cần vài cấp (xem mẫu trong thư mục mau/); kiểm tra các dấu [ ] và { } trên dòng này")
+
+
+def _check_flow_depth(text: str) -> None:
+    """libyaml composes nested [ { recursively in C: far too deep a nesting crashes the process, so it is
+    measured first (quoted text left out; a bracket in plain text can only overcount)."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
+    depth, line = 0, 1
+    for ch in _NOT_BRACKET.sub("", _QUOTED.sub("", text)):
+        if ch == "\n":
+            line += 1
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _Refused(line, *_TOO_DEEP)
+        elif depth:
+            depth -= 1
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return node.value
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def _check_nodes(root: yaml.Node, line_offset: int) -> None:
+    """Bound what constructing the document would make: nesting depth, the number of values with every alias
+    expanded (nine aliases nine levels deep are 387 million values), no cycles, no tags (!!binary…)."""
+    size: dict[int, int] = {}
+    height: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key, line = id(node), node.start_mark.line + 1 + line_offset
+        if not done:
+            if key in size:
+                continue
+            if key in on_path:
+                raise _Refused(line, "dữ liệu tự tham chiếu vòng tròn (ký hiệu & và *)", "viết các giá trị ra trực tiếp, không dùng & và *")
+            if node.tag not in _TAGS:
+                raise _Refused(line, f'thẻ YAML "{node.tag.replace("tag:yaml.org,2002:", "!!")}" không được dùng',
+                               "bỏ phần bắt đầu bằng ! ở đầu giá trị; giá trị có ký tự đặc biệt thì đặt trong ngoặc kép")
+            on_path.add(key)
+            stack.append((node, True))
+            stack.extend((child, False) for child in _children(node) if id(child) not in size)
+            continue
+        on_path.discard(key)
+        children = _children(node)
+        size[key] = 1 + sum(size[id(c)] for c in children)
+        height[key] = 1 + max((height[id(c)] for c in children), default=0)
+        if height[key] > MAX_DEPTH:
+            raise _Refused(line, *_TOO_DEEP)
+        if size[key] > MAX_NODES:
+            raise _Refused(line, f"quá nhiều giá trị (hơn {MAX_NODES:,} kể cả các lần dùng lại bằng ký hiệu *)".replace(",", "."),
+                           "không dùng ký hiệu & và * để nhân bản dữ liệu; viết các giá trị ra trực tiếp")
+
+
 def _parse_yaml(text: str, path: str, problems: Problems, line_offset: int) -> Any:
     loader = None
     try:
+        _check_flow_depth(text)
         loader = _Loader(text)
         loader.line_offset = line_offset
-        loader.duplicates = []
-        data = loader.get_single_data()
-    except yaml.reader.ReaderError as exc:  # a control character, e.g. pasted from Word
-        bad = _CONTROL.search(text)
-        line = (text[: bad.start()].count("\n") if bad else 0) + 1 + line_offset
-        problems.add(path, line, f"có ký tự điều khiển không hợp lệ (mã {exc.character:#04x})",
-                     "xóa ký tự lạ trên dòng này (thường do chép từ Word hoặc trang web), rồi gõ lại")
+        loader.duplicates, loader.invisible = [], []
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_nodes(node, line_offset)
+        data = loader.construct_document(node)
+    except _Refused as exc:
+        problems.add(path, exc.line + (line_offset if loader is None else 0), exc.message, exc.hint)
+        return None
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses that the raw scan let through
+        problems.add(path, line_offset + 1, f"có ký tự không hợp lệ (mã {exc.character:#04x})",
+                     "xóa ký tự lạ (thường do chép từ Word hoặc trang web), rồi gõ lại")
         return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -150,12 +241,23 @@ def _parse_yaml(text: str, path: str, problems: Problems, line_offset: int) -> A
             loader.dispose()
     for key, line in loader.duplicates:
         problems.add(path, line, f'trường "{key}" được khai báo hai lần', "xóa một trong hai dòng")
+    for char, line in loader.invisible:
+        problems.add(path, line, *describe_invisible(char))
     return data
 
 
 def read_text(file: Path, path: str, problems: Problems) -> str | None:
-    """File -> NFC text. UTF-8 only (BOM and CRLF accepted); other encodings are reported."""
+    """File -> NFC text. UTF-8 only (BOM and CRLF accepted); other encodings, oversized files
+    and invisible control characters are reported (the latter each with its line, then replaced by U+FFFD so
+    the rest of the file can still be checked; the error stops the build)."""
     try:
+        if file.is_symlink():
+            return None  # never followed; publishing.check_tree reports every link with its target
+        size = file.stat().st_size
+        if size > MAX_BYTES:
+            problems.add(path, 0, f"tệp quá lớn ({size / 1024 / 1024:.1f} MB, tối đa {MAX_BYTES // 1024 // 1024} MB)".replace(".", ","),
+                         "tách thành nhiều bài; ảnh, âm thanh và văn bản đính kèm để thành tệp riêng trong docs/")
+            return None
         raw = file.read_bytes()
     except OSError as exc:
         problems.add(path, 0, f"không đọc được tệp ({exc.strerror})", "kiểm tra quyền đọc tệp")
@@ -168,7 +270,16 @@ def read_text(file: Path, path: str, problems: Problems) -> str | None:
         line = raw[: exc.start].count(b"\n") + 1
         problems.add(path, line, "tệp không phải mã UTF-8", _ENCODING_HINT)
         return None
-    return nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
+    if INVISIBLE.search(text):
+        reported = set()
+        for match in INVISIBLE.finditer(text):
+            line = text.count("\n", 0, match.start()) + 1
+            if line not in reported and len(reported) < 20:
+                reported.add(line)
+                problems.add(path, line, *describe_invisible(match.group()))
+        text = INVISIBLE.sub("\ufffd", text)
+    return text
 
 
 _FENCE = re.compile(r"^(---|\.\.\.)\s*$")

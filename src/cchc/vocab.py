@@ -8,6 +8,7 @@ from typing import TypeVar
 
 from .model import Channel, ItemType, Term, Topic, Unit
 from .problems import Problems
+from .safety import find_unsafe_html
 from .source import LineDict, read_yaml_file
 from .text import fold, lookup_key, slugify
 
@@ -93,6 +94,9 @@ def load_vocabulary(plans_dir: Path, root: Path, kind: str, problems: Problems) 
         if isinstance(aliases, str):
             aliases = [aliases]
         extra = {f: str(entry.get(f) or "").strip() for f in _EXTRA_FIELDS.get(cls, ())}
+        for offset, what in find_unsafe_html(str(entry.get("description") or "")):
+            problems.warn(path, entry.line_of("description") + offset, f"mã HTML không an toàn ({what}) đã bị loại khỏi trang",
+                          "mô tả chỉ cần chữ thường và Markdown đơn giản; xóa đoạn mã này")
         terms[slug] = cls(
             slug=slug,
             name=str(entry["name"]).strip(),

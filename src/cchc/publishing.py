@@ -1,0 +1,173 @@
+"""The one publishing policy: which files under docs/ may be published, and how paths may point at them.
+
+Every file MkDocs would copy into site/ passes here first (the loader reports, the plugin enforces):
+- no symbolic link anywhere under docs/ or plans/ (one commit could publish a server file);
+- every path a field or link names stays inside docs/;
+- only passive file types (images, audio, video, office documents) are published; HTML, scripts, XML and
+  anything unknown are refused; a file's first bytes must match its type;
+- SVG images are published only as sanitised by svg-hush (scripts, event handlers, foreign objects and
+  outside links removed), and what was removed is reported.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections import Counter
+from pathlib import Path
+from urllib.parse import unquote
+
+import py_svg_hush
+from lxml import etree
+
+from .problems import Problems
+
+IMAGES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg", ".ico"}
+AUDIO = {".mp3", ".m4a", ".ogg", ".oga", ".wav"}
+VIDEO = {".mp4", ".webm"}
+DOCUMENTS = {".pdf", ".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".ods", ".ppt", ".pptx", ".odp", ".txt",
+             ".csv", ".zip"}
+PUBLISHED = IMAGES | AUDIO | VIDEO | DOCUMENTS | {".md"}
+ACTIVE = {".html", ".htm", ".xhtml", ".shtml", ".js", ".mjs", ".xml", ".xsl", ".xslt", ".svgz", ".swf", ".php",
+          ".asp", ".aspx", ".jsp", ".cgi", ".py", ".sh", ".css", ".json", ".wasm", ".htaccess"}
+
+# First bytes of the types a browser could be tricked into reading as something else.
+_MAGIC = {
+    ".png": (b"\x89PNG",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",), ".gif": (b"GIF8",),
+    ".webp": (b"RIFF",), ".pdf": (b"%PDF",), ".mp3": (b"ID3", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2", b"\xff\xe3"),
+    ".docx": (b"PK\x03\x04",), ".xlsx": (b"PK\x03\x04",), ".pptx": (b"PK\x03\x04",), ".odt": (b"PK\x03\x04",),
+    ".zip": (b"PK\x03\x04",), ".doc": (b"\xd0\xcf\x11\xe0",), ".xls": (b"\xd0\xcf\x11\xe0",),
+}
+_KIND_NAMES = {".png": "ảnh PNG", ".jpg": "ảnh JPEG", ".jpeg": "ảnh JPEG", ".gif": "ảnh GIF", ".webp": "ảnh WebP",
+               ".pdf": "văn bản PDF", ".mp3": "âm thanh MP3", ".doc": "văn bản Word", ".xls": "bảng tính Excel"}
+
+_SVG_DANGER = {"script", "foreignObject", "iframe", "embed", "object", "handler", "listener", "animate", "set",
+               "animateMotion", "animateTransform"}
+_URL_ATTRIBUTES = {"href", "{http://www.w3.org/1999/xlink}href", "src", "action", "formaction", "from", "to", "values"}
+
+
+def resolve(docs_dir: Path, target: str, base: str = "") -> tuple[str | None, str]:
+    """A path a field or link names -> (path relative to docs/, "") or (None, why it is refused).
+
+    `base` is the docs-relative folder relative links start from; a leading "/" means docs/ itself."""
+    text = unquote(target.strip())  # browsers and MkDocs decode %2e%2e, so must we
+    if not text:
+        return None, "đường dẫn trống"
+    if "\\" in text or "\0" in text or text.startswith("~") or ":" in text.split("/")[0]:
+        return None, f'đường dẫn "{target}" không hợp lệ (dùng dấu / và đường dẫn tương đối trong docs/)'
+    joined = text.lstrip("/") if text.startswith("/") else posixpath.join(base, text)
+    rel = posixpath.normpath(joined)
+    if rel == ".." or rel.startswith("../") or posixpath.isabs(rel):
+        return None, f'đường dẫn "{target}" trỏ ra ngoài thư mục docs/'
+    real, root = os.path.realpath(docs_dir / rel), os.path.realpath(docs_dir)
+    if real != root and not real.startswith(root + os.sep):
+        return None, f'đường dẫn "{target}" đi qua một liên kết tượng trưng (symlink) ra ngoài thư mục docs/'
+    return ("" if rel == "." else rel), ""
+
+
+def refusal(docs_dir: Path, rel: str) -> tuple[str, str] | None:
+    """(what is wrong, how to fix it) if docs/<rel> may not be published; None if it may."""
+    path = docs_dir / rel
+    link = _symlink_in(docs_dir, rel)
+    if link is not None:
+        return (f'liên kết tượng trưng (symlink) "docs/{link}" tới "{os.readlink(docs_dir / link)}" không được đăng',
+                "xóa liên kết và chép tệp thật vào docs/")
+    suffix = path.suffix.lower()
+    if suffix in ACTIVE or path.name.lower() in ACTIVE:
+        return (f"loại tệp {suffix or path.name} có thể chứa mã chạy trên trình duyệt nên không được đăng",
+                "xóa tệp này khỏi docs/; nội dung trang viết bằng Markdown (.md), tài liệu đăng dưới dạng PDF")
+    if suffix not in PUBLISHED:
+        return (f'loại tệp "{suffix or "(không có phần mở rộng)"}" không nằm trong danh sách được đăng',
+                "chỉ đăng ảnh (JPG, PNG, GIF, WebP, SVG), âm thanh (MP3, M4A, OGG), video (MP4, WebM) và văn bản "
+                "(PDF, Word, Excel, PowerPoint, ODF, TXT, CSV, ZIP)")
+    if suffix in _MAGIC:
+        try:
+            with path.open("rb") as f:
+                head = f.read(8)
+        except OSError as exc:
+            return f"không đọc được tệp ({exc.strerror})", "kiểm tra quyền đọc tệp"
+        if not head.startswith(_MAGIC[suffix]):
+            kind = _KIND_NAMES.get(suffix, f"tệp {suffix}")
+            return (f"nội dung tệp không phải {kind} như phần mở rộng {suffix} cho biết",
+                    "mở tệp bằng phần mềm gốc rồi lưu (xuất) lại đúng định dạng, hoặc đổi phần mở rộng cho đúng")
+    return None
+
+
+def _symlink_in(docs_dir: Path, rel: str) -> str | None:
+    """The first component of docs/<rel> that is a symbolic link, if any."""
+    parts = rel.split("/")
+    for n in range(1, len(parts) + 1):
+        part = "/".join(parts[:n])
+        if (docs_dir / part).is_symlink():
+            return part
+    return None
+
+
+def check_tree(folder: Path, root: Path, problems: Problems, *, publish: bool) -> list[str]:
+    """Report every symbolic link under `folder` (not followed) and, for docs/ (`publish`), every file the
+    policy refuses or SVG it must sanitise. Returns the folder-relative paths of the Markdown pages found."""
+    pages = []
+    base = folder.relative_to(root).as_posix()
+    for current, dirs, files in os.walk(folder):
+        here = Path(current)
+        for name in sorted(dirs + files):
+            full = here / name
+            rel = full.relative_to(folder).as_posix()
+            if name.startswith("."):
+                continue  # hidden files are never published (MkDocs' own rule)
+            if full.is_symlink():
+                problems.add(f"{base}/{rel}", 0, f'là liên kết tượng trưng (symlink) tới "{os.readlink(full)}", bị từ chối',
+                             "xóa liên kết; chép tệp hoặc thư mục thật vào đây")
+                continue
+            if not publish or name not in files:
+                continue
+            if why := refusal(folder, rel):
+                problems.add(f"{base}/{rel}", 0, *why)
+            elif rel.lower().endswith(".svg"):
+                check_svg(full, f"{base}/{rel}", problems)
+            elif rel.endswith(".md"):
+                pages.append(rel)
+        dirs[:] = [d for d in dirs if not (here / d).is_symlink() and not d.startswith(".")]
+    return pages
+
+
+def clean_svg(data: bytes) -> bytes:
+    """The SVG as published: svg-hush keeps shapes, text and styles, and drops scripts, event handlers,
+    foreign objects, external and data: references. ValueError when the file is not well-formed SVG."""
+    return py_svg_hush.filter_svg(data)
+
+
+def check_svg(file: Path, path: str, problems: Problems) -> None:
+    """Report an SVG that cannot be read, or what active content sanitising it removes."""
+    try:
+        data = file.read_bytes()
+        cleaned = clean_svg(data)
+        removed = _inventory(data) - _inventory(cleaned)
+    except (ValueError, etree.XMLSyntaxError):
+        problems.add(path, 0, "ảnh SVG không đọc được (không phải XML hợp lệ, hoặc có khai báo DOCTYPE/ENTITY)",
+                     "xuất lại ảnh từ phần mềm vẽ dưới dạng SVG thường hoặc PNG")
+        return
+    dangerous = sorted(removed)
+    if dangerous:
+        problems.warn(path, 0, f"ảnh SVG có mã không an toàn ({', '.join(dangerous[:4])}) đã bị loại khi đăng",
+                      "xuất lại ảnh từ phần mềm vẽ, không kèm mã lệnh hay liên kết; hoặc dùng ảnh PNG")
+
+
+def _inventory(data: bytes) -> Counter:
+    """Active parts of an SVG: elements that can run or load something, event attributes, URL attributes."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    root = etree.fromstring(data, parser)
+    found: Counter = Counter()
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        local = etree.QName(element).localname
+        if local in _SVG_DANGER:
+            found[f"<{local}>"] += 1
+        for name, value in element.attrib.items():
+            attr = etree.QName(name).localname
+            if attr.lower().startswith("on"):
+                found[f"<{local}>@{attr}"] += 1
+            elif name in _URL_ATTRIBUTES and not value.strip().startswith("#"):
+                found[f"<{local}>@{attr}={value.strip()[:40]}"] += 1
+    return found
