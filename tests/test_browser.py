@@ -54,7 +54,7 @@ def search(page, base: str, query: str) -> list[str]:
     page.wait_for_selector("#cchc-search[data-ready]", state="attached")
     page.fill("#cchc-q", query)
     page.click(".cchc-search button[type=submit]")
-    page.wait_for_function("/^(Tìm thấy|Không tìm thấy)/.test(document.getElementById('cchc-status').textContent)")
+    page.wait_for_function("() => /^(Tìm thấy|Không tìm thấy)/.test(document.getElementById('cchc-status').textContent)")
     return [href.strip("/").split("/")[-1] for href in
             page.eval_on_selector_all(".cchc-result__title a", "els => els.map(e => e.getAttribute('href'))")]
 
@@ -99,10 +99,10 @@ def test_results_show_title_date_unit_topics_and_a_highlighted_excerpt(browser, 
 def test_filters_narrow_results_by_topic_and_type(browser, search_site):
     page = browser.new_page()
     page.goto(search_site.url + "tim-kiem/?q=thu+tuc")
-    page.wait_for_function("/^Tìm thấy/.test(document.getElementById('cchc-status').textContent)")
+    page.wait_for_function("() => /^Tìm thấy/.test(document.getElementById('cchc-status').textContent)")
     before = page.locator(".cchc-result").count()
     page.select_option("select[data-filter='chủ đề']", "Hướng dẫn thực hiện thủ tục hành chính")
-    page.wait_for_function(f"document.querySelectorAll('.cchc-result').length < {before}")
+    page.wait_for_function(f"() => document.querySelectorAll('.cchc-result').length < {before}")
     assert [t.strip() for t in page.locator(".cchc-result__title").all_text_contents()] == ["Hướng dẫn thủ tục đất đai"]
     assert "chủ+đề" in page.url or "ch%E1%BB%A7" in page.url  # the filter is in the address, to share
     page.close()

@@ -78,30 +78,30 @@ def test_an_edit_reloads_the_pages_showing_it_and_only_those(browser, served):
     edited.goto(server.url + "tin-tuc/tri-hai-guong-sang-kien-mot-cua/")
     other.goto(server.url + "gioi-thieu/")
     for page in (edited, other):
-        page.evaluate("window.notReloaded = true")
+        page.evaluate("() => window.notReloaded = true")
 
     mark = len(server.lines)
     set_field(item, "title", "Phiếu hẹn bằng tin nhắn, tiêu đề vừa sửa")
-    edited.wait_for_function("document.querySelector('h1').textContent.includes('tiêu đề vừa sửa')", timeout=15000)
+    edited.wait_for_function("() => document.querySelector('h1').textContent.includes('tiêu đề vừa sửa')", timeout=15000)
     assert "Đã cập nhật" in server.wait_for("Đã cập nhật", after=mark)  # the partial path, not a full build
     assert not any("Xây dựng xong" in line for line in server.lines[mark:])
     listing = context.new_page()
     listing.goto(server.url + "tin-tuc/")
     news = listing.locator("main").inner_text()
     assert "Phiếu hẹn bằng tin nhắn, tiêu đề vừa sửa" in news or listing.locator("a[rel=next]").count()
-    assert other.evaluate("window.notReloaded === true")  # its page did not change: not reloaded
+    assert other.evaluate("() => window.notReloaded === true")  # its page did not change: not reloaded
 
     # A bad edit: the terminal says what and where; the browser keeps the last good page.
-    edited.evaluate("window.notReloaded = true")
+    edited.evaluate("() => window.notReloaded = true")
     mark = len(server.lines)
     set_field(item, "date", "31/02/2024")
     line = server.wait_for("31/02/2024", after=mark)
     assert "tri-hai-guong-sang-kien-mot-cua.md" in line
     server.wait_for("bản xây dựng tốt gần nhất", after=mark)
-    assert edited.evaluate("window.notReloaded === true")
+    assert edited.evaluate("() => window.notReloaded === true")
     assert "tiêu đề vừa sửa" in edited.locator("h1").inner_text()
     set_field(item, "date", "19/07/2024 10:30")  # fixed (and an hour later than before the bad edit)
-    edited.wait_for_function("window.notReloaded !== true", timeout=15000)
+    edited.wait_for_function("() => window.notReloaded !== true", timeout=15000)
     assert "19/07/2024" in edited.locator("main").inner_text()
 
     # The search index follows, in the background.
@@ -109,12 +109,12 @@ def test_an_edit_reloads_the_pages_showing_it_and_only_those(browser, served):
     search = context.new_page()
     search.goto(server.url + "tim-kiem/?q=" + "tiêu đề vừa sửa")
     search.wait_for_selector(".cchc-result, [data-ready]", timeout=15000)
-    search.wait_for_function("document.querySelector('main').innerText.includes('tiêu đề vừa sửa')", timeout=15000)
+    search.wait_for_function("() => document.querySelector('main').innerText.includes('tiêu đề vừa sửa')", timeout=15000)
 
     # Anything but an item (here a vocabulary) rebuilds everything, and every page reloads.
     mark = len(server.lines)
     vocab = root / "plans" / "chu-de.yml"
     vocab.write_text(vocab.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     server.wait_for("Xây dựng xong", after=mark)
-    other.wait_for_function("window.notReloaded !== true", timeout=15000)
+    other.wait_for_function("() => window.notReloaded !== true", timeout=15000)
     context.close()

@@ -67,6 +67,9 @@ def build_into(root: Path, target: Path, *, strict: bool = True, drafts: bool = 
             mkdocs_build(config)
     except (Abort, ConfigurationError) as exc:
         return BuildResult(False, collect.messages or [str(exc)]), None
+    except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001 (a bug or bad input: a message, never a traceback)
+        # MkDocs has already logged which page failed ("Error building page 'tin-tuc/x.md'").
+        return BuildResult(False, [*collect.messages, unexpected(exc)]), None
     finally:
         logger.removeHandler(collect)
     return BuildResult(True, collect.messages), config
@@ -77,17 +80,26 @@ def build_site(root: Path, site_dir: Path, *, strict: bool = True, drafts: bool 
     root, site_dir = root.resolve(), site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = fresh_folder(site_dir.parent, site_dir.name + ".tmp-")
-    result, _ = build_into(root, tmp, strict=strict, drafts=drafts)
-    if not result.ok:
-        shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        result, _ = build_into(root, tmp, strict=strict, drafts=drafts)
+        if not result.ok:
+            return result
+        old = site_dir.with_name(site_dir.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if site_dir.exists():
+            site_dir.rename(old)
+        tmp.rename(site_dir)
+        shutil.rmtree(old, ignore_errors=True)
         return result
-    old = site_dir.with_name(site_dir.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if site_dir.exists():
-        site_dir.rename(old)
-    tmp.rename(site_dir)
-    shutil.rmtree(old, ignore_errors=True)
-    return result
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)  # whatever happened, no half-built folder is left behind
+
+
+def unexpected(exc: BaseException) -> str:
+    """An unexpected failure in Vietnamese, with what Python said (for the portal's administrator)."""
+    detail = f"{type(exc).__name__}: {exc}"[:300]
+    return (f"Lỗi không mong đợi khi xây dựng trang ({detail}). Trang đã đăng không bị thay đổi. Xem tệp được nêu "
+            "ở dòng ngay trên (nếu có), sửa hoặc tạm bỏ tệp đó ra rồi chạy lại; nếu vẫn lỗi, gửi thông báo này cho quản trị cổng.")
 
 
 def print_result(result: BuildResult, site_dir: Path, stream=sys.stderr) -> None:

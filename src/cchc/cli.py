@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 
-from .build import build_site, print_result
+from .build import build_site, print_result, unexpected
+from .dates import DATE_HINT, DateError, parse_datetime
 from .loader import load_corpus
 
 
@@ -37,8 +39,32 @@ def main(argv: list[str] | None = None) -> int:
     p_serve = sub.add_parser("serve", help="xem thử tại http://127.0.0.1:8000, tự xây dựng lại khi sửa")
     p_serve.add_argument("--port", type=int, default=8000)
     p_serve.add_argument("--host", default="127.0.0.1")
+    p_web = sub.add_parser("web-config", help="in cấu hình máy chủ web (chính sách bảo mật nội dung) cho nginx hoặc apache")
+    p_web.add_argument("server", choices=["nginx", "apache"])
+    for command in sub.choices.values():  # --now is accepted after the command name too
+        command.add_argument("--now", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    try:
+        return run(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `cchc check | head`: the reader has seen enough
+        sys.stderr.close()
+        return 0
+    except DateError as exc:
+        print(f"Lỗi: {exc} — {DATE_HINT}", file=sys.stderr)
+        return 2
+    except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001 (a message, never a traceback)
+        print(unexpected(exc).replace("khi xây dựng trang", f"khi chạy lệnh {args.command}"), file=sys.stderr)
+        return 2
+
+
+def run(args: argparse.Namespace) -> int:
     if args.now:
+        try:  # a bad --now is named as such, before anything else is read
+            parse_datetime(args.now)
+        except DateError as exc:
+            raise DateError(f"--now: {exc}") from None
         os.environ["CCHC_NOW"] = args.now
     root = args.root.resolve()
 
@@ -52,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_check(root, args)
     if args.command == "report":
         return run_report(root, args)
+    if args.command == "web-config":
+        return print_web_config(root, args.server)
     if args.command == "build":
         site_dir = args.site_dir or root / "site"
         result = build_site(root, site_dir, strict=not args.no_strict)
@@ -59,6 +87,19 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if result.ok else 1
     from .serve import serve
     return serve(root, args.host, args.port)
+
+
+def print_web_config(root: Path, server: str) -> int:
+    """The policy the last build wrote (site/.htaccess), for the web server in use."""
+    from .csp import htaccess, nginx
+
+    written = root / "site" / ".htaccess"
+    if not written.is_file():
+        print("Chưa có trang đã xây dựng trong site/: chạy `cchc build` trước.", file=sys.stderr)
+        return 2
+    hashes = {f"'{h}'" for h in re.findall(r"sha256-[A-Za-z0-9+/=]+", written.read_text(encoding="utf-8"))}
+    print(nginx(hashes) if server == "nginx" else htaccess(hashes), end="")
+    return 0
 
 
 def _valid_corpus(root: Path, plan_id: str | None):
@@ -77,7 +118,7 @@ def run_check(root: Path, args: argparse.Namespace) -> int:
     """Exit 0: report written (with --strict: and everything on track); 1: --strict and lagging; 2: bad input."""
     from .check import check_plan
     from .check_output import to_json, to_markdown, to_table
-    from .dates import DATE_HINT, DateError, now, parse_datetime
+    from .dates import now
 
     corpus = _valid_corpus(root, args.plan)
     if corpus is None:
@@ -97,7 +138,7 @@ def run_check(root: Path, args: argparse.Namespace) -> int:
 def run_report(root: Path, args: argparse.Namespace) -> int:
     import yaml
 
-    from .dates import DATE_HINT, DateError, parse_date
+    from .dates import parse_date
     from .report import make_report, to_docx, to_markdown
 
     corpus = _valid_corpus(root, args.plan)

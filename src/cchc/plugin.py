@@ -17,6 +17,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
+from markupsafe import Markup, escape
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import dates
@@ -27,7 +28,9 @@ from .loader import NEWS_DIR, load_corpus
 from .model import CADENCES, LEVELS, REPORT_PERIODS
 from .problems import Problems
 from .render_cache import RenderCache
-from .safety import sanitize
+from .csp import ThemeScripts, htaccess, policy
+from .publishing import clean_svg, refusal
+from .safety import safe_html, safe_text
 from .search_index import SearchIndexError, bundle_dirs, filters_for, plan_filters, write_index
 from .views import SiteViews
 
@@ -57,6 +60,14 @@ class CchcPlugin(BasePlugin[CchcConfig]):
             raise PluginError(problems.report())
         if problems:
             log.warning(problems.report())
+        portal_url = str((config.extra.get("portal") or {}).get("url") or "")
+        if portal_url and not portal_url.lower().startswith(("https://", "http://")):
+            raise PluginError(f'mkdocs.yml: extra.portal.url "{portal_url}" phải là địa chỉ https://…')
+        # Material's own templates print these as they are: hand them over escaped (our templates escape
+        # everything else themselves). The copyright line may hold links, so it is sanitised HTML.
+        config.site_name = escape(_plain(config.site_name))
+        config.site_description = escape(_plain(config.site_description or ""))
+        config.copyright = safe_html(_plain(config.copyright or ""))
         self.timings["load"] = time.monotonic() - started
         return config
 
@@ -85,10 +96,27 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         site_url = (config.site_url or "http://127.0.0.1:8000/").rstrip("/") + "/"
         feed_id = self.config.feed_id or f"tag:{urlsplit(site_url).hostname},2024:"
         image = self.config.podcast_image if (Path(config.docs_dir) / self.config.podcast_image).is_file() else ""
-        return FeedSettings(site_url, config.site_name, config.site_description or config.site_name, feed_id,
-                            (config.extra.get("portal") or {}).get("name", config.site_name), image)
+        name, description = _plain(config.site_name), _plain(config.site_description or config.site_name)
+        return FeedSettings(site_url, name, description, feed_id,
+                            str((config.extra.get("portal") or {}).get("name", name)), image)
 
     def on_files(self, files: Files, config) -> Files:
+        docs_dir = Path(config.docs_dir)
+        refused = []
+        for file in list(files):
+            if file.abs_src_path is None or not Path(file.abs_src_path).is_relative_to(docs_dir):
+                continue  # the theme's own files (overrides/, Material)
+            if why := refusal(docs_dir, file.src_uri):
+                files.remove(file)
+                refused.append(f"docs/{file.src_uri}: {why[0]} — {why[1]}")
+            elif file.src_uri.lower().endswith(".svg"):
+                files.remove(file)
+                try:
+                    files.append(File.generated(config, file.src_uri, content=clean_svg(file.content_bytes)))
+                except ValueError:
+                    refused.append(f"docs/{file.src_uri}: ảnh SVG không đọc được — xuất lại ảnh dưới dạng SVG thường hoặc PNG")
+        if refused:  # the loader has reported these already; this is the backstop
+            raise PluginError("\n".join(refused))
         for file in list(files):
             if file.src_uri.startswith(NEWS_DIR + "/") and file.is_documentation_page():
                 files.remove(file)  # staff source: replaced below by its model page, or dropped if unpublished
@@ -120,18 +148,26 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         return markdown
 
     def on_page_content(self, html, page, config, files):
+        """Every page's HTML is sanitised and marked safe here, the one place; its title, description and
+        table of contents are escaped for the theme's templates, which print them as they are."""
         self.timings["markdown"] += time.monotonic() - self._render_started
         view = self.site.views.get(page.file.src_uri)
-        if not (view and view.searchable):
-            return html
+        key = page.meta.pop("cchc_render_key", None)
         if page.url in self._cached:
             html = self._cached.pop(page.url)
             page.toc = page.meta.pop("cchc_toc")
-        else:
-            html = sanitize(html)
-            if page.meta.get("cchc_render_key"):
-                self.renders.put(page.meta["cchc_render_key"], html, page.toc)
-        self.page_html[page.url] = html  # the feeds and the search index carry the same HTML
+            key = None
+        html = safe_html(html)
+        if key:
+            self.renders.put(key, html, page.toc)
+        title = page.meta.get("title")
+        page.meta["title"] = escape(_plain(title)) if title else safe_text(page.title or "")
+        for key in ("description", "author"):
+            if key in page.meta:
+                page.meta[key] = escape(_plain(page.meta[key]))
+        _escape_toc(page.toc)
+        if view and view.searchable:
+            self.page_html[page.url] = html  # the feeds and the search index carry the same HTML
         return html
 
     def on_post_page(self, output, page, config):
@@ -152,6 +188,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
             raise PluginError(str(exc)) from None
         self.timings["search"] = time.monotonic() - started
         log.info(f"cchc: chỉ mục tìm kiếm trong {self.timings['search']:.2f} giây")
+        (site_dir / ".htaccess").write_text(htaccess(self.scripts.seen), encoding="utf-8")
 
     def write_feeds(self, site_dir: Path, feeds) -> None:
         for feed, items in feeds:
@@ -175,6 +212,12 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         env.globals.update(search_filters=lambda item: filters_for(self.corpus, item),
                            plan_search_filters=lambda plan: plan_filters(self.corpus, plan))
         env.globals.update(CADENCES=CADENCES, LEVELS=LEVELS, REPORT_PERIODS=REPORT_PERIODS, STATUS_VI=STATUS_VI)
+        # Our templates (overrides/) escape every value unless it is Markup (made only in safety.py);
+        # Material's own templates keep their behaviour and get escaped values from on_config/on_page_content.
+        ours = Path(config.theme.custom_dir).resolve()
+        env.autoescape = lambda name: bool(name) and (ours / name).is_file()
+        self.scripts = ThemeScripts(env, config)
+        env.globals["content_security_policy"] = lambda base_url: policy(self.scripts.hashes(base_url))
         self.env = env
         return env
 
@@ -185,6 +228,17 @@ def page_file(config, view) -> File:
     if "item" in view.data:
         generated.dest_uri = f"{view.data['item'].url}index.html"
     return generated
+
+
+def _plain(value) -> str:
+    """Text as written (a value escaped by an earlier pass of the live preview is unescaped again)."""
+    return value.unescape() if isinstance(value, Markup) else str(value)
+
+
+def _escape_toc(toc) -> None:
+    for anchor in toc or []:
+        anchor.title = safe_text(anchor.title)
+        _escape_toc(anchor.children)
 
 
 def _file_size(size: int) -> str:

@@ -26,17 +26,21 @@ from urllib.parse import parse_qs, urlsplit
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .build import build_into, fresh_folder, print_result
+from .build import build_into, fresh_folder, print_result, unexpected
 from .live import LiveSite, only_items
 
 WATCHED = ("docs", "plans", "overrides")
 SETTLE = 0.05  # seconds to wait for the rest of an editor's save (temporary file, rename…)
 WAIT = 25  # seconds a page's question "did I change?" is held open
 INDEX_QUIET = 2.0  # seconds without edits before the search index is rebuilt
-RELOAD_SCRIPT = """<script>(function(){{var v={number};function ask(){{
-fetch('/__cchc_build__?since='+v+'&path='+encodeURIComponent(location.pathname),{{cache:'no-store'}})
-.then(function(r){{return r.text()}}).then(function(t){{var a=t.split(' ');if(a[0]==='1'){{location.reload()}}
-else{{v=+a[1];ask()}}}}).catch(function(){{setTimeout(ask,2000)}})}}ask()}})();</script>"""
+# The page asks the server (a long poll) whether a later build changed it. An external script, not an
+# inline one: the pages' Content-Security-Policy allows scripts from the site's own origin only.
+RELOAD_PATH = "/__cchc_live__.js"
+RELOAD_SCRIPT = b"""(function(){var me=document.currentScript,v=+me.getAttribute("data-build");function ask(){
+fetch('/__cchc_build__?since='+v+'&path='+encodeURIComponent(location.pathname),{cache:'no-store'})
+.then(function(r){return r.text()}).then(function(t){var a=t.split(' ');if(a[0]==='1'){location.reload()}
+else{v=+a[1];ask()}}).catch(function(){setTimeout(ask,2000)})}ask()})();
+"""
 
 
 def _seconds(value: float) -> str:
@@ -209,13 +213,16 @@ def _handler(preview: Preview):
                 changed, number = preview.wait(int(query.get("since", ["0"])[0]), query.get("path", ["/"])[0])
                 self._send(f"{int(changed)} {number}".encode(), "text/plain")
                 return
+            if parts.path == RELOAD_PATH:
+                self._send(RELOAD_SCRIPT, "text/javascript; charset=utf-8")
+                return
             number = preview.number
             path = self.translate_path(self.path)
             if os.path.isdir(path) and parts.path.endswith("/"):
                 path = os.path.join(path, "index.html")
             if path.endswith(".html") and os.path.isfile(path):
                 with open(path, "rb") as f:
-                    script = RELOAD_SCRIPT.format(number=number).encode()
+                    script = f'<script src="{RELOAD_PATH}" data-build="{number}"></script>'.encode()
                     self._send(f.read().replace(b"</body>", script + b"</body>", 1), "text/html; charset=utf-8")
                 return
             super().do_GET()
@@ -261,7 +268,11 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
         while True:
             paths = settled(found)
             if paths:
-                preview.on_change(paths)
+                try:
+                    preview.on_change(paths)
+                except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001 (content never stops the preview)
+                    print(unexpected(exc).replace("Trang đã đăng", "Trang xem thử"), file=sys.stderr)
+                    print("Trình duyệt vẫn hiển thị bản xây dựng tốt gần nhất.", file=sys.stderr)
     except KeyboardInterrupt:
         preview.stop_indexing()
         server.shutdown()
