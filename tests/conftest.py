@@ -51,8 +51,12 @@ def fixed_now(monkeypatch):
 
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
-    root = tmp_path / "project"
-    root.mkdir()
+    return new_project(tmp_path / "project")
+
+
+def new_project(root: Path) -> Project:
+    """A project with the real vocabularies, theme, config and about page, and no item or plan."""
+    root.mkdir(parents=True)
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(ROOT / "overrides", root / "overrides")
     (root / "plans").mkdir()

@@ -214,6 +214,9 @@ def test_feeds_stay_well_formed_with_special_characters_and_unsafe_html(project)
         assert parsed.entries[0].title == unicodedata.normalize("NFC", 'Tin "thử" & <b>đặc biệt</b> 😀 cải cách')
         text = raw.decode("utf-8")
         assert "alert" not in text and "onerror" not in text and "javascript:" not in text
+        if name != "atom.xml":  # a plain-text summary reaches readers as text, "<" included, not as markup
+            assert parsed.entries[0].summary == "A &amp; B &lt; C"
+            assert etree.fromstring(raw).findtext("channel/item/description") == "A &amp; B &lt; C"
 
 
 def test_guid_and_link_survive_edits_of_title_body_topics_and_date(project):

@@ -102,7 +102,8 @@ def unexpected(exc: BaseException) -> str:
             "ở dòng ngay trên (nếu có), sửa hoặc tạm bỏ tệp đó ra rồi chạy lại; nếu vẫn lỗi, gửi thông báo này cho quản trị cổng.")
 
 
-def print_result(result: BuildResult, site_dir: Path, stream=sys.stderr) -> None:
+def print_result(result: BuildResult, site_dir: Path, stream=None) -> None:
+    stream = stream or sys.stderr
     for message in result.messages:
         print(message, file=stream)
     if result.ok:

@@ -110,7 +110,8 @@ class FeedBuilder:
             fg.load_extension("podcast")
         fg.id(f"{s.feed_id}{feed.path}")
         fg.title(xml_text(feed.title))
-        fg.description(xml_text(feed.description))
+        # RSS readers render a description as HTML: a topic's or unit's description is text, so it is escaped
+        fg.description(xml_text(feed.description if feed.kind == "atom" else htmllib.escape(feed.description, quote=False)))
         fg.link(href=s.url(feed.path), rel="self")
         fg.link(href=s.url(feed.page), rel="alternate")  # last: feedgen uses the last link as RSS <link>
         fg.language("vi")
@@ -162,7 +163,7 @@ class FeedBuilder:
         fe.link(href=link, rel="alternate")
         fe.published(aware(item.date))
         fe.updated(aware(item.updated or item.date))
-        fe.description(xml_text(item.teaser or item.title))
+        fe.description(htmllib.escape(xml_text(item.teaser or item.title), quote=False))  # RSS readers read it as HTML
         unit = c.units[item.unit].name
         fe.author(name=xml_text(unit))
         fe.dc.dc_creator(xml_text(f"{item.author} ({unit})" if item.author else unit))
@@ -176,11 +177,15 @@ class FeedBuilder:
     # -- mending feedgen 1.0.0 --------------------------------------------------------------------
 
     def _mend_rss(self, xml: bytes) -> bytes:
-        """itunes:explicit: feedgen writes only yes/no/clean; Apple's spec says true/false."""
+        """itunes:explicit: feedgen writes only yes/no/clean; Apple's spec says true/false. Character data as
+        the RSS profile recommends."""
         root = etree.fromstring(xml)
         for explicit in root.iter(f"{{{ITUNES_NS}}}explicit"):
             explicit.text = "true" if explicit.text == "yes" else "false"
-        return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+        # The RSS Best Practices Profile: "&", "<" and ">" as hexadecimal references, which the most readers
+        # take as text in plain-text elements (titles); the same characters to any XML parser.
+        out = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+        return out.replace(b"&amp;", b"&#x26;").replace(b"&lt;", b"&#x3C;").replace(b"&gt;", b"&#x3E;")
 
     def _mend_atom(self, xml: bytes, items: list[NewsItem]) -> bytes:
         """feedgen drops rel/type/length of Atom entry links (its issue #135): write them ourselves."""

@@ -106,6 +106,8 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         for file in list(files):
             if file.abs_src_path is None or not Path(file.abs_src_path).is_relative_to(docs_dir):
                 continue  # the theme's own files (overrides/, Material)
+            if file.inclusion.is_excluded():
+                continue  # never published (hidden files: MkDocs' own rule)
             if why := refusal(docs_dir, file.src_uri):
                 files.remove(file)
                 refused.append(f"docs/{file.src_uri}: {why[0]} — {why[1]}")

@@ -141,15 +141,18 @@ def check_svg(file: Path, path: str, problems: Problems) -> None:
     """Report an SVG that cannot be read, or what active content sanitising it removes."""
     try:
         data = file.read_bytes()
+        if b"<!ENTITY" in data:  # an entity can pull in a server file where an SVG is read as XML
+            raise ValueError("entity")
         cleaned = clean_svg(data)
         removed = _inventory(data) - _inventory(cleaned)
     except (ValueError, etree.XMLSyntaxError):
         problems.add(path, 0, "ảnh SVG không đọc được (không phải XML hợp lệ, hoặc có khai báo DOCTYPE/ENTITY)",
                      "xuất lại ảnh từ phần mềm vẽ dưới dạng SVG thường hoặc PNG")
         return
-    dangerous = sorted(removed)
+    dangerous = sorted(removed, key=lambda k: ("@" in k, k))  # elements first
     if dangerous:
-        problems.warn(path, 0, f"ảnh SVG có mã không an toàn ({', '.join(dangerous[:4])}) đã bị loại khi đăng",
+        more = f" và {len(dangerous) - 4} chỗ khác" if len(dangerous) > 4 else ""
+        problems.warn(path, 0, f"ảnh SVG có mã không an toàn ({', '.join(dangerous[:4])}{more}) đã bị loại khi đăng",
                       "xuất lại ảnh từ phần mềm vẽ, không kèm mã lệnh hay liên kết; hoặc dùng ảnh PNG")
 
 

@@ -1,0 +1,557 @@
+"""Bad input, as a careful attacker or a hurried staff member writes it: every case is either refused with a
+Vietnamese `file:line` message and a fix, or published harmlessly — never a traceback, never a script, never a
+file from outside the project. Cases are grouped so each group loads or builds its project once."""
+
+from __future__ import annotations
+
+import hashlib
+import base64
+import os
+import re
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import lxml.html
+import pytest
+from lxml import etree
+
+from cchc.build import build_site
+from cchc.dates import DateError, parse_bound, parse_datetime
+from conftest import NOW, new_project
+
+MARK = "XSS"  # every payload carries it, so a scan can tell payload from theme
+PAYLOAD = f'"><img src=x onerror="window.__pwned=1">{MARK}<script>window.__pwned=2</script>{{{{7*7}}}}\'</title>'
+
+
+def q(text: str) -> str:
+    """A YAML single-quoted scalar."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def prefixed(messages: list[str], path: str, line: int | None, *words: str) -> bool:
+    head = f"{path}:{line}:" if line else f"{path}"
+    return any(m.startswith(head) and all(w in m for w in words) and " — " in m for m in messages)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Refused input: one project holding every case, loaded once.
+# Each case: (id, writes, path, line or 0, words the message must contain)
+# ---------------------------------------------------------------------------------------------------------
+
+def _bomb() -> str:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    for n in range(1, 10):
+        refs = ", ".join([f"*a{n - 1}"] * 9)
+        lines.append(f"a{n}: &a{n} [{refs}]")
+    return "\n".join(lines)
+
+
+ITEM = "---\ntitle: Tin\ndate: 15/03/2024 08:30\ntopics: [mot-cua]\nunit: hai-hau\n{extra}---\n\n{body}\n"
+SVG_OK = b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20" viewBox="0 0 40 20"><rect width="40" height="20" fill="#c00"/></svg>'
+
+
+def item(name: str, extra: str = "", body: str = "Nội dung.") -> tuple[str, str]:
+    return f"docs/tin-tuc/{name}.md", ITEM.format(extra=extra, body=body)
+
+
+REFUSED = [
+    # -- encodings and characters
+    ("latin1", [("docs/tin-tuc/latin1.md", "---\ntitle: Cải cách\n".encode("cp1258", "replace"))], "docs/tin-tuc/latin1.md", 2, ["UTF-8", "TCVN3"]),
+    ("utf16", [("docs/tin-tuc/utf16.md", ITEM.format(extra="", body="x").encode("utf-16"))], "docs/tin-tuc/utf16.md", 1, ["UTF-8"]),
+    ("png-as-md", [("docs/tin-tuc/anh.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe")], "docs/tin-tuc/anh.md", 1, ["UTF-8"]),
+    ("nul-byte", [item("nul", body="Chữ\x00 lạ")], "docs/tin-tuc/nul.md", 8, ["ký tự điều khiển", "0x00"]),
+    ("form-feed-body", [item("ff", body="Đoạn một.\n\nĐoạn\x0c hai.")], "docs/tin-tuc/ff.md", 10, ["ký tự điều khiển", "0x0c"]),
+    ("bidi-title", [item("bidi", extra="summary: Tin \u202egnắt\n")], "docs/tin-tuc/bidi.md", 6, ["đổi chiều", "U+202E"]),
+    ("bidi-escaped", [item("bidi-esc", extra='author: "Ban \\u202e biên tập"\n')], "docs/tin-tuc/bidi-esc.md", 6, ["đổi chiều", "U+202E"]),
+    ("control-escaped", [item("bell-esc", extra='summary: "Tóm tắt \\x07"\n')], "docs/tin-tuc/bell-esc.md", 6, ["điều khiển", "0x07"]),
+    ("isolate-body", [item("isolate", body="Chữ \u2066ẩn\u2069.")], "docs/tin-tuc/isolate.md", 8, ["đổi chiều", "U+2066"]),
+    ("line-separator", [item("lsep", extra="summary: Dòng\u2028mới\n")], "docs/tin-tuc/lsep.md", 6, ["vô hình", "U+2028"]),
+    ("stray-bom", [item("bom-giua", body="Chữ\ufeffgiữa.")], "docs/tin-tuc/bom-giua.md", 8, ["vô hình", "U+FEFF"]),
+    ("c1-control", [item("c1", extra="author: Tác\x85giả\n")], "docs/tin-tuc/c1.md", 6, ["điều khiển", "0x85"]),
+    ("control-plan-title", [("plans/kh-dk.md", "---\nid: kh-dk\ntitle: \"Kế hoạch\\x1b\"\nissuer: hai-hau\nperiod: {start: 2024, end: 2024}\n---\n")],
+     "plans/kh-dk.md", 3, ["điều khiển", "0x1b"]),
+    # -- YAML
+    ("alias-bomb", [item("bom-alias", extra=_bomb() + "\n")], "docs/tin-tuc/bom-alias.md", 0, ["quá nhiều giá trị"]),
+    ("deep-flow-20k", [item("sau", extra="topics2: " + "[" * 20000 + "]" * 20000 + "\n")], "docs/tin-tuc/sau.md", 6, ["lồng nhau quá sâu"]),
+    ("deep-flow-1m", [item("rat-sau", extra="x: " + "[" * 1_000_000 + "]" * 1_000_000 + "\n")], "docs/tin-tuc/rat-sau.md", 6, ["lồng nhau quá sâu"]),
+    ("deep-block", [item("khoi-sau", extra="".join("  " * n + f"k{n}:\n" for n in range(40)) + "  " * 40 + "v: 1\n")],
+     "docs/tin-tuc/khoi-sau.md", 0, ["lồng nhau quá sâu"]),
+    ("recursive-alias", [item("vong", extra="x: &a [*a]\n")], "docs/tin-tuc/vong.md", 6, []),
+    ("python-tag", [item("tag-py", extra='x: !!python/object/apply:os.system ["touch /tmp/pwned"]\n')], "docs/tin-tuc/tag-py.md", 6, []),
+    ("binary-tag", [item("tag-bin", extra="summary: !!binary aGVsbG8=\n")], "docs/tin-tuc/tag-bin.md", 6, ["thẻ YAML", "!!binary"]),
+    ("set-tag", [item("tag-set", extra="topics2: !!set {a, b}\n")], "docs/tin-tuc/tag-set.md", 6, ["thẻ YAML", "!!set"]),
+    ("tab-indent", [item("tab", extra="document:\n\tnumber: 1\n")], "docs/tin-tuc/tab.md", 7, ["YAML"]),
+    ("duplicate-key", [item("trung-khoa", extra="title: Lần hai\n")], "docs/tin-tuc/trung-khoa.md", 6, ["hai lần"]),
+    ("unclosed-quote", [item("ngoac", extra='summary: "chưa đóng\n')], "docs/tin-tuc/ngoac.md", 0, ["YAML"]),
+    ("front-matter-list", [("docs/tin-tuc/danh-sach.md", "---\n- a\n- b\n---\nx\n")], "docs/tin-tuc/danh-sach.md", 2, ["ten: giá trị"]),
+    ("no-front-matter", [("docs/tin-tuc/trong.md", "")], "docs/tin-tuc/trong.md", 1, ["front matter"]),
+    ("unclosed-front-matter", [("docs/tin-tuc/mo.md", "---\ntitle: x\n")], "docs/tin-tuc/mo.md", 1, ["không được đóng"]),
+    ("null-title", [("docs/tin-tuc/khong-ten.md", ITEM.replace("title: Tin", "title: ~").format(extra="", body="x"))],
+     "docs/tin-tuc/khong-ten.md", 2, ["thiếu tiêu đề"]),
+    ("bad-vocab-bomb", [("plans/nguon.yml", _bomb())], "", 0, []),  # a yml nobody reads: still only a file
+    # -- sizes
+    ("huge-item", [item("qua-lon", body="Chữ. " * 600_000)], "docs/tin-tuc/qua-lon.md", 0, ["quá lớn", "MB"]),
+    # -- dates
+    ("offset-99", [("docs/tin-tuc/mui-gio.md", ITEM.replace("15/03/2024 08:30", "2024-03-15 08:30+99:00").format(extra="", body="x"))],
+     "docs/tin-tuc/mui-gio.md", 3, ["múi giờ"]),
+    ("year-9999", [("docs/tin-tuc/nam-9999.md", ITEM.replace("15/03/2024 08:30", "9999-12-31 23:00Z").format(extra="", body="x"))],
+     "docs/tin-tuc/nam-9999.md", 3, ["năm 9999", "1900"]),
+    ("year-0001", [("docs/tin-tuc/nam-1.md", ITEM.replace("15/03/2024 08:30", "0001-01-01").format(extra="", body="x"))],
+     "docs/tin-tuc/nam-1.md", 3, ["năm 1 "]),
+    ("year-0099", [("docs/tin-tuc/nam-99.md", ITEM.replace("15/03/2024 08:30", "15/03/0099").format(extra="", body="x"))],
+     "docs/tin-tuc/nam-99.md", 3, ["năm 99 "]),
+    ("updated-far", [item("cap-nhat", extra="updated: 2024-03-16 08:30+15:00\n")], "docs/tin-tuc/cap-nhat.md", 6, ["múi giờ"]),
+    ("doc-issued-0", [item("vb-nam", extra="type: van-ban\ndocument:\n  number: 1/KH\n  issuer: UBND\n  issued: 01/01/0000\n  file: van-ban/a.pdf\n")],
+     "docs/tin-tuc/vb-nam.md", 10, ["năm 0"]),
+    ("plan-period-year", [("plans/kh-nam.md", "---\nid: kh-nam\ntitle: K\nissuer: hai-hau\nperiod: {start: 2024, end: 99999}\n---\n")],
+     "plans/kh-nam.md", 5, ["định dạng"]),
+    # -- paths
+    ("image-dotdot", [item("anh-ra-ngoai", extra="image: ../../../etc/passwd\nimage_alt: a\n")], "docs/tin-tuc/anh-ra-ngoai.md", 6, ["ra ngoài thư mục docs/"]),
+    ("audio-dotdot", [item("am-ra-ngoai", extra="audio: ../../etc/hostname.mp3\n")], "docs/tin-tuc/am-ra-ngoai.md", 6, ["ra ngoài thư mục docs/"]),
+    ("file-encoded", [item("vb-ma", extra="type: van-ban\ndocument:\n  number: 1/KH\n  issuer: UBND\n  issued: 01/01/2024\n  file: ..%2f..%2f..%2fetc%2fpasswd\n")],
+     "docs/tin-tuc/vb-ma.md", 11, ["ra ngoài thư mục docs/"]),
+    ("image-backslash", [item("anh-gach", extra="image: anh\\..\\..\\x.png\nimage_alt: a\n")], "docs/tin-tuc/anh-gach.md", 6, ["không hợp lệ"]),
+    ("image-drive", [item("anh-o-dia", extra="image: C:/Windows/x.png\nimage_alt: a\n")], "docs/tin-tuc/anh-o-dia.md", 6, ["không hợp lệ"]),
+    ("image-file-url", [item("anh-file", extra="image: file:///etc/passwd\nimage_alt: a\n")], "docs/tin-tuc/anh-file.md", 6, ["không hợp lệ"]),
+    ("image-remote", [item("anh-xa", extra="image: https://evil.example/t.png\nimage_alt: a\n")], "docs/tin-tuc/anh-xa.md", 6, ["không hợp lệ"]),
+    ("image-home", [item("anh-nha", extra="image: ~/anh.png\nimage_alt: a\n")], "docs/tin-tuc/anh-nha.md", 6, ["không hợp lệ"]),
+    ("link-dotdot", [item("lien-ket", body="Xem [tệp](../../../../etc/passwd).")], "docs/tin-tuc/lien-ket.md", 8, ["liên kết bị từ chối", "ra ngoài"]),
+    ("img-dotdot", [item("anh-than", body="![mật khẩu](../../../../etc/shadow)")], "docs/tin-tuc/anh-than.md", 8, ["liên kết bị từ chối"]),
+    ("link-encoded", [item("lien-ket-ma", body="[x](%2e%2e/%2e%2e/%2e%2e/etc/passwd)")], "docs/tin-tuc/lien-ket-ma.md", 8, ["liên kết bị từ chối"]),
+    ("link-page-out", [item("trang-ngoai", body="[x](../../../mkdocs.yml)")], "docs/tin-tuc/trang-ngoai.md", 8, ["ra ngoài"]),
+    ("image-not-image", [item("anh-pdf", extra="image: van-ban/a.pdf\nimage_alt: a\n")], "docs/tin-tuc/anh-pdf.md", 6, ["không đúng loại"]),
+    ("audio-not-audio", [item("am-anh", extra="audio: anh/ok.svg\n")], "docs/tin-tuc/am-anh.md", 6, ["không đúng loại"]),
+    ("plan-body-link", [("plans/kh-lk.md", "---\nid: kh-lk\ntitle: K\nissuer: hai-hau\nperiod: {start: 2024, end: 2024}\n---\n\n[x](../../../../etc/passwd)\n")],
+     "plans/kh-lk.md", 8, ["liên kết bị từ chối"]),
+    ("page-link", [("docs/trang-rieng.md", "# Trang\n\n[x](../../etc/passwd)\n")], "docs/trang-rieng.md", 3, ["liên kết bị từ chối"]),
+    # -- files under docs/
+    ("html-file", [("docs/trang.html", "<script>alert(1)</script>")], "docs/trang.html", 0, ["mã chạy trên trình duyệt"]),
+    ("js-file", [("docs/anh/a.js", "alert(1)")], "docs/anh/a.js", 0, ["mã chạy"]),
+    ("xml-file", [("docs/a.xml", "<x/>")], "docs/a.xml", 0, ["mã chạy"]),
+    ("css-file", [("docs/a.css", "body{}")], "docs/a.css", 0, ["mã chạy"]),
+    ("exe-file", [("docs/van-ban/setup.exe", b"MZ")], "docs/van-ban/setup.exe", 0, ["không nằm trong danh sách"]),
+    ("no-extension", [("docs/anh/README", "x")], "docs/anh/README", 0, ["không có phần mở rộng"]),
+    ("fake-png", [("docs/anh/gia.png", "<html><script>alert(1)</script>")], "docs/anh/gia.png", 0, ["không phải ảnh PNG"]),
+    ("fake-pdf", [("docs/van-ban/gia.pdf", "<html>")], "docs/van-ban/gia.pdf", 0, ["không phải văn bản PDF"]),
+    ("fake-mp3", [("docs/media/gia.mp3", "<script>")], "docs/media/gia.mp3", 0, ["không phải âm thanh MP3"]),
+    ("svg-not-xml", [("docs/anh/hong.svg", "<svg><g></svg")], "docs/anh/hong.svg", 0, ["SVG không đọc được"]),
+    ("svg-xxe", [("docs/anh/xxe.svg", '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                  '<svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>')], "docs/anh/xxe.svg", 0, ["SVG không đọc được"]),
+]
+SYMLINKS = [  # (id, link, target, path reported, words)
+    ("symlink-svg", "docs/anh/2024/x.svg", "/etc/passwd", "docs/anh/2024/x.svg", ["liên kết tượng trưng", "/etc/passwd"]),
+    ("symlink-folder", "docs/anh/he-thong", "/etc", "docs/anh/he-thong", ["liên kết tượng trưng", "/etc"]),
+    ("symlink-item", "docs/tin-tuc/lien-ket.md.md", "/etc/hostname", "docs/tin-tuc/lien-ket.md.md", ["liên kết tượng trưng"]),
+    ("symlink-plan", "plans/lien-ket.md", "/etc/hostname", "plans/lien-ket.md", ["liên kết tượng trưng"]),
+    ("symlink-vocab", "plans/them.yml", "/etc/passwd", "plans/them.yml", ["liên kết tượng trưng"]),
+    ("symlink-inside", "docs/anh/ban-sao.svg", "ok.svg", "docs/anh/ban-sao.svg", ["liên kết tượng trưng"]),
+]
+
+
+@pytest.fixture(scope="module")
+def refused(tmp_path_factory):
+    os.environ["CCHC_NOW"] = NOW
+    project = new_project(tmp_path_factory.mktemp("refused") / "project")
+    project.write("docs/anh/ok.svg", SVG_OK)
+    project.write("docs/van-ban/a.pdf", b"%PDF-1.4\n")
+    project.write("docs/tin-tuc/tot.md", ITEM.format(extra="", body="Bài tốt."))
+    for _, files, *_ in REFUSED:
+        for rel, text in files:
+            path = project.root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    for _, link, target, *_ in SYMLINKS:
+        (project.root / link).parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(target, project.root / link)
+    corpus, problems = project.load()
+    site = project.root / "site"
+    site.mkdir()
+    (site / "index.html").write_text("bản đã đăng", encoding="utf-8")
+    results = [build_site(project.root, site), build_site(project.root, site, strict=False)]
+    return project, corpus, [str(p) for p in problems.items], results
+
+
+@pytest.mark.parametrize("case", REFUSED, ids=[c[0] for c in REFUSED])
+def test_refused_input_is_named_with_its_line_and_a_fix(refused, case):
+    _, corpus, messages, _ = refused
+    _, files, path, line, words = case
+    if not path:  # a file no step reads: nothing to say, and nothing crashed
+        return
+    assert prefixed(messages, path, line, *words), [m for m in messages if m.startswith(path)] or messages[:5]
+
+
+@pytest.mark.parametrize("case", SYMLINKS, ids=[c[0] for c in SYMLINKS])
+def test_symbolic_links_are_refused_naming_link_and_target(refused, case):
+    _, _, messages, _ = refused
+    _, _, target, path, words = case
+    assert any(m.startswith(path) and target in m and all(w in m for w in words) for m in messages), \
+        [m for m in messages if "liên kết tượng trưng" in m]
+
+
+def test_refusing_builds_leave_the_published_site_and_no_temporary_folder(refused):
+    project, _, messages, results = refused
+    assert [r.ok for r in results] == [False, False]
+    assert (project.root / "site" / "index.html").read_text(encoding="utf-8") == "bản đã đăng"
+    assert sorted(p.name for p in project.root.iterdir() if p.name.startswith(("site", ".site"))) == ["site"]
+    assert not any("Traceback" in m for r in results for m in r.messages)
+    assert not Path("/tmp/pwned").exists()
+    bad = [m for m in messages if not re.match(r"^(docs|plans)/[^:]+(:\d+)?: ", m) or " — " not in m]
+    assert bad == [], "every message names its file and says how to fix it"
+
+
+def test_the_good_item_beside_them_still_loads(refused):
+    _, corpus, messages, _ = refused
+    assert "tot" in [i.slug for i in corpus.items] and not any(m.startswith("docs/tin-tuc/tot.md") for m in messages)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Values that stay what was typed (YAML 1.1 would have changed them)
+# ---------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("typed, shown", [
+    ("Yes", "Yes"), ("no", "no"), ("on", "on"), ("012", "012"), ("0x1F", "0x1F"), ("1e3", "1e3"), (".inf", ".inf"),
+    ("2024-03-15", "2024-03-15"), ("1_000", "1_000"), ("0o17", "0o17"), ("3:25:45", "3:25:45"),
+])
+def test_text_fields_keep_what_was_typed(project, typed, shown):
+    project.item("giu-nguyen", title=typed, author=typed, type="van-ban",
+                 front=f"document:\n  number: {typed}\n  issuer: {typed}\n  issued: 01/01/2024\n  file: van-ban/a.pdf")
+    project.write("docs/van-ban/a.pdf", b"%PDF-1.4\n")
+    corpus, problems = project.load()
+    assert [str(p) for p in problems.items] == []
+    (loaded,) = corpus.items
+    assert (loaded.title, loaded.author, loaded.document.number, loaded.document.issuer) == (shown,) * 4
+
+
+def test_flags_and_counts_still_read_their_words(project):
+    project.item("nhap-co", draft="yes")
+    project.item("nhap-khong", draft="no")
+    corpus, problems = project.load()
+    assert {i.slug: i.draft for i in corpus.items} == {"nhap-co": True, "nhap-khong": False}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Dates: every out-of-range or impossible form is a DateError with a reason, never another exception
+# ---------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, words", [
+    ("2024-03-15 08:30+99:00", "múi giờ"), ("2024-03-15 08:30-14:30", "múi giờ"), ("2024-03-15T08:30+07:75", "múi giờ"),
+    ("9999-12-31 23:00Z", "năm 9999"), ("0001-01-01", "năm 1 "), ("0099-03-15", "năm 99 "), ("15/03/0099", "năm 99 "),
+    ("1899-12-31", "năm 1899"), ("2101-01-01", "năm 2101"), ("31/02/2024", "không tồn tại"), ("2024-13-01", "không tồn tại"),
+    ("2024-03-15 25:00", "không tồn tại"), ("2024-03-15 08:60", "không tồn tại"), ("15.03.2024", "định dạng"),
+    ("hôm qua", "định dạng"), ("", "định dạng"), ("2023-02-29", "không tồn tại"), ("1e10", "định dạng"),
+])
+def test_bad_dates_raise_a_vietnamese_reason(text, words):
+    with pytest.raises(DateError, match=re.escape(words)):
+        parse_datetime(text)
+
+
+@pytest.mark.parametrize("text, end, expected", [
+    ("2024-03-15T08:30:00+07:00", False, datetime(2024, 3, 15, 8, 30)), ("2024-02-29", False, datetime(2024, 2, 29)),
+    ("2100-12-31 23:59", False, datetime(2100, 12, 31, 23, 59)), ("1900-01-01", False, datetime(1900, 1, 1)),
+])
+def test_dates_at_the_edges_are_read(text, end, expected):
+    assert parse_datetime(text).replace(tzinfo=None) == expected
+
+
+@pytest.mark.parametrize("text", ["Quý V/2021", "Tháng 13/2021", "Tháng 3/0021", "Quý I/9999", "năm 3000", "99999"])
+def test_bad_period_bounds_raise_a_vietnamese_reason(text):
+    with pytest.raises(DateError):
+        parse_bound(text, end=True)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Payloads in every text field of every file kind: built once (warnings allowed), then every page, feed,
+# sitemap and SVG is scanned for anything a browser would run.
+# ---------------------------------------------------------------------------------------------------------
+
+MARKDOWN_PAYLOADS = {  # what staff may paste into Markdown; each must be reported and removed
+    "script": "<script>window.__pwned=3</script>",
+    "event": '<img src="x.png" alt="a" onerror="window.__pwned=4">',
+    "event-slash": '<img src=x.png alt=a/onerror=window.__pwned=5>',
+    "attr-list": 'Đoạn văn.\n{: onclick="window.__pwned=6" }',
+    "link-attr-list": "[bấm](https://example.gov.vn/){: onmouseover=window.__pwned=7 }",
+    "js-link": "[bấm](javascript:window.__pwned=8)",
+    "js-entity": "[bấm](&#106;avascript:window.__pwned=9)",
+    "js-tab": '<a href="java\tscript:window.__pwned=10">bấm</a>',
+    "data-link": "[bấm](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "data-entity": '<a href="&#x64;ata:text/html,<script>window.__pwned=11</script>">bấm</a>',
+    "iframe": '<iframe src="https://evil.example/"></iframe>',
+    "svg-inline": "<svg onload=window.__pwned=12></svg>",
+    "style": "<style>body{display:none}</style>",
+    "form": '<form action="https://evil.example/"><input name=p></form>',
+    "meta-refresh": '<meta http-equiv="refresh" content="0;url=https://evil.example/">',
+    "base": '<base href="https://evil.example/">',
+    "object": '<object data="x.swf"></object>',
+    "math": '<math><mtext><table><mglyph><style><img src=x onerror=window.__pwned=13>',
+}
+TEXT_FIELDS = ["title", "summary", "author", "image_alt", "document.number", "document.issuer",
+               "plan.title", "plan.number", "plan.content.text", "plan.content.ref", "plan.target.product",
+               "plan.target.note", "plan.task.text", "plan.indicator", "plan.signer", "plan.signer_title",
+               "plan.recipient", "plan.source", "plan.based_on", "topic.name", "unit.name", "unit.body", "heading"]
+
+
+@pytest.fixture(scope="module")
+def payload_site(tmp_path_factory):
+    os.environ["CCHC_NOW"] = NOW
+    project = new_project(tmp_path_factory.mktemp("payload") / "project")
+    p = q(PAYLOAD)
+    project.write("docs/anh/a.svg", SVG_OK)
+    project.write("docs/anh/doc.svg", '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+                  'width="10" height="10" onload="window.__pwned=20"><script>window.__pwned=21</script>'
+                  '<a xlink:href="javascript:window.__pwned=22"><rect width="5" height="5" onclick="window.__pwned=23"/></a>'
+                  '<foreignObject><body xmlns="http://www.w3.org/1999/xhtml"><img src="x" onerror="window.__pwned=24"/></body>'
+                  '</foreignObject><text>Chữ Việt</text></svg>')
+    project.write("docs/van-ban/a.pdf", b"%PDF-1.4\n")
+    project.write("docs/.htaccess", "Options +Indexes")
+    with (project.root / "plans/chu-de.yml").open("a", encoding="utf-8") as f:
+        f.write(f"\nxss-topic:\n  name: {q('Chủ đề ' + PAYLOAD)}\n  description: {q('Mô tả ' + MARKDOWN_PAYLOADS['script'])}\n")
+    with (project.root / "plans/don-vi.yml").open("a", encoding="utf-8") as f:
+        f.write(f"\nxss-unit:\n  name: {q('Đơn vị ' + PAYLOAD)}\n  body: {p}\n  kind: tinh\n"
+                f"  description: {q(MARKDOWN_PAYLOADS['js-entity'])}\n")
+    project.item("payload", title=p, summary=p, author=p, image="anh/a.svg", image_alt=p, type="van-ban", unit="xss-unit",
+                 topics="[xss-topic, mot-cua]", plan="kh-xss",
+                 front=f"document:\n  number: {p}\n  issuer: {p}\n  issued: 01/01/2024\n  file: van-ban/a.pdf",
+                 body=f"## Mục {PAYLOAD.replace('<', '&lt;')}\n\n" + "\n\n".join(MARKDOWN_PAYLOADS.values()) +
+                 "\n\n![ảnh](../anh/doc.svg)")
+    project.write("plans/kh-xss.md", f"""---
+id: kh-xss
+number: {p}
+title: {p}
+issuer: xss-unit
+level: tinh
+issued: 01/01/2024
+period: {{start: 01/01/2024, end: 31/12/2024}}
+based_on:
+  - text: {p}
+content:
+  - ref: {p}
+    text: {p}
+    topics: [xss-topic]
+indicators: [{p}]
+channels: [cong-thong-tin]
+tasks:
+  - unit: xss-unit
+    text: [{p}]
+targets:
+  - ref: T1
+    product: {p}
+    note: {p}
+    count: 3
+    cadence: hằng tháng
+    lead: xss-unit
+    units: [xss-unit]
+signer: {p}
+signer_title: {p}
+recipients: [{p}]
+source: {p}
+---
+
+# Toàn văn {PAYLOAD.replace('<', '&lt;')}
+
+{MARKDOWN_PAYLOADS['event']}
+
+{MARKDOWN_PAYLOADS['js-entity']}
+""")
+    project.write("docs/gioi-thieu.md", "# Giới thiệu\n\n" + MARKDOWN_PAYLOADS["script"] + "\n\n" + MARKDOWN_PAYLOADS["attr-list"] + "\n")
+    project.write("docs/trang-khac.md", "# Trang &lt;/title&gt;&lt;script&gt;window.__pwned=30&lt;/script&gt;\n\nChữ.\n")
+    site = project.root / "site"
+    strict = build_site(project.root, project.root / "strict-site")
+    result = build_site(project.root, site, strict=False)
+    assert result.ok, result.messages
+    corpus, problems = project.load()
+    return project, site, strict, [str(x) for x in problems.items]
+
+
+def test_a_strict_build_refuses_the_payloads_with_every_warning(payload_site):
+    project, _, strict, messages = payload_site
+    assert not strict.ok and not (project.root / "strict-site").exists()
+    body_warnings = [m for m in messages if m.startswith("docs/tin-tuc/payload.md:") and "không an toàn" in m]
+    assert len(body_warnings) >= len(MARKDOWN_PAYLOADS) - 2  # some lines carry two findings, none is missed
+    for where in ("plans/kh-xss.md:", "plans/chu-de.yml:", "plans/don-vi.yml:", "docs/gioi-thieu.md:3", "docs/anh/doc.svg"):
+        assert any(m.startswith(where) and "không an toàn" in m for m in messages), where
+    assert all(m.startswith(("docs/", "plans/")) for m in messages)
+
+
+@pytest.mark.parametrize("name", list(MARKDOWN_PAYLOADS))
+def test_each_markdown_payload_is_reported_on_its_line(payload_site, name):
+    project, _, _, messages = payload_site
+    text = (project.root / "docs/tin-tuc/payload.md").read_text(encoding="utf-8").split("\n")
+    first = MARKDOWN_PAYLOADS[name].split("\n")[-1]
+    line = next(n for n, t in enumerate(text, start=1) if t == first)
+    assert any(m.startswith(f"docs/tin-tuc/payload.md:{line}:") and "không an toàn" in m for m in messages), (name, line)
+
+
+def _policy_hashes(page) -> set[str]:
+    meta = page.find(".//meta[@http-equiv='Content-Security-Policy']")
+    return set(re.findall(r"'(sha256-[^']+)'", meta.get("content"))) if meta is not None else set()
+
+
+def executable_in_html(html: str, where: str, hashes: set[str] | None = None) -> list[str]:
+    """Everything in an HTML document or fragment that could run or navigate on its own."""
+    if not html.strip():
+        return []
+    root = lxml.html.document_fromstring(html) if "<html" in html[:300].lower() else lxml.html.fragment_fromstring(html, create_parent="div")
+    allowed = _policy_hashes(root) if hashes is None else hashes
+    found = []
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        tag = el.tag.lower()
+        if tag == "script":
+            src, kind = el.get("src"), (el.get("type") or "").lower()
+            text = el.text or ""
+            ok = (src and not re.match(r"^\s*(\w+:|//)", src)) or kind == "application/json" or \
+                 ("sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()) in allowed
+            if not ok or MARK in text:
+                found.append(f"{where}: <script> {text[:60]!r} {src}")
+        if tag in {"iframe", "frame", "object", "embed", "applet", "base", "foreignobject", "math"}:
+            found.append(f"{where}: <{tag}>")
+        if tag == "meta" and (el.get("http-equiv") or "").lower() == "refresh":
+            found.append(f"{where}: meta refresh")
+        if tag == "form" and re.match(r"^\s*(\w+:|//)", el.get("action") or ""):
+            found.append(f"{where}: <form action={el.get('action')}>")
+        for name, value in el.attrib.items():
+            lname = name.lower()
+            if lname.startswith("on"):
+                found.append(f"{where}: <{tag} {name}={value[:40]!r}>")
+            squeezed = re.sub(r"[\t\n\r]", "", value).strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f"
+                                                        "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f ").lower()  # as browsers read URLs
+            if lname in {"href", "src", "action", "formaction", "poster", "data", "xlink:href"} and \
+                    re.match(r"^(javascript|vbscript|livescript|data):", squeezed) and not squeezed.startswith("data:image/"):
+                found.append(f"{where}: <{tag} {name}={value[:40]!r}>")
+    return found
+
+
+def test_no_page_of_the_site_carries_anything_that_runs(payload_site):
+    _, site, _, _ = payload_site
+    found = []
+    pages = list(site.rglob("*.html"))
+    assert len(pages) > 50
+    for page in pages:
+        found += executable_in_html(page.read_text(encoding="utf-8"), str(page.relative_to(site)))
+    assert found == []
+
+
+def test_no_feed_carries_markup_that_runs(payload_site):
+    _, site, _, _ = payload_site
+    found, feeds = [], list(site.rglob("*.xml"))
+    assert len(feeds) > 20
+    for feed in feeds:
+        root = etree.fromstring(feed.read_bytes())
+        for el in root.iter():
+            # HTML travels in these; titles, categories and names are plain text (RSS profile, Atom type="text")
+            if isinstance(el.tag, str) and el.text and etree.QName(el).localname in {"description", "encoded", "content", "summary"}:
+                found += executable_in_html(el.text, f"{feed.relative_to(site)} <{etree.QName(el).localname}>", set())
+    assert found == []
+
+
+def test_the_sitemap_lists_only_the_sites_own_ascii_urls(payload_site):
+    _, site, _, _ = payload_site
+    locs = [el.text for el in etree.parse(str(site / "sitemap.xml")).iter("{*}loc")]
+    assert locs and all(re.fullmatch(r"https://cchc\.example\.gov\.vn/[a-z0-9/._-]*", loc) for loc in locs)
+
+
+def test_svg_is_published_sanitised_and_files_outside_the_policy_are_not(payload_site):
+    project, site, _, messages = payload_site
+    svg = (site / "anh/doc.svg").read_text(encoding="utf-8")
+    assert "Chữ Việt" in svg and "<rect" in svg
+    assert not re.search(r"script|onload|onclick|onerror|foreignObject|javascript", svg, re.I)
+    assert any(m.startswith("docs/anh/doc.svg") and "<script>" in m for m in messages)
+    assert not (site / ".htaccess").read_text(encoding="utf-8").startswith("Options")  # ours, not the staff file's
+
+
+@pytest.mark.parametrize("field", TEXT_FIELDS)
+def test_plain_text_fields_are_shown_as_text_not_dropped(payload_site, field):
+    """The payload is still there, as visible text (escaped), on the page that shows the field."""
+    _, site, _, _ = payload_site
+    page = {"topic.name": "chu-de/xss-topic/", "unit.name": "don-vi/xss-unit/", "unit.body": "ke-hoach/",
+            "heading": "tin-tuc/payload/"}.get(field, "ke-hoach/kh-xss/" if field.startswith("plan.") else "tin-tuc/payload/")
+    html = (site / page / "index.html").read_text(encoding="utf-8")
+    root = lxml.html.document_fromstring(html)
+    texts = [root.text_content()] + [v for el in root.iter() if isinstance(el.tag, str) for v in el.attrib.values()]
+    visible = PAYLOAD if field != "heading" else PAYLOAD.split("<img")[0]
+    assert any(visible in t for t in texts), field
+    assert "49" not in root.text_content().split(MARK)[1][:10]  # {{7*7}} is text, not a template
+
+
+def test_the_theme_title_of_a_staff_page_cannot_close_the_title_element(payload_site):
+    _, site, _, _ = payload_site
+    html = (site / "trang-khac/index.html").read_text(encoding="utf-8")
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert "<" not in title and "&lt;/title&gt;&lt;script&gt;" in title
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Commands: never a traceback, whatever the content or the arguments
+# ---------------------------------------------------------------------------------------------------------
+
+def run_cli(capsys, *args) -> tuple[int, str]:
+    from cchc.cli import main
+    code = main(list(args))
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err + out.out
+    return code, out.err + out.out
+
+
+def test_a_bad_now_is_named_before_or_after_the_command(project, capsys):
+    code, text = run_cli(capsys, "--root", str(project.root), "--now", "hôm qua", "validate")
+    assert code == 2 and text.startswith('Lỗi: --now: ngày "hôm qua" không đúng định dạng — viết theo dạng')
+    project.item("tot")
+    code, text = run_cli(capsys, "--root", str(project.root), "validate", "--now", "30/06/2024")
+    assert code == 0 and "Đã kiểm tra 1 bài" in text
+
+
+def test_a_bad_ccchc_now_variable_is_a_message(project, capsys, monkeypatch):
+    monkeypatch.setenv("CCHC_NOW", "9999-99-99")
+    code, text = run_cli(capsys, "--root", str(project.root), "check")
+    assert code == 2 and "CCHC_NOW" in text
+
+
+@pytest.mark.parametrize("command", [["validate"], ["check"], ["check", "--format", "json"],
+                                     ["report", "--plan", "kh", "--period", "q1"], ["build"]])
+@pytest.mark.parametrize("bad", ["bomb", "date", "huge"])
+def test_every_command_refuses_bad_content_with_a_message(project, capsys, command, bad):
+    project.write("plans/kh.md", "---\nid: kh\ntitle: K\nissuer: hai-hau\nperiod: {start: 2024, end: 2024}\n---\n")
+    if bad == "bomb":
+        project.write("docs/tin-tuc/bom.md", ITEM.format(extra=_bomb() + "\n", body="x"))
+    elif bad == "date":
+        project.write("docs/tin-tuc/ngay.md", ITEM.replace("15/03/2024 08:30", "9999-12-31 23:00Z").format(extra="", body="x"))
+    else:
+        project.write("docs/tin-tuc/lon.md", ITEM.format(extra="", body="x" * (3 * 1024 * 1024)))
+    code, text = run_cli(capsys, "--root", str(project.root), *command)
+    assert code in (1, 2) and "docs/tin-tuc/" in text
+    assert not list(project.root.glob("site*")) and not list(project.root.glob(".site*"))
+
+
+def test_an_unexpected_failure_in_the_build_is_a_message_and_cleans_up(project, monkeypatch):
+    import cchc.views
+    project.item("tot")
+    site = project.root / "site"
+    assert build_site(project.root, site).ok
+    before = (site / "index.html").read_bytes()
+
+    def broken(self):
+        raise RecursionError("maximum recursion depth exceeded")
+    monkeypatch.setattr(cchc.views.SiteViews, "_build", broken)
+    result = build_site(project.root, site)
+    assert not result.ok and any("Lỗi không mong đợi" in m and "RecursionError" in m for m in result.messages)
+    assert (site / "index.html").read_bytes() == before
+    assert sorted(p.name for p in project.root.iterdir() if p.name.startswith("site")) == ["site"]
+
+
+def test_an_unexpected_failure_reading_one_file_names_that_file(project, monkeypatch):
+    import cchc.loader
+    project.item("a")
+    project.item("b")
+    real = cchc.loader.Loader.load_item
+
+    def flaky(self, file):
+        if file.name == "b.md":
+            raise OverflowError("date value out of range")
+        return real(self, file)
+    monkeypatch.setattr(cchc.loader.Loader, "load_item", flaky)
+    corpus, problems = project.load()
+    (message,) = [str(p) for p in problems.items]
+    assert message.startswith("docs/tin-tuc/b.md: không xử lý được tệp này (OverflowError") and " — " in message
+    assert [i.slug for i in corpus.items] == ["a"]
