@@ -555,3 +555,62 @@ def test_an_unexpected_failure_reading_one_file_names_that_file(project, monkeyp
     (message,) = [str(p) for p in problems.items]
     assert message.startswith("docs/tin-tuc/b.md: không xử lý được tệp này (OverflowError") and " — " in message
     assert [i.slug for i in corpus.items] == ["a"]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# In a real browser (Debian's chromium): the Content-Security-Policy holds and nothing runs
+# ---------------------------------------------------------------------------------------------------------
+
+WATCH = """window.__violations = [];
+document.addEventListener('securitypolicyviolation', e => window.__violations.push(e.violatedDirective + ' ' + (e.blockedURI || e.sample)));"""
+PAGE_TYPES = ["", "tin-tuc/", "tin-tuc/payload/", "chu-de/", "chu-de/xss-topic/", "don-vi/xss-unit/", "ke-hoach/",
+              "ke-hoach/kh-xss/", "tien-do/", "luu-tru/", "luu-tru/2024/03/", "rss/", "gioi-thieu/", "trang-khac/", "404.html"]
+
+
+def test_payload_pages_run_nothing_and_break_no_policy(browser, payload_site):
+    from conftest import Served
+    _, site, _, _ = payload_site
+    served = Served(site)
+    page = browser.new_page()
+    page.add_init_script(WATCH)
+    try:
+        for path in PAGE_TYPES:
+            page.goto(served.url + path)
+            page.wait_for_load_state("networkidle")
+            assert page.evaluate("() => [window.__pwned, window.__violations]") == [None, []], path
+        page.goto(served.url + "tim-kiem/?q=XSS")  # the payload's own word: results show it as text
+        page.wait_for_function("() => /^(Tìm thấy|Không tìm thấy)/.test(document.getElementById('cchc-status').textContent)")
+        assert page.locator(".cchc-result").count() >= 1
+        assert MARK in page.locator("#cchc-results").inner_text()
+        assert page.evaluate("() => [window.__pwned, window.__violations]") == [None, []]
+    finally:
+        page.close()
+        served.server.shutdown()
+
+
+def test_sample_pages_break_no_policy_and_an_injected_script_is_blocked(browser, sample):
+    from conftest import Served
+    site, corpus = sample
+    item = corpus.published()[0]
+    plan = next(iter(corpus.plans.values()))
+    injected = site / "tin-tuc" / "tiem-ma" / "index.html"
+    injected.parent.mkdir()
+    injected.write_text((site / item.url / "index.html").read_text(encoding="utf-8")
+                        .replace("</body>", "<script>window.__injected = 1</script></body>"), encoding="utf-8")
+    served = Served(site)
+    page = browser.new_page()
+    page.add_init_script(WATCH)
+    try:
+        for path in ["", item.url, plan.url, "tien-do/", "chu-de/", "don-vi/", "luu-tru/", "rss/", "gioi-thieu/",
+                     "tim-kiem/?q=mot+cua", "404.html"]:
+            page.goto(served.url + path)
+            page.wait_for_load_state("networkidle")
+            assert page.evaluate("() => window.__violations") == [], path
+        page.goto(served.url + "tin-tuc/tiem-ma/")
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("() => window.__injected") is None
+        assert any(v.startswith("script-src") for v in page.evaluate("() => window.__violations"))
+    finally:
+        page.close()
+        served.server.shutdown()
+        shutil.rmtree(injected.parent)

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -110,6 +111,22 @@ def test_an_edit_reloads_the_pages_showing_it_and_only_those(browser, served):
     search.goto(server.url + "tim-kiem/?q=" + "tiêu đề vừa sửa")
     search.wait_for_selector(".cchc-result, [data-ready]", timeout=15000)
     search.wait_for_function("() => document.querySelector('main').innerText.includes('tiêu đề vừa sửa')", timeout=15000)
+
+    # Hostile edits never stop the preview: each is named with its file, the last good build stays served.
+    good = item.read_text(encoding="utf-8")
+    bomb = "\n".join(["a0: &a0 [x, x, x, x, x, x, x, x, x]"] +
+                     [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 10)])
+    for text, words in [(good.replace("---\n", "---\n" + bomb + "\n", 1), "quá nhiều giá trị"),
+                        (re.sub(r"^date: .*$", "date: 9999-12-31 23:00Z", good, count=1, flags=re.M), "năm 9999"),
+                        (good.replace("---\n", "---\nx: " + "[" * 100_000 + "]" * 100_000 + "\n", 1), "lồng nhau quá sâu"),
+                        (good + "\x07" * 10, "ký tự điều khiển")]:
+        mark = len(server.lines)
+        item.write_text(text, encoding="utf-8")
+        assert "tri-hai-guong-sang-kien-mot-cua.md" in server.wait_for(words, after=mark)
+        server.wait_for("bản xây dựng tốt gần nhất", after=mark)
+        assert urllib.request.urlopen(server.url + "tin-tuc/tri-hai-guong-sang-kien-mot-cua/").status == 200
+    assert not any("Traceback" in line for line in server.lines)
+    item.write_text(good, encoding="utf-8")
 
     # Anything but an item (here a vocabulary) rebuilds everything, and every page reloads.
     mark = len(server.lines)
