@@ -502,7 +502,7 @@ def test_a_bad_now_is_named_before_or_after_the_command(project, capsys):
     assert code == 0 and "Đã kiểm tra 1 bài" in text
 
 
-def test_a_bad_ccchc_now_variable_is_a_message(project, capsys, monkeypatch):
+def test_a_bad_cchc_now_variable_is_a_message(project, capsys, monkeypatch):
     monkeypatch.setenv("CCHC_NOW", "9999-99-99")
     code, text = run_cli(capsys, "--root", str(project.root), "check")
     assert code == 2 and "CCHC_NOW" in text

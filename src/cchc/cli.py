@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     except DateError as exc:
         print(f"Lỗi: {exc} — {DATE_HINT}", file=sys.stderr)
         return 2
-    except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001 (a message, never a traceback)
+    except Exception as exc:  # noqa: BLE001 (a message, never a traceback)
         print(unexpected(exc).replace("khi xây dựng trang", f"khi chạy lệnh {args.command}"), file=sys.stderr)
         return 2
 

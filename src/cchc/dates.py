@@ -78,8 +78,6 @@ def parse_date(value: object) -> date:
 
 def parse_bound(value: object, *, end: bool) -> date:
     """A plan period bound: a day, or 'Tháng 12/2020', 'Quý II/2021', '2021' (first or last day)."""
-    if isinstance(value, int) and 1900 < value < 3000:
-        value = str(value)
     text = str(value).strip()
     if m := _MONTH.match(text):
         year, month = int(m["y"]), int(m["m"])

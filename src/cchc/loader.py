@@ -56,16 +56,14 @@ class Loader:
         self.now = now or dates.now()
         self.seen: dict[str, bool] = {}  # files the item being loaded refers to, and whether they exist
 
-    def exists(self, rel: str) -> bool:
-        """Does docs/<rel> exist? Recorded, so a cached item is re-checked when the answer changes."""
-        found = (self.docs_dir / rel).is_file()
-        self.seen[rel] = found
-        return found
-
     def locate(self, target: str, base: str = "") -> tuple[str | None, bool, str]:
-        """A path named by a field or link: (docs-relative path, exists, "") or (None, False, why refused)."""
+        """A path named by a field or link: (docs-relative path, exists, "") or (None, False, why refused).
+        Whether it exists is recorded, so a cached item is re-checked when the answer changes."""
         rel, why = resolve(self.docs_dir, target, base)
-        return (rel, self.exists(rel), "") if rel is not None else (None, False, why)
+        if rel is None:
+            return None, False, why
+        self.seen[rel] = found = (self.docs_dir / rel).is_file()
+        return rel, found, ""
 
     def rel(self, file: Path) -> str:
         text, prefix = str(file), str(self.root) + os.sep  # plain string work: called for every file
@@ -121,7 +119,7 @@ class Loader:
         """Run one file's loading step; anything unexpected becomes a problem naming the file, never a traceback."""
         try:
             return load(file)
-        except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001 (bad input must not stop the others)
+        except Exception as exc:  # noqa: BLE001 (bad input must not stop the others)
             detail = f"{type(exc).__name__}: {exc}"[:200]
             self.problems.add(self.rel(file), 0, f"không xử lý được tệp này ({detail})",
                               "kiểm tra nội dung tệp (ngày tháng, độ dài, ký tự lạ); nếu vẫn lỗi, gửi tệp cho quản trị cổng")

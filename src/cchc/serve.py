@@ -270,7 +270,7 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
             if paths:
                 try:
                     preview.on_change(paths)
-                except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001 (content never stops the preview)
+                except Exception as exc:  # noqa: BLE001 (content never stops the preview)
                     print(unexpected(exc).replace("Trang đã đăng", "Trang xem thử"), file=sys.stderr)
                     print("Trình duyệt vẫn hiển thị bản xây dựng tốt gần nhất.", file=sys.stderr)
     except KeyboardInterrupt:

@@ -152,12 +152,12 @@ _TOO_DEEP = (f"dữ liệu lồng nhau quá sâu (hơn {MAX_DEPTH} cấp)",
              "các trường chỉ cần vài cấp (xem mẫu trong thư mục mau/); kiểm tra các dấu [ ] và { } trên dòng này")
 
 
-def _check_flow_depth(text: str) -> None:
+def _check_flow_depth(text: str, line_offset: int) -> None:
     """libyaml composes nested [ { recursively in C: far too deep a nesting crashes the process, so it is
     measured first (quoted text left out; a bracket in plain text can only overcount)."""
     if text.count("[") + text.count("{") <= MAX_DEPTH:
         return
-    depth, line = 0, 1
+    depth, line = 0, 1 + line_offset
     for ch in _NOT_BRACKET.sub("", _QUOTED.sub("", text)):
         if ch == "\n":
             line += 1
@@ -213,7 +213,7 @@ def _check_nodes(root: yaml.Node, line_offset: int) -> None:
 def _parse_yaml(text: str, path: str, problems: Problems, line_offset: int) -> Any:
     loader = None
     try:
-        _check_flow_depth(text)
+        _check_flow_depth(text, line_offset)
         loader = _Loader(text)
         loader.line_offset = line_offset
         loader.duplicates, loader.invisible = [], []
@@ -223,7 +223,7 @@ def _parse_yaml(text: str, path: str, problems: Problems, line_offset: int) -> A
         _check_nodes(node, line_offset)
         data = loader.construct_document(node)
     except _Refused as exc:
-        problems.add(path, exc.line + (line_offset if loader is None else 0), exc.message, exc.hint)
+        problems.add(path, exc.line, exc.message, exc.hint)
         return None
     except yaml.reader.ReaderError as exc:  # a character YAML refuses that the raw scan let through
         problems.add(path, line_offset + 1, f"có ký tự không hợp lệ (mã {exc.character:#04x})",
