@@ -73,6 +73,26 @@ def messages(problems) -> list[str]:
 
 
 SAMPLE_NOW = "2026-06-30 12:00"
+# One page of each type of the sample site, as a reader reaches it.
+PAGE_TYPES = {
+    "home": "",
+    "item": "tin-tuc/ben-tre-ban-hanh-ke-hoach-105-kh-ubnd/",
+    "item-image": "tin-tuc/ca-phe-doanh-nghiep-thang-3/",
+    "news": "tin-tuc/",
+    "topic": "chu-de/mot-cua/",
+    "unit": "don-vi/hai-hau/",
+    "plans": "ke-hoach/",
+    "plan": "ke-hoach/ben-tre-2021/",
+    "progress": "tien-do/",
+    "archive": "luu-tru/",
+    "search": "tim-kiem/?q=dat+dai",
+    "feeds": "rss/",
+    "about": "gioi-thieu/",
+    "404": "404.html",
+}
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+# The smallest JPEG header that names its size (start of image, then a baseline frame of 120×200 px).
+TINY_JPEG = b"\xff\xd8\xff\xc0\x00\x11\x08\x00\x78\x00\xc8\x03" + b"\x01\x22\x00" * 3
 
 
 def copy_sample(root: Path) -> Path:

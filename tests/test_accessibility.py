@@ -7,19 +7,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import Served
+from conftest import PAGE_TYPES, VIEWPORTS, Served
 
 AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
-PAGES = {
-    "home": "",
-    "item": "tin-tuc/ben-tre-ban-hanh-ke-hoach-105-kh-ubnd/",
-    "topic": "chu-de/mot-cua/",
-    "unit": "don-vi/hai-hau/",
-    "plan": "ke-hoach/ben-tre-2021/",
-    "progress": "tien-do/",
-    "search": "tim-kiem/?q=dat+dai",
-    "feeds": "rss/",
-}
+SHOTS = Path(__file__).resolve().parents[1] / "test-output" / "screenshots"  # kept for a person to look at
+PAGES = PAGE_TYPES
 
 
 @pytest.fixture(scope="module")
@@ -29,13 +21,16 @@ def site(sample):
     served.server.shutdown()
 
 
+@pytest.mark.parametrize("viewport", VIEWPORTS)
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("kind", PAGES)
-def test_no_wcag_21_aa_violations(browser, site, kind, scheme):
+def test_no_wcag_21_aa_violations(browser, site, kind, scheme, viewport):
     assert AXE.is_file(), "axe-core is installed by `make test` (npm ci)"
-    page = browser.new_page(color_scheme=scheme, bypass_csp=True)  # axe-core is injected inline
+    page = browser.new_page(color_scheme=scheme, viewport=VIEWPORTS[viewport], bypass_csp=True)  # axe is injected inline
     page.goto(site.url + PAGES[kind])
     page.wait_for_load_state("networkidle")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{kind}-{viewport}-{scheme}.png"), full_page=True)
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate("""async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}))
         .violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(' | '))""")
@@ -60,7 +55,7 @@ def test_the_first_tab_reaches_a_skip_link_to_the_content(browser, site):
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Chuyển đến nội dung chính"
     page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.id") == "noi-dung"
+    assert page.evaluate("document.activeElement.id") == "cchc-noi-dung"
     page.close()
 
 

@@ -54,7 +54,7 @@ def test_problems_of_a_cached_file_are_reported_every_time(project, reads):
 
 
 def test_a_deleted_image_is_reported_although_the_item_did_not_change(project):
-    image = project.write("docs/anh/a.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>")
+    image = project.write("docs/anh/a.svg", "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 9'/>")
     project.item("co-anh", image="anh/a.svg", image_alt="Ảnh")
     assert not project.load()[1]
     image.unlink()

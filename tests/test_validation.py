@@ -2,7 +2,7 @@
 
 import unicodedata
 
-from conftest import messages
+from conftest import TINY_JPEG, messages
 
 
 def only(problems, path_part):
@@ -170,7 +170,7 @@ def test_the_staff_templates_load_without_problems(project):
     project.write("docs/tin-tuc/2024/tu-mau.md", (ROOT / "mau/tin.md").read_text(encoding="utf-8"))
     project.write("docs/tin-tuc/2025/van-ban-tu-mau.md", (ROOT / "mau/van-ban.md").read_text(encoding="utf-8"))
     project.write("docs/van-ban/2025/ke-hoach-12-kh-ubnd.pdf", b"%PDF-1.4\n")
-    project.write("docs/anh/2024/anh.jpg", b"\xff\xd8\xff")
+    project.write("docs/anh/2024/anh.jpg", TINY_JPEG)
     project.write("plans/hai-hau-2025.md", (ROOT / "mau/ke-hoach.md").read_text(encoding="utf-8"))
     corpus, problems = project.load()
     assert messages(problems) == []

@@ -13,6 +13,7 @@ from typing import Callable, TypeVar
 from . import dates
 from .cache import Entry, ItemCache
 from .fields import Fields
+from .images import HOW_TO_SIZE, why_hidden
 from .model import (CADENCES, LEVELS, REPORT_PERIODS, BasedOn, Corpus, LegalDocument, MandatedItem,
                     NewsItem, Plan, Target, Task)
 from .problems import Problems
@@ -184,6 +185,8 @@ class Loader:
         )
         if not item.topics and not f.has("topics"):
             self.problems.add(path, 1, "bài chưa gắn chủ đề (topics)", 'thêm dòng "topics: [thu-tuc-hanh-chinh]" (mã trong plans/chu-de.yml)')
+        if item.image and (why := why_hidden(self.docs_dir / item.image)):
+            self.problems.warn(path, f.line("image"), why, HOW_TO_SIZE)
         if item.image and not item.image_alt:
             f.error("image", "ảnh đại diện thiếu mô tả thay thế (image_alt)", "thêm dòng image_alt: mô tả ngắn nội dung ảnh, cho người khiếm thị")
         if item.updated and published and item.updated < published:
@@ -246,6 +249,8 @@ class Loader:
                 if rel is None:
                     self.problems.add(path, first_line + offset, f"liên kết bị từ chối: {why}",
                                       "chỉ dẫn tới tệp trong thư mục docs/, hoặc tới trang web bằng địa chỉ https://…")
+                elif found and bang and (why := why_hidden(self.docs_dir / rel)):
+                    self.problems.warn(path, first_line + offset, why, HOW_TO_SIZE)
                 elif not found and not target.endswith((".md", "/")) and not (self.docs_dir / rel).is_dir():
                     # links to pages (.md) may name pages the site makes; MkDocs checks those when it builds
                     self.problems.add(path, first_line + offset, f'liên kết tới tệp không tồn tại "{target}"',

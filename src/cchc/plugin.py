@@ -24,18 +24,19 @@ from . import dates
 from .cache import ItemCache
 from .check import STATUS_VI
 from .feeds import FeedBuilder, FeedSettings
+from .images import image_size, size_images
 from .loader import NEWS_DIR, load_corpus
 from .model import CADENCES, LEVELS, REPORT_PERIODS
 from .problems import Problems
 from .render_cache import RenderCache
 from .csp import ThemeScripts, htaccess, policy
+from .page_ids import rename_toc, template_ids, unique_ids
 from .publishing import clean_svg, refusal
 from .safety import safe_html, safe_text
 from .search_index import SearchIndexError, bundle_dirs, filters_for, plan_filters, write_index
 from .views import SiteViews
 
 log = logging.getLogger("mkdocs.plugins.cchc")
-EMPTY_SITEMAP = b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>\n'
 
 
 class CchcConfig(base.Config):
@@ -55,6 +56,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self.page_html: dict[str, str] = {}  # site-relative URL -> rendered, sanitised HTML of items and plans
         self.renders = RenderCache(Path(config.config_file_path).parent, config)
         self._cached: dict[str, str] = {}  # page URL -> cached HTML to use instead of rendering
+        self.template_ids = template_ids(Path(config.theme.custom_dir))  # staff content never takes these
         problems = self.load(config)
         if problems.blocking(self.strict):
             raise PluginError(problems.report())
@@ -159,6 +161,10 @@ class CchcPlugin(BasePlugin[CchcConfig]):
             html = self._cached.pop(page.url)
             page.toc = page.meta.pop("cchc_toc")
             key = None
+        else:
+            html, renamed = unique_ids(html, self.template_ids)
+            rename_toc(page.toc, renamed)
+            html = size_images(html, page.url, Path(config.docs_dir))
         html = safe_html(html)
         if key:
             self.renders.put(key, html, page.toc)
@@ -197,10 +203,6 @@ class CchcPlugin(BasePlugin[CchcConfig]):
             target = site_dir / feed.path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(self.feeds.render(feed, items))
-            if target.parent != site_dir:
-                # Material's bundle fetches sitemap.xml beside every <link rel="alternate"> (a known theme
-                # bug, cf. zensical#908): a valid empty sitemap there avoids a 404 on each page load.
-                (target.parent / "sitemap.xml").write_bytes(EMPTY_SITEMAP)
 
     def on_page_context(self, context, page, config, nav):
         self._template_started = time.monotonic()
@@ -213,6 +215,8 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         env.filters.update(ngay=dates.format_date, ngay_gio=dates.format_datetime, kich_thuoc=_file_size)
         env.globals.update(search_filters=lambda item: filters_for(self.corpus, item),
                            plan_search_filters=lambda plan: plan_filters(self.corpus, plan))
+        docs_dir = Path(config.docs_dir)
+        env.globals["image_size"] = lambda rel: image_size(docs_dir / rel)
         env.globals.update(CADENCES=CADENCES, LEVELS=LEVELS, REPORT_PERIODS=REPORT_PERIODS, STATUS_VI=STATUS_VI)
         # Our templates (overrides/) escape every value unless it is Markup (made only in safety.py);
         # Material's own templates keep their behaviour and get escaped values from on_config/on_page_content.

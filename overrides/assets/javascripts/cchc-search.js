@@ -121,5 +121,6 @@
   var initial = new URLSearchParams(location.search);
   input.value = initial.get("q") || "";
   selects.forEach(function (s) { s.value = initial.get(s.getAttribute("data-filter")) || ""; });
+  if (Object.keys(chosenFilters()).length) form.querySelector("details").open = true;
   run();
 })();

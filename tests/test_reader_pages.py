@@ -1,0 +1,214 @@
+"""What a reader sees, in chromium: unique ids, images that show, Vietnamese words, no sitemap fetch,
+keyboard on phone and desktop, and print on A4 (no blank page, nothing cut off)."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import lxml.html
+import pytest
+from pypdf import PdfReader
+
+from cchc.build import build_site
+from conftest import PAGE_TYPES, VIEWPORTS, Served
+
+PAGES = PAGE_TYPES
+DESKTOP, PHONE = VIEWPORTS["desktop"], VIEWPORTS["phone"]
+# A4 with the print stylesheet's margins (18 mm + 14 mm) in CSS pixels (96 per inch).
+A4_CONTENT_PX = round((210 - 18 - 14) / 25.4 * 96)
+ENGLISH = re.compile(r"\b(Tabs|logo|Not found|Skip to content|Back to top|Search|Initializing search|Type to start"
+                     r"|RSS feed|Contributors|Metadata|Previous|Next|Menu|Close)\b")
+
+
+@pytest.fixture(scope="module")
+def site(sample):
+    served = Served(sample[0])
+    yield served
+    served.server.shutdown()
+
+
+def test_every_built_page_has_unique_ids(sample):
+    site, _ = sample
+    pages = list(site.rglob("*.html"))
+    assert len(pages) > 150
+    for path in pages:
+        ids = lxml.html.fromstring(path.read_bytes()).xpath("//@id")
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        assert not repeated, f"{path.relative_to(site)}: {repeated}"
+
+
+def test_staff_ids_never_take_the_themes_and_the_table_of_contents_follows(project):
+    project.item("trung-id", title="Bài có tiêu đề trùng mã", body=(
+        "## Nội dung {#cchc-noi-dung}\n\nMột.\n\n## Menu {#__drawer}\n\nHai.\n\n## Tiêu đề\n\nBa.\n\n"
+        "## Lặp {#tieu-de}\n\nBốn.\n\n## Căn cứ\n\nNăm.\n"))
+    assert build_site(project.root, project.root / "site").ok
+    html = (project.root / "site/tin-tuc/trung-id/index.html").read_text(encoding="utf-8")
+    tree = lxml.html.fromstring(html)
+    ids = tree.xpath("//@id")
+    assert len(ids) == len(set(ids))
+    assert len(tree.xpath("//*[@id='__drawer']")) == 1 and tree.xpath("//*[@id='__drawer']")[0].tag == "input"
+    assert tree.xpath("//*[@id='cchc-noi-dung']")[0].tag == "span"  # still the skip link's target
+    headings = {h.text_content().strip(): h.get("id") for h in tree.xpath("//article//h2")}
+    toc = {a.text_content().strip(): a.get("href") for a in tree.xpath("//nav[contains(@class,'md-nav--secondary')]//a")}
+    for title, anchor in headings.items():
+        assert toc[title] == f"#{anchor}", title
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+@pytest.mark.parametrize("kind", ["item-image"])
+def test_images_show_at_a_sensible_size(browser, site, kind, viewport):
+    page = browser.new_page(viewport=DESKTOP if viewport == "desktop" else PHONE)
+    page.goto(site.url + PAGES[kind])
+    page.wait_for_load_state("networkidle")
+    sizes = page.eval_on_selector_all("article img", "imgs => imgs.map(i => [i.getAttribute('src'), i.clientWidth, i.clientHeight])")
+    assert sizes, "the page shows an image"
+    for src, width, height in sizes:
+        assert width >= 150 and height >= 80, (src, width, height)
+        assert width <= page.viewport_size["width"], (src, width)
+    page.close()
+
+
+def test_an_image_without_a_size_is_reported(project):
+    project.write("docs/anh/khong-co-kich-thuoc.svg", '<svg xmlns="http://www.w3.org/2000/svg"><rect width="5" height="5"/></svg>')
+    project.write("docs/anh/hong.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 8)
+    project.item("anh", image="anh/khong-co-kich-thuoc.svg", image_alt="Ảnh", body="![Ảnh hỏng](../anh/hong.png)")
+    _, problems = project.load()
+    found = [(p.path, p.line, p.message) for p in problems.warnings]
+    assert any(path.endswith("anh.md") and line == 7 and "không có kích thước" in m for path, line, m in found), found
+    assert any(path.endswith("anh.md") and "không đọc được kích thước" in m for path, line, m in found), found
+
+
+@pytest.mark.parametrize("kind", PAGES)
+def test_words_are_vietnamese_and_no_page_fetches_a_sitemap(browser, site, kind):
+    page = browser.new_page(viewport=DESKTOP)
+    requested = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(site.url + PAGES[kind])
+    page.wait_for_load_state("networkidle")
+    words = page.evaluate("""() => [document.body.innerText, ...[...document.querySelectorAll('[aria-label],[alt],[title],[placeholder]')]
+        .flatMap(e => ['aria-label', 'alt', 'title', 'placeholder'].map(a => e.getAttribute(a) || ''))].join('\\n')""")
+    assert not ENGLISH.findall(words)
+    assert page.evaluate("document.documentElement.lang") == "vi"
+    assert not [url for url in requested if "sitemap" in url]
+    page.close()
+
+
+def test_no_stub_sitemaps_beside_the_feeds(sample):
+    site, _ = sample
+    assert [p.relative_to(site).as_posix() for p in site.rglob("sitemap.xml*")] == ["sitemap.xml", "sitemap.xml.gz"]
+
+
+def test_the_404_page_is_vietnamese_with_search_and_sections(browser, site):
+    page = browser.new_page(viewport=PHONE)
+    page.goto(site.url + "404.html")
+    assert "Không tìm thấy trang" in page.locator("h1").inner_text()
+    page.fill("main input[type=search]", "dat dai")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/tim-kiem/?q=dat+dai")
+    page.go_back()
+    assert page.locator("main a[href*='tin-tuc/']").count() and page.locator("main a[href*='ke-hoach/']").count()
+    page.close()
+
+
+# -- keyboard ---------------------------------------------------------------------------------------
+
+def tab_walk(page, steps: int) -> list[dict]:
+    """Press Tab `steps` times; what had the focus each time, and whether a person could see it."""
+    seen = []
+    for _ in range(steps):
+        page.keyboard.press("Tab")
+        seen.append(page.evaluate("""() => { const e = document.activeElement, r = e.getBoundingClientRect(), s = getComputedStyle(e);
+            let v = true; for (let n = e; n; n = n.parentElement) { const c = getComputedStyle(n);
+              if (c.visibility === 'hidden' || c.display === 'none') v = false; }
+            const marked = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 || s.boxShadow !== 'none'
+              || (e.matches('input.md-option') && getComputedStyle(e.nextElementSibling).outlineStyle !== 'none')
+              || s.textDecorationLine.includes('underline') || e.matches('a') ;
+            return {tag: e.tagName, id: e.id, text: (e.innerText || e.value || e.getAttribute('aria-label') || '').trim().slice(0, 40),
+                    cls: e.className, visible: v && r.width > 0 && r.height > 0 && r.right > 0 && r.left < innerWidth, marked} }"""))
+    return seen
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_every_tab_stop_is_visible_and_shows_focus(browser, site, viewport):
+    page = browser.new_page(viewport=DESKTOP if viewport == "desktop" else PHONE)
+    page.goto(site.url + PAGES["item"])
+    stops = tab_walk(page, 25)
+    hidden = [s for s in stops if not s["visible"] and s["tag"] != "BODY" and "md-option" not in s["cls"]]
+    assert not hidden, hidden
+    for stop in stops:
+        if stop["tag"] in ("INPUT", "BUTTON", "SELECT", "LABEL", "SUMMARY"):
+            assert stop["marked"], stop
+    page.close()
+
+
+def test_phone_menu_opens_from_the_keyboard_and_closed_menu_takes_no_tab_stop(browser, site):
+    page = browser.new_page(viewport=PHONE)
+    page.goto(site.url + PAGES["item"])
+    stops = tab_walk(page, 6)
+    assert any(s["tag"] == "LABEL" and s["text"] == "Mở danh mục trang" for s in stops), stops
+    assert not any(s["cls"].startswith("md-nav__link") for s in stops)  # the closed drawer's links
+    page.focus(".md-header label[for='__drawer']")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.getElementById('__drawer').checked")
+    assert page.get_attribute(".md-header label[for='__drawer']", "aria-expanded") == "true"
+    assert page.evaluate("document.activeElement.closest('.md-sidebar--primary') !== null")  # focus moved in
+    page.wait_for_timeout(400)  # the drawer slides in
+    opened = tab_walk(page, 4)
+    assert any("md-nav__link" in s["cls"] and s["visible"] for s in opened), opened
+    page.keyboard.press("Escape")
+    assert not page.evaluate("document.getElementById('__drawer').checked")
+    page.keyboard.press("Space")  # focus is back on the menu button, which answers Space as well
+    assert page.evaluate("document.getElementById('__drawer').checked")
+    page.close()
+
+
+def test_the_colour_scheme_toggle_answers_space(browser, site):
+    page = browser.new_page(viewport=DESKTOP, color_scheme="light")
+    page.goto(site.url)
+    before = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    page.evaluate("() => document.querySelector('[data-md-component=palette] label:not([hidden])').previousElementSibling.focus()")
+    page.keyboard.press("Space")
+    after = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    assert (before, after) == ("default", "slate")
+    page.keyboard.press("Space")
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "default"
+    page.close()
+
+
+def test_search_results_are_a_few_tabs_after_the_search_box(browser, site):
+    page = browser.new_page(viewport=DESKTOP)
+    page.goto(site.url + "tim-kiem/")
+    page.wait_for_selector("#cchc-search[data-ready]", state="attached")
+    page.fill("#cchc-q", "dat dai")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".cchc-result__title a")
+    title = page.locator(".cchc-result__title a").first.inner_text().strip()[:40]
+    stops = tab_walk(page, 4)
+    first = next((i for i, s in enumerate(stops, 1) if s["tag"] == "A" and s["text"] == title and s["visible"]), None)
+    assert first is not None and first <= 3, stops
+    page.close()
+
+
+# -- print ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["item", "item-image", "plan", "progress"])
+def test_print_on_a4_has_no_blank_page_and_nothing_cut_off(browser, site, kind):
+    page = browser.new_page(viewport={"width": A4_CONTENT_PX, "height": 1000})
+    page.goto(site.url + PAGES[kind])
+    page.wait_for_load_state("networkidle")
+    page.emulate_media(media="print")
+    overflow = page.evaluate("""() => [...document.querySelectorAll('article *')].filter(e => {
+        const r = e.getBoundingClientRect(); return r.width && (r.right > innerWidth + 1 || r.left < -1); })
+        .map(e => e.tagName + ' ' + (e.innerText || '').slice(0, 30) + ' ' + Math.round(e.getBoundingClientRect().right))""")
+    assert overflow == [], overflow[:5]
+    smallest = page.evaluate("() => Math.min(...[...document.querySelectorAll('article td, article th, article p')].map(e => parseFloat(getComputedStyle(e).fontSize)))")
+    assert smallest >= 10  # 7.5 pt: legible on paper
+    pdf = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))
+    texts = [p.extract_text().strip() for p in pdf.pages]
+    assert all(texts), [i for i, t in enumerate(texts) if not t]
+    assert pdf.pages[0].mediabox.width == pytest.approx(595, abs=2)  # A4 portrait, in points
+    if kind.startswith("item"):
+        assert len(texts) == 1
+    page.close()
