@@ -33,7 +33,7 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 def kind_of(path: str) -> str:
-    if "/pagefind/" in path:
+    if "/tim-kiem/du-lieu/" in path:
         return "wasm/index"
     suffix = Path(path).suffix.lower()
     return {".html": "html", ".css": "css", ".js": "js", ".woff2": "fonts", ".woff": "fonts", "": "html"}.get(

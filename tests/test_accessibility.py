@@ -29,6 +29,7 @@ def test_no_wcag_21_aa_violations(browser, site, kind, scheme, viewport):
     page = browser.new_page(color_scheme=scheme, viewport=VIEWPORTS[viewport], bypass_csp=True)  # axe is injected inline
     page.goto(site.url + PAGES[kind])
     page.wait_for_load_state("networkidle")
+    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")  # tabs fade in
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{kind}-{viewport}-{scheme}.png"), full_page=True)
     page.add_script_tag(path=str(AXE))

@@ -14,12 +14,8 @@ def html(site: Path, url: str) -> str:
 
 
 def search_urls(site: Path) -> set[str]:
-    """URLs in the Pagefind index (its fragments are gzipped JSON behind a signature)."""
-    urls = set()
-    for fragment in (f for bundle in site.glob("pagefind*/fragment") for f in bundle.iterdir()):
-        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
-        urls.add(json.loads(data)["url"])
-    return urls
+    """URLs in the search index (one gzipped JSON file per item)."""
+    return {"/" + json.loads(gzip.decompress(f.read_bytes()))["u"] for f in (site / "tim-kiem/du-lieu/d").iterdir()}
 
 
 def all_html(site: Path) -> str:

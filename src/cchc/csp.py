@@ -16,7 +16,7 @@ _INLINE = re.compile(r"<script>(.*?)</script>", re.S)
 
 BASE = {
     "default-src": ["'self'"],
-    "script-src": ["'self'", "'wasm-unsafe-eval'"],  # Pagefind's search runs as WebAssembly
+    "script-src": ["'self'"],
     "style-src": ["'self'"],
     "img-src": ["'self'", "data:"],  # the theme's icons are data: URLs in its stylesheet
     "media-src": ["'self'"],

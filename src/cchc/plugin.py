@@ -7,6 +7,8 @@ each template its view.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import time
@@ -33,7 +35,7 @@ from .csp import ThemeScripts, htaccess, policy
 from .page_ids import rename_toc, template_ids, unique_ids
 from .publishing import clean_svg, refusal
 from .safety import safe_html, safe_text
-from .search_index import SearchIndexError, bundle_dirs, filters_for, plan_filters, write_index
+from .search_index import SearchIndexError, document, filter_options, plan_document, shard_count, write_index
 from .views import SiteViews
 
 log = logging.getLogger("mkdocs.plugins.cchc")
@@ -89,10 +91,23 @@ class CchcPlugin(BasePlugin[CchcConfig]):
                                  lambda item: self.page_html.get(item.url, ""), corpus.glossary)
         self.catalogue = self.feeds.catalogue(self.site.by_topic, self.site.by_unit)
         self.site.add_feeds_page([(feed, len(items)) for feed, items in self.catalogue])
-        published = corpus.published(now)
-        self.search_urls = [i.url for i in published] + [p.url for p in corpus.plans.values()]
-        self.site.views["tim-kiem/index.md"].data["bundles"] = bundle_dirs(len(self.search_urls))
+        self.searched = (corpus.published(now), list(corpus.plans.values()))
+        self.search_urls = [i.url for i in self.searched[0]] + [p.url for p in self.searched[1]]
+        documents = self.search_documents(with_text=False)
+        version = hashlib.blake2b(digest_size=8)  # changes with what the index holds, so browsers refetch it
+        for doc, source in zip(documents, [i.body for i in self.searched[0]] + [p.body for p in self.searched[1]]):
+            version.update(json.dumps([doc, source], ensure_ascii=False, sort_keys=True).encode())
+        self.site.views["tim-kiem/index.md"].data.update(
+            filters=filter_options(documents), docs=len(self.search_urls),
+            shards=shard_count(len(self.search_urls)), version=version.hexdigest())
         return problems
+
+    def search_documents(self, with_text: bool = True) -> list[dict]:
+        """What the search index holds: published items and plans, with the HTML their pages show."""
+        text = (lambda url: self.page_html.get(url, "")) if with_text else (lambda url: "")
+        items, plans = self.searched
+        return ([document(self.corpus, item, text(item.url)) for item in items]
+                + [plan_document(self.corpus, plan, text(plan.url)) for plan in plans])
 
     def _feed_settings(self, config) -> FeedSettings:
         site_url = (config.site_url or "http://127.0.0.1:8000/").rstrip("/") + "/"
@@ -191,7 +206,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         log.info(f"cchc: {len(self.catalogue)} nguồn tin RSS/Atom trong {self.timings['feeds']:.2f} giây")
         started = time.monotonic()
         try:
-            write_index(site_dir, self.search_urls)
+            write_index(site_dir, self.search_documents(), self.corpus.glossary)
         except SearchIndexError as exc:
             raise PluginError(str(exc)) from None
         self.timings["search"] = time.monotonic() - started
@@ -213,8 +228,6 @@ class CchcPlugin(BasePlugin[CchcConfig]):
     @event_priority(-10)
     def on_env(self, env, config, files):
         env.filters.update(ngay=dates.format_date, ngay_gio=dates.format_datetime, kich_thuoc=_file_size)
-        env.globals.update(search_filters=lambda item: filters_for(self.corpus, item),
-                           plan_search_filters=lambda plan: plan_filters(self.corpus, plan))
         docs_dir = Path(config.docs_dir)
         env.globals["image_size"] = lambda rel: image_size(docs_dir / rel)
         env.globals.update(CADENCES=CADENCES, LEVELS=LEVELS, REPORT_PERIODS=REPORT_PERIODS, STATUS_VI=STATUS_VI)

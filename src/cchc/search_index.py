@@ -1,88 +1,238 @@
-"""The search index: Pagefind's own indexer over the built item and plan pages.
+"""The search index: built from the model for Vietnamese, read by overrides/assets/javascripts/cchc-search.js.
 
-Only pages marked `data-pagefind-body` are indexed — published items and plans (the templates leave
-drafts unmarked); listings, topic and unit pages are not, and the glob keeps Pagefind from even reading
-them. Metadata and filters come from a hidden block in the same templates, filled from the model.
-Pagefind folds Vietnamese diacritics but keeps "đ" apart from "d"; the search page fills that gap on the
-query side (overrides/assets/javascripts/cchc-search.js).
+Vietnamese is written in syllables, and the ones readers type ("cai", "cach", "hanh", "chinh") occur in
+nearly every item of a CCHC section. So the index keeps, for each term, only the items and one weight byte
+(no positions), and its terms are:
+- syllables folded ("Đánh giá" -> "danh", "gia": a query matches with or without diacritics, d = đ);
+- adjacent syllable pairs ("danh gia"): an item with the words side by side ranks above one with them apart,
+  whatever the accents ("đánh giá" above "danh ... giá");
+- syllables as written ("=đánh"): a query typed with accents prefers items with the same accents.
+Weights are BM25 over the title, document number, summary and body (title and number count most); author,
+channel, unit and topics are filters and fields, never body text.
+
+Terms are spread over shards by a hash the page computes too, so a query fetches a few small files; each
+item has its own small file (title, metadata, text for the excerpt), fetched only when shown. Files are
+gzip-compressed here and decompressed by the page, so no server setting is needed.
 """
 
 from __future__ import annotations
 
-import os
+import gzip
+import html
+import json
+import math
+import re
 import shutil
-import subprocess
 import sys
+import unicodedata
+from collections import Counter, defaultdict
 from pathlib import Path
 
-# Pagefind holds a whole index in memory (about 1.2 GB for 5,000 items of 650 words), so pages are indexed
-# in bundles of at most this many, one Pagefind run each; the search page merges them (mergeIndex).
-BUNDLE_SIZE = 2000
+FOLDER = "tim-kiem/du-lieu"  # site-relative folder of the index files
+WEIGHTS = {"title": 6.0, "number": 6.0, "summary": 2.0, "body": 1.0}
+EXCERPT_CHARS = 6000  # of each item's text kept for excerpts
+K1, B = 1.2, 0.75
+_WORD = re.compile(r"[^\W_]+")
+_ASCII = re.compile(r"[a-z0-9]+")
+_BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”‘’…|\\\n–—]+|\s-\s")  # not "/" or "-": 105/KH-UBND stays one phrase
+_TAG = re.compile(r"<[^>]+>")
 
 
 class SearchIndexError(RuntimeError):
     pass
 
 
-def bundle_dirs(count: int) -> list[str]:
-    """Site-relative folders of the bundles for `count` pages: pagefind/, then pagefind-2/, pagefind-3/…"""
-    bundles = -(-count // BUNDLE_SIZE)  # none for an empty site: Pagefind will not write an empty index
-    return [f"pagefind{'' if n == 1 else f'-{n}'}/" for n in range(1, bundles + 1)]
+def fold(word: str) -> str:
+    """The search form of text: lower case, no diacritics, đ -> d (the page folds queries the same way)."""
+    decomposed = unicodedata.normalize("NFD", word.lower().replace("đ", "d"))
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
 
 
-def write_index(site_dir: Path, urls: list[str]) -> None:
-    """Index the pages at these site-relative URLs (newest first), bundle by bundle. Each bundle is written
-    beside its folder and swapped in when complete, so a reader never meets a half-written index."""
-    wanted = bundle_dirs(len(urls))
-    for bundle, start in zip(wanted, range(0, len(urls), BUNDLE_SIZE)):
-        name = bundle.strip("/")
-        staging = site_dir.parent / f".{site_dir.name}-{name}-staging"
-        fresh, old = site_dir / f".{name}-new", site_dir / f".{name}-old"
-        for folder in (staging, fresh, old):
-            shutil.rmtree(folder, ignore_errors=True)
-        try:
-            for url in urls[start:start + BUNDLE_SIZE]:  # hard links: no copy of the pages
-                target = staging / url / "index.html"
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.link(site_dir / url / "index.html", target)
-            staging.mkdir(exist_ok=True)
-            command = [sys.executable, "-m", "pagefind", "--site", str(staging), "--output-path", str(fresh),
-                       "--force-language", "vi", "--silent"]
-            run = subprocess.run(command, capture_output=True, text=True)
-            if run.returncode != 0:
-                raise SearchIndexError(f"Pagefind không tạo được chỉ mục tìm kiếm: {run.stderr.strip() or run.stdout.strip()}")
-            if (site_dir / name).exists():
-                (site_dir / name).rename(old)
-            fresh.rename(site_dir / name)
-        finally:
-            for folder in (staging, fresh, old):
-                shutil.rmtree(folder, ignore_errors=True)
-    for folder in site_dir.glob("pagefind-*"):  # bundles of a larger site than this one
-        if f"{folder.name}/" not in wanted:
+def terms(text: str) -> list[list[tuple[str, str]]]:
+    """Segments (split at punctuation) of (folded, as written) syllables."""
+    segments = []
+    for segment in _BREAK.split(unicodedata.normalize("NFC", text).lower()):
+        words = []
+        for word in _WORD.findall(segment):
+            folded = _ASCII.findall(fold(word))
+            if len(folded) == 1:
+                words.append((folded[0], word))
+            else:
+                words.extend((part, part) for part in folded)
+        if words:
+            segments.append(words)
+    return segments
+
+
+def shard_of(term: str, shards: int) -> int:
+    """FNV-1a (32 bit) of the term's UTF-8 bytes, modulo the shard count (the page computes the same)."""
+    h = 0x811C9DC5
+    for byte in term.encode("utf-8"):
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h % shards
+
+
+def shard_count(documents: int) -> int:
+    """About eight items' worth of terms per shard, as a power of two: a shard stays a few KB."""
+    return 1 << max(0, min(12, round(math.log2(max(1, documents / 8)))))
+
+
+def plain_text(fragment: str) -> str:
+    return re.sub(r"\s+", " ", html.unescape(_TAG.sub(" ", fragment))).strip()
+
+
+def document(corpus, item, text_html: str) -> dict:
+    """What the index knows of a published item: fields to search, metadata to show, filter values."""
+    topics = dict.fromkeys(corpus.topics[a].name for t in item.topics for a in corpus.topic_ancestors(t))
+    number = item.document.number if item.document else ""
+    return {"url": item.url, "date": item.date.strftime("%d/%m/%Y"), "sort": item.date.isoformat(),
+            "title": item.title, "number": number, "summary": item.summary, "body": plain_text(text_html),
+            "unit": corpus.units[item.unit].name, "type": corpus.types[item.type].name,
+            "topics": [corpus.topics[t].name for t in item.topics],
+            "filters": {"chủ đề": list(topics), "đơn vị": [corpus.units[u].name for u in corpus.unit_ancestors(item.unit)],
+                        "năm": [str(item.date.year)], "thể loại": [corpus.types[item.type].name]}}
+
+
+def plan_document(corpus, plan, text_html: str) -> dict:
+    issuer = corpus.units[plan.issuer]
+    start = plan.issued or plan.start
+    return {"url": plan.url, "date": start.strftime("%d/%m/%Y"), "sort": start.isoformat(),
+            "title": plan.title, "number": plan.number, "summary": "", "body": plain_text(text_html),
+            "unit": issuer.body or issuer.name, "type": "Kế hoạch", "topics": [],
+            "filters": {"đơn vị": [corpus.units[u].name for u in corpus.unit_ancestors(plan.issuer)],
+                        "năm": [str(plan.start.year)], "thể loại": ["Kế hoạch"]}}
+
+
+def filter_options(documents: list[dict]) -> dict[str, list[tuple[str, int]]]:
+    """For each filter, its values with their item counts (the search page lists them)."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for doc in documents:
+        for name, values in doc["filters"].items():
+            counts[name].update(values)
+    return {name: sorted(c.items(), key=lambda vc: (fold(vc[0]), vc[0])) for name, c in counts.items()}
+
+
+class Abbreviations:
+    """The glossary (plans/viet-tat.yml) both ways: "CCHC" is also indexed as "cải cách hành chính", and the
+    words as "CCHC", so a reader finds an item whichever form either of them wrote."""
+
+    def __init__(self, glossary: dict[str, str]) -> None:
+        self.forms: dict[str, str] = {}
+        for short, full in glossary.items():
+            text = f"{short}, {full},"
+            self.forms[unicodedata.normalize("NFC", short).lower()] = text
+            self.forms[unicodedata.normalize("NFC", full).lower()] = text
+        names = sorted(self.forms, key=len, reverse=True)
+        self.pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)", re.I) if names else None
+
+    def expand(self, text: str) -> str:
+        if self.pattern is None or not text:
+            return text
+        return self.pattern.sub(lambda m: self.forms[m.group(0).lower()], unicodedata.normalize("NFC", text))
+
+
+def _weighted_terms(doc: dict, abbreviations: Abbreviations) -> tuple[Counter, float]:
+    tf: Counter = Counter()
+    length = 0.0
+    for field, weight in WEIGHTS.items():
+        for segment in terms(abbreviations.expand(doc[field])):
+            length += weight * len(segment)
+            for n, (folded, written) in enumerate(segment):
+                tf[folded] += weight
+                if written != folded:
+                    tf["=" + written] += weight
+                if n:
+                    tf[segment[n - 1][0] + " " + folded] += weight
+    return tf, length
+
+
+def build(documents: list[dict], glossary: dict[str, str] | None = None) -> dict[str, bytes]:
+    """Index files (path under FOLDER -> gzip bytes) for these documents. Documents are numbered newest
+    first, so the page breaks ties and lists filters by date with the numbers alone."""
+    documents = sorted(documents, key=lambda d: d["sort"], reverse=True)
+    abbreviations = Abbreviations(glossary or {})
+    shards = shard_count(len(documents))
+    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    lengths = []
+    for number, doc in enumerate(documents):
+        tf, length = _weighted_terms(doc, abbreviations)
+        lengths.append(length)
+        for term, weight in tf.items():
+            postings[term].append((number, weight))
+    average = sum(lengths) / len(lengths) if lengths else 1.0
+    total = len(documents)
+    impacts: dict[str, list[tuple[int, float]]] = {}
+    top = 0.0
+    for term, entries in postings.items():
+        idf = math.log(1 + (total - len(entries) + 0.5) / (len(entries) + 0.5))
+        scored = [(n, idf * w * (K1 + 1) / (w + K1 * (1 - B + B * lengths[n] / average))) for n, w in entries]
+        impacts[term] = scored
+        top = max(top, max(s for _, s in scored))
+    buckets: list[dict[str, list[int]]] = [{} for _ in range(shards)]
+    for term, scored in impacts.items():
+        ids, weights, previous = [], [], 0
+        for n, score in scored:
+            ids.append(n - previous)
+            previous = n
+            weights.append(max(1, round(255 * score / top)))
+        buckets[shard_of(term, shards)][term] = ids + weights
+    files = {f"s/{n}.dat": _pack(bucket) for n, bucket in enumerate(buckets)}
+    for number, doc in enumerate(documents):
+        files[f"d/{number}.dat"] = _pack({
+            "u": doc["url"], "t": doc["title"], "d": doc["date"], "n": doc["number"], "m": [doc["unit"], doc["type"]],
+            "p": doc["topics"], "s": doc["summary"], "x": doc["body"][:EXCERPT_CHARS]})
+    vocabulary = sorted(((t, len(e)) for t, e in postings.items() if " " not in t and not t.startswith("=")),
+                        key=lambda te: (-te[1], te[0]))
+    files["tu-vung.dat"] = _pack([[t for t, _ in vocabulary], [df for _, df in vocabulary]])
+    chosen: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for number, doc in enumerate(documents):
+        for name, values in doc["filters"].items():
+            for value in values:
+                chosen[name][value].append(number)
+    files["loc.dat"] = _pack({name: {v: _deltas(ids) for v, ids in values.items()} for name, values in chosen.items()})
+    files["chi-muc.json"] = json.dumps({"docs": total, "shards": shards}).encode()
+    return files
+
+
+def _deltas(ids: list[int]) -> list[int]:
+    return [b - a for a, b in zip([0] + ids, ids)]
+
+
+def _pack(value) -> bytes:
+    return gzip.compress(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6, mtime=0)
+
+
+def write_index(site_dir: Path, documents: list[dict], glossary: dict[str, str] | None = None) -> None:
+    """Write the index beside its folder and swap it in when complete: a reader never meets half an index."""
+    target = site_dir / FOLDER
+    fresh, old = target.with_name(".du-lieu-new"), target.with_name(".du-lieu-old")
+    for folder in (fresh, old):
+        shutil.rmtree(folder, ignore_errors=True)
+    try:
+        for rel, data in build(documents, glossary).items():
+            path = fresh / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        if target.exists():
+            target.rename(old)
+        fresh.rename(target)
+    except OSError as exc:
+        raise SearchIndexError(f"Không ghi được chỉ mục tìm kiếm ({exc.strerror}: {exc.filename})") from None
+    finally:
+        for folder in (fresh, old):
             shutil.rmtree(folder, ignore_errors=True)
 
 
 def main() -> int:
-    """`python -m cchc.search_index SITE_DIR` with the URLs on standard input, one per line: the preview
-    runs the index in its own process, at low priority, and stops it when a new edit arrives."""
+    """`python -m cchc.search_index SITE_DIR` with {"documents", "glossary"} as JSON on standard input: the preview
+    indexes in its own process, at low priority, and stops it when a new edit arrives."""
     try:
-        write_index(Path(sys.argv[1]), sys.stdin.read().splitlines())
-    except (SearchIndexError, OSError) as exc:
+        given = json.loads(sys.stdin.read())
+        write_index(Path(sys.argv[1]), given["documents"], given["glossary"])
+    except (SearchIndexError, OSError, ValueError) as exc:
         print(exc, file=sys.stderr)
         return 1
     return 0
-
-
-def filters_for(corpus, item) -> dict[str, list[str]]:
-    """Filter values of an item: its topics with their parents, its unit with the units above it."""
-    topics = dict.fromkeys(corpus.topics[a].name for t in item.topics for a in corpus.topic_ancestors(t))
-    return {"chủ đề": list(topics), "đơn vị": [corpus.units[u].name for u in corpus.unit_ancestors(item.unit)],
-            "năm": [str(item.date.year)], "thể loại": [corpus.types[item.type].name]}
-
-
-def plan_filters(corpus, plan) -> dict[str, list[str]]:
-    return {"đơn vị": [corpus.units[u].name for u in corpus.unit_ancestors(plan.issuer)],
-            "năm": [str(plan.start.year)], "thể loại": ["Kế hoạch"]}
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import json
 import os
 import queue
 import shutil
@@ -176,7 +177,8 @@ class Preview:
             self.indexer = subprocess.Popen(["nice", "-n", "15", sys.executable, "-m", "cchc.search_index",
                                              str(live.site_dir)], stdin=subprocess.PIPE, stderr=subprocess.PIPE,
                                             text=True, start_new_session=True)
-            _, error = self.indexer.communicate("\n".join(live.search_urls))
+            given = {"documents": live.plugin.search_documents(), "glossary": live.plugin.corpus.glossary}
+            _, error = self.indexer.communicate(json.dumps(given, ensure_ascii=False))
             if self.indexer.returncode == 0:
                 print("Đã cập nhật chỉ mục tìm kiếm.", file=sys.stderr)
             elif self.indexer.returncode > 0 and live is self.live:  # < 0: stopped for a newer edit
@@ -186,7 +188,7 @@ class Preview:
         indexer = self.indexer
         if indexer is not None and indexer.poll() is None:
             try:
-                os.killpg(indexer.pid, signal.SIGTERM)  # Pagefind too, not only the Python process
+                os.killpg(indexer.pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
             self.index_wanted.set()  # index again after the pause

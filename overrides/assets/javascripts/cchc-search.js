@@ -1,126 +1,286 @@
-// Search page: Pagefind (self-hosted, built from the model) with the gap for "đ" filled on the query side.
-// Pagefind folds Vietnamese diacritics (ư→u, ờ→o…) but keeps "đ" apart from "d"; since "đ" only ever starts
-// a Vietnamese syllable, each query word starting with "d" is also searched as "đ…" and results are merged.
-(async function () {
+// The search page: queries the index written by src/cchc/search_index.py (read its docstring first).
+// A query fetches the few shards holding its terms; results are ranked here (BM25 weights of syllables,
+// syllable pairs and exact accents), and each shown result fetches its own small file for the excerpt.
+(function () {
   "use strict";
   var box = document.getElementById("cchc-search");
   if (!box) return;
-  var base = box.getAttribute("data-base") || "./";
   var form = box.querySelector("form");
   var input = form.querySelector("input[name=q]");
   var list = box.querySelector("#cchc-results");
   var status = box.querySelector("#cchc-status");
+  var more = box.querySelector("#cchc-more");
   var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-filter]"));
-  var bundles = (box.getAttribute("data-bundles") || "").split(" ").filter(Boolean);
-  if (!bundles.length) {  // nothing published yet
-    status.textContent = "Chưa có bài nào để tìm kiếm.";
-    box.setAttribute("data-ready", "");
-    return;
+  var index = new URL(box.getAttribute("data-index"), location.href).href;
+  var version = box.getAttribute("data-version");
+  var shardCount = parseInt(box.getAttribute("data-shards"), 10) || 1;
+  var docCount = parseInt(box.getAttribute("data-docs"), 10) || 0;
+  var PAIR = 2, ACCENT = 1, PAGE = 10, EXCERPT_WORDS = 32;
+  var BREAK = /[.,;:!?()[\]{}"“”‘’…|\\\n–—]+|\s-\s/;
+
+  // -- the same text rules as search_index.py ------------------------------------------------------
+  function fold(word) {
+    return word.toLowerCase().replace(/đ/g, "d").normalize("NFD").replace(/\p{Mn}/gu, "");
   }
-  var baseUrl = new URL(base, location.href).pathname;
-  var pagefind = await import(new URL(base + bundles[0] + "pagefind.js", location.href).href);
-  await pagefind.options({ baseUrl: baseUrl });
-  for (var b = 1; b < bundles.length; b++) {  // large sites are indexed in several bundles: search them as one
-    await pagefind.mergeIndex(new URL(base + bundles[b], location.href).pathname, { baseUrl: baseUrl });
+  function segments(text) {
+    return text.normalize("NFC").toLowerCase().split(BREAK).map(function (segment) {
+      var words = [];
+      (segment.match(/[\p{L}\p{N}]+/gu) || []).forEach(function (word) {
+        var parts = fold(word).match(/[a-z0-9]+/g) || [];
+        if (parts.length === 1) words.push([parts[0], word]);
+        else parts.forEach(function (p) { words.push([p, p]); });
+      });
+      return words;
+    }).filter(function (words) { return words.length; });
+  }
+  function shardOf(term) {  // FNV-1a over UTF-8, as shard_of() in Python
+    var h = 0x811c9dc5, bytes = new TextEncoder().encode(term);
+    for (var i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193) >>> 0;
+    return h % shardCount;
   }
 
-  var available = await pagefind.filters();
-  selects.forEach(function (select) {
-    var values = Object.keys(available[select.getAttribute("data-filter")] || {}).sort(function (a, b) {
-      return a.localeCompare(b, "vi", { numeric: true });
-    });
-    if (select.getAttribute("data-filter") === "năm") values.reverse();
-    values.forEach(function (value) { select.add(new Option(value, value)); });
-  });
-
-  function variants(query) {
-    var words = query.split(/\s+/).filter(Boolean);
-    var spots = [];
-    words.forEach(function (w, i) { if (/^[dD]/.test(w) && spots.length < 4) spots.push(i); });
-    var out = [];
-    for (var mask = 0; mask < (1 << spots.length); mask++) {
-      out.push(words.map(function (w, i) {
-        var bit = spots.indexOf(i);
-        return bit >= 0 && (mask >> bit) & 1 ? (w[0] === "D" ? "Đ" : "đ") + w.slice(1) : w;
-      }).join(" "));
+  // -- index files: gzip JSON, decompressed here (so no server setting matters) ---------------------
+  var files = new Map();
+  function load(path) {
+    if (!files.has(path)) {
+      files.set(path, fetch(index + path + "?v=" + version).then(function (response) {
+        if (!response.ok) throw new Error(response.status + " " + path);
+        return response.arrayBuffer();
+      }).then(function (buffer) {
+        var bytes = new Uint8Array(buffer);
+        if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return new TextDecoder().decode(bytes);  // a server unzipped it
+        return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).text();
+      }).then(JSON.parse).catch(function (error) { files.delete(path); throw error; }));
     }
-    return out;
+    return files.get(path);
+  }
+  function postings(term) {  // Map doc -> weight
+    return load("s/" + shardOf(term) + ".dat").then(function (shard) {
+      var packed = shard[term], found = new Map();
+      if (!packed) return found;
+      var half = packed.length / 2, doc = 0;
+      for (var i = 0; i < half; i++) { doc += packed[i]; found.set(doc, packed[half + i]); }
+      return found;
+    });
+  }
+  function doc(n) { return load("d/" + n + ".dat"); }
+  var vocabulary = null;
+  function words() {
+    if (!vocabulary) {
+      vocabulary = load("tu-vung.dat").then(function (v) {
+        var df = new Map();
+        v[0].forEach(function (t, i) { df.set(t, v[1][i]); });
+        return { terms: v[0], df: df };
+      });
+    }
+    return vocabulary;
   }
 
-  function chosenFilters() {
-    var filters = {};
-    selects.forEach(function (s) { if (s.value) filters[s.getAttribute("data-filter")] = s.value; });
-    return filters;
+  // -- spelling: a word the index does not have becomes the closest words it has ------------------------
+  function withinOneEdit(a, b) {
+    if (Math.abs(a.length - b.length) > 1 || a === b) return a === b;
+    var i = 0, j = 0, edits = 0;
+    while (i < a.length && j < b.length) {
+      if (a[i] === b[j]) { i++; j++; continue; }
+      if (++edits > 1) return false;
+      if (a.length > b.length) i++;
+      else if (a.length < b.length) j++;
+      else if (a[i + 1] === b[j] && a[i] === b[j + 1]) { i += 2; j += 2; }  // swapped letters
+      else { i++; j++; }
+    }
+    return edits + (a.length - i) + (b.length - j) <= 1;
+  }
+  function alternatives(word, isLast) {
+    return words().then(function (v) {
+      var found = [];
+      if (isLast) v.terms.forEach(function (t) { if (found.length < 4 && t.length > word.length && t.indexOf(word) === 0) found.push(t); });
+      if (!found.length && word.length >= 3 && !/^\d+$/.test(word)) {
+        v.terms.forEach(function (t) { if (found.length < 3 && withinOneEdit(word, t)) found.push(t); });
+      }
+      return found;
+    });
   }
 
-  function safeExcerpt(html) {  // keep Pagefind's <mark>, escape everything else
-    return html.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
-      .replace(/&lt;(\/?)mark&gt;/g, "<$1mark>").replace(/&amp;(amp|lt|gt|quot|#39);/g, "&$1;");
+  // -- ranking ---------------------------------------------------------------------------------------
+  function parse(query) {
+    var segs = segments(query), singles = [], pairs = [], accents = [];
+    var accented = /[^\x00-\x7f]/.test(query);
+    segs.forEach(function (seg) {
+      seg.forEach(function (w, i) {
+        if (singles.indexOf(w[0]) < 0) singles.push(w[0]);
+        if (accented && w[1] !== w[0]) accents.push("=" + w[1]);
+        if (i) pairs.push(seg[i - 1][0] + " " + w[0]);
+      });
+    });
+    return { singles: singles, pairs: pairs, accents: accents };
   }
 
+  async function rank(query, filters, typing) {
+    var q = parse(query);
+    var notes = [];
+    if (!q.singles.some(function (w) { return w.length >= 2 || /\d/.test(w); })) return { ids: [], notes: ["short"] };
+    var lists = await Promise.all(q.singles.map(postings));
+    var pairLists = Promise.all(q.pairs.map(postings)), accentLists = Promise.all(q.accents.map(postings));
+    // A word the index does not have: the word being typed may be unfinished, others may be misspelt.
+    for (var i = 0; i < lists.length; i++) {
+      if (lists[i].size) continue;
+      var options = await alternatives(q.singles[i], typing && i === lists.length - 1);
+      if (!options.length) continue;
+      var merged = new Map();
+      (await Promise.all(options.map(postings))).forEach(function (found) {
+        found.forEach(function (w, d) { merged.set(d, Math.max(merged.get(d) || 0, w)); });
+      });
+      lists[i] = merged;
+      if (!(typing && i === lists.length - 1)) notes.push([q.singles[i], options[0]]);
+    }
+    var scores = new Map(), matched = new Map();
+    lists.forEach(function (found) {
+      found.forEach(function (w, d) {
+        scores.set(d, (scores.get(d) || 0) + w);
+        matched.set(d, (matched.get(d) || 0) + 1);
+      });
+    });
+    (await pairLists).forEach(function (found) {
+      found.forEach(function (w, d) { if (scores.has(d)) scores.set(d, scores.get(d) + PAIR * w); });
+    });
+    (await accentLists).forEach(function (found) {
+      found.forEach(function (w, d) { if (scores.has(d)) scores.set(d, scores.get(d) + ACCENT * w); });
+    });
+    var need = lists.length, ids = [];
+    matched.forEach(function (n, d) { if (n === need) ids.push(d); });
+    if (!ids.length && need > 1) {  // no item has every word: the items with most of them
+      need = Math.max(Math.ceil(lists.length / 2), Math.max.apply(null, Array.from(matched.values()).concat([0])));
+      matched.forEach(function (n, d) { if (n >= need) ids.push(d); });
+      if (ids.length) notes.push(["partial"]);
+    }
+    if (filters) ids = ids.filter(function (d) { return filters.has(d); });
+    ids.sort(function (a, b) { return (matched.get(b) - matched.get(a)) || (scores.get(b) - scores.get(a)) || a - b; });
+    return { ids: ids, notes: notes };
+  }
+
+  async function chosen() {  // Set of docs allowed by the chosen filters, or null
+    var picked = selects.filter(function (s) { return s.value; });
+    if (!picked.length) return null;
+    var all = await load("loc.dat"), allowed = null;
+    picked.forEach(function (s) {
+      var packed = (all[s.getAttribute("data-filter")] || {})[s.value] || [], set = new Set(), d = 0;
+      packed.forEach(function (delta) { d += delta; set.add(d); });
+      allowed = allowed ? new Set(Array.from(allowed).filter(function (x) { return set.has(x); })) : set;
+    });
+    return allowed;
+  }
+
+  // -- showing results: built as DOM nodes, text only (no HTML from the index is ever parsed) --------------
   function el(tag, cls, text) {
     var node = document.createElement(tag);
     if (cls) node.className = cls;
     if (text) node.textContent = text;
     return node;
   }
-
-  async function run() {
-    var query = input.value.normalize("NFC").trim();
-    var filters = chosenFilters();
-    var params = new URLSearchParams();
-    if (query) params.set("q", query);
-    Object.keys(filters).forEach(function (k) { params.set(k, filters[k]); });
-    history.replaceState(null, "", location.pathname + (params.toString() ? "?" + params : ""));
-    list.textContent = "";
-    if (!query && !Object.keys(filters).length) { status.textContent = ""; return; }
-    status.textContent = "Đang tìm…";
-    var searches = await Promise.all(variants(query).map(function (q) {
-      return pagefind.search(q || null, { filters: filters, sort: q ? undefined : { date: "desc" } });
-    }));
-    var best = new Map();
-    searches.forEach(function (search) {
-      search.results.forEach(function (r) {
-        if (!best.has(r.id) || best.get(r.id).score < r.score) best.set(r.id, r);
-      });
-    });
-    var ranked = Array.from(best.values()).sort(function (a, b) { return b.score - a.score; }).slice(0, 30);
-    var pages = await Promise.all(ranked.map(function (r) { return r.data(); }));
-    // Exact accents first: count the query's words found exactly as typed (scores of separately built
-    // bundles are not comparable, and an accented query should prefer text with the same accents).
-    var words = query.toLowerCase().split(/\s+/).filter(Boolean);
-    function exact(page) {
-      var text = (page.meta.title + " " + page.excerpt.replace(/<[^>]+>/g, "")).normalize("NFC").toLowerCase();
-      return words.filter(function (w) { return text.indexOf(w) >= 0; }).length;
+  function excerpt(text, wanted) {
+    var tokens = text.split(/(\s+)/), hits = [];
+    for (var i = 0; i < tokens.length; i += 2) {
+      var f = (fold(tokens[i]).match(/[a-z0-9]+/g) || []).join(" ");
+      hits.push(f && wanted.has(f) ? 1 : 0);
     }
-    pages = pages.map(function (page, i) { return { page: page, exact: exact(page), rank: i }; })
-      .sort(function (a, b) { return b.exact - a.exact || a.rank - b.rank; })
-      .map(function (x) { return x.page; });
-    pages.forEach(function (page) {
-      var li = el("li", "cchc-result");
-      var h = el("h2", "cchc-result__title");
-      var a = el("a", null, page.meta.title);
-      a.href = page.url;
-      h.appendChild(a);
-      li.appendChild(h);
-      li.appendChild(el("p", "cchc-meta", [page.meta.date, page.meta.unit, page.meta.type].filter(Boolean).join(" · ")));
-      if (page.meta.topics) li.appendChild(el("p", "cchc-result__topics", "Chủ đề: " + page.meta.topics));
-      var excerpt = el("p", "cchc-result__excerpt");
-      excerpt.innerHTML = safeExcerpt(page.excerpt);
-      li.appendChild(excerpt);
-      list.appendChild(li);
-    });
-    status.textContent = pages.length
-      ? "Tìm thấy " + best.size + " kết quả" + (query ? " cho “" + query + "”" : "") + (best.size > 30 ? ", hiện 30 kết quả đầu." : ".")
-      : "Không tìm thấy kết quả" + (query ? " cho “" + query + "”" : "") + ".";
+    var best = 0, bestAt = 0, run = 0;
+    for (var j = 0; j < hits.length; j++) {
+      run += hits[j] - (j >= EXCERPT_WORDS ? hits[j - EXCERPT_WORDS] : 0);
+      if (run > best) { best = run; bestAt = Math.max(0, j - EXCERPT_WORDS + 1); }
+    }
+    var firstHit = bestAt;
+    while (firstHit < hits.length - 1 && !hits[firstHit]) firstHit++;
+    var start = best ? Math.max(0, firstHit - 8) : 0, p = el("p", "cchc-result__excerpt");
+    if (start > 0) p.appendChild(document.createTextNode("… "));
+    for (var k = start; k < Math.min(hits.length, start + EXCERPT_WORDS); k++) {
+      if (hits[k]) {  // mark the word, not the punctuation around it
+        var parts = tokens[2 * k].match(/^([^\p{L}\p{N}]*)(.*?)([^\p{L}\p{N}]*)$/u);
+        p.appendChild(document.createTextNode(parts[1]));
+        p.appendChild(el("mark", null, parts[2]));
+        p.appendChild(document.createTextNode(parts[3]));
+      } else p.appendChild(document.createTextNode(tokens[2 * k]));
+      p.appendChild(document.createTextNode(" "));
+    }
+    if (start + EXCERPT_WORDS < hits.length) p.appendChild(document.createTextNode("…"));
+    return p;
+  }
+  function render(d, wanted) {
+    var li = el("li", "cchc-result"), h = el("h2", "cchc-result__title"), a = el("a", null, d.t);
+    a.href = new URL(d.u, new URL("../..", index)).pathname;
+    h.appendChild(a);
+    li.appendChild(h);
+    li.appendChild(el("p", "cchc-meta", [d.d, d.n].concat(d.m).filter(Boolean).join(" · ")));
+    if (d.p.length) li.appendChild(el("p", "cchc-result__topics", "Chủ đề: " + d.p.join("; ")));
+    li.appendChild(wanted.size ? excerpt(d.x || d.s, wanted) : el("p", "cchc-result__excerpt", d.s || d.x.slice(0, 240) + "…"));
+    return li;
   }
 
-  form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
-  box.setAttribute("data-ready", "");
-  selects.forEach(function (s) { s.addEventListener("change", run); });
+  var current = 0, shown = [], wantedWords = new Set();
+  async function showMore(run) {
+    var next = shown.slice(list.children.length, list.children.length + PAGE);
+    var docs = await Promise.all(next.map(doc));
+    if (run !== current) return;
+    docs.forEach(function (d) { list.appendChild(render(d, wantedWords)); });
+    more.hidden = list.children.length >= shown.length;
+  }
+
+  async function run(typing) {
+    var mine = ++current;
+    var query = input.value.normalize("NFC").trim().slice(0, 200);
+    var params = new URLSearchParams();
+    if (query) params.set("q", query);
+    selects.forEach(function (s) { if (s.value) params.set(s.getAttribute("data-filter"), s.value); });
+    history.replaceState(null, "", location.pathname + (params.toString() ? "?" + params : ""));
+    if (!query && !params.toString()) { list.textContent = ""; status.textContent = ""; more.hidden = true; return; }
+    status.textContent = "Đang tìm…";
+    try {
+      var filters = await chosen();
+      var found = query ? await rank(query, filters, typing)
+        : { ids: Array.from(filters).sort(function (a, b) { return a - b; }), notes: [] };
+      if (mine !== current) return;
+      shown = found.ids;
+      wantedWords = new Set();
+      var q = parse(query);
+      q.singles.concat(found.notes.filter(function (n) { return n.length === 2; }).map(function (n) { return n[1]; }))
+        .forEach(function (w) { wantedWords.add(w); });
+      list.textContent = "";
+      await showMore(mine);
+      if (mine !== current) return;
+      box.setAttribute("data-results", String(shown.length));
+      var said = query ? " cho “" + query + "”" : "";
+      if (found.notes[0] && found.notes[0][0] === "short") status.textContent = "Hãy gõ từ cần tìm (ít nhất 2 chữ cái).";
+      else if (!shown.length) status.textContent = "Không tìm thấy kết quả" + said + ".";
+      else {
+        status.textContent = "Tìm thấy " + shown.length + " kết quả" + said + "." + found.notes.map(function (n) {
+          return n[0] === "partial" ? " Không bài nào có đủ các từ: hiện các bài có nhiều từ nhất."
+            : " Không có từ “" + n[0] + "”, đã tìm “" + n[1] + "”.";
+        }).join("");
+      }
+    } catch (error) {
+      if (mine === current) status.textContent = "Chưa tìm được: mạng chậm hoặc mất kết nối. Hãy thử lại.";
+    }
+  }
+
+  var timer = null;
+  input.addEventListener("input", function () {  // results as one types, after a short pause
+    clearTimeout(timer);
+    timer = setTimeout(function () { run(true); }, 250);
+  });
+  form.addEventListener("submit", function (event) { event.preventDefault(); clearTimeout(timer); run(false); });
+  selects.forEach(function (s) { s.addEventListener("change", function () { run(false); }); });
+  more.addEventListener("click", function () { showMore(current); });
   var initial = new URLSearchParams(location.search);
   input.value = initial.get("q") || "";
   selects.forEach(function (s) { s.value = initial.get(s.getAttribute("data-filter")) || ""; });
-  if (Object.keys(chosenFilters()).length) form.querySelector("details").open = true;
-  run();
+  if (selects.some(function (s) { return s.value; })) form.querySelector("details").open = true;
+  if (!docCount) status.textContent = "Chưa có bài nào để tìm kiếm.";
+  else if (input.value || initial.toString()) run(false);
+  window.cchcSearch = {  // for tests and benchmarks: the ranked URLs of a query
+    rank: async function (query, n) {
+      var found = await rank(query.normalize("NFC"), null, false);
+      return Promise.all(found.ids.slice(0, n || 10).map(function (id) { return doc(id).then(function (d) { return d.u; }); }));
+    }
+  };
+  box.setAttribute("data-ready", "");
+  setTimeout(words, 2000);  // the word list (for unfinished or misspelt words) arrives while the reader types
 })();

@@ -1,0 +1,168 @@
+"""Search as readers use it, in chromium on the sample site: a relevance set (the item a reader wants must be
+in the top 3, and first for most), whole-word matching, metadata kept out of the text, excerpts from the
+body, paging, results as one types, and queries that find nothing."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+
+from cchc.search_index import EXCERPT_CHARS, Abbreviations, terms
+from conftest import Served
+
+# (query as a reader types it, the item they want): accented, unaccented, mixed, d/đ words, acronyms,
+# document numbers, place names, typos and unfinished words.
+RELEVANCE = [
+    ("cắt giảm thủ tục hành chính", "ninh-thuan-cat-giam-don-gian-hoa-thu-tuc"),
+    ("don gian hoa thu tuc", "ninh-thuan-cat-giam-don-gian-hoa-thu-tuc"),
+    ("đơn giản hóa 45 thủ tục", "ninh-thuan-cat-giam-don-gian-hoa-thu-tuc"),
+    ("danh gia can bo", "chuyen-muc-cchc-bao-dong-khoi-so-5"),
+    ("cham diem can bo", "chuyen-muc-cchc-bao-dong-khoi-so-5"),
+    ("thue dien tu", "ca-phe-doanh-nghiep-thang-4"),
+    ("dien tu thue", "ca-phe-doanh-nghiep-thang-4"),
+    ("dang ky khai sinh", "hoi-dap-dang-ky-khai-sinh-truc-tuyen"),
+    ("đăng ký khai sinh trực tuyến", "hoi-dap-dang-ky-khai-sinh-truc-tuyen"),
+    ("doi thoai dat dai", "mo-cay-nam-doi-thoai-nguoi-dan-ve-thu-tuc-dat-dai"),
+    ("cap doi giay chung nhan quyen su dung dat", "hoi-dap-cap-doi-giay-chung-nhan-quyen-su-dung-dat"),
+    ("một cửa liên thông", "chuyen-muc-cchc-bao-dong-khoi-so-1"),
+    ("mot cua lien thong", "chuyen-muc-cchc-bao-dong-khoi-so-1"),
+    ("so hoa ho so", "hai-minh-so-hoa-ho-so-mot-cua"),
+    ("105/KH-UBND", "ben-tre-ban-hanh-ke-hoach-105-kh-ubnd"),
+    ("ke hoach 105", "ben-tre-ban-hanh-ke-hoach-105-kh-ubnd"),
+    ("chi thi 56", "ninh-thuan-chi-thi-56-ky-luat-ky-cuong"),
+    ("56-CT/TU", "ninh-thuan-chi-thi-56-ky-luat-ky-cuong"),
+    ("de an 468", "trung-tam-phuc-vu-hanh-chinh-cong-ninh-thuan-mot-cua"),
+    ("PAR INDEX SIPAS", "hai-hau-chi-so-par-index-sipas"),
+    ("par index papi", "chuyen-muc-cchc-bao-dong-khoi-so-6"),
+    ("VNeID", "de-an-06-vneid-ninh-thuan"),
+    ("vneid", "de-an-06-vneid-ninh-thuan"),
+    ("zalo", "hai-hau-chuyen-doi-so-zalo-chinh-quyen"),
+    ("Hải Hậu zalo", "hai-hau-chuyen-doi-so-zalo-chinh-quyen"),
+    ("hai hau hoi thi", "hoi-thi-tim-hieu-cchc-hai-hau"),
+    ("Sơn Kim 1 họp không giấy tờ", "can-bo-son-kim-1-hop-khong-giay-to"),
+    ("hop khong giay", "can-bo-son-kim-1-hop-khong-giay-to"),
+    ("Mỏ Cày Nam", "mo-cay-nam-doi-thoai-nguoi-dan-ve-thu-tuc-dat-dai"),
+    ("ninh phuoc pano", "ninh-phuoc-pano-tuyen-truyen-dich-vu-cong"),
+    ("Tri Hải phiếu hẹn", "tri-hai-guong-sang-kien-mot-cua"),
+    ("phieu hen tin nhan", "tri-hai-guong-sang-kien-mot-cua"),
+    ("buu chinh cong ich", "tra-ket-qua-qua-buu-dien-tai-son-kim-1"),
+    ("dịch vụ bưu chính", "tra-ket-qua-qua-buu-dien-tai-son-kim-1"),
+    ("thanh toan phi le phi", "hoi-dap-thanh-toan-phi-le-phi-truc-tuyen"),
+    ("le phi truc tuyen an toan", "hoi-dap-thanh-toan-phi-le-phi-truc-tuyen"),
+    ("thi tuyen lanh dao", "ninh-thuan-thi-tuyen-chuc-danh-lanh-dao"),
+    ("vi tri viec lam", "hai-hau-sap-xep-bo-may-vi-tri-viec-lam"),
+    ("sap xep don vi hanh chinh cap xa", "sap-xep-don-vi-hanh-chinh-cap-xa-ninh-thuan"),
+    ("cu tri", "sap-xep-don-vi-hanh-chinh-cap-xa-ninh-thuan"),
+    ("tinh gon bo may nghi quyet 18", "chuyen-muc-cchc-bao-dong-khoi-so-4"),
+    ("van nghe", "thinh-long-tieu-pham-cchc-van-nghe"),
+    ("chuyen doi so cap xa", "phong-su-truyen-hinh-chuyen-doi-so-cap-xa"),
+    ("dan van chinh quyen", "ninh-thuan-dan-van-chinh-quyen-cchc"),
+    ("8 gio", "ninh-thuan-tiep-nhan-ho-so-truc-tuyen-trong-8-gio"),
+    ("99,6%", "hai-hau-so-ket-6-thang-cchc"),
+    ("cà phê doanh nghiệp tháng 3", "ca-phe-doanh-nghiep-thang-3"),
+    ("ca phe doanh nghiep dat dai", "ca-phe-doanh-nghiep-thang-3"),
+    ("cong chuc tu phap", "guong-cong-chuc-tu-phap-tan-tuy-son-kim-1"),
+    ("ky luat ky cuong kiem tra dot xuat", "hai-hau-ky-luat-cong-vu-kiem-tra-dot-xuat"),
+    ("giam doc so noi vu", "dai-ptth-phong-van-giam-doc-so-noi-vu"),
+    ("CCHC tháng 6 gương mặt", "dai-ptth-chuyen-muc-cchc-thang-6"),
+    ("tthc loa truyen thanh yen dinh", "yen-dinh-loa-truyen-thanh-huong-dan-tthc"),
+    # typos and unfinished words
+    ("khai sinhh", "hoi-dap-dang-ky-khai-sinh-truc-tuyen"),
+    ("vnied", "de-an-06-vneid-ninh-thuan"),
+    ("pano tuyen truyn", "ninh-phuoc-pano-tuyen-truyen-dich-vu-cong"),
+]
+
+
+@pytest.fixture(scope="module")
+def search_page(sample, browser):
+    served = Served(sample[0])
+    page = browser.new_page()
+    page.goto(served.url + "tim-kiem/")
+    page.wait_for_selector("#cchc-search[data-ready]", state="attached")
+    yield page
+    page.close()
+    served.server.shutdown()
+
+
+def ranked(page, query: str, n: int = 3) -> list[str]:
+    return [url.strip("/").split("/")[-1] for url in page.evaluate("([q, n]) => window.cchcSearch.rank(q, n)", [query, n])]
+
+
+def test_the_relevance_set_finds_what_readers_want(search_page):
+    assert len(RELEVANCE) >= 40
+    misses, firsts = [], 0
+    for query, wanted in RELEVANCE:
+        top = ranked(search_page, query)
+        if wanted not in top:
+            misses.append((query, wanted, top))
+        firsts += bool(top) and top[0] == wanted
+    assert misses == []
+    assert firsts >= 0.85 * len(RELEVANCE), firsts
+
+
+def indexed_words(site, glossary) -> dict[str, set[str]]:
+    """Each indexed page's folded words (title, number, summary, text, abbreviations spelled out)."""
+    found, abbreviations = {}, Abbreviations(glossary)
+    for path in (site / "tim-kiem/du-lieu/d").iterdir():
+        d = json.loads(gzip.decompress(path.read_bytes()))
+        if len(d["x"]) >= EXCERPT_CHARS:
+            continue  # long plans: the index keeps only the start of their text for excerpts
+        text = abbreviations.expand(" ".join([d["t"], d["n"], d["s"], d["x"]]))
+        found[d["u"].strip("/").split("/")[-1]] = {w for seg in terms(text) for w, _ in seg}
+    return found
+
+
+def test_words_match_whole_never_inside_other_words(sample, search_page):
+    words = indexed_words(sample[0], sample[1].glossary)
+    assert len(words) > 50 and any("thanh" in w and "hanh" not in w for w in words.values())  # the trap is there
+    for query in ("hanh", "cai cach hanh chinh", "thanh", "ket hon", "dien tu"):
+        for slug in ranked(search_page, query, 100):
+            assert slug not in words or set(query.split()) <= words[slug], (query, slug)
+    assert ranked(search_page, "ket hon", 1) == ["yen-dinh-loa-truyen-thanh-huong-dan-tthc"]
+
+
+def test_author_and_channel_labels_are_not_searched_as_text(search_page):
+    assert ranked(search_page, "ban biên tập", 100) == [] or all(
+        slug.startswith(("ben-tre", "hai-hau", "ninh-thuan", "son-kim")) for slug in ranked(search_page, "ban biên tập", 100))
+    assert len(ranked(search_page, "cong trang thong tin dien tu", 100)) < 20
+
+
+def search(page, query: str, typed: bool = False) -> str:
+    page.fill("#cchc-q", "")
+    if typed:
+        page.type("#cchc-q", query, delay=40)  # no Enter: results come as one types
+    else:
+        page.fill("#cchc-q", query)
+        page.keyboard.press("Enter")
+    page.wait_for_function("q => document.getElementById('cchc-status').textContent.includes(q) || "
+                           "/^(Hãy gõ|Không tìm thấy)/.test(document.getElementById('cchc-status').textContent)", arg=query[:20])
+    return page.locator("#cchc-status").inner_text()
+
+
+def test_results_come_as_one_types_with_excerpts_from_the_body(search_page):
+    status = search(search_page, "ket hon", typed=True)
+    assert status.startswith("Tìm thấy")
+    first = search_page.locator(".cchc-result").first
+    marks = [m.lower() for m in first.locator(".cchc-result__excerpt mark").all_inner_texts()]
+    assert set(marks) >= {"kết", "hôn"}, marks
+    excerpt = first.locator(".cchc-result__excerpt").inner_text()
+    title = first.locator(".cchc-result__title").inner_text()
+    assert title not in excerpt  # the excerpt shows where the words are, not the title again
+
+
+def test_more_results_on_request(search_page):
+    status = search(search_page, "cai cach")
+    total = int(status.split()[2])
+    assert total > 10 and search_page.locator(".cchc-result").count() == 10
+    search_page.click("#cchc-more")
+    search_page.wait_for_function("() => document.querySelectorAll('.cchc-result').length > 10")
+    assert search_page.locator(".cchc-result").count() == min(20, total)
+
+
+@pytest.mark.parametrize("query", ["a", "aaaaaaaaaa" * 30, "xyzzyq"])
+def test_nonsense_finds_nothing(search_page, query):
+    status = search(search_page, query)
+    assert status.startswith(("Không tìm thấy", "Hãy gõ")), status
+    assert search_page.locator(".cchc-result").count() == 0
