@@ -28,6 +28,8 @@ import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from .text import fold  # the same rule as the page's fold() in cchc-search.js
+
 FOLDER = "tim-kiem/du-lieu"  # site-relative folder of the index files
 WEIGHTS = {"title": 6.0, "number": 6.0, "summary": 2.0, "body": 1.0}
 EXCERPT_CHARS = 6000  # of each item's text kept for excerpts
@@ -40,12 +42,6 @@ _TAG = re.compile(r"<[^>]+>")
 
 class SearchIndexError(RuntimeError):
     pass
-
-
-def fold(word: str) -> str:
-    """The search form of text: lower case, no diacritics, đ -> d (the page folds queries the same way)."""
-    decomposed = unicodedata.normalize("NFD", word.lower().replace("đ", "d"))
-    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
 
 
 def terms(text: str) -> list[list[tuple[str, str]]]:
