@@ -166,3 +166,21 @@ def test_nonsense_finds_nothing(search_page, query):
     status = search(search_page, query)
     assert status.startswith(("Không tìm thấy", "Hãy gõ")), status
     assert search_page.locator(".cchc-result").count() == 0
+
+
+def test_the_preview_indexes_in_its_own_process_from_json(tmp_path):
+    """`cchc serve` hands the documents to `python -m cchc.search_index` on standard input."""
+    import subprocess
+    import sys
+    doc = {"url": "tin-tuc/a/", "date": "01/02/2024", "sort": "2024-02-01T08:00", "title": "Đăng ký kết hôn",
+           "number": "", "summary": "", "body": "Hướng dẫn CCHC.", "unit": "Xã A", "type": "Tin", "topics": [],
+           "filters": {"năm": ["2024"]}}
+    given = json.dumps({"documents": [doc], "glossary": {"CCHC": "cải cách hành chính"}}, ensure_ascii=False)
+    run = subprocess.run([sys.executable, "-m", "cchc.search_index", str(tmp_path)], input=given, text=True,
+                         capture_output=True)
+    assert run.returncode == 0, run.stderr
+    shard = next(f for f in (tmp_path / "tim-kiem/du-lieu/s").iterdir())
+    assert "cai cach" in json.loads(gzip.decompress(shard.read_bytes()))  # the glossary was applied
+    bad = subprocess.run([sys.executable, "-m", "cchc.search_index", str(tmp_path)], input="{", text=True,
+                         capture_output=True)
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr
