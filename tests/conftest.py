@@ -153,3 +153,16 @@ def browser():
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser
         browser.close()
+
+
+STILL = """() => {
+  const moving = document.getAnimations().some(a => a.playState === 'running' || a.pending);
+  window.__cchcStill = moving || typeof window.component$ === 'undefined' ? 0 : (window.__cchcStill || 0) + 1;
+  return window.__cchcStill >= 3;
+}"""
+
+
+def settle(page) -> None:
+    """Wait until Material has started and nothing has moved for three polls in a row (tabs fade in late)."""
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(STILL, polling=100)

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import PAGE_TYPES, VIEWPORTS, Served
+from conftest import PAGE_TYPES, VIEWPORTS, Served, settle
 
 AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
 SHOTS = Path(__file__).resolve().parents[1] / "test-output" / "screenshots"  # kept for a person to look at
@@ -28,13 +28,12 @@ def test_no_wcag_21_aa_violations(browser, site, kind, scheme, viewport):
     assert AXE.is_file(), "axe-core is installed by `make test` (npm ci)"
     page = browser.new_page(color_scheme=scheme, viewport=VIEWPORTS[viewport], bypass_csp=True)  # axe is injected inline
     page.goto(site.url + PAGES[kind])
-    page.wait_for_load_state("networkidle")
-    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")  # tabs fade in
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{kind}-{viewport}-{scheme}.png"), full_page=True)
+    settle(page)
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate("""async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}))
         .violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(' | '))""")
+    SHOTS.mkdir(parents=True, exist_ok=True)  # after axe: a full-page shot resizes the page and may restart transitions
+    page.screenshot(path=str(SHOTS / f"{kind}-{viewport}-{scheme}.png"), full_page=True)
     assert violations == []
     page.close()
 
