@@ -57,7 +57,7 @@ def test_staff_ids_never_take_the_themes_and_the_table_of_contents_follows(proje
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
-@pytest.mark.parametrize("kind", ["item-image"])
+@pytest.mark.parametrize("kind", ["item-image", "home"])
 def test_images_show_at_a_sensible_size(browser, site, kind, viewport):
     page = browser.new_page(viewport=DESKTOP if viewport == "desktop" else PHONE)
     page.goto(site.url + PAGES[kind])

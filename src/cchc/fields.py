@@ -45,7 +45,7 @@ class Fields:
             return ""
         text = "" if value is None else str(value).strip()
         if not text and required:
-            self.problems.add(self.path, self.line(key) if key in self.meta else 1,
+            self.problems.add(self.path, self.line(key) if key in self.meta else self.meta.line or 1,
                               f"thiếu {required} ({key})", f'thêm dòng "{key}: …" vào phần thông tin đầu tệp')
         return text
 

@@ -103,7 +103,7 @@ def fingerprints(plugin, known: dict[int, tuple[NewsItem, bytes]]) -> tuple[dict
     pages = {}
     for src, v in views.items():
         markdown = "" if "item" in v.data else v.markdown  # an item's Markdown is its body: in its digest
-        pages[src] = digest((v.title, v.template, markdown, v.searchable, v.items, v.pager, v.data),
+        pages[src] = digest((v.title, v.template, markdown, v.searchable, v.items, v.pager, v.data, v.meta),
                             page_map if links_to_pages(v.markdown) else b"")
     feeds = {feed.path: digest((feed, items), page_map if any(links_to_pages(i.body) for i in items) else b"")
              for feed, items in plugin.catalogue}  # a feed carries its items' HTML, links included

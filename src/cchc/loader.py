@@ -19,6 +19,7 @@ from .model import (CADENCES, LEVELS, REPORT_PERIODS, BasedOn, Corpus, LegalDocu
 from .problems import Problems
 from .publishing import IMAGES, check_tree, resolve
 from .safety import find_unsafe_html
+from .site_settings import load_site_settings
 from .source import read_document, read_text
 from .text import lookup_key, slugify
 from .vocab import load_glossary, load_vocabulary
@@ -79,7 +80,8 @@ class Loader:
         self.channels = load_vocabulary(self.plans_dir, self.root, "channels", p)
         self.types = load_vocabulary(self.plans_dir, self.root, "types", p)
         corpus = Corpus(topics=self.topics, units=self.units, channels=self.channels, types=self.types, now=self.now,
-                        glossary=load_glossary(self.plans_dir, self.root, p))
+                        glossary=load_glossary(self.plans_dir, self.root, p),
+                        settings=load_site_settings(self.root, self.topics, self.units, self.types, p))
         check_tree(self.plans_dir, self.root, p, publish=False)
         for rel in check_tree(self.docs_dir, self.root, p, publish=True):
             if not rel.startswith(NEWS_DIR + "/"):

@@ -186,9 +186,40 @@ class Plan:
         return self.start <= at.date() <= self.end
 
 
+@dataclass(frozen=True)
+class Link:
+    """A link readers look for (the public services portal, the hotline as a tel: address)."""
+
+    name: str
+    url: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class HomeSection:
+    """A block of the home page: the newest items of some types, topics or units (sub-topics and sub-units
+    included), e.g. "Văn bản chỉ đạo" = type van-ban. An item matches every filter the section sets."""
+
+    title: str
+    types: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
+    count: int = 4
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """What mkdocs.yml `extra:` says about the site beyond MkDocs' own settings."""
+
+    portal: Link | None = None
+    links: tuple[Link, ...] = ()
+    hotline: Link | None = None
+    home: tuple[HomeSection, ...] = ()
+
+
 @dataclass
 class Corpus:
-    """Everything loaded from one project: vocabularies, plans and news items."""
+    """Everything loaded from one project: vocabularies, plans, news items and the site's settings."""
 
     topics: dict[str, Topic] = field(default_factory=dict)
     units: dict[str, Unit] = field(default_factory=dict)
@@ -197,6 +228,7 @@ class Corpus:
     plans: dict[str, Plan] = field(default_factory=dict)
     items: list[NewsItem] = field(default_factory=list)  # every valid item, newest first
     glossary: dict[str, str] = field(default_factory=dict)  # abbreviations spelled out on air
+    settings: SiteSettings = field(default_factory=SiteSettings)
     now: datetime | None = None
 
     def published(self, at: datetime | None = None) -> list[NewsItem]:

@@ -64,9 +64,6 @@ class CchcPlugin(BasePlugin[CchcConfig]):
             raise PluginError(problems.report())
         if problems:
             log.warning(problems.report())
-        portal_url = str((config.extra.get("portal") or {}).get("url") or "")
-        if portal_url and not portal_url.lower().startswith(("https://", "http://")):
-            raise PluginError(f'mkdocs.yml: extra.portal.url "{portal_url}" phải là địa chỉ https://…')
         # Material's own templates print these as they are: hand them over escaped (our templates escape
         # everything else themselves). The copyright line may hold links, so it is sanitised HTML.
         config.site_name = escape(_plain(config.site_name))
@@ -114,8 +111,8 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         feed_id = self.config.feed_id or f"tag:{urlsplit(site_url).hostname},2024:"
         image = self.config.podcast_image if (Path(config.docs_dir) / self.config.podcast_image).is_file() else ""
         name, description = _plain(config.site_name), _plain(config.site_description or config.site_name)
-        return FeedSettings(site_url, name, description, feed_id,
-                            str((config.extra.get("portal") or {}).get("name", name)), image)
+        portal = self.corpus.settings.portal
+        return FeedSettings(site_url, name, description, feed_id, portal.name if portal else name, image)
 
     def on_files(self, files: Files, config) -> Files:
         docs_dir = Path(config.docs_dir)
@@ -153,7 +150,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
     def on_page_markdown(self, markdown, page, config, files):
         view = self.site.views.get(page.file.src_uri)
         if view:
-            page.meta.update(title=view.title, template=view.template)
+            page.meta.update(view.meta, title=view.title, template=view.template)
             if not view.searchable:
                 page.meta["search"] = {"exclude": True}
             if "item" in view.data:

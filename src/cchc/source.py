@@ -107,6 +107,7 @@ _YAML_HINTS = [
     ("mapping values are not allowed", "giá trị có dấu hai chấm ':' — đặt cả giá trị trong dấu ngoặc kép, ví dụ title: \"Hải Hậu: hội nghị CCHC\""),
     ("cannot start any token", "có ký tự Tab hoặc ký tự đặc biệt — dùng dấu cách thay cho Tab, đặt giá trị có ký tự đặc biệt trong ngoặc kép"),
     ("could not find expected ':'", "thiếu dấu hai chấm sau tên trường, hoặc dòng trên chưa đóng ngoặc kép — mỗi dòng có dạng ten: giá trị"),
+    ("flow node", "ngoặc vuông [ hoặc ngoặc nhọn { chưa được đóng — kiểm tra các dấu ] và } ở những dòng trên"),
     ("found unexpected end of stream", "ngoặc kép hoặc ngoặc vuông chưa được đóng — kiểm tra các dấu \" và ] trên dòng này"),
     ("expected <block end>", "thụt lề không đều — các dòng cùng cấp phải thẳng hàng, dùng dấu cách chứ không dùng Tab"),
     ("did not find expected key", "thụt lề không đều hoặc thiếu dấu '-' của danh sách — các mục cùng cấp phải thẳng hàng"),
@@ -116,21 +117,22 @@ _YAML_HINTS = [
 ]
 
 
-_PARSED: OrderedDict[tuple[str, int, str], tuple[Any, list]] = OrderedDict()
+_PARSED: OrderedDict[tuple[str, int, str, str], tuple[Any, list]] = OrderedDict()
 _PARSED_MAX = 64  # vocabularies and plans, re-read on every build of a long-running preview
 
 
-def parse_yaml(text: str, path: str, problems: Problems, line_offset: int = 0) -> Any:
-    """Parse YAML, reporting syntax errors and duplicate keys with their line; None on error.
+def parse_yaml(text: str, path: str, problems: Problems, line_offset: int = 0, section: str = "") -> Any:
+    """Parse YAML, reporting syntax errors and duplicate keys with their line; None on error. With `section`,
+    only the value of that top-level key is checked and built (mkdocs.yml: the rest may carry tags of its own).
 
     The last few results are remembered (the parsed data is never modified by its readers), so the
     preview, which reloads the unchanged plans after each edit, does not parse them again."""
-    key = (path, line_offset, text)
+    key = (path, line_offset, text, section)
     if key in _PARSED:
         _PARSED.move_to_end(key)
     else:
         found = Problems()
-        _PARSED[key] = (_parse_yaml(text, path, found, line_offset), found.items)
+        _PARSED[key] = (_parse_yaml(text, path, found, line_offset, section), found.items)
         if len(_PARSED) > _PARSED_MAX:
             _PARSED.popitem(last=False)
     data, found_problems = _PARSED[key]
@@ -167,6 +169,14 @@ def _check_flow_depth(text: str, line_offset: int) -> None:
                 raise _Refused(line, *_TOO_DEEP)
         elif depth:
             depth -= 1
+
+
+def _value_of(node: yaml.Node, key: str) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                return value_node
+    return None
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -210,7 +220,7 @@ def _check_nodes(root: yaml.Node, line_offset: int) -> None:
                            "không dùng ký hiệu & và * để nhân bản dữ liệu; viết các giá trị ra trực tiếp")
 
 
-def _parse_yaml(text: str, path: str, problems: Problems, line_offset: int) -> Any:
+def _parse_yaml(text: str, path: str, problems: Problems, line_offset: int, section: str = "") -> Any:
     loader = None
     try:
         _check_flow_depth(text, line_offset)
@@ -218,6 +228,8 @@ def _parse_yaml(text: str, path: str, problems: Problems, line_offset: int) -> A
         loader.line_offset = line_offset
         loader.duplicates, loader.invisible = [], []
         node = loader.get_single_node()
+        if node is not None and section:
+            node = _value_of(node, section)
         if node is None:
             return None
         _check_nodes(node, line_offset)
@@ -232,6 +244,7 @@ def _parse_yaml(text: str, path: str, problems: Problems, line_offset: int) -> A
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = (mark.line + 1 + line_offset) if mark else line_offset + 1
+        line = min(line, line_offset + max(1, len(text.rstrip().splitlines())))  # at the end of the text: its last line
         raw = f"{getattr(exc, 'problem', '')} {getattr(exc, 'context', '')}"
         hint = next((h for key, h in _YAML_HINTS if key in raw), "kiểm tra dấu hai chấm, ngoặc kép và thụt lề trên dòng này")
         problems.add(path, line, "lỗi cú pháp YAML", hint)
@@ -319,6 +332,6 @@ def read_document(file: Path, path: str, problems: Problems) -> Document | None:
     return Document(meta, "\n".join(lines[end + 1:]), end + 2)
 
 
-def read_yaml_file(file: Path, path: str, problems: Problems) -> Any:
+def read_yaml_file(file: Path, path: str, problems: Problems, section: str = "") -> Any:
     text = read_text(file, path, problems)
-    return None if text is None else parse_yaml(text, path, problems)
+    return None if text is None else parse_yaml(text, path, problems, section=section)

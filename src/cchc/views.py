@@ -7,16 +7,21 @@ one pass over the items, so the site stays linear in their number.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .check import check_plan, topic_month_grid
+from .check import PlanCheck, check_plan, topic_month_grid
 from .dates import end_of_day
-from .model import Corpus, NewsItem
+from .model import Corpus, HomeSection, NewsItem, Plan
 
+LEAD_WINDOW = 5  # the home page leads with the newest of this many items that has an image
+LATEST_COUNT = 6  # headlines beside the lead
+RECENT_PLANS = 2  # plans shown on the home page when none is current
 RELATED_COUNT = 5
 RELATED_WINDOW = 12  # neighbours in date looked at per shared topic
 
@@ -56,6 +61,7 @@ class View:
     items: list[NewsItem] = field(default_factory=list)
     pager: Pager | None = None
     data: dict[str, Any] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)  # page front matter the theme reads (e.g. `hide`)
 
 
 class SiteViews:
@@ -69,7 +75,9 @@ class SiteViews:
         self.by_topic: dict[str, list[NewsItem]] = defaultdict(list)
         self.by_unit: dict[str, list[NewsItem]] = defaultdict(list)
         self.by_month: dict[tuple[int, int], list[NewsItem]] = defaultdict(list)
+        self.by_type: dict[str, list[NewsItem]] = defaultdict(list)
         for item in self.visible:  # newest first, so every list below is too
+            self.by_type[item.type].append(item)
             for topic in {a for t in item.topics for a in corpus.topic_ancestors(t)}:
                 self.by_topic[topic].append(item)
             for unit in corpus.unit_ancestors(item.unit):
@@ -106,11 +114,17 @@ class SiteViews:
         current = [p for p in c.plans.values() if p.is_current(self.now)]
         topic_counts = {slug: len(items) for slug, items in self.by_topic.items()}
         unit_counts = {slug: len(items) for slug, items in self.by_unit.items()}
-        self.add(View("index.md", "Trang chủ", "cchc/home.html", items=self.visible[:10], data={
-            "current_plans": sorted(current, key=lambda p: p.start, reverse=True),
-            "years": self.years(), "topic_counts": topic_counts, "unit_counts": unit_counts,
-        }))
+        checks = {}
+        for plan in sorted(c.plans.values(), key=lambda p: (p.start, p.id), reverse=True):
+            checks[plan.id] = check_plan(c, plan, min(self.now, end_of_day(plan.end)))  # a finished plan: its final state
+        self.add(View("index.md", "Trang chủ", "cchc/home.html", data=self.front_page(current, checks),
+                      meta={"hide": ["navigation", "toc"]}))
         self.listing("tin-tuc/", "Tin tức cải cách hành chính", self.visible)
+        self.add(View("the-loai/index.md", "Thể loại", "cchc/terms.html", data={
+            "kind": "types", "counts": {slug: len(items) for slug, items in self.by_type.items()}}))
+        for kind in c.types.values():
+            self.listing(f"the-loai/{kind.slug}/", kind.name, self.by_type.get(kind.slug, []),
+                         markdown=kind.description, kind="type", term=kind)
         for item in self.visible:
             self.add(View(item.src_uri, item.title, "cchc/item.html", item.body, True, data={
                 "item": item, "related": self.related(item), "document_size": self.file_size(item.document.file if item.document else ""),
@@ -128,14 +142,12 @@ class SiteViews:
         self.add(View("ke-hoach/index.md", "Kế hoạch thông tin, tuyên truyền", "cchc/plans.html", data={
             "plans": sorted(c.plans.values(), key=lambda p: (p.start, p.id), reverse=True),
             "current": sorted(p.id for p in current)}))
-        checks = []
-        for plan in sorted(c.plans.values(), key=lambda p: (p.start, p.id), reverse=True):
-            check = check_plan(c, plan, min(self.now, end_of_day(plan.end)))  # a finished plan: its final state
+        for check in checks.values():
             months, grid = topic_month_grid(c, check)
-            checks.append(check)
-            self.add(View(f"ke-hoach/{plan.id}/index.md", plan.title, "cchc/plan.html", plan.body, True,
-                          data={"plan": plan, "check": check, "months": months, "grid": grid}))
-        self.add(View("tien-do/index.md", "Tiến độ thực hiện kế hoạch", "cchc/progress.html", data={"checks": checks}))
+            self.add(View(f"ke-hoach/{check.plan.id}/index.md", check.plan.title, "cchc/plan.html", check.plan.body, True,
+                          data={"plan": check.plan, "check": check, "months": months, "grid": grid}))
+        self.add(View("tien-do/index.md", "Tiến độ thực hiện kế hoạch", "cchc/progress.html",
+                      data={"checks": list(checks.values())}))
         self.add(View("luu-tru/index.md", "Lưu trữ", "cchc/archive.html", data={"years": self.years()}))
         self.add(View("tim-kiem/index.md", "Tìm kiếm", "cchc/search.html"))
         for year, months in self.years():
@@ -144,6 +156,32 @@ class SiteViews:
             for month, _ in months:
                 self.listing(f"luu-tru/{year}/{month:02d}/", f"Lưu trữ tháng {month:02d}/{year}",
                              self.by_month[(year, month)], year=year, months=months)
+
+    def front_page(self, current: list[Plan], checks: dict[str, PlanCheck]) -> dict[str, Any]:
+        """The home page: a lead item with its image, the latest headlines, the sections set in mkdocs.yml,
+        and the current plans with their progress (the latest finished ones when none is current)."""
+        items, settings = self.visible, self.corpus.settings
+        lead = next((i for i in items[:LEAD_WINDOW] if i.image), items[0] if items else None)
+        plans = sorted(current, key=lambda p: (p.start, p.id), reverse=True) or sorted(
+            (p for p in self.corpus.plans.values() if p.start <= self.now.date()),
+            key=lambda p: (p.end, p.id), reverse=True)[:RECENT_PLANS]
+        return {
+            "lead": lead, "latest": [i for i in items[:LATEST_COUNT + 1] if i is not lead][:LATEST_COUNT],
+            "sections": [(s, self.section_items(s), _section_url(s)) for s in settings.home],
+            "plans": [checks[p.id] for p in plans], "plans_current": bool(current),
+            "links": settings.links, "hotline": settings.hotline, "portal": settings.portal,
+            "topics": [(t, len(self.by_topic.get(t.slug, []))) for t in self.corpus.topic_roots()],
+        }
+
+    def section_items(self, section: HomeSection) -> list[NewsItem]:
+        """The newest visible items of a home-page section."""
+        newest_first = lambda i: (i.date, i.slug)  # noqa: E731 (the order of corpus.items)
+        pool = heapq.merge(*(self.by_type.get(t, []) for t in section.types), key=newest_first, reverse=True) \
+            if section.types else self.visible
+        topics = {s for t in section.topics for s in self.corpus.topic_subtree(t)}
+        units = {s for u in section.units for s in self.corpus.unit_subtree(u)}
+        matching = (i for i in pool if (not topics or topics.intersection(i.topics)) and (not units or i.unit in units))
+        return list(itertools.islice(matching, section.count))
 
     def add_feeds_page(self, feeds: list) -> None:
         """/rss/: every feed with its URL and what it carries, and how to subscribe."""
@@ -194,3 +232,11 @@ class SiteViews:
         except OSError:
             return 0
 
+
+def _section_url(section: HomeSection) -> str:
+    """Where "xem tất cả" of a home section leads: the listing of its one type, topic or unit, else all news."""
+    chosen = [("the-loai/", section.types), ("chu-de/", section.topics), ("don-vi/", section.units)]
+    used = [(prefix, slugs) for prefix, slugs in chosen if slugs]
+    if len(used) == 1 and len(used[0][1]) == 1:
+        return f"{used[0][0]}{used[0][1][0]}/"
+    return "tin-tuc/"
