@@ -16,7 +16,7 @@ from pathlib import Path
 from .model import NewsItem
 from .problems import Problem
 
-VERSION = 5  # bump when NewsItem, Problem or the validation rules change
+VERSION = 6  # bump when NewsItem, Problem or the validation rules change
 
 
 @dataclass
