@@ -1,6 +1,6 @@
 // The search page: queries the index written by src/cchc/search_index.py (read its docstring first).
-// A query fetches the few shards holding its terms; results are ranked here (BM25 weights of syllables,
-// syllable pairs and exact accents), and each shown result fetches its own small file for the excerpt.
+// A query fetches the few shards holding its terms (while it is typed); results are ranked here (BM25 weights of
+// syllables, syllable pairs and exact accents), and each shown result fetches its own small file for the excerpt.
 (function () {
   "use strict";
   var box = document.getElementById("cchc-search");
@@ -119,8 +119,9 @@
     var q = parse(query);
     var notes = [];
     if (!q.singles.some(function (w) { return w.length >= 2 || /\d/.test(w); })) return { ids: [], notes: ["short"] };
-    var lists = await Promise.all(q.singles.map(postings));
+    // Every file the query needs is requested at once: one round trip, not one per kind of term.
     var pairLists = Promise.all(q.pairs.map(postings)), accentLists = Promise.all(q.accents.map(postings));
+    var lists = await Promise.all(q.singles.map(postings));
     // A word the index does not have: the word being typed may be unfinished, others may be misspelt.
     for (var i = 0; i < lists.length; i++) {
       if (lists[i].size) continue;
@@ -215,12 +216,15 @@
     return li;
   }
 
-  var current = 0, shown = [], wantedWords = new Set();
+  var current = 0, shown = [], shownFor = "", wantedWords = new Set();
   async function showMore(run) {
-    var next = shown.slice(list.children.length, list.children.length + PAGE);
-    var docs = await Promise.all(next.map(doc));
-    if (run !== current) return;
-    docs.forEach(function (d) { list.appendChild(render(d, wantedWords)); });
+    var pending = shown.slice(list.children.length, list.children.length + PAGE).map(doc);  // all requested at once
+    for (var i = 0; i < pending.length; i++) {  // shown in rank order, each as soon as it and those above it arrive
+      var d = await pending[i];
+      if (run !== current) return;
+      list.appendChild(render(d, wantedWords));
+      if (!i) box.setAttribute("data-shown", shownFor);  // for tests and benchmarks: which query the list shows
+    }
     more.hidden = list.children.length >= shown.length;
   }
 
@@ -239,6 +243,7 @@
         : { ids: Array.from(filters).sort(function (a, b) { return a - b; }), notes: [] };
       if (mine !== current) return;
       shown = found.ids;
+      shownFor = query;
       wantedWords = new Set();
       var q = parse(query);
       q.singles.concat(found.notes.filter(function (n) { return n.length === 2; }).map(function (n) { return n[1]; }))
@@ -264,6 +269,8 @@
   var timer = null;
   input.addEventListener("input", function () {  // results as one types, after a short pause
     clearTimeout(timer);
+    var q = parse(input.value.slice(0, 200));  // meanwhile, fetch the files of the words typed so far
+    q.singles.concat(q.pairs, q.accents).forEach(function (t) { postings(t).catch(function () {}); });
     timer = setTimeout(function () { run(true); }, 250);
   });
   form.addEventListener("submit", function (event) { event.preventDefault(); clearTimeout(timer); run(false); });
