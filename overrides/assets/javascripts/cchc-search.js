@@ -252,6 +252,7 @@
       await showMore(mine);
       if (mine !== current) return;
       box.setAttribute("data-results", String(shown.length));
+      if (!shown.length) box.setAttribute("data-shown", shownFor);
       var said = query ? " cho “" + query + "”" : "";
       if (found.notes[0] && found.notes[0][0] === "short") status.textContent = "Hãy gõ từ cần tìm (ít nhất 2 chữ cái).";
       else if (!shown.length) status.textContent = "Không tìm thấy kết quả" + said + ".";
