@@ -10,7 +10,7 @@ import pytest
 
 from cchc.build import build_site
 from cchc.check import check_plan
-from cchc.dates import end_of_day
+from cchc.dates import end_of_day, parse_datetime
 from conftest import SAMPLE_NOW, messages
 
 
@@ -41,7 +41,6 @@ def sections(tree) -> dict[str, list[str]]:
 
 def test_the_lead_is_the_newest_item_with_an_image_and_the_latest_follow(sample):
     site, corpus = sample
-    from cchc.dates import parse_datetime
     published = corpus.published(parse_datetime(SAMPLE_NOW))
     tree = page(site)
     expected = next(i for i in published[:5] if i.image)
@@ -57,7 +56,6 @@ def test_the_lead_is_the_newest_item_with_an_image_and_the_latest_follow(sample)
 
 def test_sections_list_the_newest_items_of_their_types_and_topics_in_the_configured_order(sample):
     site, corpus = sample
-    from cchc.dates import parse_datetime
     published = corpus.published(parse_datetime(SAMPLE_NOW))
     shown = sections(page(site))
     configured = corpus.settings.home
@@ -114,11 +112,10 @@ def test_plans_show_their_progress_as_the_checker_counts_it(sample):
         assert (f"{behind} chậm tiến độ" in text) if behind else ("không chỉ tiêu nào chậm" in text)
 
 
-def test_a_current_plan_is_shown_as_current(project, tmp_path):
+def test_a_current_plan_is_shown_as_current(project, tmp_path, monkeypatch):
     project.write("plans/ke-hoach.md", (Path(__file__).parents[1] / "plans" / "hai-hau-2023.md").read_text(encoding="utf-8"))
     project.item("tin-2023", date="15/03/2023 08:30")
-    import os
-    os.environ["CCHC_NOW"] = "2023-06-30 12:00"  # restored by the autouse fixture
+    monkeypatch.setenv("CCHC_NOW", "2023-06-30 12:00")
     assert build_site(project.root, tmp_path / "site").ok
     tree = page(tmp_path / "site")
     assert q(tree, ".cchc-front__plans h2")[0].text_content() == "Kế hoạch đang thực hiện"
@@ -189,3 +186,16 @@ def test_the_home_page_of_the_sample_has_no_id_twice_and_names_every_region(samp
     tree = lxml.html.fromstring(html)
     for region in q(tree, "section[aria-labelledby]") + q(tree, "article[aria-labelledby]"):
         assert tree.get_element_by_id(region.get("aria-labelledby")).text_content().strip()
+
+
+def test_settings_text_is_escaped_on_the_home_page(project, tmp_path):
+    project.write("mkdocs.yml", (Path(__file__).parents[1] / "mkdocs.yml").read_text(encoding="utf-8").replace(
+        "    - name: Cổng Dịch vụ công quốc gia\n      url: https://dichvucong.gov.vn/",
+        "    - name: <script>alert(1)</script>\n      url: 'https://dichvucong.gov.vn/\"onmouseover=\"alert(2)'").replace(
+        "    - title: Hỏi đáp", "    - title: <img src=x onerror=alert(3)>"))
+    assert build_site(project.root, tmp_path / "site").ok
+    html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
+    assert '"onmouseover="' not in html and "<img src=x" not in html
+    tree = lxml.html.fromstring(html)
+    assert not [e for e in tree.iter() if isinstance(e.tag, str) and any(a.startswith("on") for a in e.attrib)]
