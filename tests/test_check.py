@@ -114,13 +114,13 @@ def test_check_command_json_schema_and_exit_codes(planned):
     out = subprocess.run(base + ["--as-of", "31/03/2024", "--format", "json"], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
-    assert data["schema"] == "cchc-check/1" and data["ok"] is False
+    assert data["schema"] == "cchc-check/2" and data["ok"] is False
     (plan,) = data["plans"]
     assert [c["status"] for c in plan["content"]] == ["covered", "uncovered"]
     assert plan["targets"][0] | {"items": None} == {
         "ref": "T1", "product": "Chuyên mục phát thanh hằng tháng", "count": 3, "unlimited": False,
-        "cadence": "hang-thang", "start": "2024-01-01", "end": "2024-03-31", "lead": "ttvhtt-hai-hau",
-        "done": 1, "due": 3, "status": "behind", "empty_months": ["2024-02", "2024-03"], "items": None}
+        "cadence": "hang-thang", "start": "2024-01-01", "end": "2024-03-31", "leads": ["ttvhtt-hai-hau"],
+        "done": 1, "due": 3, "status": "behind", "status_text": "Chậm tiến độ", "empty_months": ["2024-02", "2024-03"], "items": None}
     strict = subprocess.run(base + ["--as-of", "31/03/2024", "--strict"], capture_output=True, text=True)
     assert strict.returncode == 1 and "Chưa có bài" in strict.stdout
     markdown = subprocess.run(base + ["--as-of", "31/03/2024", "--format", "markdown"], capture_output=True, text=True)

@@ -49,7 +49,7 @@ def test_ben_tre_appendix_targets_are_encoded(corpus):
     assert len(plan.targets) == 13
     by_ref = {t.ref: t for t in plan.targets}
     newspaper = by_ref["PL.4"]
-    assert (newspaper.count, newspaper.cadence, newspaper.lead) == (24, "hang-thang", "bao-dong-khoi")
+    assert (newspaper.count, newspaper.cadence, newspaper.leads) == (24, "hang-thang", ("bao-dong-khoi",))
     assert newspaper.channels == ("bao-in", "bao-dien-tu") and newspaper.types == ("bai",)
     assert by_ref["PL.5"].start == date(2020, 12, 1) and by_ref["PL.5"].end == date(2021, 1, 31)
     assert by_ref["PL.7"].count == 12 and by_ref["PL.7"].channels == ("phat-thanh",)

@@ -11,6 +11,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
+from cchc.check import check_plan
 from cchc.loader import load_corpus
 from cchc.report import date_line, make_report, report_window, to_docx, to_markdown
 from conftest import ROOT
@@ -36,7 +37,7 @@ def test_date_line_puts_a_zero_before_days_under_10_and_months_1_and_2(day, expe
     assert date_line("Ninh Thuận", day) == expected
 
 
-def test_the_ministry_rule_counts_items_from_15_december_of_the_previous_year(project):
+def test_the_ministry_rule_window_is_clipped_to_the_plan_period_and_stated(project):
     project.write("plans/thu-nghiem-2024.md", PLAN)
     project.item("cuoi-nam-truoc", date="20/12/2023 09:00")
     project.item("dau-nam", date="10/01/2024 09:00")
@@ -46,9 +47,22 @@ def test_the_ministry_rule_counts_items_from_15_december_of_the_previous_year(pr
     calendar = make_report(corpus, plan, "q1")
     ministry = make_report(corpus, plan, "q1", rule="bo-noi-vu")
     assert sorted(i.slug for i in calendar.check.items) == ["dau-nam", "sau-chot-so-lieu"]
-    assert sorted(i.slug for i in ministry.check.items) == ["cuoi-nam-truoc", "dau-nam"]
+    # the plan starts 01/01/2024: its 2023 item is not the plan's, whatever the rule (check agrees)
+    assert sorted(i.slug for i in ministry.check.items) == ["dau-nam"]
+    assert "cuoi-nam-truoc" not in {i.slug for i in check_plan(corpus, plan, date(2024, 3, 14)).items}
     text = to_markdown(ministry, corpus)
-    assert "Kỳ báo cáo: từ 15/12/2023 đến 14/03/2024 (số liệu theo thời điểm chốt số liệu của Bộ Nội vụ)." in text
+    assert ("Kỳ báo cáo: số liệu từ ngày 15/12/2023 đến ngày 14/03/2024, theo thời điểm chốt số liệu của Bộ Nội vụ; "
+            "chỉ tính bài đăng trong thời gian thực hiện kế hoạch: từ ngày 01/01/2024 đến ngày 14/03/2024.") in text
+    assert "chỉ tính bài" not in to_markdown(calendar, corpus)  # the calendar quarter lies inside the plan
+
+
+def test_the_ministry_rule_counts_from_15_december_when_the_plan_has_begun(project):
+    project.write("plans/thu-nghiem-2024.md", PLAN.replace("start: 01/01/2024", "start: 01/12/2023"))
+    project.item("cuoi-nam-truoc", date="20/12/2023 09:00")
+    project.item("dau-thang-12", date="05/12/2023 09:00")
+    corpus, _ = project.load()
+    ministry = make_report(corpus, corpus.plans["thu-nghiem-2024"], "q1", year=2024, rule="bo-noi-vu")
+    assert [i.slug for i in ministry.check.items] == ["cuoi-nam-truoc"]
 
 
 @pytest.fixture(scope="module")
@@ -158,9 +172,14 @@ def test_report_command_writes_markdown_and_word(tmp_path):
     run = subprocess.run([sys.executable, "-m", "cchc.cli", "--root", str(ROOT), "report", "--plan", "ben-tre-2021",
                           "--period", "9m", "--out", str(out), "--date", "05/10/2021"], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
-    assert (out / "ben-tre-2021-9m-2021.docx").is_file()
-    text = (out / "ben-tre-2021-9m-2021.md").read_text(encoding="utf-8")
-    assert "Kỳ báo cáo: từ 01/01/2021 đến 30/09/2021" in text and "| PL.4 |" in text
+    assert (out / "ben-tre-2021-9m-2021-calendar.docx").is_file()
+    text = (out / "ben-tre-2021-9m-2021-calendar.md").read_text(encoding="utf-8")
+    assert "Kỳ báo cáo: số liệu từ ngày 01/01/2021 đến ngày 30/09/2021, theo năm dương lịch." in text and "| PL.4 |" in text
+    ministry = subprocess.run([sys.executable, "-m", "cchc.cli", "--root", str(ROOT), "report", "--plan", "ben-tre-2021",
+                               "--period", "9m", "--rule", "bo-noi-vu", "--out", str(out)], capture_output=True, text=True)
+    assert ministry.returncode == 0, ministry.stderr
+    assert (out / "ben-tre-2021-9m-2021-bo-noi-vu.md").is_file() and (out / "ben-tre-2021-9m-2021-calendar.md").is_file()
+    assert "từ ngày 15/12/2020 đến ngày 14/09/2021" in ministry.stderr
     bad = subprocess.run([sys.executable, "-m", "cchc.cli", "--root", str(ROOT), "report", "--plan", "khong-co",
                           "--period", "q1"], capture_output=True, text=True)
     assert bad.returncode == 2 and "Không có kế hoạch" in bad.stderr

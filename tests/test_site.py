@@ -135,5 +135,5 @@ def test_plan_page_has_progress_and_a_topics_by_months_grid(sample):
     page = html(site, "ke-hoach/ben-tre-2021")
     assert 'id="tien-do"' in page and "Số bài theo chủ đề và tháng" in page
     grid = page.split("Số bài theo chủ đề và tháng")[1].split("</table>")[0]
-    assert grid.count('<th scope="col">') == 12 + 2  # topic, 12 months, total
+    assert grid.count('<th scope="col">') == 13 + 2  # topic, 13 months (the appendix starts 12/2020), total
     assert '<th scope="row"><a href="../../chu-de/mot-cua/">' in grid

@@ -8,8 +8,13 @@ Semantics, stated once:
 - It counts for a target when it is dated within the target's own window and matches every filter the
   target sets (channels, types, publishing units with their sub-units, topics with their sub-topics).
   A target with none of those filters cannot be measured from content and is listed as such.
+  Every window (the plan's, a target's, a report's) is clipped to the plan's period: nothing dated
+  outside the plan's period counts for it.
 - Due so far, pro rata by cadence: monthly and continuous targets by completed months of the target's
   window, quarterly by completed quarters, yearly and one-off targets at the end of their window.
+  A target without a count is only counted ("đã có N bài"), never on or behind schedule. Monthly
+  targets list the elapsed months without an item, with or without a count.
+- The as-of date means the end of that day (23:59:59, Vietnam time).
 """
 
 from __future__ import annotations
@@ -21,11 +26,12 @@ from .dates import VN_TZ, end_of_day, month_end, vietnam_time
 from .model import Corpus, MandatedItem, NewsItem, Plan, Target
 
 COVERED, UNCOVERED = "covered", "uncovered"
-DONE, ON_TRACK, BEHIND, NOT_MEASURED, NOT_STARTED = "done", "on_track", "behind", "not_measured", "not_started"
+DONE, ON_TRACK, BEHIND, NOT_MEASURED, NOT_STARTED, COUNTED = (
+    "done", "on_track", "behind", "not_measured", "not_started", "counted")
 STATUS_VI = {
     COVERED: "Đã có bài", UNCOVERED: "Chưa có bài",
     DONE: "Hoàn thành", ON_TRACK: "Đúng tiến độ", BEHIND: "Chậm tiến độ",
-    NOT_MEASURED: "Không đo từ bài đăng", NOT_STARTED: "Chưa đến thời gian",
+    NOT_MEASURED: "Không đo từ bài đăng", NOT_STARTED: "Chưa đến thời gian", COUNTED: "Không nêu số lượng",
 }
 
 
@@ -55,6 +61,11 @@ class Progress:
     def done(self) -> int:
         return len(self.items)
 
+    @property
+    def status_text(self) -> str:
+        """The status as staff read it; a target without a count just says how many items it has."""
+        return f"Đã có {self.done} bài" if self.status == COUNTED else STATUS_VI[self.status]
+
 
 @dataclass
 class PlanCheck:
@@ -67,7 +78,7 @@ class PlanCheck:
     @property
     def ok(self) -> bool:
         return all(c.status == COVERED for c in self.coverage) and all(
-            p.status in (DONE, ON_TRACK, NOT_MEASURED, NOT_STARTED) for p in self.progress)
+            p.status != BEHIND for p in self.progress)
 
 
 def as_of_moment(value: date | datetime) -> datetime:
@@ -76,12 +87,13 @@ def as_of_moment(value: date | datetime) -> datetime:
 
 
 def check_plan(corpus: Corpus, plan: Plan, as_of: date | datetime, since: date | None = None) -> PlanCheck:
-    """`since` narrows the counted items to a reporting window (default: the plan's start)."""
+    """`since` narrows the counted items to a reporting window (never before the plan's start)."""
     moment = as_of_moment(as_of)
     scope = corpus.unit_subtree(plan.scope)
-    scoped = [i for i in corpus.published(moment) if i.unit in scope or plan.id in i.plans]
-    start, end = _day_start(since or plan.start), end_of_day(plan.end)
-    items = [i for i in scoped if start <= i.date <= end]
+    first, end = _day_start(plan.start), end_of_day(plan.end)
+    scoped = [i for i in corpus.published(moment) if (i.unit in scope or plan.id in i.plans) and first <= i.date <= end]
+    start = _day_start(max(since or plan.start, plan.start))
+    items = [i for i in scoped if start <= i.date]
     coverage = []
     for mandated in plan.content:
         wanted = set().union(*(corpus.topic_subtree(t) for t in mandated.topics)) if mandated.topics else set()
@@ -93,20 +105,25 @@ def check_plan(corpus: Corpus, plan: Plan, as_of: date | datetime, since: date |
 def _progress(corpus: Corpus, target: Target, scoped: list[NewsItem], moment: datetime) -> Progress:
     if not (target.channels or target.types or target.units or target.topics):
         return Progress(target, [], None, NOT_MEASURED)
+    channels = set().union(*(corpus.channel_subtree(c) for c in target.channels)) if target.channels else None
     units = set().union(*(corpus.unit_subtree(u) for u in target.units)) if target.units else None
     topics = set().union(*(corpus.topic_subtree(t) for t in target.topics)) if target.topics else None
     start, end = _day_start(target.start), end_of_day(target.end)
     items = [i for i in scoped if start <= i.date <= end
-             and (not target.channels or i.channel in target.channels)
+             and (channels is None or i.channel in channels)
              and (not target.types or i.type in target.types)
              and (units is None or i.unit in units)
              and (topics is None or topics.intersection(i.topics))]
     if moment < start:
         return Progress(target, items, 0, NOT_STARTED)
-    if target.count is None:  # "không giới hạn" or "theo quy định": counted, on track once something is out
-        return Progress(target, items, None, ON_TRACK if items else BEHIND)
     months = _months(target.start, target.end)
     elapsed = [m for m in months if _month_over(m) <= moment]
+    empty = []
+    if target.cadence == "hang-thang":
+        seen = {(i.date.year, i.date.month) for i in items}
+        empty = [m for m in elapsed if m not in seen]
+    if target.count is None:  # "không giới hạn" or "theo quy định": counted, never on or behind schedule
+        return Progress(target, items, None, COUNTED, empty)
     if target.cadence in ("hang-thang", "thuong-xuyen"):
         due = target.count * len(elapsed) // len(months)
     elif target.cadence == "hang-quy":
@@ -115,10 +132,6 @@ def _progress(corpus: Corpus, target: Target, scoped: list[NewsItem], moment: da
         due = target.count * len(done_quarters) // len(quarters)
     else:
         due = target.count if moment >= end else 0
-    empty = []
-    if target.cadence == "hang-thang":
-        seen = {(i.date.year, i.date.month) for i in items}
-        empty = [m for m in elapsed if m not in seen]
     status = DONE if len(items) >= target.count else ON_TRACK if len(items) >= due else BEHIND
     return Progress(target, items, due, status, empty)
 

@@ -7,11 +7,11 @@ import textwrap
 
 from .check import STATUS_VI, PlanCheck
 from .dates import format_date
-from .model import CADENCES, Corpus
+from .model import Corpus
 
-SCHEMA = "cchc-check/1"
+SCHEMA = "cchc-check/2"
 _MARK = {"covered": "✔", "done": "✔", "on_track": "✔", "uncovered": "✘", "behind": "✘",
-         "not_measured": "–", "not_started": "…"}
+         "not_measured": "–", "not_started": "…", "counted": "•"}
 
 
 def to_data(results: list[PlanCheck], corpus: Corpus) -> dict:
@@ -33,13 +33,20 @@ def to_data(results: list[PlanCheck], corpus: Corpus) -> dict:
             "targets": [{
                 "ref": p.target.ref, "product": p.target.product, "count": p.target.count,
                 "unlimited": p.target.unlimited, "cadence": p.target.cadence,
-                "start": p.target.start.isoformat(), "end": p.target.end.isoformat(), "lead": p.target.lead,
-                "done": p.done, "due": p.due, "status": p.status,
+                "start": p.target.start.isoformat(), "end": p.target.end.isoformat(), "leads": list(p.target.leads),
+                "done": p.done, "due": p.due, "status": p.status, "status_text": p.status_text,
                 "empty_months": [f"{y}-{m:02d}" for y, m in p.empty_months],
                 "items": ["/" + i.url for i in p.items],
             } for p in r.progress],
         } for r in results],
     }
+
+
+def problems_json(problems) -> str:
+    """The JSON document when nothing could be checked: the content's problems, each with file and line."""
+    return json.dumps({"schema": SCHEMA, "ok": False, "plans": [], "problems": [
+        {"path": p.path, "line": p.line, "level": p.level, "message": p.message, "hint": p.hint} for p in problems]},
+        ensure_ascii=False, indent=2)
 
 
 def to_json(results: list[PlanCheck], corpus: Corpus) -> str:
@@ -69,7 +76,7 @@ def to_markdown(results: list[PlanCheck], corpus: Corpus) -> str:
             for p in r.progress:
                 missing = f" (tháng chưa có: {', '.join(f'{m:02d}/{y}' for y, m in p.empty_months)})" if p.empty_months else ""
                 out.append(f"| {p.target.ref} | {cell(p.target.product)} | {p.done} | {'' if p.due is None else p.due} | "
-                           f"{quota(p)} | {CADENCES[p.target.cadence]} | {_MARK[p.status]} {STATUS_VI[p.status]}{missing} |")
+                           f"{quota(p)} | {p.target.cadence_name} | {_MARK[p.status]} {p.status_text}{missing} |")
         out.append("")
     return "\n".join(out)
 
@@ -87,7 +94,7 @@ def to_table(results: list[PlanCheck], corpus: Corpus, width: int = 100) -> str:
             out.append("CHỈ TIÊU                  đã có / phải có / tổng")
             for p in r.progress:
                 figures = f"{p.done:>3} / {'' if p.due is None else p.due:>3} / {quota(p):<14}"
-                line = f"  {_MARK[p.status]} {p.target.ref:<8} {figures} {STATUS_VI[p.status]:<22} "
+                line = f"  {_MARK[p.status]} {p.target.ref:<8} {figures} {p.status_text:<22} "
                 out.append(line + textwrap.shorten(p.target.product, max(10, width - len(line)), placeholder="…"))
                 if p.empty_months:
                     out.append("      tháng chưa có bài: " + ", ".join(f"{m:02d}/{y}" for y, m in p.empty_months))

@@ -7,49 +7,103 @@ import os
 import re
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from .build import build_site, print_result, unexpected
 from .dates import DATE_HINT, DateError, parse_datetime
 from .loader import load_corpus
+from .problems import Problem
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="cchc", description="Chuyên mục cải cách hành chính: kiểm tra, xây dựng, xem thử trang.")
+class Parser(argparse.ArgumentParser):
+    """argparse with its messages, headings and usage line in Vietnamese."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("add_help", False)
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+        self._positionals.title, self._optionals.title = "lệnh", "tùy chọn"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="in hướng dẫn này rồi thoát")
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: lỗi: {translate(message)}\nXem hướng dẫn: {self.prog} --help\n")
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:
+        super().add_usage(usage, actions, groups, prefix="Cách dùng: ")
+
+
+# argparse's English messages (Python 3.11) and their Vietnamese, as patterns over the formatted text
+_MESSAGES = [
+    (r"unrecognized arguments: (.*)", r"không hiểu tham số: \1"),
+    (r"the following arguments are required: (.*)", r"thiếu tham số bắt buộc: \1"),
+    (r"argument (\S+): expected one argument", r"\1 cần một giá trị đi kèm, ví dụ \1 GIÁ_TRỊ"),
+    (r"argument (\S+): expected at least one argument", r"\1 cần ít nhất một giá trị"),
+    (r"argument (\S+): invalid choice: '([^']*)' \(choose from (.*)\)", r'\1: không có lựa chọn "\2" — chọn một trong: \3'),
+    (r"argument (\S+): invalid int value: '([^']*)'", r'\1: "\2" không phải là số'),
+    (r"argument (\S+): invalid (\S+) value: '([^']*)'", r'\1: giá trị "\3" không hợp lệ'),
+    (r"ambiguous option: (\S+) could match (.*)", r"tùy chọn \1 chưa rõ, có thể là: \2"),
+    (r"argument (\S+): ignored explicit argument '([^']*)'", r'\1 không nhận giá trị (bỏ "=\2")'),
+    (r"argument (\S+): not allowed with argument (\S+)", r"không dùng \1 cùng với \2"),
+]
+
+
+def translate(message: str) -> str:
+    for pattern, vietnamese in _MESSAGES:
+        if re.fullmatch(pattern, message):
+            return re.sub(pattern, vietnamese, message)
+    return f"tham số không hợp lệ ({message})"
+
+
+def make_parser() -> Parser:
+    parser = Parser(prog="cchc", description="Chuyên mục cải cách hành chính: kiểm tra, xây dựng, xem thử trang.")
     parser.add_argument("--root", type=Path, default=Path("."), help="thư mục dự án (có mkdocs.yml, docs/, plans/)")
-    parser.add_argument("--now", help='coi "bây giờ" là thời điểm này (ví dụ 2023-06-30 12:00), để thử')
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--now", help='coi "bây giờ" là thời điểm này (ví dụ 30/06/2024 12:00), để thử; '
+                                      "ghi trước hoặc sau tên lệnh đều được")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH", parser_class=Parser)
     sub.add_parser("validate", help="kiểm tra nội dung, liệt kê mọi lỗi")
+    p_import = sub.add_parser("nhap-ke-hoach", help="nhập một kế hoạch từ tệp Word (.docx), PDF hoặc văn bản (.txt)")
+    p_import.add_argument("file", type=Path, metavar="TỆP", help="tệp kế hoạch: .docx, .pdf (có lớp chữ) hoặc .txt")
+    p_import.add_argument("--id", help="mã kế hoạch (mặc định: tạo từ cơ quan ban hành và năm)")
+    p_import.add_argument("--force", action="store_true", help="ghi đè tệp plans/<mã>.md nếu đã có")
     p_build = sub.add_parser("build", help="xây dựng trang tĩnh vào site/")
-    p_build.add_argument("--site-dir", type=Path, default=None)
+    p_build.add_argument("--site-dir", type=Path, default=None, metavar="THƯ_MỤC", help="thư mục ghi trang (mặc định: site/)")
     p_build.add_argument("--no-strict", action="store_true", help="cảnh báo không chặn việc xây dựng")
     p_check = sub.add_parser("check", help="đối chiếu bài đã đăng với nội dung và chỉ tiêu của kế hoạch")
-    p_check.add_argument("--plan", help="mã kế hoạch (mặc định: tất cả)")
-    p_check.add_argument("--as-of", help="tính đến ngày (mặc định: hôm nay), ví dụ 30/06/2024")
-    p_check.add_argument("--format", choices=["table", "json", "markdown"], default="table")
+    p_check.add_argument("--plan", metavar="MÃ", help="mã kế hoạch (mặc định: tất cả)")
+    p_check.add_argument("--as-of", metavar="NGÀY", help="tính đến hết ngày này (mặc định: hôm nay), ví dụ 30/06/2024")
+    p_check.add_argument("--format", choices=["table", "json", "markdown"], default="table",
+                         help="table: bảng đọc trên màn hình; json: cho chương trình khác; markdown: dán vào văn bản")
     p_check.add_argument("--strict", action="store_true", help="trả mã 1 khi có nội dung chưa có bài hoặc chỉ tiêu chậm (cho CI)")
     p_report = sub.add_parser("report", help="viết báo cáo định kỳ (Markdown và Word) cho một kế hoạch")
-    p_report.add_argument("--plan", required=True, help="mã kế hoạch")
+    p_report.add_argument("--plan", required=True, metavar="MÃ", help="mã kế hoạch")
     p_report.add_argument("--period", required=True, choices=["q1", "6m", "9m", "year"], help="Quý I, 6 tháng, 9 tháng, năm")
     p_report.add_argument("--rule", choices=["calendar", "bo-noi-vu"], default="calendar",
                           help="calendar: theo năm dương lịch; bo-noi-vu: chốt số liệu 15/12 năm trước đến 14/3, 14/6, 14/9, 14/12")
-    p_report.add_argument("--year", type=int, help="năm báo cáo (mặc định: năm kết thúc kế hoạch)")
-    p_report.add_argument("--date", help="ngày ký báo cáo (mặc định: ngày cuối kỳ)")
-    p_report.add_argument("--number", default="", help="số báo cáo, ví dụ 05")
-    p_report.add_argument("--out", type=Path, default=Path("bao-cao"), help="thư mục ghi báo cáo")
+    p_report.add_argument("--year", type=int, metavar="NĂM", help="năm báo cáo (mặc định: năm kết thúc kế hoạch)")
+    p_report.add_argument("--date", metavar="NGÀY", help="ngày ký báo cáo (mặc định: ngày cuối kỳ)")
+    p_report.add_argument("--number", default="", metavar="SỐ", help="số báo cáo, ví dụ 05")
+    p_report.add_argument("--out", type=Path, default=Path("bao-cao"), metavar="THƯ_MỤC", help="thư mục ghi báo cáo (mặc định: bao-cao/)")
     p_serve = sub.add_parser("serve", help="xem thử tại http://127.0.0.1:8000, tự xây dựng lại khi sửa")
-    p_serve.add_argument("--port", type=int, default=8000)
-    p_serve.add_argument("--host", default="127.0.0.1")
+    p_serve.add_argument("--port", type=int, default=8000, help="cổng (mặc định 8000)")
+    p_serve.add_argument("--host", default="127.0.0.1", help="địa chỉ (mặc định 127.0.0.1: chỉ máy này)")
     p_web = sub.add_parser("web-config", help="in cấu hình máy chủ web (chính sách bảo mật nội dung) cho nginx hoặc apache")
-    p_web.add_argument("server", choices=["nginx", "apache"])
+    p_web.add_argument("server", choices=["nginx", "apache"], metavar="MÁY_CHỦ", help="nginx hoặc apache")
     for command in sub.choices.values():  # --now is accepted after the command name too
         command.add_argument("--now", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
     try:
         return run(args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `cchc check | head`: the reader has seen enough
-        sys.stderr.close()
+        _quiet_closed_stdout()
         return 0
     except DateError as exc:
         print(f"Lỗi: {exc} — {DATE_HINT}", file=sys.stderr)
@@ -57,6 +111,16 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 (a message, never a traceback)
         print(unexpected(exc).replace("khi xây dựng trang", f"khi chạy lệnh {args.command}"), file=sys.stderr)
         return 2
+
+
+def _quiet_closed_stdout() -> None:
+    """After the reader of our output has gone, Python would still flush stdout at exit and print a
+    BrokenPipeError of its own; point stdout at /dev/null so that flush succeeds silently."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def run(args: argparse.Namespace) -> int:
@@ -74,6 +138,9 @@ def run(args: argparse.Namespace) -> int:
             print(problems.report(), file=sys.stderr)
         print(f"Đã kiểm tra {len(corpus.items)} bài, {len(corpus.plans)} kế hoạch.", file=sys.stderr)
         return 1 if problems else 0
+    if args.command == "nhap-ke-hoach":
+        from .plan_import import run_import
+        return run_import(root, args.file, plan_id=args.id, force=args.force)
     if args.command == "check":
         return run_check(root, args)
     if args.command == "report":
@@ -102,31 +169,38 @@ def print_web_config(root: Path, server: str) -> int:
     return 0
 
 
-def _valid_corpus(root: Path, plan_id: str | None):
-    """The corpus, or None after printing why (content errors, or an unknown plan id)."""
+def _valid_corpus(root: Path, plan_id: str | None, as_json: bool = False):
+    """The corpus, or None after printing why (content errors, or an unknown plan id). With `as_json` the
+    reasons are printed to stdout as a JSON document, so a script always has something to parse."""
     corpus, problems = load_corpus(root)
-    if problems.errors:
-        print(problems.report(), file=sys.stderr)
-        return None
-    if plan_id and plan_id not in corpus.plans:
-        print(f'Không có kế hoạch "{plan_id}" — các mã có: {", ".join(sorted(corpus.plans))}', file=sys.stderr)
-        return None
-    return corpus
+    why = [] if not problems.errors else sorted(problems.items)
+    if not why and plan_id and plan_id not in corpus.plans:
+        why = [Problem("plans/", 0, f'Không có kế hoạch "{plan_id}"', "các mã có: " + ", ".join(sorted(corpus.plans)))]
+    if not why:
+        return corpus
+    if as_json:
+        from .check_output import problems_json
+        print(problems_json(why))
+    else:
+        print(problems.report() if problems.errors else why[0].message + " — " + why[0].hint, file=sys.stderr)
+    return None
 
 
 def run_check(root: Path, args: argparse.Namespace) -> int:
     """Exit 0: report written (with --strict: and everything on track); 1: --strict and lagging; 2: bad input."""
     from .check import check_plan
-    from .check_output import to_json, to_markdown, to_table
+    from .check_output import problems_json, to_json, to_markdown, to_table
     from .dates import now
 
-    corpus = _valid_corpus(root, args.plan)
-    if corpus is None:
-        return 2
+    as_json = args.format == "json"
     try:
         as_of = parse_datetime(args.as_of).date() if args.as_of else now().date()
     except DateError as exc:
-        print(f"--as-of: {exc} — {DATE_HINT}", file=sys.stderr)
+        problem = Problem("--as-of", 0, str(exc), DATE_HINT)
+        print(problems_json([problem]) if as_json else f"--as-of: {exc} — {DATE_HINT}", file=sys.stdout if as_json else sys.stderr)
+        return 2
+    corpus = _valid_corpus(root, args.plan, as_json)
+    if corpus is None:
         return 2
     plans = [corpus.plans[args.plan]] if args.plan else sorted(corpus.plans.values(), key=lambda p: p.start)
     results = [check_plan(corpus, plan, as_of) for plan in plans]
@@ -139,7 +213,7 @@ def run_report(root: Path, args: argparse.Namespace) -> int:
     import yaml
 
     from .dates import parse_date
-    from .report import make_report, to_docx, to_markdown
+    from .report import make_report, report_stem, to_docx, to_markdown
 
     corpus = _valid_corpus(root, args.plan)
     if corpus is None:
@@ -157,12 +231,11 @@ def run_report(root: Path, args: argparse.Namespace) -> int:
     report = make_report(corpus, corpus.plans[args.plan], args.period, rule=args.rule, year=args.year,
                          issued=issued, number=args.number)
     out = args.out if args.out.is_absolute() else root / args.out
-    stem = f"{args.plan}-{args.period}-{report.window.year}"
+    stem = report_stem(report)
     out.mkdir(parents=True, exist_ok=True)
     (out / f"{stem}.md").write_text(to_markdown(report, corpus, site_url), encoding="utf-8")
     to_docx(report, corpus, out / f"{stem}.docx", site_url)
-    print(f"Đã viết {out / stem}.md và {out / stem}.docx (kỳ báo cáo {report.window.start:%d/%m/%Y} – {report.window.end:%d/%m/%Y}).",
-          file=sys.stderr)
+    print(f"Đã viết {out / stem}.md và {out / stem}.docx (số liệu {report.window_text}).", file=sys.stderr)
     return 0
 
 

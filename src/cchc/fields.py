@@ -11,6 +11,7 @@ from .problems import Problems
 from .source import LineDict, LineList
 from .vocab import Vocabulary, closest_key
 
+LIST_FIELDS = {"topics", "partners", "channels", "types", "units", "lead", "unit"}  # "a, b" on one line is a list
 _TRUE = {"true", "yes", "co", "có", "1"}
 _FALSE = {"false", "no", "khong", "không", "0", ""}
 
@@ -18,8 +19,11 @@ _FALSE = {"false", "no", "khong", "không", "0", ""}
 class Fields:
     """Typed access to one mapping of one file; every bad value becomes a Problem."""
 
-    def __init__(self, meta: LineDict, path: str, problems: Problems, known: set[str] | None = None) -> None:
+    def __init__(self, meta: LineDict, path: str, problems: Problems, known: set[str] | None = None,
+                 where: str = "vào phần thông tin đầu tệp", near: dict[str, float] | None = None) -> None:
         self.meta, self.path, self.problems = meta, path, problems
+        self.where = where  # where a missing line goes, for the hint
+        self.near = near  # vocabulary slugs to suggest first (a plan's own province and issuer)
         if known is not None:
             for key in meta:
                 if str(key) not in known:
@@ -46,7 +50,7 @@ class Fields:
         text = "" if value is None else str(value).strip()
         if not text and required:
             self.problems.add(self.path, self.line(key) if key in self.meta else self.meta.line or 1,
-                              f"thiếu {required} ({key})", f'thêm dòng "{key}: …" vào phần thông tin đầu tệp')
+                              f"thiếu {required} ({key})", f'thêm dòng "{key}: …" {self.where}')
         return text
 
     def datetime(self, key: str, *, required: str = "") -> datetime | None:
@@ -91,7 +95,7 @@ class Fields:
             return []
         if isinstance(value, LineList):
             return [(v, value.line_of(i)) for i, v in enumerate(value)]
-        if isinstance(value, str) and "," in value and key in {"topics", "partners", "channels", "types", "units"}:
+        if isinstance(value, str) and "," in value and key in LIST_FIELDS:
             return [(part.strip(), self.line(key)) for part in value.split(",") if part.strip()]
         return [(value, self.line(key))]
 
@@ -99,12 +103,16 @@ class Fields:
         if not self.has(key):
             self.text(key, required=required)
             return ""
-        return vocab.resolve(self.meta[key], self.path, self.line(key), self.problems) or ""
+        return vocab.resolve(self.meta[key], self.path, self.line(key), self.problems, self.near) or ""
 
-    def refs(self, key: str, vocab: Vocabulary) -> tuple[str, ...]:
+    def refs(self, key: str, vocab: Vocabulary, *, required: str = "") -> tuple[str, ...]:
+        """One slug or a list of them (`lead: so-noi-vu` or `lead: [bao-nam-dinh, dai-ptth-nam-dinh]`)."""
+        if required and not self.has(key):
+            self.text(key, required=required)
+            return ()
         found = []
         for value, line in self.items(key):
-            slug = vocab.resolve(value, self.path, line, self.problems)
+            slug = vocab.resolve(value, self.path, line, self.problems, self.near)
             if slug and slug not in found:
                 found.append(slug)
         return tuple(found)
@@ -114,7 +122,8 @@ class Fields:
         result = []
         for value, line in self.items(key):
             if isinstance(value, LineDict):
-                result.append(Fields(value, self.path, self.problems, known=known))
+                result.append(Fields(value, self.path, self.problems, known=known,
+                                     where=f"vào {what} bắt đầu ở dòng {line}", near=self.near))
             else:
                 self.problems.add(self.path, line, f"mỗi {what} phải là một nhóm các dòng ten: giá trị",
                                   "bắt đầu mỗi mục bằng '- ' rồi các dòng thụt lề đều nhau (xem mẫu mau/ke-hoach.md)")

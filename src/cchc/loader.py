@@ -13,6 +13,7 @@ from typing import Callable, TypeVar
 from . import dates
 from .cache import Entry, ItemCache
 from .fields import Fields
+from .full_text import check_full_text
 from .images import HOW_TO_SIZE, why_hidden
 from .model import (CADENCES, LEVELS, REPORT_PERIODS, BasedOn, Corpus, LegalDocument, MandatedItem,
                     NewsItem, Plan, Target, Task)
@@ -29,7 +30,7 @@ NEWS_DIR = "tin-tuc"
 ITEM_FIELDS = {"title", "date", "updated", "summary", "topics", "unit", "type", "channel", "author", "image",
                "image_alt", "audio", "draft", "plan", "plans", "slug", "document"}
 DOCUMENT_FIELDS = {"number", "issuer", "issued", "effective", "file"}
-PLAN_FIELDS = {"id", "number", "title", "issuer", "level", "issued", "period", "scope", "based_on", "content",
+PLAN_FIELDS = {"id", "number", "title", "issuer", "level", "issued", "period", "scope", "purposes", "based_on", "content",
                "channels", "tasks", "targets", "indicators", "reports", "signer", "signer_title", "recipients", "source"}
 AUDIO_FILES = {".mp3", ".m4a", ".ogg"}
 RESERVED_SLUGS = {"trang", "index"}  # /tin-tuc/trang/N/ are the listing's pages
@@ -90,7 +91,7 @@ class Loader:
             if not file.name.startswith("_"):
                 plan = self.guarded(file, self.load_plan)
                 if plan and plan.id in corpus.plans:
-                    p.add(plan.path, 1, f'mã kế hoạch "{plan.id}" trùng với {corpus.plans[plan.id].path}', "đổi dòng id: thành mã khác")
+                    p.add(plan.path, plan.id_line, f'mã kế hoạch "{plan.id}" trùng với {corpus.plans[plan.id].path}', "đổi dòng id: thành mã khác")
                 elif plan:
                     corpus.plans[plan.id] = plan
         by_slug: dict[str, NewsItem] = {}
@@ -110,7 +111,7 @@ class Loader:
         for item in by_slug.values():
             for plan_id in item.plans:
                 if plan_id not in corpus.plans:
-                    p.add(item.path, 1, f'kế hoạch "{plan_id}" không có trong thư mục plans/',
+                    p.add(item.path, item.plans_line, f'kế hoạch "{plan_id}" không có trong thư mục plans/',
                           "dùng mã id của một kế hoạch, ví dụ: " + ", ".join(sorted(corpus.plans)[:3]))
         corpus.items = sorted(by_slug.values(), key=lambda i: (i.date, i.slug), reverse=True)
         cache.keep_only({self.rel(f) for f in files})
@@ -183,6 +184,7 @@ class Loader:
             audio=f.file("audio", self.locate, "âm thanh", AUDIO_FILES, "âm thanh MP3 (hoặc M4A, OGG)"),
             draft=f.flag("draft"),
             plans=tuple(str(v).strip() for key in ("plan", "plans") for v, _ in f.items(key)),
+            plans_line=f.line("plans") if f.has("plans") else f.line("plan"),
             body=doc.body, body_line=doc.body_line,
         )
         if not item.topics and not f.has("topics"):
@@ -261,6 +263,7 @@ class Loader:
     # -- plans ------------------------------------------------------------------------------------
 
     def load_plan(self, file: Path) -> Plan | None:
+        """Every field is checked even when an earlier one is wrong, so one run lists every mistake."""
         path = self.rel(file)
         doc = read_document(file, path, self.problems)
         if doc is None:
@@ -270,23 +273,23 @@ class Loader:
         if slugify(plan_id) != plan_id:
             f.error("id", f'mã kế hoạch "{plan_id}" chỉ được có chữ thường không dấu, số và gạch ngang', f'viết "{slugify(plan_id)}"')
         title = f.text("title", required="tên kế hoạch")
-        issuer = f.ref("issuer", self.units, required="cơ quan ban hành (issuer)")
+        issuer = f.ref("issuer", self.units, required="cơ quan ban hành")
+        f.near = self.near(issuer)
         level = self.keyword(f, "level", _LEVEL_KEYS, "cấp", "tinh, huyen hoặc xa")
-        period = f.mappings("period", "thời gian thực hiện")
         start = end = None
-        if not period:
-            f.text("period", required="thời gian thực hiện (period: start, end)")
-        else:
-            start = period[0].bound("start", end=False, required="ngày bắt đầu")
-            end = period[0].bound("end", end=True, required="ngày kết thúc")
+        if not f.has("period"):
+            f.text("period", required="thời gian thực hiện")
+        for sub in f.mappings("period", "thời gian thực hiện", known={"start", "end"}):
+            start = sub.bound("start", end=False, required="ngày bắt đầu")
+            end = sub.bound("end", end=True, required="ngày kết thúc")
             if start and end and start > end:
-                period[0].error("end", "ngày kết thúc trước ngày bắt đầu", "kiểm tra lại period:")
-        if not (title and issuer and start and end):
-            return None
+                sub.error("end", "ngày kết thúc trước ngày bắt đầu", "kiểm tra lại hai dòng start: và end: của period:")
+                start = end = None
         plan = Plan(
-            id=plan_id, path=path, title=title, issuer=issuer, level=level, issued=f.date("issued"),
+            id=plan_id, id_line=f.line("id"), path=path, title=title, issuer=issuer, level=level, issued=f.date("issued"),
             start=start, end=end, number=f.text("number"),
             scope=f.ref("scope", self.units) if f.has("scope") else issuer,
+            purposes=tuple(str(v).strip() for v, _ in f.items("purposes")),
             based_on=tuple(self.based_on(f)),
             content=tuple(self.mandated(f)),
             channels=f.refs("channels", self.channels),
@@ -299,7 +302,20 @@ class Loader:
         )
         plan.targets = tuple(self.targets(f, plan))
         self.check_markdown(plan.body, path, doc.body_line, f"ke-hoach/{plan.id}")
+        check_full_text(plan.body, path, doc.body_line, self.problems)
+        if not (title and issuer and start and end):
+            return None
         return plan
+
+    def near(self, issuer: str) -> dict[str, float]:
+        """Units to suggest first in a plan: its own issuer's units, then its province's."""
+        if not issuer:
+            return {}
+        tree = Corpus(units=self.units)
+        province = tree.unit_ancestors(issuer)[-1]
+        near = dict.fromkeys(tree.unit_subtree(province), 0.2)
+        near.update(dict.fromkeys(tree.unit_subtree(issuer), 0.3))
+        return near
 
     def based_on(self, f: Fields) -> list[BasedOn]:
         result = []
@@ -307,7 +323,8 @@ class Loader:
             if isinstance(value, str):
                 result.append(BasedOn(value.strip()))
                 continue
-            sub = Fields(value, f.path, self.problems, known={"text", "number", "date"}) if isinstance(value, dict) else None
+            sub = Fields(value, f.path, self.problems, known={"text", "number", "date"},
+                         where=f"vào căn cứ bắt đầu ở dòng {line}") if isinstance(value, dict) else None
             if sub is None or not sub.text("text", required="nội dung căn cứ"):
                 continue
             result.append(BasedOn(sub.text("text"), sub.text("number"), sub.date("date")))
@@ -316,7 +333,7 @@ class Loader:
     def mandated(self, f: Fields) -> list[MandatedItem]:
         result = []
         for sub in f.mappings("content", "nội dung tuyên truyền", known={"ref", "text", "topics"}):
-            ref, text = sub.text("ref", required="số mục (ref)"), sub.text("text", required="nội dung")
+            ref, text = sub.text("ref", required="số mục"), sub.text("text", required="nội dung")
             topics = sub.refs("topics", self.topics)
             if not topics and not sub.has("topics"):
                 sub.error("text", f"nội dung {ref} chưa gắn chủ đề (topics)", "thêm topics: [ma-chu-de] để hệ thống theo dõi được")
@@ -327,44 +344,65 @@ class Loader:
     def tasks(self, f: Fields) -> list[Task]:
         result = []
         for sub in f.mappings("tasks", "nhiệm vụ", known={"unit", "ref", "text"}):
-            unit = sub.ref("unit", self.units, required="đơn vị thực hiện")
+            units = sub.refs("unit", self.units, required="đơn vị thực hiện")
             lines = [str(v).strip() for v, _ in sub.items("text")]
             if not lines:
                 sub.text("text", required="nội dung nhiệm vụ")
-            if unit and lines:
-                result.append(Task(unit, sub.text("ref"), "\n".join(lines)))
+            if units and lines:
+                result.append(Task(units, sub.text("ref"), "\n".join(lines)))
         return result
 
     def targets(self, f: Fields, plan: Plan) -> list[Target]:
+        """Targets; their own dates default to the plan's period and are counted only within it."""
         known = {"ref", "product", "count", "cadence", "start", "end", "lead", "partners", "channels", "types",
                  "units", "topics", "note"}
         result = []
         for sub in f.mappings("targets", "chỉ tiêu", known=known):
-            product = sub.text("product", required="sản phẩm (product)")
-            raw_count = sub.meta.get("count")
-            count, unlimited = None, False
-            if isinstance(raw_count, int) and not isinstance(raw_count, bool) and raw_count >= 0:
-                count = raw_count
-            elif raw_count is not None and lookup_key(str(raw_count)) in _UNLIMITED:
-                unlimited = True
-            elif raw_count is not None and not str(raw_count).strip().isdigit():
-                sub.error("count", f'số lượng "{raw_count}" không hợp lệ', 'viết một số (ví dụ 24) hoặc "không giới hạn"; bỏ trống nếu kế hoạch không nêu số')
-            elif raw_count is not None:
-                count = int(str(raw_count).strip())
-            cadence = self.keyword(sub, "cadence", _CADENCE_KEYS, "chu kỳ", ", ".join(CADENCES)) or "hang-nam"
+            product = sub.text("product", required="sản phẩm")
+            count, unlimited = self.count(sub)
+            cadence = self.keyword(sub, "cadence", _CADENCE_KEYS, "chu kỳ", ", ".join(CADENCES))
+            if count is not None and not sub.has("cadence"):
+                sub.error("count", f"chỉ tiêu có số lượng {count} nhưng chưa ghi chu kỳ (cadence)",
+                          f"thêm dòng cadence: với một trong: {', '.join(CADENCES.values()).lower()} — hệ thống dựa vào đó "
+                          "để tính số phải có đến nay")
             start = sub.bound("start", end=False) if sub.has("start") else plan.start
             end = sub.bound("end", end=True) if sub.has("end") else plan.end
-            lead = sub.ref("lead", self.units, required="cơ quan chủ trì (lead)")
-            if start and end and start > end:
-                sub.error("end", "thời gian hoàn thành trước thời gian triển khai", "kiểm tra start: và end:")
-            if product and lead and start and end:
+            leads = sub.refs("lead", self.units, required="cơ quan chủ trì")
+            if sub.has("start") and sub.has("end") and start and end and start > end:
+                sub.error("end", "thời gian hoàn thành trước thời gian triển khai", "kiểm tra hai dòng start: và end: của chỉ tiêu")
+            elif plan.start and plan.end and start and end and (start > plan.end or end < plan.start):
+                sub.error("start" if sub.has("start") else "end",
+                          f"thời gian chỉ tiêu ({dates.format_date(start)} – {dates.format_date(end)}) nằm ngoài thời gian "
+                          f"thực hiện kế hoạch ({dates.format_date(plan.start)} – {dates.format_date(plan.end)})",
+                          "sửa start:/end: của chỉ tiêu cho nằm trong period: của kế hoạch")
+            elif plan.start and plan.end and start and end and (start < plan.start or end > plan.end):
+                self.problems.warn(f.path, sub.line("start" if start < plan.start else "end"),
+                                   "thời gian chỉ tiêu vượt ra ngoài thời gian thực hiện kế hoạch",
+                                   "chỉ bài đăng trong thời gian thực hiện kế hoạch được tính; sửa start:/end: nếu kế hoạch ghi khác")
+            if product and leads and start and end:
                 result.append(Target(
                     ref=sub.text("ref"), product=product, count=count, unlimited=unlimited, cadence=cadence,
-                    start=start, end=end, lead=lead, partners=sub.refs("partners", self.units),
+                    start=max(start, plan.start or start), end=min(end, plan.end or end), leads=leads,
+                    partners=sub.refs("partners", self.units),
                     channels=sub.refs("channels", self.channels), types=sub.refs("types", self.types),
                     units=sub.refs("units", self.units), topics=sub.refs("topics", self.topics), note=sub.text("note"),
                 ))
         return result
+
+    def count(self, sub: Fields) -> tuple[int | None, bool]:
+        """A target's count: (a number, False), (None, True) for "không giới hạn", (None, False) when not given."""
+        raw = sub.meta.get("count")
+        if raw is None or str(raw).strip() == "":
+            return None, False
+        if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0:
+            return raw, False
+        if lookup_key(str(raw)) in _UNLIMITED:
+            return None, True
+        if str(raw).strip().isdigit():
+            return int(str(raw).strip()), False
+        sub.error("count", f'số lượng "{raw}" không hợp lệ',
+                  'viết một số (ví dụ 24) hoặc "không giới hạn"; bỏ trống nếu kế hoạch không nêu số')
+        return None, False
 
     def keyword(self, f: Fields, key: str, table: dict[str, str], label: str, allowed: str) -> str:
         if not f.has(key):

@@ -75,6 +75,7 @@ class NewsItem:
     audio: str = ""
     draft: bool = False
     plans: tuple[str, ...] = ()
+    plans_line: int = 1  # where `plan:` is written, for messages
     document: LegalDocument | None = None
     body: str = ""
     body_line: int = 1
@@ -113,9 +114,9 @@ class MandatedItem:
 
 @dataclass(frozen=True)
 class Task:
-    """What the plan asks of one unit (nhiệm vụ)."""
+    """What the plan asks of one unit, or of several jointly (nhiệm vụ)."""
 
-    unit: str
+    units: tuple[str, ...]
     ref: str
     text: str
 
@@ -128,16 +129,20 @@ class Target:
     product: str
     count: int | None  # None: unlimited or not quantified
     unlimited: bool
-    cadence: str  # a slug of CADENCES
+    cadence: str  # a slug of CADENCES; "" only when there is no count
     start: date
     end: date
-    lead: str
+    leads: tuple[str, ...]  # one unit, or several leading jointly
     partners: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
     types: tuple[str, ...] = ()
     units: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     note: str = ""
+
+    @property
+    def cadence_name(self) -> str:
+        return CADENCES.get(self.cadence, "Không nêu chu kỳ")
 
 
 CADENCES = {
@@ -156,6 +161,7 @@ LEVELS = {"tinh": "Cấp tỉnh", "huyen": "Cấp huyện", "xa": "Cấp xã"}
 @dataclass
 class Plan:
     id: str
+    id_line: int
     path: str
     title: str
     issuer: str
@@ -165,6 +171,7 @@ class Plan:
     end: date
     number: str = ""
     scope: str = ""
+    purposes: tuple[str, ...] = ()  # mục đích, yêu cầu
     based_on: tuple[BasedOn, ...] = ()
     content: tuple[MandatedItem, ...] = ()
     channels: tuple[str, ...] = ()
@@ -242,6 +249,14 @@ class Corpus:
     @cached_property
     def _unit_children(self) -> dict[str, list[str]]:
         return _children(self.units)
+
+    @cached_property
+    def _channel_children(self) -> dict[str, list[str]]:
+        return _children(self.channels)
+
+    def channel_subtree(self, slug: str) -> set[str]:
+        """A channel and the outlets under it: "cổng thông tin" includes the province portal and department sites."""
+        return _subtree(slug, self._channel_children)
 
     def topic_subtree(self, slug: str) -> set[str]:
         """A topic and all its descendants: an item about 'một cửa' is about 'thủ tục hành chính'."""

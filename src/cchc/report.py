@@ -23,7 +23,7 @@ from docx.shared import Mm, Pt, RGBColor
 from .check_output import cell as md_cell, quota
 from .check import BEHIND, DONE, NOT_MEASURED, ON_TRACK, STATUS_VI, PlanCheck, check_plan
 from .dates import format_date, month_end
-from .model import CADENCES, REPORT_PERIODS, Corpus, Plan
+from .model import REPORT_PERIODS, Corpus, Plan
 
 PERIOD_END_MONTH = {"q1": 3, "6m": 6, "9m": 9, "year": 12}
 RULES = {"calendar": "theo năm dương lịch", "bo-noi-vu": "theo thời điểm chốt số liệu của Bộ Nội vụ"}
@@ -59,6 +59,21 @@ class Report:
     number: str = ""
 
     @property
+    def counted(self) -> tuple[date, date]:
+        """The days whose items the report counts: its period clipped to the plan's period."""
+        return max(self.window.start, self.plan.start), min(self.window.end, self.plan.end)
+
+    @property
+    def window_text(self) -> str:
+        """The period and, when the plan's period cuts it, the days actually counted."""
+        w, (start, end) = self.window, self.counted
+        text = f"từ ngày {format_date(w.start)} đến ngày {format_date(w.end)}, {RULES[w.rule]}"
+        if (start, end) != (w.start, w.end):
+            text += (f"; chỉ tính bài đăng trong thời gian thực hiện kế hoạch: từ ngày {format_date(start)} "
+                     f"đến ngày {format_date(end)}")
+        return text
+
+    @property
     def title(self) -> str:
         return f"Kết quả thực hiện {self.plan.title[0].lower()}{self.plan.title[1:]} ({self.window.label})"
 
@@ -66,9 +81,14 @@ class Report:
 def make_report(corpus: Corpus, plan: Plan, period: str, *, rule: str = "calendar", year: int | None = None,
                 issued: date | None = None, number: str = "") -> Report:
     window = report_window(period, year or plan.end.year, rule)
-    since = window.start if rule == "bo-noi-vu" else max(window.start, plan.start)
-    check = check_plan(corpus, plan, window.end, since=since)
+    check = check_plan(corpus, plan, window.end, since=window.start)  # clipped to the plan's period there
     return Report(plan, window, check, issued or window.end, number)
+
+
+def report_stem(report: Report) -> str:
+    """File name without suffix, by plan, period, year and rule, so two reports of one period never collide:
+    ben-tre-2021-6m-2021-calendar, ben-tre-2021-6m-2021-bo-noi-vu."""
+    return f"{report.plan.id}-{report.window.period}-{report.window.year}-{report.window.rule}"
 
 
 # -- Markdown ---------------------------------------------------------------------------------
@@ -77,7 +97,7 @@ def to_markdown(report: Report, corpus: Corpus, site_url: str = "") -> str:
     r, c, w = report, report.check, report.window
     covered = [x for x in c.coverage if x.items]
     lines = ["# BÁO CÁO", "", f"**{r.title}**", "",
-             f"Kỳ báo cáo: từ {format_date(w.start)} đến {format_date(w.end)} (số liệu {RULES[w.rule]}).", "",
+             f"Kỳ báo cáo: số liệu {r.window_text}.", "",
              "## I. Tóm tắt", "",
              f"- Số tin, bài được tính trong kỳ: {len(c.items)}.",
              f"- Nội dung tuyên truyền bắt buộc đã có bài: {len(covered)}/{len(c.coverage)}.",
@@ -91,7 +111,7 @@ def to_markdown(report: Report, corpus: Corpus, site_url: str = "") -> str:
     if c.progress:
         lines += ["| Chỉ tiêu | Sản phẩm | Đã có | Phải có đến hết kỳ | Tổng | Chu kỳ | Tình trạng |", "|---|---|---|---|---|---|---|"]
         lines += [f"| {p.target.ref} | {md_cell(p.target.product)} | {p.done} | {'' if p.due is None else p.due} | "
-                  f"{quota(p)} | {CADENCES[p.target.cadence]} | {STATUS_VI[p.status]} |" for p in c.progress]
+                  f"{quota(p)} | {p.target.cadence_name} | {p.status_text} |" for p in c.progress]
     else:
         lines.append("Kế hoạch không đặt chỉ tiêu định lượng.")
     lines += ["", "## IV. Nội dung chưa có bài", ""]
@@ -137,7 +157,7 @@ def to_docx(report: Report, corpus: Corpus, path: Path, site_url: str = "") -> P
     covered = [x for x in c.coverage if x.items]
     _body(doc, f"Thực hiện {report.plan.title}{' số ' + report.plan.number if report.plan.number else ''}, "
                f"{issuer.body or issuer.name} báo cáo kết quả công tác thông tin, tuyên truyền cải cách hành chính "
-               f"{w.label} (số liệu từ ngày {format_date(w.start)} đến ngày {format_date(w.end)}, {RULES[w.rule]}) như sau:")
+               f"{w.label} (số liệu {report.window_text}) như sau:")
     _section(doc, "I. KẾT QUẢ CHUNG")
     _body(doc, f"Trong kỳ, có {len(c.items)} tin, bài về cải cách hành chính được đăng tải, phát sóng; "
                f"{len(covered)}/{len(c.coverage)} nội dung tuyên truyền bắt buộc của kế hoạch đã có bài.")
@@ -150,7 +170,7 @@ def to_docx(report: Report, corpus: Corpus, path: Path, site_url: str = "") -> P
     _section(doc, "III. KẾT QUẢ THỰC HIỆN CHỈ TIÊU")
     if c.progress:
         _table(doc, ["Chỉ tiêu", "Sản phẩm", "Đã có", "Phải có", "Tổng", "Tình trạng"],
-               [[p.target.ref, p.target.product, str(p.done), "" if p.due is None else str(p.due), quota(p), STATUS_VI[p.status]]
+               [[p.target.ref, p.target.product, str(p.done), "" if p.due is None else str(p.due), quota(p), p.status_text]
                 for p in c.progress], [16, 70, 14, 16, 20, 29])
     else:
         _body(doc, "Kế hoạch không đặt chỉ tiêu định lượng.")

@@ -37,31 +37,51 @@ class Vocabulary(dict[str, T]):
             for name in (term.slug, term.name, *term.aliases):
                 self._keys.setdefault(lookup_key(name), term.slug)
 
-    def resolve(self, value: object, path: str, line: int, problems: Problems) -> str | None:
+    def resolve(self, value: object, path: str, line: int, problems: Problems, near: dict[str, float] | None = None) -> str | None:
+        """The slug `value` names, or None after reporting it; `near` ranks the suggestions (see suggest)."""
+        if isinstance(value, (list, dict)):
+            problems.add(path, line, f"chỉ ghi một {self.label} ở đây, không ghi danh sách",
+                         f"giữ một mã trong {self.file}; trường nào nhận nhiều mã thì README ghi rõ")
+            return None
         text = str(value).strip() if value is not None else ""
         slug = self._keys.get(lookup_key(text)) if text else None
         if slug:
             return slug
-        guess = self.suggest(text)
-        hint = f'có phải ý bạn là "{guess}" ({self[guess].name})? ' if guess else ""
         problems.add(path, line, f'{self.label} "{text}" không có trong danh mục {self.file}',
-                     hint + f"dùng mã hoặc tên có trong {self.file}, hoặc thêm {self.label} mới vào tệp đó")
+                     self.hint(text, near) + f"dùng mã hoặc tên có trong {self.file}, hoặc thêm {self.label} mới vào tệp đó")
         return None
 
-    def suggest(self, text: str) -> str | None:
-        """The closest entry: by shared words first ("co che mot cua" -> mot-cua), then by spelling."""
+    def hint(self, text: str, near: dict[str, float] | None = None) -> str:
+        guesses = self.suggest(text, near)
+        if not guesses:
+            return ""
+        named = [f'"{slug}" ({self[slug].name})' for slug in guesses]
+        if len(named) == 1:
+            return f"có phải ý bạn là {named[0]}? "
+        return f"có phải ý bạn là một trong: {', '.join(named)}? "
+
+    def suggest(self, text: str, near: dict[str, float] | None = None, limit: int = 3) -> list[str]:
+        """The closest entries, best first: by shared words (both ways, so a narrower name such as "chỉ số
+        cải cách hành chính" is no better a match for "cải cách hành chính" than a broader one), then by
+        spelling. `near` adds a bonus per slug: the plan's own province and issuer come first. A single
+        guess is returned when it stands clearly above the next."""
         key = lookup_key(text)
         if not key:
-            return None
+            return []
         words = set(key.split("-"))
-
-        def score(candidate: str) -> float:
-            spelling = difflib.SequenceMatcher(None, key, candidate).ratio()
-            shared = len(words & set(candidate.split("-"))) / len(words)
-            return max(spelling, shared - 0.01 * abs(len(candidate) - len(key)) / max(len(key), 1))
-
-        best = max(self._keys, key=score, default=None)
-        return self._keys[best] if best is not None and score(best) >= 0.6 else None
+        best: dict[str, float] = {}
+        for candidate, slug in self._keys.items():
+            other = set(candidate.split("-"))
+            shared = 2 * len(words & other) / (len(words) + len(other))
+            score = max(difflib.SequenceMatcher(None, key, candidate).ratio(), shared)
+            if score >= 0.5 and score > best.get(slug, 0):
+                best[slug] = score
+        near = near or {}
+        ranked = sorted(best, key=lambda s: (-(best[s] + near.get(s, 0)), s))
+        scores = [best[s] + near.get(s, 0) for s in ranked]
+        if len(ranked) > 1 and scores[0] - scores[1] >= 0.15:
+            return ranked[:1]
+        return ranked[:limit]
 
 
 def load_vocabulary(plans_dir: Path, root: Path, kind: str, problems: Problems) -> Vocabulary:
