@@ -1,0 +1,174 @@
+"""`cchc nhap-ke-hoach`: the four seed plans, as text and as Word files made from them, become drafts that
+validate once their TODOs are filled, with a full text that keeps every numbered heading and list item."""
+
+from __future__ import annotations
+
+import html
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import markdown
+import pytest
+from docx import Document
+
+from cchc.plan_outline import outline
+from cchc.plan_source import read_blocks
+from conftest import ROOT, messages
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+# seed file -> the sample plan encoded from it by hand
+PLANS = {"000_c4b577c166a5545d": "hai-hau-2023", "001_92b57d9816f4d59d": "son-kim-1-2021",
+         "002_77040273e88d3b8a": "ben-tre-2021", "004_5424d2661d8151db": "ninh-thuan-2024"}
+pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="shared/seeds is beside the project")
+
+
+def import_plan(project, source: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "cchc.cli", "--root", str(project.root), "nhap-ke-hoach", str(source), *extra],
+                          capture_output=True, text=True)
+
+
+def fill_todos(text: str, issuer: str) -> str:
+    """What staff do with the draft: complete each TODO line (here with the nearest suggestion, or a valid
+    placeholder) and delete the word TODO."""
+    out = []
+    for line in text.split("\n"):
+        if "# TODO" not in line:
+            out.append(line)
+            continue
+        indent = line[: len(line) - len(line.lstrip())]
+        guess = re.search(r"gần nhất: ([a-z0-9-]+)", line)
+        if "unit:" in line:
+            out.append(f"{indent}- unit: {guess.group(1) if guess else issuer}")
+        elif "lead:" in line:
+            out.append(f"{indent}lead: {issuer}")
+        elif "cadence:" in line:
+            out.append(f"{indent}cadence: hằng tháng")
+        elif "chủ đề" in line:
+            out.append(f"{indent}topics: [ket-qua-cchc]")
+        else:
+            out.append(line.split("# TODO")[0].rstrip())
+    return "\n".join(out)
+
+
+def to_docx(seed: Path, out: Path) -> Path:
+    """A Word file with the seed's paragraphs and tables, as the document system would send it."""
+    doc = Document()
+    for block in read_blocks(seed):
+        if block.kind == "table":
+            width = max(len(r) for r in block.rows)
+            table = doc.add_table(rows=len(block.rows), cols=width)
+            for r, row in enumerate(block.rows):
+                for c, value in enumerate(row):
+                    table.cell(r, c).text = value
+        else:
+            run = doc.add_paragraph().add_run(block.text)
+            run.bold = block.bold
+    doc.save(str(out))
+    return out
+
+
+def plain(text: str) -> str:
+    text = re.sub(r"</?(strong|em|code)>", "", text)  # inline tags join their words; block tags separate them
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).replace("*", "").split())
+
+
+@pytest.mark.parametrize("seed", sorted(PLANS))
+def test_a_seed_plan_imports_to_a_draft_that_validates_once_its_todos_are_filled(project, seed):
+    run = import_plan(project, SEEDS / f"{seed}.txt")
+    assert run.returncode == 0, run.stderr
+    plan_id = PLANS[seed]
+    path = project.root / "plans" / f"{plan_id}.md"
+    assert path.is_file(), run.stderr
+    draft = path.read_text(encoding="utf-8")
+    corpus, problems = project.load()
+    own = [m for m in messages(problems) if m.startswith(f"plans/{plan_id}.md")]
+    todo_lines = [n for n, line in enumerate(draft.split("\n"), 1) if "# TODO" in line]
+    # every problem of the draft is at a TODO (or at the entry a TODO line opens), and nothing else is wrong
+    for message in own:
+        line = int(message.split(":")[1])
+        assert any(abs(line - t) <= 6 for t in todo_lines), message
+    issuer = re.search(r"^issuer: (\S+)", draft, re.M).group(1)
+    path.write_text(fill_todos(draft, issuer), encoding="utf-8")
+    corpus, problems = project.load()
+    assert not [m for m in messages(problems) if m.startswith(f"plans/{plan_id}.md")], problems.report()
+    plan = corpus.plans[plan_id]
+    hand_plan = __import__("cchc.loader", fromlist=["load_corpus"]).load_corpus(ROOT)[0].plans[plan_id]
+    assert plan.title.startswith("Kế hoạch") and str(plan.end.year) in plan.title
+    assert (plan.issuer, plan.level, plan.start, plan.end) == (hand_plan.issuer, hand_plan.level, hand_plan.start, hand_plan.end)
+    assert plan.number == hand_plan.number and plan.issued == hand_plan.issued
+    assert len(plan.content) >= 5 and all(m.topics for m in plan.content)
+
+
+@pytest.mark.parametrize("seed", sorted(PLANS))
+def test_the_full_text_keeps_every_numbered_heading_and_list_item(project, seed):
+    assert import_plan(project, SEEDS / f"{seed}.txt").returncode == 0
+    draft = (project.root / "plans" / f"{PLANS[seed]}.md").read_text(encoding="utf-8")
+    body = draft.split("\n---\n", 1)[1]
+    rendered = markdown.markdown(body, extensions=["attr_list", "tables", "footnotes", "admonition"])
+    text = plain(rendered)
+    for node in outline(read_blocks(SEEDS / f"{seed}.txt")):
+        if node.block.kind == "table":
+            for row in node.block.rows:
+                for cell in row:
+                    assert plain(cell) in text, cell
+            continue
+        shown = plain(f"{node.label} {node.text}" if node.label else node.text)
+        assert shown in text, shown
+        if node.level in (5, 6):  # a bullet stays a list item, never literal "- " in a paragraph
+            assert f"<li>{html.escape(node.text, quote=False)[:30]}" in rendered.replace("<li>\n<p>", "<li>") or \
+                   html.escape(node.text, quote=False)[:30] in rendered, node.text
+    assert "<li>" in rendered and not re.search(r"<p>[^<]*\n- ", rendered)
+    _, problems = project.load()
+    assert not [p for p in problems.warnings if "đoạn văn" in p.message or "số thứ tự" in p.message or "dòng trống" in p.message]
+
+
+@pytest.mark.parametrize("seed", sorted(PLANS))
+def test_a_word_file_gives_the_same_draft_as_its_text(project, tmp_path, seed):
+    assert import_plan(project, SEEDS / f"{seed}.txt").returncode == 0
+    path = project.root / "plans" / f"{PLANS[seed]}.md"
+    from_text = path.read_text(encoding="utf-8")
+    run = import_plan(project, to_docx(SEEDS / f"{seed}.txt", tmp_path / f"{seed}.docx"), "--force")
+    assert run.returncode == 0, run.stderr
+    from_word = path.read_text(encoding="utf-8")
+    assert from_word.replace(".docx", ".txt") == from_text
+
+
+def test_a_text_layer_pdf_is_read_into_the_same_numbered_points(project, tmp_path, browser):
+    seed = SEEDS / "004_5424d2661d8151db.txt"
+    paragraphs = "".join(f"<p>{html.escape(b.text)}</p>" for b in read_blocks(seed) if b.kind == "para")
+    page = browser.new_page()
+    page.set_content(f"<html lang=vi><body style='font: 12pt serif; width: 16cm'>{paragraphs}</body></html>")
+    pdf = tmp_path / "ke-hoach.pdf"
+    pdf.write_bytes(page.pdf(format="A4"))
+    page.close()
+    assert import_plan(project, pdf).returncode == 0
+    from_pdf = (project.root / "plans" / "ninh-thuan-2024.md").read_text(encoding="utf-8")
+    refs = re.findall(r"^  - ref: (\S+)", from_pdf, re.M)
+    assert import_plan(project, seed, "--id", "tu-van-ban").returncode == 0
+    from_text = (project.root / "plans" / "tu-van-ban.md").read_text(encoding="utf-8")
+    assert refs and refs == re.findall(r"^  - ref: (\S+)", from_text, re.M)
+
+
+@pytest.mark.parametrize("name, content, expected", [
+    ("ke-hoach.doc", b"x", "chỉ nhận .docx, .pdf"),
+    ("khong-co.txt", None, "không tìm thấy tệp"),
+    ("hong.docx", b"khong phai docx", "tệp hỏng hoặc không đúng định dạng"),
+    ("rong.txt", b"\n\n", "không có chữ nào đọc được"),
+])
+def test_files_that_cannot_be_read_are_explained(project, tmp_path, name, content, expected):
+    source = tmp_path / name
+    if content is not None:
+        source.write_bytes(content)
+    run = import_plan(project, source)
+    assert run.returncode == 2 and expected in run.stderr and "Traceback" not in run.stderr
+
+
+def test_an_existing_plan_is_never_overwritten_without_force(project):
+    seed = SEEDS / "001_92b57d9816f4d59d.txt"
+    assert import_plan(project, seed).returncode == 0
+    target = project.root / "plans" / "son-kim-1-2021.md"
+    target.write_text(target.read_text(encoding="utf-8") + "\nSửa tay.\n", encoding="utf-8")
+    again = import_plan(project, seed)
+    assert again.returncode == 2 and "--force" in again.stderr and "Sửa tay." in target.read_text(encoding="utf-8")
