@@ -279,12 +279,15 @@ def _content(d: Draft, nodes: list[Node], corpus: Corpus) -> None:
             continue
         if any(w in fold(node.text) for w in ("hinh thuc", "phuong tien")) and node.level == 2 and node.children:
             continue
-        ancestors_text = fold(" ".join(a.text for a in _path(section, node)))
+        ancestors_text = fold(" ".join(a.text for a in _path(section, node)[1:-1]))
         if "hinh thuc" in ancestors_text and "noi dung" not in ancestors_text:
             continue
+        bullets = [c for c in node.children if c.level in (5, 6)]
+        if (node.text.endswith(":") or node.heading) and len(bullets) >= 2:  # "c) … các nội dung cơ bản:", one bullet per item
+            items += _bullet_items(node.ref, bullets, corpus)
+            continue
         text = node.text
-        extra = [c.text for c in node.children if c.level in (5, 6)]
-        items.append((node.ref, text, _topics(text + " " + " ".join(extra), corpus)))
+        items.append((node.ref, text, _topics(text + " " + " ".join(c.text for c in bullets), corpus)))
     if not items:
         return
     d.add("content:")
@@ -296,6 +299,27 @@ def _content(d: Draft, nodes: list[Node], corpus: Corpus) -> None:
         else:
             d.add(f"    # TODO: chưa nhận ra chủ đề trong \"{text[:70]}…\": thêm dòng topics: [mã chủ đề] (plans/chu-de.yml)")
             d.todos.append(f"chủ đề của nội dung {ref}")
+
+
+def _bullet_items(ref: str, bullets: list[Node], corpus: Corpus) -> list[tuple[str, str, list[str]]]:
+    """Bullets of a point as content items II.1.c.1, II.1.c.2…; "+" bullets under a "-" bullet ending in ":"
+    as II.1.4.1, II.1.4.2…"""
+    items, i = [], 0
+    for n, bullet in enumerate(bullets):
+        if bullet.level == 6 and i:
+            continue
+        i += 1
+        subs = []
+        for following in bullets[n + 1:]:
+            if following.level != 6:
+                break
+            subs.append(following)
+        if subs and bullet.text.endswith(":"):
+            items += [(f"{ref}.{i}.{j}", s.text, _topics(s.text, corpus)) for j, s in enumerate(subs, 1)]
+        else:
+            text = " ".join([bullet.text, *(s.text for s in subs)])
+            items.append((f"{ref}.{i}", bullet.text, _topics(text, corpus)))
+    return items
 
 
 def _path(root: Node, target: Node) -> list[Node]:
