@@ -274,7 +274,7 @@ class Loader:
             f.error("id", f'mã kế hoạch "{plan_id}" chỉ được có chữ thường không dấu, số và gạch ngang', f'viết "{slugify(plan_id)}"')
         title = f.text("title", required="tên kế hoạch")
         issuer = f.ref("issuer", self.units, required="cơ quan ban hành")
-        f.near = self.near(issuer)
+        f.near = Corpus(units=self.units).near_units(issuer)
         level = self.keyword(f, "level", _LEVEL_KEYS, "cấp", "tinh, huyen hoặc xa")
         start = end = None
         if not f.has("period"):
@@ -306,16 +306,6 @@ class Loader:
         if not (title and issuer and start and end):
             return None
         return plan
-
-    def near(self, issuer: str) -> dict[str, float]:
-        """Units to suggest first in a plan: its own issuer's units, then its province's."""
-        if not issuer:
-            return {}
-        tree = Corpus(units=self.units)
-        province = tree.unit_ancestors(issuer)[-1]
-        near = dict.fromkeys(tree.unit_subtree(province), 0.2)
-        near.update(dict.fromkeys(tree.unit_subtree(issuer), 0.3))
-        return near
 
     def based_on(self, f: Fields) -> list[BasedOn]:
         result = []

@@ -270,6 +270,14 @@ class Corpus:
         """A unit and the units above it, nearest first."""
         return _ancestors(slug, self.units)
 
+    def near_units(self, issuer: str) -> dict[str, float]:
+        """Units to suggest first for a plan of `issuer`: its own units, then its province's (bonus per slug)."""
+        if issuer not in self.units:
+            return {}
+        near = dict.fromkeys(self.unit_subtree(self.unit_ancestors(issuer)[-1]), 0.2)
+        near.update(dict.fromkeys(self.unit_subtree(issuer), 0.3))
+        return near
+
     def topic_ancestors(self, slug: str) -> list[str]:
         """A topic and its parents, nearest first."""
         return _ancestors(slug, self.topics)

@@ -104,7 +104,7 @@ def draft_plan(blocks: list[Block], corpus: Corpus, source_name: str, plan_id: s
         d.add("period:")
         d.todo('  start: ""', "không thấy năm của kế hoạch: ghi ngày bắt đầu thực hiện")
         d.todo('  end: ""', "ghi ngày kết thúc thực hiện")
-    near = _near(corpus, issuer)
+    near = corpus.near_units(issuer)
     _list(d, "purposes", [n.text for n in _section_leaves(nodes, ("MỤC ĐÍCH", "MỤC TIÊU"), bullets=True)])
     _based_on(d, paras)
     _content(d, nodes, corpus)
@@ -198,15 +198,6 @@ def _issuer(paras: list[Node], head: dict, units: Vocabulary) -> tuple[str, str,
         if slug:
             return slug, _PLACE_KINDS[kind], ""
     return "", _PLACE_KINDS.get(ranked[0][0], "") if ranked else "", words
-
-
-def _near(corpus: Corpus, issuer: str) -> dict[str, float]:
-    if not issuer:
-        return {}
-    province = corpus.unit_ancestors(issuer)[-1]
-    near = dict.fromkeys(corpus.unit_subtree(province), 0.2)
-    near.update(dict.fromkeys(corpus.unit_subtree(issuer), 0.3))
-    return near
 
 
 # -- sections ---------------------------------------------------------------------------------------
