@@ -194,7 +194,7 @@ def _issuer(paras: list[Node], head: dict, units: Vocabulary) -> tuple[str, str,
     words = ""
     for kind, name in ranked:
         words = words or f"Ủy ban nhân dân {kind} {name}"
-        slug = units._keys.get(lookup_key(f"{kind} {name}")) or (units._keys.get(lookup_key(f"Ủy ban nhân dân {kind} {name}")))
+        slug = units.names.get(lookup_key(f"{kind} {name}")) or (units.names.get(lookup_key(f"Ủy ban nhân dân {kind} {name}")))
         if slug:
             return slug, _PLACE_KINDS[kind], ""
     return "", _PLACE_KINDS.get(ranked[0][0], "") if ranked else "", words
@@ -326,7 +326,7 @@ def _path(root: Node, target: Node) -> list[Node]:
 def _matches(text: str, vocab: Vocabulary) -> list[str]:
     """Slugs whose name, slug or alias appears in the text as whole words, most specific first."""
     haystack = "-" + slugify(text) + "-"
-    found = [slug for key, slug in vocab._keys.items() if len(key) > 2 and f"-{key}-" in haystack]
+    found = [slug for key, slug in vocab.names.items() if len(key) > 2 and f"-{key}-" in haystack]
     return list(dict.fromkeys(found))
 
 
@@ -349,9 +349,9 @@ def _unit_slug(words: str, units: Vocabulary, near: dict[str, float]) -> tuple[s
     ("Sở Nội vụ" in a Bến Tre plan is "Sở Nội vụ tỉnh Bến Tre")."""
     words = re.sub(r"^(Đề nghị|Giao)\s+", "", words.strip().rstrip(":;.")).strip()
     key = lookup_key(words)
-    if slug := units._keys.get(key):
+    if slug := units.names.get(key):
         return slug, ""
-    starts = {slug for name, slug in units._keys.items() if slug in near and name.startswith(key + "-")}
+    starts = {slug for name, slug in units.names.items() if slug in near and name.startswith(key + "-")}
     if key and len(starts) == 1:
         return starts.pop(), ""
     guesses = units.suggest(words, near)

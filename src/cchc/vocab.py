@@ -37,6 +37,11 @@ class Vocabulary(dict[str, T]):
             for name in (term.slug, term.name, *term.aliases):
                 self._keys.setdefault(lookup_key(name), term.slug)
 
+    @property
+    def names(self) -> dict[str, str]:
+        """Every lookup key (slug, name, alias as lookup_key) and the slug it names."""
+        return self._keys
+
     def resolve(self, value: object, path: str, line: int, problems: Problems, near: dict[str, float] | None = None) -> str | None:
         """The slug `value` names, or None after reporting it; `near` ranks the suggestions (see suggest)."""
         if isinstance(value, (list, dict)):
