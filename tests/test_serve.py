@@ -124,7 +124,7 @@ def test_an_edit_reloads_the_pages_showing_it_and_only_those(browser, served):
         item.write_text(text, encoding="utf-8")
         assert "tri-hai-guong-sang-kien-mot-cua.md" in server.wait_for(words, after=mark)
         server.wait_for("bản xây dựng tốt gần nhất", after=mark)
-        assert urllib.request.urlopen(server.url + "tin-tuc/tri-hai-guong-sang-kien-mot-cua/").status == 200
+        assert urllib.request.urlopen(server.url + "tin-tuc/tri-hai-guong-sang-kien-mot-cua/", timeout=30).status == 200
     assert not any("Traceback" in line for line in server.lines)
     item.write_text(good, encoding="utf-8")
 
