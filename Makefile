@@ -7,7 +7,7 @@ NODE_STAMP := node_modules/.installed-$(shell cat package-lock.json | cksum | cu
 
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup browser build serve test validate bench lock clean
+.PHONY: setup browser build serve edit test validate bench lock clean
 
 setup: $(STAMP)
 
@@ -17,11 +17,14 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	rm -f $(VENV)/.installed-*; touch $(STAMP)
 
-build: setup            ## write the static site to site/ (strict: any problem stops it, site/ untouched)
+build: setup $(NODE_STAMP)  ## write the static site to site/ (strict: any problem stops it, site/ untouched)
 	$(BIN)/cchc build
 
-serve: setup            ## build and serve on http://127.0.0.1:8000, rebuilding on every change
+serve: setup $(NODE_STAMP)  ## build and serve on http://127.0.0.1:8000, rebuilding on every change
 	$(BIN)/cchc serve
+
+edit: setup $(NODE_STAMP)   ## the editing room on this machine: http://127.0.0.1:8000/quan-tri/ (decap-server on 127.0.0.1:8081)
+	$(BIN)/cchc edit
 
 validate: setup         ## list every problem in the content, in Vietnamese
 	$(BIN)/cchc validate
@@ -30,7 +33,7 @@ browser:                ## Debian's chromium for the browser tests (never a brow
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium; }
 
-$(NODE_STAMP): package.json package-lock.json   ## test-only npm tools (axe-core), exact versions from the lock
+$(NODE_STAMP): package.json package-lock.json   ## the editor (decap-cms, decap-server) and test tools (axe-core), exact versions from the lock
 	npm ci --no-audit --no-fund --silent
 	touch $(NODE_STAMP)
 

@@ -6,7 +6,12 @@ import functools
 import http.server
 import os
 import shutil
+import signal
+import socket
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 from textwrap import dedent
 
@@ -166,3 +171,46 @@ def settle(page) -> None:
     """Wait until Material has started and nothing has moved for three polls in a row (tabs fade in late)."""
     page.wait_for_load_state("networkidle")
     page.wait_for_function(STILL, polling=100)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`cchc serve` (or `cchc edit`) on a copy of the sample project, its terminal output collected line by line."""
+
+    def __init__(self, root: Path, command: str = "serve", **env: str) -> None:
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}/"
+        env = dict(os.environ, CCHC_NOW=SAMPLE_NOW, **env)
+        self.process = subprocess.Popen([sys.executable, "-m", "cchc.cli", "--root", str(root), command, "--port", str(port)],
+                                        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env)
+        self.lines: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+        self.wait_for("Đang phục vụ tại", timeout=120)
+
+    def _read(self) -> None:
+        for line in self.process.stderr:
+            self.lines.append(line.rstrip("\n"))
+
+    def wait_for(self, text: str, *, after: int = 0, timeout: float = 60) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in self.lines[after:]:
+                if text in line:
+                    return line
+            assert self.process.poll() is None, "\n".join(self.lines)
+            time.sleep(0.05)
+        raise AssertionError(f"không thấy {text!r} trong:\n" + "\n".join(self.lines))
+
+    def stop(self) -> int | None:
+        """Stop as an operator would; the exit code (None if it had to be killed)."""
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            return None

@@ -89,6 +89,8 @@ def make_parser() -> Parser:
     p_serve = sub.add_parser("serve", help="xem thử tại http://127.0.0.1:8000, tự xây dựng lại khi sửa")
     p_serve.add_argument("--port", type=int, default=8000, help="cổng (mặc định 8000)")
     p_serve.add_argument("--host", default="127.0.0.1", help="địa chỉ (mặc định 127.0.0.1: chỉ máy này)")
+    p_edit = sub.add_parser("edit", help="phòng biên tập trên máy này: viết, sửa bài trong trình duyệt tại /quan-tri/ (như serve)")
+    p_edit.add_argument("--port", type=int, default=8000, help="cổng của trang xem thử (mặc định 8000)")
     p_web = sub.add_parser("web-config", help="in cấu hình máy chủ web (chính sách bảo mật nội dung) cho nginx hoặc apache")
     p_web.add_argument("server", choices=["nginx", "apache"], metavar="MÁY_CHỦ", help="nginx hoặc apache")
     for command in sub.choices.values():  # --now is accepted after the command name too
@@ -152,6 +154,9 @@ def run(args: argparse.Namespace) -> int:
         result = build_site(root, site_dir, strict=not args.no_strict)
         print_result(result, site_dir)
         return 0 if result.ok else 1
+    if args.command == "edit":
+        from .edit import edit
+        return edit(root, port=args.port)
     from .serve import serve
     return serve(root, args.host, args.port)
 

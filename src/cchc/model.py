@@ -215,6 +215,19 @@ class HomeSection:
 
 
 @dataclass(frozen=True)
+class EditorSettings:
+    """The province's git server the editing room (/quan-tri/) saves to."""
+
+    backend: str  # "gitea" (Gitea and Forgejo) or "gitlab"
+    repo: str  # owner/name
+    base_url: str  # https://git.example.gov.vn
+    api_root: str
+    app_id: str = ""  # the OAuth application's client ID
+    branch: str = "main"
+    workflow: bool = False  # Decap's editorial workflow: draft -> in review -> ready (GitLab)
+
+
+@dataclass(frozen=True)
 class SiteSettings:
     """What mkdocs.yml `extra:` says about the site beyond MkDocs' own settings."""
 
@@ -222,6 +235,7 @@ class SiteSettings:
     links: tuple[Link, ...] = ()
     hotline: Link | None = None
     home: tuple[HomeSection, ...] = ()
+    editor: EditorSettings | None = None
 
 
 @dataclass

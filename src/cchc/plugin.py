@@ -22,7 +22,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from markupsafe import Markup, escape
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import dates
+from . import dates, editor
 from .cache import ItemCache
 from .check import STATUS_VI
 from .feeds import FeedBuilder, FeedSettings
@@ -209,6 +209,23 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self.timings["search"] = time.monotonic() - started
         log.info(f"cchc: chỉ mục tìm kiếm trong {self.timings['search']:.2f} giây")
         (site_dir / ".htaccess").write_text(htaccess(self.scripts.seen), encoding="utf-8")
+        self.write_editor(config, site_dir)
+
+    def write_editor(self, config, site_dir: Path) -> None:
+        """/quan-tri/ when the site names its git server, and always in the preview (local backend)."""
+        settings = self.corpus.settings.editor
+        if settings is None and not self.drafts:
+            return
+        bundle = editor.find_bundle(Path(config.config_file_path).parent)
+        if bundle is None:
+            message = "Chưa cài phòng biên tập (Decap CMS): chạy `npm ci` (hoặc `make edit`) trong thư mục dự án."
+            if not self.drafts:
+                raise PluginError(message)
+            log.warning(message)
+            return
+        styles = sorted(p.relative_to(site_dir).as_posix() for p in (site_dir / "assets" / "stylesheets").glob("*.css"))
+        news = editor.editor_config(self.corpus, settings, self.now.year, self.drafts, NEWS_DIR)
+        editor.write_editor(site_dir, bundle, news, editor.policy(settings, self.drafts), styles)
 
     def write_feeds(self, site_dir: Path, feeds) -> None:
         for feed, items in feeds:

@@ -37,6 +37,7 @@ INDEX_QUIET = 2.0  # seconds without edits before the search index is rebuilt
 # The page asks the server (a long poll) whether a later build changed it. An external script, not an
 # inline one: the pages' Content-Security-Policy allows scripts from the site's own origin only.
 RELOAD_PATH = "/__cchc_live__.js"
+EDITOR_PATH = "/quan-tri/"  # the editing room never reloads under a writer's hands
 RELOAD_SCRIPT = b"""(function(){var me=document.currentScript,v=+me.getAttribute("data-build");function ask(){
 fetch('/__cchc_build__?since='+v+'&path='+encodeURIComponent(location.pathname),{cache:'no-store'})
 .then(function(r){return r.text()}).then(function(t){var a=t.split(' ');if(a[0]==='1'){location.reload()}
@@ -208,6 +209,8 @@ class Preview:
 
 def _handler(preview: Preview):
     class Handler(SimpleHTTPRequestHandler):
+        extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".yml": "text/yaml; charset=utf-8"}
+
         def do_GET(self):  # noqa: N802 (http.server naming)
             parts = urlsplit(self.path)
             if parts.path == "/__cchc_build__":
@@ -222,7 +225,7 @@ def _handler(preview: Preview):
             path = self.translate_path(self.path)
             if os.path.isdir(path) and parts.path.endswith("/"):
                 path = os.path.join(path, "index.html")
-            if path.endswith(".html") and os.path.isfile(path):
+            if path.endswith(".html") and os.path.isfile(path) and not parts.path.startswith(EDITOR_PATH):
                 with open(path, "rb") as f:
                     script = f'<script src="{RELOAD_PATH}" data-build="{number}"></script>'.encode()
                     self._send(f.read().replace(b"</body>", script + b"</body>", 1), "text/html; charset=utf-8")
@@ -253,7 +256,8 @@ def _stop(signum, frame) -> None:
     raise KeyboardInterrupt  # a polite stop (SIGTERM) ends the preview like Ctrl+C does
 
 
-def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
+def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, also: str = "") -> int:
+    """Build, serve and rebuild on changes until Ctrl+C or SIGTERM; `also` is printed with the address."""
     signal.signal(signal.SIGTERM, _stop)
     preview = Preview(root)
     found = preview.watch()
@@ -266,6 +270,8 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"Đang phục vụ tại http://{host}:{server.server_port}/ — sửa tệp trong docs/ hoặc plans/, trang tự cập nhật. "
           "Nhấn Ctrl+C để dừng.", file=sys.stderr, flush=True)
+    if also:
+        print(also.format(url=f"http://{host}:{server.server_port}/"), file=sys.stderr, flush=True)
     try:
         while True:
             paths = settled(found)

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from .fields import Fields
-from .model import HomeSection, Link, SiteSettings
+from .model import EditorSettings, HomeSection, Link, SiteSettings
 from .problems import Problems
 from .source import LineDict, read_yaml_file
 from .vocab import Vocabulary
@@ -41,7 +41,48 @@ def load_site_settings(root: Path, topics: Vocabulary, units: Vocabulary, types:
     links = tuple(link for sub in f.mappings("links", "liên kết", _LINK_KEYS) if (link := _link_fields(sub, "liên kết")))
     home = tuple(section for sub in f.mappings("home", "mục trang chủ", _SECTION_KEYS)
                  if (section := _section(sub, topics, units, types)))
-    return SiteSettings(portal=portal, links=links, hotline=hotline, home=home)
+    editor = _editor(f) if f.has("editor") else None
+    return SiteSettings(portal=portal, links=links, hotline=hotline, home=home, editor=editor)
+
+
+_EDITOR_KEYS = {"backend", "repo", "base_url", "api_root", "app_id", "branch", "workflow"}
+_API_PATHS = {"gitea": "/api/v1", "gitlab": "/api/v4"}
+
+
+def _editor(f: Fields) -> EditorSettings | None:
+    """extra.editor: the git server of the province that the editing room saves to (README, "Phòng biên tập")."""
+    value = f.meta.get("editor")
+    if not isinstance(value, LineDict):
+        f.error("editor", "editor: phải là một nhóm các dòng backend:, repo:, base_url:, app_id:",
+                "xem mục Phòng biên tập trong README")
+        return None
+    sub = Fields(value, f.path, f.problems, known=_EDITOR_KEYS)
+    kind = sub.text("backend", required="loại máy chủ git").lower()
+    repo = sub.text("repo", required="kho nội dung (repo)")
+    base_url = sub.text("base_url", required="địa chỉ máy chủ git (base_url)").rstrip("/")
+    workflow = sub.flag("workflow")
+    ok = bool(kind and repo and base_url)
+    if kind and kind not in _API_PATHS:
+        sub.error("backend", f'máy chủ git "{kind}" không được hỗ trợ',
+                  "viết backend: gitea (cho Gitea và Forgejo) hoặc backend: gitlab")
+        ok = False
+    if repo and repo.count("/") != 1:
+        sub.error("repo", f'kho "{repo}" phải có dạng chủ-sở-hữu/tên-kho', "ví dụ repo: so-noi-vu/chuyen-muc-cchc")
+        ok = False
+    if base_url and not base_url.startswith("https://"):
+        sub.error("base_url", f'địa chỉ máy chủ git "{base_url}" phải bắt đầu bằng https://',
+                  "mật khẩu và mã đăng nhập không được đi qua kết nối không mã hóa")
+        ok = False
+    if workflow and kind == "gitea":
+        sub.error("workflow", "Decap CMS chưa hỗ trợ quy trình duyệt bài với Gitea/Forgejo",
+                  "bỏ dòng workflow và cho người viết lưu vào nhánh riêng (branch: ban-nhap), người duyệt gộp "
+                  "(merge) vào main trên Gitea/Forgejo; hoặc dùng GitLab (README, mục Phòng biên tập)")
+        ok = False
+    if not ok:
+        return None
+    api_root = sub.text("api_root") or base_url + _API_PATHS[kind]
+    return EditorSettings(kind, repo, base_url, api_root.rstrip("/"), sub.text("app_id"),
+                          sub.text("branch") or "main", workflow)
 
 
 def _link(f: Fields, key: str, what: str) -> Link | None:

@@ -1,0 +1,108 @@
+/* Chuyên mục CCHC: our additions to Decap CMS (the editing room at /quan-tri/).
+   - the preview pane renders an item as its published page does (same markup and stylesheets);
+   - a save is refused, with the validator's words, where a rule spans fields the editor checks one by one. */
+(function () {
+  "use strict";
+  var CMS = window.CMS, h = window.h, createClass = window.createClass;
+  var me = document.currentScript;
+  var site = new URL("../", location.href);  // the site's root, also under a sub-path of the portal
+
+  JSON.parse(me.getAttribute("data-styles") || "[]").forEach(function (href) {
+    CMS.registerPreviewStyle(new URL(href, site).href);
+  });
+
+  function field(fields, name) {
+    return fields.find(function (f) { return f.get("name") === name; });
+  }
+
+  function label(fields, name, value) {  // the Vietnamese name of a code, from the field's own choices
+    var options = field(fields, name) && field(fields, name).get("options");
+    var found = options && options.find(function (o) { return o.get && o.get("value") === value; });
+    return found ? found.get("label") : value;
+  }
+
+  function fileUrl(props, name) {  // an upload not yet saved is a blob: URL; a saved one is under the site
+    var value = props.entry.getIn(["data", name]);
+    if (!value) return "";
+    var asset = props.getAsset(value, field(props.fields, name));
+    var url = asset ? String(asset) : "";
+    return url.indexOf("blob:") === 0 ? url : new URL(value, site).href;  // fields hold docs/-relative paths
+  }
+
+  function typeName(props) {  // a collection of one type hides the field: its own name says it
+    var type = props.entry.getIn(["data", "type"]) || "tin", filter = props.collection.get("filter");
+    if (filter && filter.get("value") === type) {
+      var name = props.collection.get("label_singular");
+      return name.charAt(0).toUpperCase() + name.slice(1);
+    }
+    return label(props.fields, "type", type);
+  }
+
+  var ItemPreview = createClass({
+    render: function () {
+      var p = this.props, data = p.entry.get("data"), fields = p.fields;
+      var get = function (key) { return data.get(key); };
+      var topics = (get("topics") || []);
+      topics = topics.toArray ? topics.toArray() : [].concat(topics);
+      var meta = [get("date"), label(fields, "unit", get("unit")), typeName(p),
+                  label(fields, "channel", get("channel") || "cong-thong-tin"), get("author")].filter(Boolean);
+      var doc = get("document");
+      return h("div", { className: "md-content", "data-md-component": "content" },
+        h("article", { className: "md-content__inner md-typeset" },
+          get("draft") ? h("p", { className: "cchc-draft", role: "note" }, h("strong", {}, "BẢN NHÁP"),
+                           " — bài này chưa được xuất bản; chỉ hiện khi xem thử.") : null,
+          h("header", { className: "cchc-item__head" },
+            h("h1", {}, get("title") || "(chưa có tiêu đề)"),
+            h("p", { className: "cchc-meta" }, meta.join(" · "))),
+          get("summary") ? h("p", { className: "cchc-lead" }, get("summary")) : null,
+          get("image") ? h("figure", { className: "cchc-figure" },
+                           h("img", { src: fileUrl(p, "image"), alt: get("image_alt") || "" })) : null,
+          get("audio") ? h("figure", { className: "cchc-audio" }, h("figcaption", {}, "Nghe bài phát thanh"),
+                           h("audio", { controls: true, preload: "none", src: fileUrl(p, "audio") })) : null,
+          doc ? h("aside", { className: "cchc-document", "aria-label": "Thông tin văn bản" },
+                  h("dl", {},
+                    h("dt", {}, "Số, ký hiệu"), h("dd", {}, doc.get("number")),
+                    h("dt", {}, "Cơ quan ban hành"), h("dd", {}, doc.get("issuer")),
+                    h("dt", {}, "Ngày ban hành"), h("dd", {}, doc.get("issued")),
+                    h("dt", {}, "Ngày hiệu lực"), h("dd", {}, doc.get("effective") || "Theo quy định tại văn bản"))) : null,
+          h("div", { className: "cchc-body" }, p.widgetFor("body")),
+          topics.length ? h("footer", { className: "cchc-item__foot" },
+            h("p", { className: "cchc-topics" }, h("span", {}, "Chủ đề: "),
+              topics.map(function (t) { return h("span", { key: t, className: "cchc-chip" }, label(fields, "topics", t)); })))
+            : null));
+    }
+  });
+  ["tin-bai", "van-ban", "hoi-dap"].forEach(function (name) { CMS.registerPreviewTemplate(name, ItemPreview); });
+
+  // Decap's Markdown editor is a contenteditable box with no name: give it its field's label, so a screen
+  // reader says "Nội dung" (axe: aria-input-field-name).
+  new MutationObserver(function () {
+    document.querySelectorAll("[contenteditable=true][role=textbox]:not([aria-label])").forEach(function (box) {
+      for (var up = box.parentElement; up; up = up.parentElement) {
+        var found = up.querySelector("label");
+        if (found) { box.setAttribute("aria-label", found.textContent.trim()); return; }
+      }
+    });
+  }).observe(document.body, { childList: true, subtree: true });
+
+  // Rules across fields, in the words `cchc validate` uses (the save is refused and the message shown).
+  var AUDIO = /\.(mp3|m4a|ogg)$/i, DOCUMENT = /\.(pdf|docx?|odt|xlsx?|ods|zip)$/i;
+  CMS.registerEventListener({
+    name: "preSave",
+    handler: function (event) {
+      var data = event.entry.get("data"), problems = [];
+      if (data.get("image") && !String(data.get("image_alt") || "").trim()) {
+        problems.push("Ảnh đại diện cần mô tả ảnh: điền ô \u201cMô tả ảnh\u201d (tả điều ảnh cho thấy).");
+      }
+      if (data.get("audio") && !AUDIO.test(data.get("audio"))) {
+        problems.push("Tệp âm thanh phải là MP3 (hoặc M4A, OGG).");
+      }
+      var doc = data.get("document");
+      if (doc && doc.get && doc.get("file") && !DOCUMENT.test(doc.get("file"))) {
+        problems.push("Tệp văn bản phải là PDF hoặc Word (DOCX).");
+      }
+      if (problems.length) throw new Error(problems.join(" "));
+      return data;
+    }
+  });
+})();

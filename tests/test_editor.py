@@ -1,0 +1,258 @@
+"""The editing room (/quan-tri/) in a real browser, against `cchc edit` (decap-server + the live preview) on
+a copy of the sample: staff write, upload and save without git; nothing written by hand is lost."""
+
+from __future__ import annotations
+
+import json
+import struct
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import zlib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import SAMPLE_NOW, Server, copy_sample, free_port
+
+SHOTS = Path(__file__).resolve().parents[1] / "test-output" / "editor"
+AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+YEAR = SAMPLE_NOW[:4]
+
+# An item with every field the README lists, written by hand the way staff do (flow lists, a flow mapping,
+# both date forms, a quoted title), including the fields the editor does not show (slug, updated, plans).
+HAND = """---
+title: "Văn bản: Quy chế phối hợp tuyên truyền CCHC"
+date: 2024-05-06 08:15
+updated: 07/05/2024 16:40
+summary: Quy chế phân công cơ quan báo chí, đài truyền thanh và các sở phối hợp tuyên truyền.
+topics: [van-ban-chi-dao, mot-cua]
+unit: so-noi-vu-ninh-thuan
+type: van-ban
+channel: cong-thong-tin
+author: Phòng CCHC
+image: anh/2024/trung-tam-hcc-ninh-thuan.svg
+image_alt: Quầy tiếp nhận hồ sơ (ảnh minh họa)
+audio: media/2024/ninh-thuan-ban-tin-cchc.mp3
+plan: ninh-thuan-2024
+plans: [ninh-thuan-2024]
+slug: quy-che-phoi-hop-tuyen-truyen-cchc
+draft: false
+document: {number: 12/QC-SNV, issuer: Sở Nội vụ tỉnh Ninh Thuận, issued: 03/05/2024, effective: 10/05/2024, file: van-ban/2024/ke-hoach-tuyen-truyen-cchc-ninh-thuan.pdf}
+---
+
+Quy chế gồm 4 chương, 15 điều.
+
+- Điều 3: trách nhiệm của **Sở Nội vụ**;
+- Điều 7: lịch phát sóng chuyên mục.
+
+1. Bước một
+2. Bước hai
+"""
+HAND_PATH = "docs/tin-tuc/2024/quy-che-phoi-hop-tuyen-truyen.md"
+
+
+def png(width: int = 4, height: int = 3) -> bytes:
+    """A small real PNG (the publishing policy checks the first bytes, the pages read the size)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = b"".join(b"\x00" + b"\xc0\x20\x20" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def split(path: Path) -> tuple[dict, str]:
+    """Front matter (as PyYAML, our loader's parser, reads it) and body."""
+    _, meta, body = path.read_text(encoding="utf-8").split("---\n", 2)
+    return yaml.safe_load(meta), body
+
+
+def fetch_when_ready(url: str, seconds: float = 60) -> str:
+    """The page once the preview has rebuilt it (an item is a partial update, an upload a full build)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=30) as answer:
+                return answer.read().decode("utf-8")
+        except urllib.error.HTTPError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
+def validate(root: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "cchc.cli", "--root", str(root), "--now", SAMPLE_NOW, "validate"],
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def room(tmp_path):
+    root = copy_sample(tmp_path / "project")
+    (root / HAND_PATH).write_text(HAND, encoding="utf-8")
+    server = Server(root, "edit", CCHC_EDITOR_PORT=str(free_port()))
+    yield root, server
+    assert server.stop() == 0, "\n".join(server.lines)
+
+
+def open_room(browser, server, shots: str):
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(server.url + "quan-tri/")
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_test_id("tin-bai").wait_for()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / f"{shots}-danh-sach.png")
+    return page, errors
+
+
+def go(page, server, where: str) -> None:
+    """Open a screen of the editor by its address (a fresh load: Decap does not follow a hash typed in)."""
+    page.goto(server.url + "quan-tri/#/" + where)
+    page.reload()
+
+
+def choose(page, field: str, text: str) -> None:
+    """Pick an option of a select field by typing part of its Vietnamese label."""
+    page.locator(f"[id^='{field}-field']").first.fill(text)
+    page.keyboard.press("Enter")
+
+
+def publish(page) -> None:
+    page.get_by_role("button", name="Công bố").first.click()
+    page.get_by_role("menuitem", name="Công bố ngay").click()
+    page.get_by_text("Thay đổi đã được lưu", exact=False).wait_for(timeout=20000)
+
+
+def test_staff_write_an_item_with_an_image_and_the_preview_shows_it(browser, room):
+    root, server = room
+    page, errors = open_room(browser, server, "viet-bai")
+    go(page, server, "collections/tin-bai/new")
+    title = "Đường dây nóng 1022 tiếp nhận phản ánh về thủ tục đất đai"
+    page.locator("[id^='title-field']").fill(title)
+    page.locator("[id^='date-field']").fill("2026-06-15T08:30")  # the browser's own date picker
+    choose(page, "topics", "một cửa")
+    choose(page, "topics", "Chính phủ số › Chuyển đổi số")
+    choose(page, "unit", "Xã Tri Hải")
+    page.get_by_role("button", name="Chọn một hình").click()
+    image = root.parent / "hoi-nghi-tap-huan.png"
+    image.write_bytes(png())
+    page.set_input_files("input[type=file]", image)
+    page.get_by_role("button", name="Lấy những cái đã chọn").click()
+    page.locator("[id^='image_alt-field']").fill("Cán bộ một cửa nghe điện thoại đường dây nóng")
+    page.locator("[data-slate-editor='true']").first.click()
+    page.keyboard.type("Người dân gọi 1022 để phản ánh về thủ tục đất đai.")
+    preview = page.frame_locator("iframe").first
+    preview.locator("h1").filter(has_text="Đường dây nóng 1022").wait_for()
+    assert "Xã Tri Hải" in preview.locator(".cchc-meta").inner_text()  # codes shown by their Vietnamese names
+    assert preview.locator("figure img").evaluate("img => img.complete && img.naturalWidth > 0")  # the upload itself
+    page.screenshot(path=SHOTS / "viet-bai-soan.png")
+    publish(page)
+
+    # The file is where the README says: docs/tin-tuc/<year>/<title without diacritics>.md, the image beside
+    # the year's others, and the front matter is what `cchc validate` accepts.
+    written = root / "docs" / "tin-tuc" / YEAR / "duong-day-nong-1022-tiep-nhan-phan-anh-ve-thu-tuc-dat-dai.md"
+    assert written.is_file(), sorted(p.name for p in (root / "docs" / "tin-tuc").rglob("*.md"))[-5:]
+    meta, body = split(written)
+    assert meta["title"] == title
+    assert meta["date"] == "15/06/2026 08:30"  # the README's form, 15/03/2024 08:30
+    assert meta["topics"] == ["mot-cua", "chuyen-doi-so"] and meta["unit"] == "xa-tri-hai"
+    assert meta["image"] == f"anh/{YEAR}/hoi-nghi-tap-huan.png"
+    assert (root / "docs" / "anh" / YEAR / "hoi-nghi-tap-huan.png").read_bytes() == png()
+    assert "Người dân gọi 1022" in body
+    checked = validate(root)
+    assert checked.returncode == 0, checked.stderr
+
+    # The preview serves it (published now or at its time): its page has the title.
+    assert title in fetch_when_ready(server.url + "tin-tuc/" + written.stem + "/")
+
+    # Editing the title of an existing item changes the title only, never the file name (its address).
+    go(page, server, "collections/tin-bai/entries/2024/tri-hai-guong-sang-kien-mot-cua")
+    field = page.locator("[id^='title-field']")
+    page.wait_for_function("() => document.querySelector(\"[id^='title-field']\")?.value.includes('phiếu hẹn')")
+    field.fill("Sáng kiến phiếu hẹn bằng tin nhắn được nhân rộng")
+    publish(page)
+    edited = root / "docs" / "tin-tuc" / "2024" / "tri-hai-guong-sang-kien-mot-cua.md"
+    assert split(edited)[0]["title"] == "Sáng kiến phiếu hẹn bằng tin nhắn được nhân rộng"
+    assert not list((root / "docs" / "tin-tuc").rglob("sang-kien-phieu-hen*"))
+    assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_an_image_without_its_description_is_refused_with_the_validators_words(browser, room):
+    root, server = room
+    page, _ = open_room(browser, server, "thieu-mo-ta")
+    go(page, server, "collections/tin-bai/new")
+    page.locator("[id^='title-field']").fill("Ảnh không có mô tả")
+    choose(page, "topics", "một cửa")
+    choose(page, "unit", "Xã Tri Hải")
+    page.get_by_role("button", name="Chọn một hình").click()
+    image = root.parent / "anh-khong-mo-ta.png"
+    image.write_bytes(png())
+    page.set_input_files("input[type=file]", image)
+    page.get_by_role("button", name="Lấy những cái đã chọn").click()
+    page.locator("[data-slate-editor='true']").first.click()
+    page.keyboard.type("Nội dung có đủ, chỉ thiếu mô tả ảnh.")
+    page.get_by_role("button", name="Công bố").first.click()
+    page.get_by_role("menuitem", name="Công bố ngay").click()
+    page.get_by_text("điền ô “Mô tả ảnh”", exact=False).wait_for(timeout=20000)
+    page.screenshot(path=SHOTS / "thieu-mo-ta.png")
+    assert not list((root / "docs" / "tin-tuc").rglob("anh-khong-co-mo-ta.md"))
+
+
+def test_an_item_written_by_hand_keeps_every_field_through_the_editor(browser, room):
+    """Decap saves only after a change: the general collection (which does not show `document`) saves a new
+    title, the legal-document collection puts the old one back; every other field survives both saves."""
+    root, server = room
+    before_meta, before_body = split(root / HAND_PATH)
+    edited = before_meta["title"] + " (đã sửa)"
+    for collection, old, new in (("tin-bai", before_meta["title"], edited), ("van-ban", edited, before_meta["title"])):
+        page, _ = open_room(browser, server, f"giu-nguyen-{collection}")
+        go(page, server, f"collections/{collection}/entries/2024/quy-che-phoi-hop-tuyen-truyen")
+        field = page.locator("[id^='title-field']")
+        page.frame_locator("iframe").first.locator(".cchc-body li").first.wait_for()  # the entry has loaded
+        assert field.input_value() == old
+        assert page.frame_locator("iframe").first.locator("figure img").evaluate("i => i.complete && i.naturalWidth > 0")
+        field.fill(new)
+        publish(page)
+        page.screenshot(path=SHOTS / f"giu-nguyen-{collection}.png")
+        after_meta, after_body = split(root / HAND_PATH)
+        assert after_meta == {**before_meta, "title": new}, json.dumps([before_meta, after_meta], ensure_ascii=False, default=str)
+        assert after_body.strip() == before_body.strip()
+        page.close()
+    checked = validate(root)
+    assert checked.returncode == 0, checked.stderr
+
+
+def test_the_editor_is_vietnamese_and_axe_finds_no_serious_violation(browser, room):
+    _, server = room
+    page, _ = open_room(browser, server, "tieng-viet")
+    assert page.locator("html").get_attribute("lang") == "vi"
+    for words in ("Bộ sưu tập", "Tin, bài", "Văn bản", "Hỏi đáp", "Tập tin"):
+        assert page.get_by_text(words, exact=True).first.is_visible(), words
+    go(page, server, "collections/van-ban/new")
+    page.locator("[id^='title-field']").wait_for()
+    for label in ("Tiêu đề", "Ngày giờ đăng", "Chủ đề", "Đơn vị đăng tin", "Số, ký hiệu", "Cơ quan ban hành",
+                  "Tệp văn bản (PDF, DOCX)"):
+        assert page.get_by_text(label, exact=False).first.is_visible(), label
+    page.screenshot(path=SHOTS / "van-ban-moi.png")
+    # axe, injected without the page's CSP (it is an inline script), on the page our configuration builds.
+    audit = browser.new_page(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    audit.goto(server.url + "quan-tri/")
+    audit.get_by_role("button", name="Đăng nhập").click()
+    audit.goto(server.url + "quan-tri/#/collections/tin-bai/new")
+    audit.locator("[id^='title-field']").wait_for()
+    audit.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    found = audit.evaluate("""async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']}))
+        .violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+        .map(v => ({id: v.id, nodes: v.nodes.map(n => n.html.slice(0, 240)).slice(0, 5)}))""")
+    ours = [v for v in found if v["id"] in OUR_RULES]
+    assert not ours, ours
+
+
+# What our configuration controls on the editor's pages: the document's language and title, and every
+# field's label (Decap renders a <label> from each `label:` we generate).
+OUR_RULES = {"html-has-lang", "html-lang-valid", "document-title", "label", "select-name", "aria-input-field-name"}
