@@ -7,7 +7,7 @@ NODE_STAMP := node_modules/.installed-$(shell cat package-lock.json | cksum | cu
 
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup browser build serve edit test validate bench lock clean
+.PHONY: setup browser tools build serve edit test validate bench lock clean
 
 setup: $(STAMP)
 
@@ -33,11 +33,16 @@ browser:                ## Debian's chromium for the browser tests (never a brow
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium; }
 
+tools: browser          ## Debian's nginx (the web-server configuration is tested with it) and rsync (publishing)
+	@{ command -v nginx || test -x /usr/sbin/nginx; } >/dev/null 2>&1 && command -v rsync >/dev/null 2>&1 || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends nginx rsync; }
+
 $(NODE_STAMP): package.json package-lock.json   ## the editor (decap-cms, decap-server) and test tools (axe-core), exact versions from the lock
 	npm ci --no-audit --no-fund --silent
 	touch $(NODE_STAMP)
 
-test: setup browser $(NODE_STAMP)  ## the whole test suite (what CI runs)
+test: setup tools $(NODE_STAMP)  ## the whole test suite (what CI runs)
 	$(BIN)/python -m pytest
 
 bench: setup browser    ## scale benchmark: ours vs plain Material blog vs Hugo (long: see benchmarks/scale.py)

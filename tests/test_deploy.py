@@ -1,0 +1,98 @@
+"""From approval to the portal: scripts/dang-len-cong.sh (what both pipeline templates run) on a checkout of
+this repository, publishing to a folder with rsync; a build with errors publishes nothing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT, SAMPLE_NOW
+
+SCRIPT = "scripts/dang-len-cong.sh"
+
+
+@pytest.fixture
+def checkout(tmp_path):
+    """The repository's tracked files, as the pipeline's checkout has them, with this machine's installed
+    .venv and node_modules (the Makefile's install stamps then say there is nothing to install)."""
+    root = tmp_path / "kho"
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout.decode().split("\0")
+    for name in filter(None, files):
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if (ROOT / name).is_file():
+            target.write_bytes((ROOT / name).read_bytes())
+            target.chmod((ROOT / name).stat().st_mode)
+    for installed in (".venv", "node_modules"):
+        (root / installed).symlink_to(ROOT / installed)
+    return root
+
+
+def publish(root: Path, target: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, DEPLOY_TARGET=f"{target}/", CCHC_NOW=SAMPLE_NOW)
+    env.pop("DEPLOY_SSH_KEY", None)
+    return subprocess.run(["bash", SCRIPT], cwd=root, env=env, capture_output=True, text=True, timeout=600)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_good_build_is_published_whole_and_what_left_the_build_leaves_the_server(checkout, tmp_path):
+    www = tmp_path / "www"
+    www.mkdir()
+    (www / "tin-tuc-da-xoa.html").write_text("cũ", encoding="utf-8")
+    done = publish(checkout, www)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Đã đăng lên cổng." in done.stdout
+    assert tree(www) == tree(checkout / "site")  # the portal now serves exactly this build
+    assert (www / "index.html").is_file() and (www / "rss.xml").is_file()
+    assert not (www / "tin-tuc-da-xoa.html").exists()
+
+
+def test_a_build_with_errors_publishes_nothing_and_names_the_mistake_in_vietnamese(checkout, tmp_path):
+    www = tmp_path / "www"
+    www.mkdir()
+    (www / "index.html").write_text("trang đang chạy", encoding="utf-8")
+    item = checkout / "docs" / "tin-tuc" / "2024" / "tri-hai-guong-sang-kien-mot-cua.md"
+    item.write_text(item.read_text(encoding="utf-8").replace("date: 19/07/2024 09:00", "date: 31/02/2024"), encoding="utf-8")
+    done = publish(checkout, www)
+    assert done.returncode != 0
+    log = done.stdout + done.stderr
+    assert "tri-hai-guong-sang-kien-mot-cua.md" in log and "31/02/2024" in log
+    assert "KHÔNG đăng gì lên cổng" in log and "Traceback" not in log
+    assert tree(www) == {"index.html": "trang đang chạy".encode()}
+
+
+def test_a_missing_target_is_named_before_anything_is_built(checkout):
+    env = dict(os.environ)
+    env.pop("DEPLOY_TARGET", None)
+    done = subprocess.run(["bash", SCRIPT], cwd=checkout, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "DEPLOY_TARGET" in done.stderr
+    assert not (checkout / "site").exists()
+
+
+@pytest.mark.parametrize("path", [".forgejo/workflows/dang-len-cong.yml", ".gitlab-ci.yml"])
+def test_the_pipeline_templates_run_the_script_on_main_only_with_the_settings_as_variables(path):
+    text = (ROOT / path).read_text(encoding="utf-8")
+    pipeline = yaml.safe_load(text)
+    if path == ".gitlab-ci.yml":
+        job = pipeline["dang-len-cong"]
+        assert job["rules"] == [{"if": '$CI_COMMIT_BRANCH == "main"'}]
+        commands = job["before_script"] + job["script"]
+    else:
+        assert pipeline.get("on", pipeline.get(True)) == {"push": {"branches": ["main"]}}  # YAML 1.1 reads "on" as true
+        steps = pipeline["jobs"]["dang-len-cong"]["steps"]
+        commands = [step.get("run", "") for step in steps]
+        env = next(step["env"] for step in steps if "env" in step)
+        assert env == {"DEPLOY_TARGET": "${{ vars.DEPLOY_TARGET }}", "DEPLOY_SSH_KEY": "${{ secrets.DEPLOY_SSH_KEY }}",
+                       "DEPLOY_KNOWN_HOSTS": "${{ secrets.DEPLOY_KNOWN_HOSTS }}"}
+    assert any(command.strip() == f"bash {SCRIPT}" for command in commands)
+    installs = " ".join(commands)
+    for tool in ("make", "python3-venv", "npm", "rsync", "openssh-client"):  # what the script and `make build` need
+        assert tool in installs, tool
+    assert "DEPLOY_SSH_KEY" not in " ".join(commands)  # secrets reach the script as environment, never on a command line
