@@ -4,6 +4,7 @@ this repository, publishing to a folder with rsync; a build with errors publishe
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -25,10 +26,13 @@ def checkout(tmp_path):
         target = root / name
         target.parent.mkdir(parents=True, exist_ok=True)
         if (ROOT / name).is_file():
-            target.write_bytes((ROOT / name).read_bytes())
-            target.chmod((ROOT / name).stat().st_mode)
+            shutil.copy2(ROOT / name, target)  # with its time: make compares it with the install stamps
     for installed in (".venv", "node_modules"):
         (root / installed).symlink_to(ROOT / installed)
+    # `make build` here must find everything installed (as after `make test`'s own set-up), or it would
+    # install into this machine's shared .venv and node_modules through the links: say so, touch nothing.
+    planned = subprocess.run(["make", "-n", "build"], cwd=root, capture_output=True, text=True, check=True).stdout
+    assert planned.strip() == ".venv/bin/cchc build", f"run `make setup` and `npm ci` first; make would run:\n{planned}"
     return root
 
 
