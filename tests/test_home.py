@@ -161,6 +161,12 @@ def settings_problems(project, extra: str) -> list[str]:
     ("  home:\n    - types: [van-ban]\n", 9, ["thiếu tên mục (title)"]),
     ("  home:\n    - title: Văn bản\n      type: [van-ban]\n", 10, ['trường "type" không được dùng', '"types"']),
     ("  links: [\n", 8, ["lỗi cú pháp YAML", "chưa được đóng"]),
+    ("  editor:\n    backend: github\n    repo: a/b\n    base_url: https://git.x.vn\n", 9, ['"github" không được hỗ trợ', "gitea"]),
+    ("  editor:\n    backend: gitea\n    repo: chuyen-muc\n    base_url: https://git.x.vn\n", 10, ["chủ-sở-hữu/tên-kho"]),
+    ("  editor:\n    backend: gitlab\n    repo: a/b\n    base_url: http://git.x.vn\n", 11, ["https://"]),
+    ("  editor:\n    backend: gitea\n    repo: a/b\n    base_url: https://git.x.vn\n    workflow: true\n", 12,
+     ["quy trình duyệt", "branch: ban-nhap"]),
+    ("  editor:\n    backend: gitlab\n    base_url: https://git.x.vn\n", 9, ["thiếu kho nội dung (repo)", "mục editor:"]),
 ])
 def test_each_settings_mistake_names_its_line_in_mkdocs_yml(project, extra, line, words):
     found, _ = settings_problems(project, extra)
@@ -177,6 +183,15 @@ def test_valid_settings_load_and_other_tags_of_mkdocs_yml_are_left_to_mkdocs(pro
     assert corpus.settings.hotline.url == "tel:+842753822123"
     (section,) = corpus.settings.home
     assert (section.title, section.units, section.count) == ("Tin Hải Hậu", ("hai-hau",), 3)
+
+
+def test_editor_settings_name_the_git_server_and_its_api(project):
+    found, corpus = settings_problems(project, "  editor:\n    backend: gitlab\n    repo: so-noi-vu/cchc\n"
+                                                "    base_url: https://git.tinh.gov.vn/\n    app_id: abc\n    workflow: true\n")
+    assert found == []
+    editor = corpus.settings.editor
+    assert (editor.backend, editor.repo, editor.base_url, editor.api_root, editor.app_id, editor.branch, editor.workflow) == (
+        "gitlab", "so-noi-vu/cchc", "https://git.tinh.gov.vn", "https://git.tinh.gov.vn/api/v4", "abc", "main", True)
 
 
 def test_the_home_page_of_the_sample_has_no_id_twice_and_names_every_region(sample):

@@ -56,10 +56,10 @@ def _editor(f: Fields) -> EditorSettings | None:
         f.error("editor", "editor: phải là một nhóm các dòng backend:, repo:, base_url:, app_id:",
                 "xem mục Phòng biên tập trong README")
         return None
-    sub = Fields(value, f.path, f.problems, known=_EDITOR_KEYS)
+    sub = Fields(value, f.path, f.problems, known=_EDITOR_KEYS, where="vào mục editor: của mkdocs.yml")
     kind = sub.text("backend", required="loại máy chủ git").lower()
-    repo = sub.text("repo", required="kho nội dung (repo)")
-    base_url = sub.text("base_url", required="địa chỉ máy chủ git (base_url)").rstrip("/")
+    repo = sub.text("repo", required="kho nội dung")
+    base_url = sub.text("base_url", required="địa chỉ máy chủ git").rstrip("/")
     workflow = sub.flag("workflow")
     ok = bool(kind and repo and base_url)
     if kind and kind not in _API_PATHS:

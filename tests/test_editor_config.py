@@ -1,0 +1,90 @@
+"""The editing room's configuration is made from our own files: every choice the editor offers is a code
+`cchc validate` accepts, with its Vietnamese name; the public site has /quan-tri/ only when a git server is named."""
+
+from __future__ import annotations
+
+import yaml
+
+from cchc import editor
+from cchc.build import build_site
+from cchc.model import EditorSettings
+
+GITLAB = EditorSettings("gitlab", "so-noi-vu/cchc", "https://git.tinh.gov.vn", "https://git.tinh.gov.vn/api/v4", "abc",
+                        "main", True)
+
+
+def fields(config: dict, collection: str) -> dict[str, dict]:
+    (found,) = [c for c in config["collections"] if c["name"] == collection]
+    return {f["name"]: f for f in found["fields"]}
+
+
+def test_every_choice_is_a_known_code_named_in_vietnamese(sample):
+    _, corpus = sample
+    config = editor.editor_config(corpus, None, 2026, True, "tin-tuc")
+    news = fields(config, "tin-bai")
+    for name, vocabulary in (("topics", corpus.topics), ("unit", corpus.units), ("type", corpus.types),
+                             ("channel", corpus.channels), ("plan", corpus.plans)):
+        values = [o["value"] for o in news[name]["options"]]
+        assert sorted(values) == sorted(vocabulary), name
+    labels = {o["value"]: o["label"] for o in news["topics"]["options"]}
+    assert labels["mot-cua"] == "Cải cách thủ tục hành chính › Cơ chế một cửa, một cửa liên thông"  # the hierarchy shows
+    assert {o["value"]: o["label"] for o in news["unit"]["options"]}["xa-tri-hai"] == "Xã Tri Hải"
+    assert news["date"]["format"] == "DD/MM/YYYY HH:mm" and news["topics"]["multiple"] and news["topics"]["min"] == 1
+    assert config["locale"] == "vi" and config["slug"] == {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"}
+
+
+def test_collections_write_where_the_readme_says(sample):
+    _, corpus = sample
+    config = editor.editor_config(corpus, None, 2026, True, "tin-tuc")
+    for collection in config["collections"]:
+        assert collection["folder"] == "docs/tin-tuc" and collection["path"] == "2026/{{slug}}"
+    news, documents = fields(config, "tin-bai"), fields(config, "van-ban")
+    assert (news["image"]["media_folder"], news["image"]["public_folder"]) == ("/docs/anh/2026", "anh/2026")
+    assert (news["audio"]["media_folder"], news["audio"]["public_folder"]) == ("/docs/media/2026", "media/2026")
+    document = {f["name"]: f for f in documents["document"]["fields"]}
+    assert (document["file"]["media_folder"], document["file"]["public_folder"]) == ("/docs/van-ban/2026", "van-ban/2026")
+    assert documents["type"] == {"name": "type", "label": "Thể loại", "widget": "hidden", "default": "van-ban"}
+    assert [c.get("filter") for c in config["collections"]] == [
+        None, {"field": "type", "value": "van-ban"}, {"field": "type", "value": "hoi-dap"}]
+    assert "document" not in news  # kept as written when saved from here (tests/test_editor.py)
+
+
+def test_backends_local_and_provincial(sample, monkeypatch):
+    _, corpus = sample
+    monkeypatch.setenv("CCHC_EDITOR_PORT", "8181")
+    local = editor.editor_config(corpus, None, 2026, True, "tin-tuc")
+    assert local["backend"] == {"name": "proxy", "proxy_url": "http://127.0.0.1:8181/api/v1", "branch": "main"}
+    assert "publish_mode" not in local
+    remote = editor.editor_config(corpus, GITLAB, 2026, False, "tin-tuc")
+    assert remote["backend"] == {"name": "gitlab", "repo": "so-noi-vu/cchc", "branch": "main", "base_url": "https://git.tinh.gov.vn",
+                                 "api_root": "https://git.tinh.gov.vn/api/v4", "app_id": "abc", "auth_type": "pkce"}
+    assert remote["publish_mode"] == "editorial_workflow" and "local_backend" not in remote
+    assert editor.editor_config(corpus, GITLAB, 2026, True, "tin-tuc")["local_backend"] == {"url": "http://127.0.0.1:8181/api/v1"}
+
+
+def test_the_editors_policy_adds_only_its_git_server_to_the_sites_own(monkeypatch):
+    monkeypatch.delenv("CCHC_EDITOR_PORT", raising=False)
+    public = dict(d.split(" ", 1) for d in editor.policy(GITLAB, False).split("; "))
+    assert public["script-src"] == "'self' 'unsafe-eval'"
+    assert public["connect-src"] == "'self' blob: https://git.tinh.gov.vn"
+    assert "127.0.0.1" not in editor.policy(GITLAB, False)
+    assert "http://127.0.0.1:8081" in editor.policy(None, True)
+
+
+def test_the_public_site_has_the_editor_only_when_a_git_server_is_named(sample, project, tmp_path):
+    site, _ = sample
+    assert not (site / "quan-tri").exists()
+    config = project.root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "\nextra:\n" not in text  # the throw-away project's config has no extra: of its own
+    config.write_text(text + "extra:\n  editor:\n    backend: gitea\n    repo: snv/cchc\n    base_url: https://git.tinh.gov.vn\n",
+                      encoding="utf-8")
+    result = build_site(project.root, tmp_path / "site")
+    assert result.ok, result.messages
+    room = tmp_path / "site" / "quan-tri"
+    written = yaml.safe_load((room / "config.yml").read_text(encoding="utf-8"))
+    assert written["backend"]["name"] == "gitea" and written["backend"]["api_root"] == "https://git.tinh.gov.vn/api/v1"
+    assert (room / "decap-cms.js").stat().st_size > 1_000_000 and (room / "cchc-editor.js").is_file()
+    page = (room / "index.html").read_text(encoding="utf-8")
+    assert 'lang="vi"' in page and "https://git.tinh.gov.vn" in page and "<script>" not in page
+    assert "frame-ancestors 'self'" in (room / ".htaccess").read_text(encoding="utf-8")
