@@ -76,9 +76,8 @@ def test_the_public_site_has_the_editor_only_when_a_git_server_is_named(sample, 
     assert not (site / "quan-tri").exists()
     config = project.root / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    assert "\nextra:\n" not in text  # the throw-away project's config has no extra: of its own
-    config.write_text(text + "extra:\n  editor:\n    backend: gitea\n    repo: snv/cchc\n    base_url: https://git.tinh.gov.vn\n",
-                      encoding="utf-8")
+    editor_lines = "  editor:\n    backend: gitea\n    repo: snv/cchc\n    base_url: https://git.tinh.gov.vn\n"
+    config.write_text(text.replace("\nextra:\n", "\nextra:\n" + editor_lines, 1), encoding="utf-8")
     result = build_site(project.root, tmp_path / "site")
     assert result.ok, result.messages
     room = tmp_path / "site" / "quan-tri"
