@@ -122,6 +122,19 @@ def choose(page, field: str, text: str) -> None:
     page.keyboard.press("Enter")
 
 
+def upload_image(page, image: Path) -> None:
+    """Choose the item's image by uploading a new file through the media library."""
+    image.write_bytes(png())
+    page.get_by_role("button", name="Chọn một hình").click()
+    page.set_input_files("input[type=file]", image)
+    page.get_by_role("button", name="Lấy những cái đã chọn").click()
+
+
+def write_body(page, text: str) -> None:
+    page.locator("[data-slate-editor='true']").first.click()
+    page.keyboard.type(text)
+
+
 def publish(page) -> None:
     page.get_by_role("button", name="Công bố").first.click()
     page.get_by_role("menuitem", name="Công bố ngay").click()
@@ -138,14 +151,9 @@ def test_staff_write_an_item_with_an_image_and_the_preview_shows_it(browser, roo
     choose(page, "topics", "một cửa")
     choose(page, "topics", "Chính phủ số › Chuyển đổi số")
     choose(page, "unit", "Xã Tri Hải")
-    page.get_by_role("button", name="Chọn một hình").click()
-    image = root.parent / "hoi-nghi-tap-huan.png"
-    image.write_bytes(png())
-    page.set_input_files("input[type=file]", image)
-    page.get_by_role("button", name="Lấy những cái đã chọn").click()
+    upload_image(page, root.parent / "hoi-nghi-tap-huan.png")
     page.locator("[id^='image_alt-field']").fill("Cán bộ một cửa nghe điện thoại đường dây nóng")
-    page.locator("[data-slate-editor='true']").first.click()
-    page.keyboard.type("Người dân gọi 1022 để phản ánh về thủ tục đất đai.")
+    write_body(page, "Người dân gọi 1022 để phản ánh về thủ tục đất đai.")
     preview = page.frame_locator("iframe").first
     preview.locator("h1").filter(has_text="Đường dây nóng 1022").wait_for()
     assert "Xã Tri Hải" in preview.locator(".cchc-meta").inner_text()  # codes shown by their Vietnamese names
@@ -189,13 +197,8 @@ def test_an_image_without_its_description_is_refused_with_the_validators_words(b
     page.locator("[id^='title-field']").fill("Ảnh không có mô tả")
     choose(page, "topics", "một cửa")
     choose(page, "unit", "Xã Tri Hải")
-    page.get_by_role("button", name="Chọn một hình").click()
-    image = root.parent / "anh-khong-mo-ta.png"
-    image.write_bytes(png())
-    page.set_input_files("input[type=file]", image)
-    page.get_by_role("button", name="Lấy những cái đã chọn").click()
-    page.locator("[data-slate-editor='true']").first.click()
-    page.keyboard.type("Nội dung có đủ, chỉ thiếu mô tả ảnh.")
+    upload_image(page, root.parent / "anh-khong-mo-ta.png")
+    write_body(page, "Nội dung có đủ, chỉ thiếu mô tả ảnh.")
     page.get_by_role("button", name="Công bố").first.click()
     page.get_by_role("menuitem", name="Công bố ngay").click()
     page.get_by_text("điền ô “Mô tả ảnh”", exact=False).wait_for(timeout=20000)
