@@ -16,6 +16,15 @@ from conftest import ROOT, SAMPLE_NOW
 SCRIPT = "scripts/dang-len-cong.sh"
 
 
+def shell_env(**values: str) -> dict[str, str]:
+    """The environment of a pipeline's shell: not that of `make test` running us (a make inside would
+    otherwise take our make's flags and print its "Entering directory" lines)."""
+    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES"}}
+    env.pop("DEPLOY_SSH_KEY", None)
+    env.pop("DEPLOY_TARGET", None)
+    return {**env, **values}
+
+
 @pytest.fixture
 def checkout(tmp_path):
     """The repository's tracked files, as the pipeline's checkout has them, with this machine's installed
@@ -31,15 +40,14 @@ def checkout(tmp_path):
         (root / installed).symlink_to(ROOT / installed)
     # `make build` here must find everything installed (as after `make test`'s own set-up), or it would
     # install into this machine's shared .venv and node_modules through the links: say so, touch nothing.
-    planned = subprocess.run(["make", "-n", "build"], cwd=root, capture_output=True, text=True, check=True).stdout
+    planned = subprocess.run(["make", "-n", "build"], cwd=root, env=shell_env(), capture_output=True, text=True, check=True).stdout
     assert planned.strip() == ".venv/bin/cchc build", f"run `make setup` and `npm ci` first; make would run:\n{planned}"
     return root
 
 
 def publish(root: Path, target: Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ, DEPLOY_TARGET=f"{target}/", CCHC_NOW=SAMPLE_NOW)
-    env.pop("DEPLOY_SSH_KEY", None)
-    return subprocess.run(["bash", SCRIPT], cwd=root, env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.run(["bash", SCRIPT], cwd=root, env=shell_env(DEPLOY_TARGET=f"{target}/", CCHC_NOW=SAMPLE_NOW),
+                          capture_output=True, text=True, timeout=600)
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -73,9 +81,7 @@ def test_a_build_with_errors_publishes_nothing_and_names_the_mistake_in_vietname
 
 
 def test_a_missing_target_is_named_before_anything_is_built(checkout):
-    env = dict(os.environ)
-    env.pop("DEPLOY_TARGET", None)
-    done = subprocess.run(["bash", SCRIPT], cwd=checkout, env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(["bash", SCRIPT], cwd=checkout, env=shell_env(), capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "DEPLOY_TARGET" in done.stderr
     assert not (checkout / "site").exists()
 
