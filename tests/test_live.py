@@ -76,13 +76,14 @@ def test_moves_additions_deletions_and_drafts_match_a_full_build(live, tmp_path)
     root, site = live
     files = items(root)
     edit(files[0], "date", "2026-06-29 07:00")  # an old item becomes the newest: every listing page shifts
+    edit(files[0], "unit", "ha-tinh")  # (a unit that still exists in 2026)
     edit(files[1], "slug", "duong-dan-moi-cua-bai")  # its URL changes: the old page must go
     edit(files[2], "draft", "true")
     edit(files[3], "topics", "[dien-hinh-tien-tien, chuyen-doi-so]")
     files[4].unlink()
     new = root / "docs" / "tin-tuc" / "2026" / "bai-moi-trong-luc-xem-truoc.md"
     new.parent.mkdir(exist_ok=True)
-    new.write_text("---\ntitle: Bài mới trong lúc xem trước\ndate: 20/06/2026\ntopics: [mot-cua]\nunit: hai-hau\n---\n\n"
+    new.write_text("---\ntitle: Bài mới trong lúc xem trước\ndate: 20/06/2026\ntopics: [mot-cua]\nunit: son-kim-1\n---\n\n"
                    "Nội dung [xem giới thiệu](../../gioi-thieu.md).\n", encoding="utf-8")
     update = site.update()
     assert update.ok

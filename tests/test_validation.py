@@ -157,7 +157,7 @@ def test_all_problems_of_all_files_are_reported_together(project):
 
 def test_drafts_and_future_items_are_loaded_but_not_published(project):
     project.item("nhap", draft="true")
-    project.item("tuong-lai", date="01/01/2030")
+    project.item("tuong-lai", date="01/01/2030", unit="ha-tinh")
     project.item("da-dang")
     corpus, problems = project.load()
     assert messages(problems) == []

@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from . import dates
+from . import dates, lifetime
 from .cache import Entry, ItemCache
 from .fields import Fields
 from .full_text import check_full_text
@@ -193,6 +193,8 @@ class Loader:
             self.problems.warn(path, f.line("image"), why, HOW_TO_SIZE)
         if item.image and not item.image_alt:
             f.error("image", "ảnh đại diện thiếu mô tả thay thế (image_alt)", "thêm dòng image_alt: mô tả ngắn nội dung ảnh, cho người khiếm thị")
+        if item.unit and published and (why := lifetime.refusal(self.units[item.unit], published.date(), self.units, "bài đăng")):
+            f.error("unit", *why)
         if item.updated and published and item.updated < published:
             f.error("updated", "ngày cập nhật sớm hơn ngày đăng", "sửa ngày ở dòng updated:")
         if item.type == "van-ban":
@@ -276,6 +278,9 @@ class Loader:
         issuer = f.ref("issuer", self.units, required="cơ quan ban hành")
         f.near = Corpus(units=self.units).near_units(issuer)
         level = self.keyword(f, "level", _LEVEL_KEYS, "cấp", "tinh, huyen hoặc xa")
+        issued = f.date("issued")
+        if issuer and issued and (why := lifetime.refusal(self.units[issuer], issued, self.units, "kế hoạch ban hành")):
+            f.error("issuer", *why)
         start = end = None
         if not f.has("period"):
             f.text("period", required="thời gian thực hiện")
@@ -286,7 +291,7 @@ class Loader:
                 sub.error("end", "ngày kết thúc trước ngày bắt đầu", "kiểm tra lại hai dòng start: và end: của period:")
                 start = end = None
         plan = Plan(
-            id=plan_id, id_line=f.line("id"), path=path, title=title, issuer=issuer, level=level, issued=f.date("issued"),
+            id=plan_id, id_line=f.line("id"), path=path, title=title, issuer=issuer, level=level, issued=issued,
             start=start, end=end, number=f.text("number"),
             scope=f.ref("scope", self.units) if f.has("scope") else issuer,
             purposes=tuple(str(v).strip() for v, _ in f.items("purposes")),

@@ -32,6 +32,14 @@ class Unit(Term):
     body: str = ""  # the issuing body's name where it differs, e.g. "Ủy ban nhân dân tỉnh Bến Tre"
     authority: str = ""  # the parent body printed above it in official documents
     place: str = ""  # place name on the date line of its documents
+    # Lifetime (the 2025 reorganisation): first and last day, the unit it was merged into, the legal basis.
+    start: date | None = None
+    until: date | None = None
+    successor: str | None = None
+    basis: str = ""
+
+    def alive(self, day: date) -> bool:
+        return (self.start is None or self.start <= day) and (self.until is None or day <= self.until)
 
 
 @dataclass(frozen=True)
@@ -307,6 +315,36 @@ class Corpus:
 
     def unit_children(self, slug: str) -> list[Unit]:
         return [self.units[s] for s in self._unit_children.get(slug, [])]
+
+    @cached_property
+    def _predecessors(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = defaultdict(list)
+        for unit in self.units.values():
+            if unit.successor:
+                found[unit.successor].append(unit.slug)
+        return found
+
+    def predecessors(self, slug: str) -> list[Unit]:
+        """The units merged into this one (Bến Tre and Trà Vinh into Vĩnh Long), by the day they ended."""
+        return sorted((self.units[s] for s in self._predecessors.get(slug, [])), key=lambda u: (u.until or date.max, u.name))
+
+    def lineage(self, slug: str) -> set[str]:
+        """A unit, every unit merged into it (and into those, back in time) and all their sub-units."""
+        found, todo = set(), [slug]
+        while todo:
+            current = todo.pop()
+            if current not in found:
+                found.add(current)
+                todo += self._predecessors.get(current, [])
+        return {s for unit in found for s in self.unit_subtree(unit)}
+
+    def successor_on(self, slug: str, day: date) -> Unit | None:
+        """The unit that carries on `slug`'s work on `day` (following merges), or None if it is alive then."""
+        seen, unit = set(), self.units.get(slug)
+        while unit is not None and not unit.alive(day) and unit.successor in self.units and unit.slug not in seen:
+            seen.add(unit.slug)
+            unit = self.units[unit.successor]
+        return unit if unit is not None and unit.slug != slug else None
 
 
 def _children(terms: dict[str, Term]) -> dict[str, list[str]]:

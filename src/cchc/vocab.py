@@ -6,6 +6,7 @@ import difflib
 from pathlib import Path
 from typing import TypeVar
 
+from . import lifetime
 from .model import Channel, ItemType, Term, Topic, Unit
 from .problems import Problems
 from .safety import find_unsafe_html
@@ -130,7 +131,11 @@ def load_vocabulary(plans_dir: Path, root: Path, kind: str, problems: Problems) 
             aliases=tuple(str(a).strip() for a in aliases),
             **extra,
         )
+        if cls is Unit:
+            terms[slug] = lifetime.read(terms[slug], entry, path, problems)
     _check_tree(terms, data, path, label, problems)
+    if cls is Unit:
+        lifetime.check(terms, data, path, problems)
     vocab = Vocabulary(terms, path, label)
     _check_ambiguous(terms, data, path, label, problems)
     return vocab
