@@ -22,6 +22,7 @@ from lxml import etree
 import mutagen
 
 from .dates import vietnam_time as aware  # feedgen raises on naive datetimes
+from .dates import format_date
 from .model import Corpus, NewsItem
 from .radio import radio_text
 
@@ -85,8 +86,11 @@ class FeedBuilder:
             feeds.append((Feed(f"chu-de/{slug}/rss.xml", f"{s.site_name} — {topic.name}", topic.description or topic.name,
                                f"chu-de/{slug}/"), self._published(by_topic.get(slug, []))))
         for slug, unit in c.units.items():
-            feeds.append((Feed(f"don-vi/{slug}/rss.xml", f"{s.site_name} — {unit.name}",
-                               f"Tin, bài của {unit.name} và các đơn vị trực thuộc.", f"don-vi/{slug}/"),
+            about = f"Tin, bài của {unit.name} và các đơn vị trực thuộc."
+            if unit.until and unit.successor in c.units:  # the feed stays; its readers learn where news goes on
+                about += (f" Đơn vị đã thôi hoạt động sau ngày {format_date(unit.until)}; tin mới ở nguồn tin của "
+                          f"{c.units[unit.successor].name}: {s.site_url}don-vi/{unit.successor}/rss.xml")
+            feeds.append((Feed(f"don-vi/{slug}/rss.xml", f"{s.site_name} — {unit.name}", about, f"don-vi/{slug}/"),
                           self._published(by_unit.get(slug, []))))
         return [(feed, feed_items[:LIMIT]) for feed, feed_items in feeds]
 

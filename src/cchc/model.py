@@ -325,8 +325,11 @@ class Corpus:
         return found
 
     def predecessors(self, slug: str) -> list[Unit]:
-        """The units merged into this one (Bến Tre and Trà Vinh into Vĩnh Long), by the day they ended."""
-        return sorted((self.units[s] for s in self._predecessors.get(slug, [])), key=lambda u: (u.until or date.max, u.name))
+        """The units merged into this one (Bến Tre and Trà Vinh into Vĩnh Long), by the day they ended; a
+        unit whose parent was merged into the same one is reached through that parent, not listed here."""
+        direct = [self.units[s] for s in self._predecessors.get(slug, [])]
+        top = [u for u in direct if not (u.parent in self.units and self.units[u.parent].successor == slug)]
+        return sorted(top, key=lambda u: (u.until or date.max, u.name))
 
     def lineage(self, slug: str) -> set[str]:
         """A unit, every unit merged into it (and into those, back in time) and all their sub-units."""
@@ -338,13 +341,17 @@ class Corpus:
                 todo += self._predecessors.get(current, [])
         return {s for unit in found for s in self.unit_subtree(unit)}
 
-    def successor_on(self, slug: str, day: date) -> Unit | None:
-        """The unit that carries on `slug`'s work on `day` (following merges), or None if it is alive then."""
-        seen, unit = set(), self.units.get(slug)
-        while unit is not None and not unit.alive(day) and unit.successor in self.units and unit.slug not in seen:
-            seen.add(unit.slug)
-            unit = self.units[unit.successor]
-        return unit if unit is not None and unit.slug != slug else None
+    def heirs(self, slug: str) -> list[str]:
+        """The units that took over this unit or one above it (through every later merge), nearest first."""
+        found: list[str] = []
+        todo = [self.units[a].successor for a in self.unit_ancestors(slug) if self.units[a].successor]
+        while todo:
+            current = todo.pop(0)
+            if current in self.units and current not in found:
+                found.append(current)
+                todo += [self.units[a].successor for a in self.unit_ancestors(current) if self.units[a].successor]
+        return found
+
 
 
 def _children(terms: dict[str, Term]) -> dict[str, list[str]]:

@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import time
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -242,6 +243,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
     @event_priority(-10)
     def on_env(self, env, config, files):
         env.filters.update(ngay=dates.format_date, ngay_gio=dates.format_datetime, kich_thuoc=_file_size)
+        env.globals["timedelta"] = timedelta
         docs_dir = Path(config.docs_dir)
         env.globals["image_size"] = lambda rel: image_size(docs_dir / rel)
         env.globals.update(CADENCES=CADENCES, LEVELS=LEVELS, REPORT_PERIODS=REPORT_PERIODS, STATUS_VI=STATUS_VI)

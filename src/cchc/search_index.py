@@ -77,6 +77,16 @@ def plain_text(fragment: str) -> str:
     return re.sub(r"\s+", " ", html.unescape(_TAG.sub(" ", fragment))).strip()
 
 
+LINEAGE = " (gồm đơn vị trước sáp nhập)"
+
+
+def unit_filters(corpus, unit: str) -> list[str]:
+    """The unit and those above it; and, as separate choices a reader makes on purpose, the units that took
+    them over ("Tỉnh Vĩnh Long (gồm đơn vị trước sáp nhập)" finds Bến Tre's archive too)."""
+    own = [corpus.units[u].name for u in corpus.unit_ancestors(unit)]
+    return own + [corpus.units[u].name + LINEAGE for u in corpus.heirs(unit)]
+
+
 def document(corpus, item, text_html: str) -> dict:
     """What the index knows of a published item: fields to search, metadata to show, filter values."""
     topics = dict.fromkeys(corpus.topics[a].name for t in item.topics for a in corpus.topic_ancestors(t))
@@ -85,7 +95,7 @@ def document(corpus, item, text_html: str) -> dict:
             "title": item.title, "number": number, "summary": item.summary, "body": plain_text(text_html),
             "unit": corpus.units[item.unit].name, "type": corpus.types[item.type].name,
             "topics": [corpus.topics[t].name for t in item.topics],
-            "filters": {"chủ đề": list(topics), "đơn vị": [corpus.units[u].name for u in corpus.unit_ancestors(item.unit)],
+            "filters": {"chủ đề": list(topics), "đơn vị": unit_filters(corpus, item.unit),
                         "năm": [str(item.date.year)], "thể loại": [corpus.types[item.type].name]}}
 
 
@@ -95,7 +105,7 @@ def plan_document(corpus, plan, text_html: str) -> dict:
     return {"url": plan.url, "date": start.strftime("%d/%m/%Y"), "sort": start.isoformat(),
             "title": plan.title, "number": plan.number, "summary": "", "body": plain_text(text_html),
             "unit": issuer.body or issuer.name, "type": "Kế hoạch", "topics": [],
-            "filters": {"đơn vị": [corpus.units[u].name for u in corpus.unit_ancestors(plan.issuer)],
+            "filters": {"đơn vị": unit_filters(corpus, plan.issuer),
                         "năm": [str(plan.start.year)], "thể loại": ["Kế hoạch"]}}
 
 

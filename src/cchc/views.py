@@ -136,9 +136,16 @@ class SiteViews:
                          markdown=topic.description, kind="topic", term=topic, children=c.topic_children(topic.slug))
         self.add(View("don-vi/index.md", "Đơn vị", "cchc/terms.html", data={"kind": "units", "counts": unit_counts}))
         for unit in c.units.values():
+            before = c.predecessors(unit.slug)
+            lifetime = {"successor": c.units.get(unit.successor or ""), "predecessors": before}
             self.listing(f"don-vi/{unit.slug}/", unit.name, self.by_unit.get(unit.slug, []),
                          markdown=unit.description, kind="unit", term=unit, children=c.unit_children(unit.slug),
-                         chain=list(reversed(c.unit_ancestors(unit.slug)))[:-1])
+                         chain=list(reversed(c.unit_ancestors(unit.slug)))[:-1], **lifetime)
+            if before:  # one click away, never by default: the unit's items with those of the units merged into it
+                lineage = c.lineage(unit.slug)
+                self.listing(f"don-vi/{unit.slug}/ca-don-vi-cu/", f"{unit.name} và các đơn vị trước sáp nhập",
+                             [i for i in self.visible if i.unit in lineage], kind="unit", term=unit, lineage=True,
+                             chain=[unit.slug], **lifetime)
         self.add(View("ke-hoach/index.md", "Kế hoạch thông tin, tuyên truyền", "cchc/plans.html", data={
             "plans": sorted(c.plans.values(), key=lambda p: (p.start, p.id), reverse=True),
             "current": sorted(p.id for p in current)}))

@@ -1,0 +1,131 @@
+"""Units with a lifetime (the 2025 reorganisation): history stays true, new work goes to the successor."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import lxml.html
+
+from cchc.search_index import LINEAGE, document
+from conftest import ROOT, messages
+
+
+def test_the_sample_records_the_2025_reorganisation_with_its_legal_basis(sample):
+    _, corpus = sample
+    u = corpus.units
+    for old, new in (("ninh-thuan", "khanh-hoa"), ("ben-tre", "vinh-long"), ("nam-dinh", "ninh-binh")):
+        assert (u[old].until, u[old].successor) == (date(2025, 6, 30), new)
+        assert "202/2025/QH15" in u[old].basis
+        assert u[new].alive(date(2026, 1, 1)) and not u[old].alive(date(2025, 7, 1))
+    assert all(unit.until and unit.until <= date(2025, 6, 30) for unit in u.values() if unit.kind == "huyen")
+    assert "72/2025/QH15" in u["hai-hau"].basis
+    assert u["son-kim-1"].alive(date(2026, 1, 1))  # kept in 2025 (a border commune), now directly under the province
+    assert [p.slug for p in corpus.predecessors("vinh-long")] == ["ben-tre"]  # its agencies come through Bến Tre
+    assert corpus.lineage("vinh-long") >= {"vinh-long", "ben-tre", "so-noi-vu-ben-tre", "xa-tan-thach"}
+
+
+def test_an_item_after_its_unit_ended_is_refused_and_the_successor_named(project):
+    project.item("truoc", date="30/06/2025 17:00", unit="ninh-thuan")
+    project.item("sau", date="01/07/2025 08:00", unit="so-noi-vu-ninh-thuan")
+    project.item("moi", date="01/07/2025 08:00", unit="so-noi-vu-khanh-hoa")
+    _, problems = project.load()
+    found = messages(problems)
+    assert len(found) == 1, found
+    assert found[0].startswith("docs/tin-tuc/sau.md:5:")  # the unit line
+    assert "đã thôi hoạt động sau ngày 30/06/2025" in found[0] and "202/2025/QH15" in found[0]
+    assert "so-noi-vu-khanh-hoa (Sở Nội vụ tỉnh Khánh Hòa)" in found[0]
+
+
+def test_an_item_before_its_unit_began_is_refused(project):
+    units = (ROOT / "plans" / "don-vi.yml").read_text(encoding="utf-8")
+    project.write("plans/don-vi.yml", units + "xa-moi:\n  name: Xã Mới\n  kind: xa\n  parent: ha-tinh\n  from: 01/07/2025\n")
+    project.item("cu", date="15/03/2024 08:30", unit="xa-moi")
+    project.item("moi", date="15/03/2026 08:30", unit="xa-moi")
+    _, problems = project.load()
+    (found,) = messages(problems)
+    assert found.startswith("docs/tin-tuc/cu.md:5:") and "chỉ bắt đầu hoạt động từ 01/07/2025" in found
+
+
+def test_a_plan_issued_by_a_unit_that_no_longer_existed_is_refused(project):
+    plan = (ROOT / "plans" / "ninh-thuan-2024.md").read_text(encoding="utf-8")
+    plan = re.sub(r"^issued: .*$", "issued: 05/09/2025", plan, count=1, flags=re.M)
+    path = project.write("plans/ninh-thuan-2024.md", plan)
+    _, problems = project.load()
+    found = [m for m in messages(problems) if "thôi hoạt động" in m]
+    line = next(n for n, text in enumerate(path.read_text(encoding="utf-8").split("\n"), 1) if text.startswith("issuer:"))
+    assert found and found[0].startswith(f"plans/ninh-thuan-2024.md:{line}:"), found
+    assert "kế hoạch ban hành ngày 05/09/2025" in found[0] and "khanh-hoa (Tỉnh Khánh Hòa)" in found[0]
+
+
+def test_lifetime_mistakes_in_the_vocabulary_are_named_at_their_lines(project):
+    project.write("plans/don-vi.yml", """
+        tinh-a:
+          name: Tỉnh A
+          kind: tinh
+        huyen-b:
+          name: Huyện B
+          kind: huyen
+          parent: tinh-a
+        xa-c:
+          name: Xã C
+          kind: xa
+          successor: tinh-z
+          until: 30/06/2025
+        xa-d:
+          name: Xã D
+          kind: xa
+          successor: tinh-a
+        xa-e:
+          name: Xã E
+          kind: xa
+          from: 01/07/2025
+          until: 30/06/2025
+        xa-f:
+          name: Xã F
+          kind: xa
+          until: 31/02/2025
+    """)
+    _, problems = project.load()
+    found = [m for m in messages(problems) if m.startswith("plans/don-vi.yml")]
+    expected = [(4, "là đơn vị cấp huyện: cấp huyện kết thúc hoạt động từ 01/07/2025"),
+                (11, 'đơn vị kế thừa "tinh-z" của "xa-c" không có trong danh mục'),
+                (16, "có đơn vị kế thừa nhưng chưa có ngày kết thúc (until)"),
+                (21, "kết thúc (30/06/2025) trước khi bắt đầu (01/07/2025)"),
+                (25, "until của \"xa-f\"")]
+    for line, words in expected:
+        assert any(m.startswith(f"plans/don-vi.yml:{line}:") and words in m for m in found), (line, words, found)
+
+
+def test_unit_pages_show_the_lifetime_the_successor_and_the_predecessors(sample):
+    site, _ = sample
+
+    def text(url: str, cls: str) -> str:
+        tree = lxml.html.parse(str(site / url / "index.html"))
+        return " ".join(" ".join(n.text_content().split()) for n in tree.getroot().find_class(cls))
+
+    old = text("don-vi/ninh-thuan", "cchc-lifetime")
+    assert "Hoạt động đến hết ngày 30/06/2025" in old and "Từ 01/07/2025 thuộc Tỉnh Khánh Hòa" in old
+    page = (site / "don-vi" / "ninh-thuan" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<a href="[./]*khanh-hoa/">Tỉnh Khánh Hòa</a>', page), re.findall(r'<a href="[^"]*khanh-hoa[^"]*">', page)
+    assert "Trước sáp nhập: Tỉnh Bến Tre (đến 30/06/2025)" in text("don-vi/vinh-long", "cchc-predecessors")
+    own = (site / "don-vi" / "vinh-long" / "index.html").read_text(encoding="utf-8")
+    merged = (site / "don-vi" / "vinh-long" / "ca-don-vi-cu" / "index.html").read_text(encoding="utf-8")
+    bt_item = "ben-tre-ban-hanh-ke-hoach-105-kh-ubnd"
+    assert bt_item not in own and bt_item in merged  # the archive is one click away, not in by default
+    assert "ca-don-vi-cu/" in own
+
+
+def test_the_feed_of_a_dissolved_unit_stays_and_says_where_news_goes(sample):
+    site, _ = sample
+    feed = (site / "don-vi" / "ben-tre" / "rss.xml").read_text(encoding="utf-8")
+    assert "Đơn vị đã thôi hoạt động sau ngày 30/06/2025" in feed and "don-vi/vinh-long/rss.xml" in feed
+    assert feed.count("<item>") >= 5  # its archive is still there for its subscribers
+
+
+def test_the_search_filter_offers_the_successor_with_its_predecessors_as_a_choice(sample):
+    _, corpus = sample
+    item = next(i for i in corpus.items if i.unit == "so-noi-vu-ben-tre")
+    units = document(corpus, item, "")["filters"]["đơn vị"]
+    assert "Tỉnh Bến Tre" in units and "Tỉnh Vĩnh Long" not in units
+    assert "Tỉnh Vĩnh Long" + LINEAGE in units and "Sở Nội vụ tỉnh Vĩnh Long" + LINEAGE in units
