@@ -129,3 +129,22 @@ def test_the_search_filter_offers_the_successor_with_its_predecessors_as_a_choic
     units = document(corpus, item, "")["filters"]["đơn vị"]
     assert "Tỉnh Bến Tre" in units and "Tỉnh Vĩnh Long" not in units
     assert "Tỉnh Vĩnh Long" + LINEAGE in units and "Sở Nội vụ tỉnh Vĩnh Long" + LINEAGE in units
+
+
+def test_an_item_keeps_the_feed_id_it_had_on_its_former_portal(project, tmp_path):
+    from cchc.build import build_site
+    old_id = "tag:bentre.gov.vn,2019:tin-tuc/cai-cach-thu-tuc-2019/"
+    project.item("cai-cach-thu-tuc-2019", date="15/03/2024 08:30", unit="ben-tre", guid=old_id)
+    project.item("tin-moi", date="16/03/2024 08:30", unit="ben-tre")
+    assert build_site(project.root, tmp_path / "site").ok
+    feed = (tmp_path / "site" / "rss.xml").read_text(encoding="utf-8")
+    assert f'<guid isPermaLink="false">{old_id}</guid>' in feed  # radio stations do not see it again as new
+    assert re.search(r'<guid isPermaLink="false">tag:[^<]*tin-tuc/tin-moi/</guid>', feed)
+
+
+def test_a_kept_feed_id_may_belong_to_one_item_only(project):
+    project.item("a", guid="tag:bentre.gov.vn,2019:tin-tuc/a/")
+    project.item("b", guid="tag:bentre.gov.vn,2019:tin-tuc/a/")
+    _, problems = project.load()
+    (found,) = messages(problems)
+    assert found.startswith("docs/tin-tuc/b.md:1:") and "trùng với bài docs/tin-tuc/a.md" in found

@@ -69,7 +69,7 @@ class FeedBuilder:
         self._entries: dict[str, FeedEntry] = {}
 
     def guid(self, item: NewsItem) -> str:
-        return f"{self.settings.feed_id}{item.url}"
+        return item.guid or f"{self.settings.feed_id}{item.url}"
 
     # -- what is published ------------------------------------------------------------------------
 

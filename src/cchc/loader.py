@@ -28,7 +28,7 @@ from .vocab import load_glossary, load_vocabulary
 T = TypeVar("T")
 NEWS_DIR = "tin-tuc"
 ITEM_FIELDS = {"title", "date", "updated", "summary", "topics", "unit", "type", "channel", "author", "image",
-               "image_alt", "audio", "draft", "plan", "plans", "slug", "document"}
+               "image_alt", "audio", "draft", "plan", "plans", "slug", "document", "guid"}
 DOCUMENT_FIELDS = {"number", "issuer", "issued", "effective", "file"}
 PLAN_FIELDS = {"id", "number", "title", "issuer", "level", "issued", "period", "scope", "purposes", "based_on", "content",
                "channels", "tasks", "targets", "indicators", "reports", "signer", "signer_title", "recipients", "source"}
@@ -108,6 +108,12 @@ class Loader:
                       'đổi tên tệp, hoặc thêm dòng "slug: ten-khac" vào phần thông tin đầu tệp')
                 continue
             by_slug[item.slug] = item
+        guids: dict[str, NewsItem] = {}
+        for item in by_slug.values():  # a kept feed ID (guid:) is one item's only, or readers would lose one
+            if item.guid and item.guid in guids:
+                p.add(item.path, 1, f'mã nguồn tin (guid) "{item.guid}" trùng với bài {guids[item.guid].path}',
+                      "mỗi bài giữ mã của chính nó; xóa dòng guid: của bài không được gộp từ cổng khác")
+            guids.setdefault(item.guid, item)
         for item in by_slug.values():
             for plan_id in item.plans:
                 if plan_id not in corpus.plans:
@@ -185,6 +191,7 @@ class Loader:
             draft=f.flag("draft"),
             plans=tuple(str(v).strip() for key in ("plan", "plans") for v, _ in f.items(key)),
             plans_line=f.line("plans") if f.has("plans") else f.line("plan"),
+            guid=f.text("guid"),
             body=doc.body, body_line=doc.body_line,
         )
         if not item.topics and not f.has("topics"):

@@ -84,6 +84,7 @@ class NewsItem:
     draft: bool = False
     plans: tuple[str, ...] = ()
     plans_line: int = 1  # where `plan:` is written, for messages
+    guid: str = ""  # the feed ID it had on another portal before a merge (feeds keep it, so no reader sees it twice)
     document: LegalDocument | None = None
     body: str = ""
     body_line: int = 1
