@@ -89,6 +89,9 @@ def make_parser() -> Parser:
     p_serve = sub.add_parser("serve", help="xem thử tại http://127.0.0.1:8000, tự xây dựng lại khi sửa")
     p_serve.add_argument("--port", type=int, default=8000, help="cổng (mặc định 8000)")
     p_serve.add_argument("--host", default="127.0.0.1", help="địa chỉ (mặc định 127.0.0.1: chỉ máy này)")
+    p_merge = sub.add_parser("gop-cong", help="gộp chuyên mục của một cổng khác (docs/ và plans/) vào cổng này, không mất gì")
+    p_merge.add_argument("source", type=Path, metavar="THƯ_MỤC", help="thư mục dự án của cổng cần gộp")
+    p_merge.add_argument("--ma", metavar="MÃ", help="mã ngắn của cổng cũ (mặc định: tên thư mục), ví dụ ben-tre")
     p_edit = sub.add_parser("edit", help="phòng biên tập trên máy này: viết, sửa bài trong trình duyệt tại /quan-tri/ (như serve)")
     p_edit.add_argument("--port", type=int, default=8000, help="cổng của trang xem thử (mặc định 8000)")
     p_web = sub.add_parser("web-config", help="in cấu hình máy chủ web (chính sách bảo mật nội dung) cho nginx hoặc apache")
@@ -154,6 +157,9 @@ def run(args: argparse.Namespace) -> int:
         result = build_site(root, site_dir, strict=not args.no_strict)
         print_result(result, site_dir)
         return 0 if result.ok else 1
+    if args.command == "gop-cong":
+        from .merge import run
+        return run(root, args.source, args.ma)
     if args.command == "edit":
         from .edit import edit
         return edit(root, port=args.port)

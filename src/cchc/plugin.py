@@ -23,7 +23,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from markupsafe import Markup, escape
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import dates, editor
+from . import dates, editor, redirects
 from .cache import ItemCache
 from .check import STATUS_VI
 from .feeds import FeedBuilder, FeedSettings
@@ -211,6 +211,9 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         log.info(f"cchc: chỉ mục tìm kiếm trong {self.timings['search']:.2f} giây")
         (site_dir / ".htaccess").write_text(htaccess(self.scripts.seen), encoding="utf-8")
         self.write_editor(config, site_dir)
+        missing = redirects.write(Path(config.config_file_path).parent, site_dir, self.feeds.settings.site_url)
+        if missing:
+            raise PluginError("Địa chỉ cũ của cổng đã gộp trỏ tới trang không có (plans/cong-cu/):\n  " + "\n  ".join(missing))
 
     def write_editor(self, config, site_dir: Path) -> None:
         """/quan-tri/ when the site names its git server, and always in the preview (local backend)."""
