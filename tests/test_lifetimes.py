@@ -148,3 +148,26 @@ def test_a_kept_feed_id_may_belong_to_one_item_only(project):
     _, problems = project.load()
     (found,) = messages(problems)
     assert found.startswith("docs/tin-tuc/b.md:1:") and "trùng với bài docs/tin-tuc/a.md" in found
+
+
+def test_plans_on_both_sides_of_the_change_are_checked_and_reported(sample, tmp_path):
+    import subprocess
+    import sys
+
+    from cchc.check import check_plan
+    from cchc.dates import end_of_day, parse_datetime
+    _, corpus = sample
+    now = parse_datetime("30/06/2026 12:00")
+    new = check_plan(corpus, corpus.plans["vinh-long-2026"], now)
+    assert corpus.plans["vinh-long-2026"].issuer == "vinh-long"
+    counted = {i.unit for i in new.items}
+    assert counted == {"so-noi-vu-vinh-long", "xa-long-ho"}  # the units of the new province, in its period
+    old = corpus.plans["ben-tre-2021"]
+    before = check_plan(corpus, old, end_of_day(old.end))
+    assert before.items and all(corpus.units["ben-tre"].slug in corpus.unit_ancestors(i.unit) for i in before.items)
+    for plan, period in (("vinh-long-2026", "6m"), ("ben-tre-2021", "year")):
+        done = subprocess.run([sys.executable, "-m", "cchc.cli", "--root", str(ROOT), "--now", "30/06/2026 12:00",
+                               "report", "--plan", plan, "--period", period, "--out", str(tmp_path)],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+    assert len(list(tmp_path.glob("*.docx"))) == 2

@@ -26,9 +26,9 @@ def test_the_sample_has_at_least_60_published_items_over_the_four_plans(sample):
     site, corpus = sample
     published = corpus.published()
     assert len(published) >= 60
-    for plan in corpus.plans.values():
+    for plan in corpus.plans.values():  # the four real plans, and the sample plan of 2026 (after the mergers)
         in_plan = [i for i in published if plan.id in i.plans]
-        assert len(in_plan) >= 8, plan.id
+        assert len(in_plan) >= (2 if plan.id == "vinh-long-2026" else 8), plan.id
 
 
 def test_every_item_plan_topic_and_unit_has_its_page(sample):
