@@ -168,87 +168,137 @@ def merge(root: Path, source: Path, code: str, out=sys.stdout) -> int:
     plan_clash = sorted(set(theirs.plans) & set(ours.plans))
     if plan_clash:
         raise MergeError("kế hoạch trùng mã ở hai cổng: " + ", ".join(plan_clash) + " — đổi id: ở cổng cũ trước")
-    with tempfile.TemporaryDirectory(prefix="gop-cong-", dir=root / "build" if (root / "build").is_dir() else None) as tmp:
-        stage = Path(tmp) / "du-an"
-        stage.mkdir()
+    with tempfile.TemporaryDirectory(prefix="gop-cong-") as tmp:
+        stage = Path(tmp)
         for name in ("docs", "plans"):
             shutil.copytree(root / name, stage / name)
         shutil.copy2(root / "mkdocs.yml", stage / "mkdocs.yml")
-        ledger, written, checks = Ledger(), [], []
-        renames = {s: t for s, t in mapping.items() if t not in (ADD, s)}
-        added = [s for s, t in mapping.items() if t == ADD]
-        if added:  # the other portal's units, as written there (lifetimes, comments and all)
-            blocks = _unit_blocks((source / "plans" / "don-vi.yml").read_text(encoding="utf-8"))
-            vocab = stage / "plans" / "don-vi.yml"
-            text = vocab.read_text(encoding="utf-8").rstrip("\n")
-            text += f"\n\n# --- Gộp từ cổng \"{code}\" (cchc gop-cong) ---\n" + "".join(_replace_slugs(blocks[s], renames) for s in added)
-            vocab.write_text(text, encoding="utf-8")
-            written.append("plans/don-vi.yml")
-        media = _copy_media(source, stage, code, ledger, written)
-        for plan in theirs.plans.values():
-            file = source / plan.path
-            ledger.count(ledger.before, "kế hoạch", file)
-            target = stage / "plans" / file.name
-            if target.exists():
-                target = stage / "plans" / f"{file.stem}-{code}.md"
-            front, body = _split(file.read_text(encoding="utf-8"))
-            target.write_text(_replace_slugs(front, renames) + body, encoding="utf-8")
-            ledger.count(ledger.after, "kế hoạch", target)
-            written.append(target.relative_to(stage).as_posix())
-            checks.append((target, body))
-        feed_id = _setting((source / "mkdocs.yml").read_text(encoding="utf-8"), "feed_id")
-        old_site = _setting((source / "mkdocs.yml").read_text(encoding="utf-8"), "site_url").rstrip("/") + "/"
-        feed_id = feed_id or f"tag:{urlsplit(old_site).hostname},2024:"  # what its feeds used (plugin.py)
-        taken = {i.slug for i in ours.items}
-        addresses: dict[str, str] = {}
-        for item in theirs.items:
-            file = source / item.path
-            ledger.count(ledger.before, "bài", file)
-            rel = file.relative_to(source / "docs" / NEWS_DIR)
-            target = stage / "docs" / NEWS_DIR / code / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            front, body = _split(file.read_text(encoding="utf-8"))
-            slug = item.slug
-            if slug in taken:
-                slug = next(f"{item.slug}-{code}" + (f"-{n}" if n > 1 else "") for n in range(1, 1000)
-                            if f"{item.slug}-{code}" + (f"-{n}" if n > 1 else "") not in taken)
-                front = _set_line(front, "slug", slug)
-            taken.add(slug)
-            front = re.sub(r"^(unit:\s*)(\S+)", lambda m: m.group(1) + renames.get(m.group(2), m.group(2)), front, flags=re.M)
-            if not item.guid:
-                front = _set_line(front, "guid", f"{feed_id}{item.url}")
-            for old, new in media.items():
-                front, body = front.replace(old, new), body.replace(old, new)
-            target.write_text(front + body, encoding="utf-8")
-            ledger.count(ledger.after, "bài", target)
-            written.append(target.relative_to(stage).as_posix())
-            checks.append((target, body))
-            addresses[item.url] = f"{NEWS_DIR}/{slug}/"
+        job = _Merge(source, stage, code, theirs, mapping)
+        job.units()
+        job.media()
+        job.plans()
+        addresses = job.items({i.slug for i in ours.items})
         addresses.update(_page_addresses(theirs, mapping))
-        redirects = stage / REDIRECTS_DIR / f"{code}.yml"
-        redirects.parent.mkdir(parents=True, exist_ok=True)
-        redirects.write_text(_redirect_file(code, old_site, addresses), encoding="utf-8")
-        written.append(redirects.relative_to(stage).as_posix())
+        job.write(f"{REDIRECTS_DIR}/{code}.yml", _redirect_file(code, job.old_site, addresses))
         merged, problems = load_corpus(stage)
         if problems.errors:
             raise MergeError("sau khi gộp thử, nội dung có lỗi — chưa gộp gì:\n" + problems.report())
-        lost = [target.name for target, body in checks if _split(target.read_text(encoding="utf-8"))[1] != body]
-        if len(merged.items) != len(ours.items) + len(theirs.items) or lost:
+        changed = [rel for rel, body in job.bodies if _split((stage / rel).read_text(encoding="utf-8"))[1] != body]
+        if len(merged.items) != len(ours.items) + len(theirs.items) or changed:
             raise MergeError(f"kiểm đếm không khớp (bài: {len(merged.items)} ≠ {len(ours.items)} + {len(theirs.items)}; "
-                             f"tệp khác: {lost[:5]}) — chưa gộp gì")
-        for rel in written:  # validated: now into the project
+                             f"tệp khác: {changed[:5]}) — chưa gộp gì")
+        for rel in job.written:  # validated: now into the project
             (root / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(stage / rel, root / rel)
-    _write_server_maps(root, code, old_site, addresses, ours)
-    print(ledger.table(code), file=out)
+    _write_server_maps(root, code, job.old_site, addresses)
+    print(job.ledger.table(code), file=out)
     print(f"Đã gộp: {len(theirs.items)} bài vào docs/{NEWS_DIR}/{code}/, {len(theirs.plans)} kế hoạch, "
-          f"{ledger.after['tệp media'][0]} tệp media; {len(addresses)} địa chỉ cũ chuyển tiếp "
+          f"{job.ledger.after['tệp media'][0]} tệp media; {len(addresses)} địa chỉ cũ chuyển tiếp "
           f"({REDIRECTS_DIR}/{code}.yml, deploy/chuyen-huong/{code}.*). Mọi tệp đã được đối chiếu (SHA-256); "
           "bài dài hơn vì có thêm dòng guid: (và slug: khi địa chỉ đã có ở đây).", file=out)
-    if added:
-        print(f"Đã thêm {len(added)} đơn vị vào plans/don-vi.yml: ghi until:, successor:, basis: cho đơn vị nào đã "
+    if job.added:
+        print(f"Đã thêm {len(job.added)} đơn vị vào plans/don-vi.yml: ghi until:, successor:, basis: cho đơn vị nào đã "
               "thôi hoạt động (README, mục Danh mục).", file=out)
     return 0
+
+
+class _Merge:
+    """The steps of one merge, all written into the staging copy `stage` and listed in `written`."""
+
+    def __init__(self, source: Path, stage: Path, code: str, theirs: Corpus, mapping: dict[str, str]) -> None:
+        self.source, self.stage, self.code, self.theirs = source, stage, code, theirs
+        self.renames = {s: t for s, t in mapping.items() if t not in (ADD, s)}
+        self.added = [s for s, t in mapping.items() if t == ADD]
+        self.ledger = Ledger()
+        self.written: list[str] = []
+        self.bodies: list[tuple[str, str]] = []  # (written file, the body it must have)
+        self.moved: dict[str, str] = {}  # media paths that had to change (docs-relative)
+        config = (source / "mkdocs.yml").read_text(encoding="utf-8")
+        self.old_site = _setting(config, "site_url").rstrip("/") + "/"
+        self.feed_id = _setting(config, "feed_id") or f"tag:{urlsplit(self.old_site).hostname},2024:"  # as plugin.py
+
+    def write(self, rel: str, text: str) -> Path:
+        target = self.stage / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        self.written.append(rel)
+        return target
+
+    def units(self) -> None:
+        """The other portal's units we add, as written there (lifetimes, comments and all)."""
+        if not self.added:
+            return
+        blocks = _unit_blocks((self.source / "plans" / "don-vi.yml").read_text(encoding="utf-8"))
+        text = (self.stage / "plans" / "don-vi.yml").read_text(encoding="utf-8").rstrip("\n")
+        text += f"\n\n# --- Gộp từ cổng \"{self.code}\" (cchc gop-cong) ---\n"
+        self.write("plans/don-vi.yml", text + "".join(_replace_slugs(blocks[s], self.renames) for s in self.added))
+
+    def media(self) -> None:
+        """Every media file; a path taken here by a different file moves under <folder>/<mã>/."""
+        docs = self.source / "docs"
+        for file in sorted(p for p in docs.rglob("*") if p.is_file()):
+            rel = file.relative_to(docs)
+            if rel.parts[0] in _SKIPPED_DOCS or file.suffix == ".md" or any(part.startswith(".") for part in rel.parts):
+                continue
+            self.ledger.count(self.ledger.before, "tệp media", file)
+            target = self.stage / "docs" / rel
+            if target.exists() and _sha(target) == _sha(file):
+                self.ledger.count(self.ledger.after, "tệp media", target)
+                continue  # the very same file is already here
+            if target.exists():
+                new_rel = Path(rel.parts[0], self.code, *rel.parts[1:])
+                self.moved[rel.as_posix()] = new_rel.as_posix()
+                target = self.stage / "docs" / new_rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(file, target)
+            if _sha(target) != _sha(file):
+                raise MergeError(f"chép {rel} không trọn vẹn — chưa gộp gì")
+            self.ledger.count(self.ledger.after, "tệp media", target)
+            self.written.append(target.relative_to(self.stage).as_posix())
+
+    def plans(self) -> None:
+        for plan in self.theirs.plans.values():
+            file = self.source / plan.path
+            self.ledger.count(self.ledger.before, "kế hoạch", file)
+            name = file.name if not (self.stage / "plans" / file.name).exists() else f"{file.stem}-{self.code}.md"
+            front, body = _split(file.read_text(encoding="utf-8"))
+            target = self.write(f"plans/{name}", _replace_slugs(front, self.renames) + body)
+            self.ledger.count(self.ledger.after, "kế hoạch", target)
+            self.bodies.append((f"plans/{name}", body))
+
+    def items(self, taken: set[str]) -> dict[str, str]:
+        """Items under docs/tin-tuc/<mã>/; returns their old addresses and new ones."""
+        addresses = {}
+        for item in self.theirs.items:
+            file = self.source / item.path
+            self.ledger.count(self.ledger.before, "bài", file)
+            front, body = _split(file.read_text(encoding="utf-8"))
+            slug = _free_slug(item.slug, self.code, taken)
+            if slug != item.slug:
+                front = _set_line(front, "slug", slug)
+            taken.add(slug)
+            front = re.sub(r"^(unit:\s*)(\S+)", lambda m: m.group(1) + self.renames.get(m.group(2), m.group(2)),
+                           front, flags=re.M)
+            if not item.guid:  # an item merged twice keeps its first ID
+                front = _set_line(front, "guid", f"{self.feed_id}{item.url}")
+            for old, new in self.moved.items():
+                front, body = front.replace(old, new), body.replace(old, new)
+            rel = f"docs/{NEWS_DIR}/{self.code}/{file.relative_to(self.source / 'docs' / NEWS_DIR).as_posix()}"
+            self.ledger.count(self.ledger.after, "bài", self.write(rel, front + body))
+            self.bodies.append((rel, body))
+            addresses[item.url] = f"{NEWS_DIR}/{slug}/"
+        return addresses
+
+
+def _free_slug(slug: str, code: str, taken: set[str]) -> str:
+    """The README's rule: an address taken here becomes <slug>-<mã>, then <slug>-<mã>-2, -3…"""
+    if slug not in taken:
+        return slug
+    candidate, n = f"{slug}-{code}", 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{slug}-{code}-{n}"
+    return candidate
 
 
 def _set_line(front: str, key: str, value: str) -> str:
@@ -256,32 +306,6 @@ def _set_line(front: str, key: str, value: str) -> str:
     if re.search(rf"^{key}:", front, re.M):
         return re.sub(rf"^{key}:.*$", f"{key}: {value}", front, count=1, flags=re.M)
     return front[: front.rindex("\n---")] + f"\n{key}: {value}" + front[front.rindex("\n---"):]
-
-
-def _copy_media(source: Path, stage: Path, code: str, ledger: Ledger, written: list[str]) -> dict[str, str]:
-    """Every media file of the other portal; returns the paths that had to move (old -> new, docs-relative)."""
-    moved = {}
-    docs = source / "docs"
-    for file in sorted(p for p in docs.rglob("*") if p.is_file()):
-        rel = file.relative_to(docs)
-        if rel.parts[0] in _SKIPPED_DOCS or file.suffix == ".md" or any(part.startswith(".") for part in rel.parts):
-            continue
-        ledger.count(ledger.before, "tệp media", file)
-        target = stage / "docs" / rel
-        if target.exists() and _sha(target) != _sha(file):
-            new_rel = Path(rel.parts[0], code, *rel.parts[1:])
-            moved[rel.as_posix()] = new_rel.as_posix()
-            target = stage / "docs" / new_rel
-        elif target.exists():
-            ledger.count(ledger.after, "tệp media", target)
-            continue  # the very same file is already here
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(file, target)
-        if _sha(target) != _sha(file):
-            raise MergeError(f"chép {rel} không trọn vẹn — chưa gộp gì")
-        ledger.count(ledger.after, "tệp media", target)
-        written.append(target.relative_to(stage).as_posix())
-    return moved
 
 
 def _page_addresses(theirs: Corpus, mapping: dict[str, str]) -> dict[str, str]:
@@ -313,7 +337,7 @@ def _redirect_file(code: str, old_site: str, addresses: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _write_server_maps(root: Path, code: str, old_site: str, addresses: dict[str, str], ours: Corpus) -> None:
+def _write_server_maps(root: Path, code: str, old_site: str, addresses: dict[str, str]) -> None:
     """For the old portal's web server: nginx and Apache redirects, address by address (301)."""
     folder = root / "deploy" / "chuyen-huong"
     folder.mkdir(parents=True, exist_ok=True)
