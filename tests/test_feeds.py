@@ -213,12 +213,15 @@ def test_feeds_stay_well_formed_with_special_characters_and_unsafe_html(project)
         etree.fromstring(raw)
         parsed = feedparser.parse(raw)
         assert not parsed.bozo, name
-        assert parsed.entries[0].title == unicodedata.normalize("NFC", 'Tin "thử" & <b>đặc biệt</b> 😀 cải cách')
+        radio = name.startswith("phat-thanh")  # read aloud: "&" is "và", a tag typed as text is not read
+        assert parsed.entries[0].title == ('Tin "thử" và đặc biệt 😀 cải cách' if radio else
+                                           unicodedata.normalize("NFC", 'Tin "thử" & <b>đặc biệt</b> 😀 cải cách'))
         text = raw.decode("utf-8")
         assert "alert" not in text and "onerror" not in text and "javascript:" not in text
         if name != "atom.xml":  # a plain-text summary reaches readers as text, "<" included, not as markup
-            assert parsed.entries[0].summary == "A &amp; B &lt; C"
-            assert etree.fromstring(raw).findtext("channel/item/description") == "A &amp; B &lt; C"
+            summary = "A và B nhỏ hơn C" if radio else "A &amp; B &lt; C"
+            assert parsed.entries[0].summary == summary
+            assert etree.fromstring(raw).findtext("channel/item/description") == summary
 
 
 def test_guid_and_link_survive_edits_of_title_body_topics_and_date(project):

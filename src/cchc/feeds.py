@@ -25,6 +25,7 @@ from .dates import vietnam_time as aware  # feedgen raises on naive datetimes
 from .dates import format_date
 from .model import Corpus, NewsItem
 from .radio import radio_text
+from .speech import speak
 
 LIMIT = 50
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -152,7 +153,10 @@ class FeedBuilder:
         fe.load_extension("dc")
         fe.load_extension("podcast")
         self._fill(fe, item)
-        paragraphs = radio_text(item.summary, self.html_of(item), self.glossary)
+        seen: set[str] = set()  # an abbreviation is spelled out once per reading unit: title, lead, body
+        fe.title(xml_text(speak(item.title, self.glossary, seen)))
+        fe.description(htmllib.escape(xml_text(speak(item.teaser or item.title, self.glossary, set())), quote=False))
+        paragraphs = radio_text(item.summary, self.html_of(item), self.glossary, set())
         fe.content("".join(f"<p>{htmllib.escape(xml_text(p))}</p>" for p in paragraphs), type="html")
         fe.podcast.itunes_explicit("no")
         if item.audio and (seconds := audio_seconds(self.docs_dir / item.audio)):

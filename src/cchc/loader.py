@@ -424,9 +424,16 @@ class Loader:
         return result
 
 
+_NOT_PARAGRAPH = re.compile(r"^\s*(#|\||!!!|```|~~~|\[\^[^\]]+\]:|<|[-*+] |\d+[.)] |> )")
+
+
 def _first_paragraph(body: str, limit: int = 240) -> str:
+    """The teaser: the first real paragraph (never a heading, list, table, quote, note or footnote)."""
     for block in body.split("\n\n"):
-        text = re.sub(r"[#>*_`]|!\[[^\]]*\]\([^)]*\)|<[^>]+>", "", block).strip()
+        if _NOT_PARAGRAPH.match(block):
+            continue
+        text = re.sub(r"\[\^[^\]]+\]", "", block)  # footnote marks
+        text = re.sub(r"[#>*_`]|!\[[^\]]*\]\([^)]*\)|<[^>]+>", "", text).strip()
         text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
         text = " ".join(text.split())
         if text:
