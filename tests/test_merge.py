@@ -213,3 +213,34 @@ def test_following_an_old_address_in_a_browser_lands_on_the_item(portals, tmp_pa
     assert page.locator("h1").inner_text() == "Một cửa Trà Vinh nhận hồ sơ qua bưu điện"
     page.close()
     served.server.shutdown()
+
+
+def test_a_redirect_table_cannot_write_or_read_outside_the_site(project, tmp_path):
+    project.write("plans/cong-cu/xau.yml", """
+        ma: xau
+        site_url: https://cu.example.gov.vn/
+        dia_chi:
+          ../../ngoai/: gioi-thieu/
+          tin-tuc/a/: ../../../etc/passwd
+          "tin-tuc/\\"><script>alert(1)</script>/": gioi-thieu/
+          gioi-thieu-cu/: gioi-thieu/
+    """)
+    import os
+    os.environ["CCHC_NOW"] = SAMPLE_NOW
+    try:
+        result = build_site(project.root, tmp_path / "site")
+    finally:
+        os.environ.pop("CCHC_NOW")
+    assert not result.ok  # a table with refused lines stops the build, naming each line
+    text = "\n".join(result.messages)
+    assert "../../ngoai/" in text and "../../../etc/passwd" in text and "Traceback" not in text
+    assert not (tmp_path / "ngoai").exists() and not (tmp_path / "site").exists()
+    good = project.root / "plans" / "cong-cu" / "xau.yml"
+    good.write_text("ma: xau\nsite_url: https://cu.example.gov.vn/\ndia_chi:\n  gioi-thieu-cu/: gioi-thieu/\n", encoding="utf-8")
+    os.environ["CCHC_NOW"] = SAMPLE_NOW
+    try:
+        assert build_site(project.root, tmp_path / "site").ok
+    finally:
+        os.environ.pop("CCHC_NOW")
+    page = (tmp_path / "site" / "cong-cu" / "xau" / "gioi-thieu-cu" / "index.html").read_text(encoding="utf-8")
+    assert 'content="0; url=../../../gioi-thieu/"' in page and "<script" not in page

@@ -45,7 +45,7 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def backend(settings: EditorSettings | None, local: bool) -> dict:
+def backend(settings: EditorSettings | None) -> dict:
     """The province's git server when mkdocs.yml names one; otherwise (preview only) decap-server."""
     if settings is None:
         return {"name": "proxy", "proxy_url": local_proxy(), "branch": "main"}
@@ -166,7 +166,7 @@ def editor_config(corpus: Corpus, settings: EditorSettings | None, year: int, lo
     README says (lowercase ASCII, đ -> d, hyphens) and never changed afterwards; uploads go under <year>."""
     config: dict = {
         "locale": "vi",
-        "backend": backend(settings, local),
+        "backend": backend(settings),
         "media_folder": f"docs/anh/{year}",
         "public_folder": f"anh/{year}",
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},

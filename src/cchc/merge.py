@@ -89,12 +89,13 @@ def draft_mapping(ours: Corpus, theirs: Corpus, code: str) -> str:
              "# Mỗi dòng: mã ở cổng cũ: mã ở cổng này (cùng một đơn vị), hoặc them (thêm đơn vị đó vào danh mục, giữ",
              "# nguyên mã, tên và thời gian hoạt động: bài cũ giữ đúng tên đơn vị ngày đăng). Kiểm tra từng dòng có",
              "# dấu ?, sửa nếu cần, rồi chạy lại lệnh.", "don-vi:"]
+    by_name = {lookup_key(u.name): u.slug for u in ours.units.values()}
     for slug, unit in theirs.units.items():
         mine = ours.units.get(slug)
         if mine is not None and lookup_key(mine.name) == lookup_key(unit.name):
             lines.append(f"  {slug}: {slug}  # cùng mã, cùng tên")
             continue
-        named = ours.units.get(_by_name(ours).get(lookup_key(unit.name), ""))
+        named = ours.units.get(by_name.get(lookup_key(unit.name), ""))
         if mine is not None:
             lines.append(f"  {slug}: ?  # ? mã đã có ở đây cho \"{mine.name}\", khác \"{unit.name}\": ghi mã đúng ở cổng này")
         elif named is not None:
@@ -102,10 +103,6 @@ def draft_mapping(ours: Corpus, theirs: Corpus, code: str) -> str:
         else:
             lines.append(f"  {slug}: {ADD}  # ? \"{unit.name}\" chưa có ở đây")
     return "\n".join(lines) + "\n"
-
-
-def _by_name(corpus: Corpus) -> dict[str, str]:
-    return {lookup_key(u.name): u.slug for u in corpus.units.values()}
 
 
 def read_mapping(file: Path, ours: Corpus, theirs: Corpus) -> dict[str, str]:

@@ -213,7 +213,8 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self.write_editor(config, site_dir)
         missing = redirects.write(Path(config.config_file_path).parent, site_dir, self.feeds.settings.site_url)
         if missing:
-            raise PluginError("Địa chỉ cũ của cổng đã gộp trỏ tới trang không có (plans/cong-cu/):\n  " + "\n  ".join(missing))
+            raise PluginError("Địa chỉ cũ của cổng đã gộp không hợp lệ hoặc trỏ tới trang không có (plans/cong-cu/), "
+                              "không trang chuyển tiếp nào được đăng cho các dòng này:\n  " + "\n  ".join(missing))
 
     def write_editor(self, config, site_dir: Path) -> None:
         """/quan-tri/ when the site names its git server, and always in the preview (local backend)."""

@@ -8,6 +8,7 @@ GUIDs). The old portal's server then needs one rule: everything -> <new site>/co
 from __future__ import annotations
 
 import html
+import re
 import shutil
 from pathlib import Path
 
@@ -31,20 +32,34 @@ PAGE = """<!doctype html>
 """
 
 
-def tables(root: Path) -> dict[str, dict[str, str]]:
-    """Old address -> new address, per merged portal."""
-    found = {}
+_ADDRESS = re.compile(r"^(?:[a-z0-9][a-z0-9._-]*/)*(?:[a-z0-9][a-z0-9._-]*)?$")  # site-relative, never ".."
+
+
+def tables(root: Path) -> tuple[dict[str, dict[str, str]], list[str]]:
+    """Old address -> new address, per merged portal; and the entries refused (an address that would leave the
+    site, such as "../x" or "/etc/x", is never written or read)."""
+    found, refused = {}, []
     for file in sorted((root / "plans" / FOLDER).glob("*.yml")):
         data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-        found[str(data.get("ma") or file.stem)] = {("" if old == "/" else str(old)): ("" if new == "/" else str(new))
-                                                   for old, new in (data.get("dia_chi") or {}).items()}
-    return found
+        code = str(data.get("ma") or file.stem)
+        if not _ADDRESS.match(code) or "/" in code or code.startswith("."):
+            refused.append(f"{FOLDER}/{file.name}: mã \"{code}\"")
+            continue
+        table = {}
+        for old, new in (data.get("dia_chi") or {}).items():
+            old, new = ("" if old == "/" else str(old)), ("" if new == "/" else str(new))
+            if not (_ADDRESS.match(old) and _ADDRESS.match(new)) or ".." in old or ".." in new:
+                refused.append(f"{FOLDER}/{code}: {old or '/'} -> {new or '/'}")
+                continue
+            table[old] = new
+        found[code] = table
+    return found, refused
 
 
 def write(root: Path, site_dir: Path, site_url: str) -> list[str]:
-    """Publish every table's pages; the old addresses whose new one does not exist are returned (not written)."""
-    missing = []
-    for code, table in tables(root).items():
+    """Publish every table's pages; the entries refused or pointing nowhere are returned (not written)."""
+    found, missing = tables(root)
+    for code, table in found.items():
         for old, new in table.items():
             target = site_dir / new
             exists = (target / "index.html").is_file() if new.endswith("/") or not new else target.is_file()
