@@ -7,7 +7,7 @@ NODE_STAMP := node_modules/.installed-$(shell cat package-lock.json | cksum | cu
 
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup browser tools build serve edit test validate bench lock clean
+.PHONY: setup browser voice tools build serve edit test validate bench lock clean
 
 setup: $(STAMP)
 
@@ -17,13 +17,13 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	rm -f $(VENV)/.installed-*; touch $(STAMP)
 
-build: setup $(NODE_STAMP)  ## write the static site to site/ (strict: any problem stops it, site/ untouched)
+build: setup voice $(NODE_STAMP)  ## write the static site to site/ (strict: any problem stops it, site/ untouched)
 	$(BIN)/cchc build
 
-serve: setup $(NODE_STAMP)  ## build and serve on http://127.0.0.1:8000, rebuilding on every change
+serve: setup voice $(NODE_STAMP)  ## build and serve on http://127.0.0.1:8000, rebuilding on every change
 	$(BIN)/cchc serve
 
-edit: setup $(NODE_STAMP)   ## the editing room on this machine: http://127.0.0.1:8000/quan-tri/ (decap-server on 127.0.0.1:8081)
+edit: setup voice $(NODE_STAMP)   ## the editing room on this machine: http://127.0.0.1:8000/quan-tri/ (decap-server on 127.0.0.1:8081)
 	$(BIN)/cchc edit
 
 validate: setup         ## list every problem in the content, in Vietnamese
@@ -32,6 +32,13 @@ validate: setup         ## list every problem in the content, in Vietnamese
 browser:                ## Debian's chromium for the browser tests (never a browser build downloaded by a tool)
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium; }
+
+VOICE_OK := $(shell command -v espeak-ng >/dev/null 2>&1 && command -v lame >/dev/null 2>&1 && echo yes)
+voice:                  ## Debian's espeak-ng (Vietnamese voices) and lame (MP3): the radio's automatic readings
+ifneq ($(VOICE_OK),yes)
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends espeak-ng lame
+endif
 
 tools: browser          ## Debian's nginx (the web-server configuration is tested with it) and rsync (publishing)
 	@{ command -v nginx || test -x /usr/sbin/nginx; } >/dev/null 2>&1 && command -v rsync >/dev/null 2>&1 || { \
@@ -42,10 +49,10 @@ $(NODE_STAMP): package.json package-lock.json   ## the editor (decap-cms, decap-
 	npm ci --no-audit --no-fund --silent
 	touch $(NODE_STAMP)
 
-test: setup tools $(NODE_STAMP)  ## the whole test suite (what CI runs)
+test: setup voice tools $(NODE_STAMP)  ## the whole test suite (what CI runs)
 	$(BIN)/python -m pytest
 
-bench: setup browser    ## scale benchmark: ours vs plain Material blog vs Hugo (long: see benchmarks/scale.py)
+bench: setup voice browser ## scale benchmark: ours vs plain Material blog vs Hugo (long: see benchmarks/scale.py)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -r benchmarks/requirements.txt
 	$(BIN)/python benchmarks/scale.py
 

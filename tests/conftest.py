@@ -54,6 +54,13 @@ def fixed_now(monkeypatch):
     monkeypatch.setenv("CCHC_NOW", NOW)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def shared_readings(tmp_path_factory):
+    """One cache of automatic readings for every build of the session (subprocesses too): the sample's radio
+    items are synthesised once, as a province's warm builds would."""
+    os.environ["CCHC_AUDIO_CACHE"] = str(tmp_path_factory.mktemp("readings"))
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     return new_project(tmp_path / "project")

@@ -38,7 +38,7 @@ def feeds(sample):
 
 def test_every_feed_is_published_where_promised(feeds):
     site, corpus, parsed = feeds
-    expected = {"rss.xml", "atom.xml", "phat-thanh/rss.xml"}
+    expected = {"rss.xml", "atom.xml", "phat-thanh/rss.xml", "phat-thanh/ban-tin/rss.xml"}
     expected |= {f"chu-de/{slug}/rss.xml" for slug in corpus.topics}
     expected |= {f"don-vi/{slug}/rss.xml" for slug in corpus.units}
     assert set(parsed) == expected
@@ -75,8 +75,8 @@ def test_a_non_url_guid_says_it_is_not_a_permalink_and_guids_are_unique(feeds):
     for name, root in feeds[2].items():
         guids = [g for g in root.iter("guid")]
         assert len({g.text for g in guids}) == len(guids), name
-        for guid in guids:
-            assert guid.text.startswith("tag:cchc.example.gov.vn,2024:tin-tuc/")
+        for guid in guids:  # an item's path, or a bulletin's
+            assert guid.text.startswith("tag:cchc.example.gov.vn,2024:" + ("phat-thanh/ban-tin/" if "ban-tin" in name else "tin-tuc/"))
             assert guid.get("isPermaLink") == "false"
 
 
@@ -219,7 +219,7 @@ def test_feeds_stay_well_formed_with_special_characters_and_unsafe_html(project)
         text = raw.decode("utf-8")
         assert "alert" not in text and "onerror" not in text and "javascript:" not in text
         if name != "atom.xml":  # a plain-text summary reaches readers as text, "<" included, not as markup
-            summary = "A và B nhỏ hơn C" if radio else "A &amp; B &lt; C"
+            summary = "A và B nhỏ hơn C (Bản đọc tự động.)" if radio else "A &amp; B &lt; C"
             assert parsed.entries[0].summary == summary
             assert etree.fromstring(raw).findtext("channel/item/description") == summary
 

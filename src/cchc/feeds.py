@@ -1,8 +1,10 @@
 """RSS 2.0 and Atom feeds from the model, made with feedgen (and mended where feedgen 1.0.0 errs).
 
 Feeds: /rss.xml and /atom.xml (site), /chu-de/<slug>/rss.xml, /don-vi/<slug>/rss.xml (with sub-units),
-/phat-thanh/rss.xml (radio: text to read on air, audio enclosures, podcast tags). Each item's GUID is
-FEED_ID + its path: it depends on the slug alone, so edits to title, body, topics or date keep it.
+/phat-thanh/rss.xml (radio: text to read on air, audio enclosures — the recording, else the automatic
+reading —, podcast tags), /phat-thanh/ban-tin/rss.xml (bulletins: a day's or week's items in one MP3).
+Each item's GUID is FEED_ID + its path: it depends on the slug alone, so edits to title, body, topics or
+date keep it. A feed without items dates itself from FEED_ID's year, so it never changes on a rebuild.
 """
 
 from __future__ import annotations
@@ -23,9 +25,9 @@ import mutagen
 
 from .dates import vietnam_time as aware  # feedgen raises on naive datetimes
 from .dates import format_date
-from .model import Corpus, NewsItem
-from .radio import radio_text
-from .speech import speak
+from .broadcast import SYNTHETIC, Broadcast
+from .model import Corpus, NewsItem, RadioSettings
+from .radio import Bulletin, reading
 
 LIMIT = 50
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -47,9 +49,16 @@ class FeedSettings:
     feed_id: str  # e.g. "tag:cchc.example.gov.vn,2024:" — set once, never changed
     publisher: str
     image: str = ""  # site-relative path of a square PNG/JPEG cover for podcast apps
+    radio: RadioSettings = RadioSettings()
 
     def url(self, path: str) -> str:
         return self.site_url + path
+
+    @property
+    def epoch(self) -> datetime:
+        """The date of feeds without items: 1 January of FEED_ID's year (fixed, as FEED_ID is)."""
+        year = re.search(r",(\d{4})", self.feed_id)
+        return datetime(int(year.group(1)) if year else 2024, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -58,14 +67,16 @@ class Feed:
     title: str
     description: str
     page: str  # the HTML page the feed mirrors
-    kind: str = "rss"  # rss | atom | radio
+    kind: str = "rss"  # rss | atom | radio | bulletin
 
 
 class FeedBuilder:
     def __init__(self, corpus: Corpus, settings: FeedSettings, docs_dir: Path, now: datetime,
-                 html_of: Callable[[NewsItem], str], glossary: dict[str, str]) -> None:
+                 html_of: Callable[[NewsItem], str], glossary: dict[str, str],
+                 broadcast: Broadcast | None = None, site_dir: Path | None = None) -> None:
         self.corpus, self.settings, self.docs_dir, self.now = corpus, settings, docs_dir, now
         self.html_of, self.glossary = html_of, glossary
+        self.broadcast, self.site_dir = broadcast, site_dir  # automatic readings are written into site_dir
         self.published = corpus.published(now)
         self._entries: dict[str, FeedEntry] = {}
 
@@ -81,7 +92,8 @@ class FeedBuilder:
             (Feed("rss.xml", s.site_name, s.description, ""), items),
             (Feed("atom.xml", s.site_name, s.description, "", "atom"), items),
             (Feed("phat-thanh/rss.xml", f"{s.site_name} — bản tin phát thanh",
-                  "Toàn văn tin, bài để đọc trên sóng truyền thanh, kèm tệp âm thanh nếu có.", "rss/", "radio"), items),
+                  "Toàn văn tin, bài để đọc trên sóng truyền thanh, mỗi tin kèm tệp âm thanh: bản ghi âm của đài, "
+                  "hoặc bản đọc tự động.", "phat-thanh/", "radio"), items),
         ]
         for slug, topic in c.topics.items():
             feeds.append((Feed(f"chu-de/{slug}/rss.xml", f"{s.site_name} — {topic.name}", topic.description or topic.name,
@@ -95,12 +107,23 @@ class FeedBuilder:
                           self._published(by_unit.get(slug, []))))
         return [(feed, feed_items[:LIMIT]) for feed, feed_items in feeds]
 
+    def bulletin_feed(self, bulletins: list[Bulletin]) -> tuple[Feed, list[NewsItem]]:
+        """/phat-thanh/ban-tin/rss.xml: one episode a bulletin; its items are those of every bulletin."""
+        s, weekly = self.settings, self.settings.radio.bulletin == "tuan"
+        return (Feed("phat-thanh/ban-tin/rss.xml", f"{s.site_name} — bản tin {'tuần' if weekly else 'hằng ngày'}",
+                     f"Mỗi {'tuần' if weekly else 'ngày'} có tin một chương trình: các tin, bài ghép thành một tệp MP3 "
+                     "có lời mở đầu, lời kết và mục lục từng tin, để đài truyền thanh phát nguyên chương trình.",
+                     "phat-thanh/", "bulletin"), [i for b in bulletins for i in b.items])
+
     def _published(self, items: list[NewsItem]) -> list[NewsItem]:
         """The newest LIMIT published ones: no need to look further down the list."""
         return list(islice((i for i in items if i.is_published(self.now)), LIMIT))
 
     def render(self, feed: Feed, items: list[NewsItem]) -> bytes:
         fg = self._generator(feed, items)
+        if feed.kind == "bulletin":
+            for bulletin in self.broadcast.bulletins if self.broadcast else []:
+                fg.add_entry(self._bulletin_entry(bulletin), order="append")
         if feed.kind == "atom":
             return self._mend_atom(fg.atom_str(pretty=False), items)
         return self._mend_rss(fg.rss_str(pretty=False))
@@ -111,7 +134,8 @@ class FeedBuilder:
         s = self.settings
         fg = FeedGenerator()
         fg.load_extension("dc")
-        if feed.kind == "radio":
+        podcast = feed.kind in ("radio", "bulletin")
+        if podcast:
             fg.load_extension("podcast")
         fg.id(f"{s.feed_id}{feed.path}")
         fg.title(xml_text(feed.title))
@@ -122,18 +146,22 @@ class FeedBuilder:
         fg.language("vi")
         fg.author(name=s.publisher)
         fg.generator("Chuyên mục CCHC")
-        newest = max((aware(i.updated or i.date) for i in items), default=aware(self.now))
+        newest = max((aware(i.updated or i.date) for i in items), default=aware(s.epoch))
         fg.lastBuildDate(newest)
         fg.updated(newest)
         if s.image:
             fg.image(url=s.url(s.image), title=xml_text(feed.title), link=s.url(feed.page))
-        if feed.kind == "radio":
+        if podcast:
             fg.podcast.itunes_category("Government")
             fg.podcast.itunes_explicit("no")  # written as "false" by _mend_rss (Apple's current values)
             fg.podcast.itunes_author(s.publisher)
             fg.podcast.itunes_summary(xml_text(feed.description))
             if s.image:
                 fg.podcast.itunes_image(s.url(s.image))
+            if s.radio.owner_email:
+                fg.podcast.itunes_owner(name=xml_text(s.radio.owner_name or s.publisher), email=s.radio.owner_email)
+        if feed.kind == "bulletin":
+            return fg
         for item in items:
             fg.add_entry(self._radio_entry(item) if feed.kind == "radio" else self._entry(item), order="append")
         return fg
@@ -153,14 +181,42 @@ class FeedBuilder:
         fe.load_extension("dc")
         fe.load_extension("podcast")
         self._fill(fe, item)
-        seen: set[str] = set()  # an abbreviation is spelled out once per reading unit: title, lead, body
-        fe.title(xml_text(speak(item.title, self.glossary, seen)))
-        fe.description(htmllib.escape(xml_text(speak(item.teaser or item.title, self.glossary, set())), quote=False))
-        paragraphs = radio_text(item.summary, self.html_of(item), self.glossary, set())
-        fe.content("".join(f"<p>{htmllib.escape(xml_text(p))}</p>" for p in paragraphs), type="html")
+        read = reading(item, self.html_of(item), self.glossary)  # abbreviations spelled out in each part
+        fe.title(xml_text(read.title))
+        description = read.description
+        fe.content("".join(f"<p>{htmllib.escape(xml_text(p))}</p>" for p in read.paragraphs), type="html")
         fe.podcast.itunes_explicit("no")
         if item.audio and (seconds := audio_seconds(self.docs_dir / item.audio)):
             fe.podcast.itunes_duration(seconds)
+        elif self.broadcast and (audio := self.broadcast.item_audio(item, self.site_dir)):
+            fe.enclosure(self.settings.url(audio.path), str(audio.size), "audio/mpeg")
+            fe.podcast.itunes_duration(max(1, round(audio.seconds)))
+            fe.category(term=SYNTHETIC, scheme=self.settings.url("phat-thanh/"))
+            description += f" ({SYNTHETIC}.)"
+        fe.description(htmllib.escape(xml_text(description), quote=False))
+        return fe
+
+    def _bulletin_entry(self, bulletin: Bulletin) -> FeedEntry:
+        s, link = self.settings, self.settings.url(bulletin.url)
+        audio = self.broadcast.bulletin_audio(bulletin, self.site_dir)
+        fe = FeedEntry()
+        fe.load_extension("dc")
+        fe.load_extension("podcast")
+        fe.id(f"{s.feed_id}{bulletin.url}")
+        fe.guid(f"{s.feed_id}{bulletin.url}", permalink=False)
+        fe.title(xml_text(bulletin.title))
+        fe.link(href=link, rel="alternate")
+        newest = max(aware(i.updated or i.date) for i in bulletin.items)
+        fe.published(max(aware(i.date) for i in bulletin.items))
+        fe.updated(newest)
+        titles = [xml_text(i.title) for i in bulletin.items]
+        fe.description(htmllib.escape(f"{len(titles)} tin: " + "; ".join(titles) + ".", quote=False))
+        fe.content("<ol>" + "".join(f'<li><a href="{htmllib.escape(s.url(i.url))}">{htmllib.escape(t)}</a></li>'
+                                    for i, t in zip(bulletin.items, titles)) + "</ol>", type="html")
+        fe.author(name=xml_text(s.publisher))
+        fe.enclosure(s.url(audio.path), str(audio.size), "audio/mpeg")
+        fe.podcast.itunes_duration(max(1, round(audio.seconds)))
+        fe.podcast.itunes_explicit("no")
         return fe
 
     def _fill(self, fe: FeedEntry, item: NewsItem) -> None:

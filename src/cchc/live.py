@@ -195,6 +195,7 @@ class LiveSite:
             plugin.write_feeds(self.site_dir, stale)
             for path in set(self.feeds) - set(feeds):
                 (self.site_dir / path).unlink(missing_ok=True)
+            plugin.broadcast.prune(self.site_dir)  # readings and bulletins no feed carries any more
             if later or stale:
                 publish({p.url for p in later} | {feed.path for feed, _ in stale})
             update.feeds = len(stale)

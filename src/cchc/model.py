@@ -237,6 +237,27 @@ class EditorSettings:
 
 
 @dataclass(frozen=True)
+class VoiceSettings:
+    """The offline speech engine that reads radio items without a recording (voice.py)."""
+
+    engine: str = "espeak-ng"  # "espeak-ng" (Debian's, installs with the project), "piper", or "" (off)
+    voice: str = "vi"  # espeak-ng: vi (northern), vi-vn-x-central, vi-vn-x-south
+    speed: int = 150  # words per minute (espeak-ng)
+    model: str = ""  # piper: the voice file (.onnx) on this machine
+    command: str = "piper"  # piper: its program
+
+
+@dataclass(frozen=True)
+class RadioSettings:
+    """mkdocs.yml `extra.radio`: who answers for the podcast feeds, the voice, how bulletins are cut."""
+
+    owner_name: str = ""
+    owner_email: str = ""
+    voice: VoiceSettings = field(default_factory=VoiceSettings)
+    bulletin: str = "ngay"  # "ngay": one bulletin a day; "tuan": one a week (Monday to Sunday)
+
+
+@dataclass(frozen=True)
 class SiteSettings:
     """What mkdocs.yml `extra:` says about the site beyond MkDocs' own settings."""
 
@@ -245,6 +266,7 @@ class SiteSettings:
     hotline: Link | None = None
     home: tuple[HomeSection, ...] = ()
     editor: EditorSettings | None = None
+    radio: RadioSettings = field(default_factory=RadioSettings)
 
 
 @dataclass

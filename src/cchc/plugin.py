@@ -7,6 +7,7 @@ each template its view.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -24,6 +25,7 @@ from markupsafe import Markup, escape
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import dates, editor, redirects
+from .broadcast import Broadcast
 from .cache import ItemCache
 from .check import STATUS_VI
 from .feeds import FeedBuilder, FeedSettings
@@ -38,6 +40,7 @@ from .publishing import clean_svg, refusal
 from .safety import safe_html, safe_text
 from .search_index import SearchIndexError, document, filter_options, plan_document, shard_count, write_index
 from .views import SiteViews
+from .voice import VoiceError, missing_programs
 
 log = logging.getLogger("mkdocs.plugins.cchc")
 
@@ -85,9 +88,20 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self.now, self.corpus = now, corpus
         self.site = SiteViews(corpus, now, drafts=self.drafts, per_page=self.config.per_page,
                               docs_dir=Path(config.docs_dir), previous=getattr(self, "site", None))
-        self.feeds = FeedBuilder(corpus, self._feed_settings(config), Path(config.docs_dir), now,
-                                 lambda item: self.page_html.get(item.url, ""), corpus.glossary)
+        settings = self._feed_settings(config)
+        broadcast = self._broadcast(config, settings)
+        self.feeds = FeedBuilder(corpus, settings, Path(config.docs_dir), now,
+                                 lambda item: self.page_html.get(item.url, ""), corpus.glossary,
+                                 broadcast, Path(config.site_dir))
         self.catalogue = self.feeds.catalogue(self.site.by_topic, self.site.by_unit)
+        radio_items = next(items for feed, items in self.catalogue if feed.kind == "radio")
+        broadcast.plan(radio_items, self.feeds.published)
+        for item in radio_items:  # in the View, so the preview re-renders a page whose reading comes or goes
+            if item.url in broadcast.read_here:
+                self.site.views[item.src_uri].data["reading"] = "page" if broadcast.shows_reading(item) else "bulletin"
+        if broadcast.readings.enabled:
+            self.catalogue.append(self.feeds.bulletin_feed(broadcast.bulletins))
+        self.site.add_radio_pages(broadcast.bulletins, broadcast.readings.enabled)
         self.site.add_feeds_page([(feed, len(items)) for feed, items in self.catalogue])
         self.searched = (corpus.published(now), list(corpus.plans.values()))
         self.search_urls = [i.url for i in self.searched[0]] + [p.url for p in self.searched[1]]
@@ -99,6 +113,27 @@ class CchcPlugin(BasePlugin[CchcConfig]):
             filters=filter_options(documents), docs=len(self.search_urls),
             shards=shard_count(len(self.search_urls)), version=version.hexdigest())
         return problems
+
+    def _broadcast(self, config, settings: FeedSettings) -> Broadcast:
+        """The automatic readings and bulletins; kept across the preview's updates while nothing they read
+        from changes (its readings in progress and their keys stay valid)."""
+        radio, glossary = self.corpus.settings.radio, self.corpus.glossary
+        given = (radio, glossary, settings.site_name, settings.publisher)
+        if getattr(self, "_broadcast_given", None) == given:
+            return self.broadcast
+        self._broadcast_given = given
+        if radio.voice.engine and (missing := missing_programs(radio.voice)):
+            message = (f"Máy chưa cài {', '.join(missing)} để làm bản đọc tự động cho phát thanh — chạy `make voice` "
+                       "(cài espeak-ng và lame của Debian), hoặc tắt bản đọc tự động bằng dòng `voice: tắt` trong mục "
+                       "radio: của mkdocs.yml (README, mục Phát thanh)")
+            if not self.drafts:
+                raise PluginError(message)
+            log.warning(message)
+            radio = dataclasses.replace(radio, voice=dataclasses.replace(radio.voice, engine=""))
+        root = Path(config.config_file_path).parent
+        cache = Path(os.environ.get("CCHC_AUDIO_CACHE") or root / "build" / "cache" / "audio")
+        self.broadcast = Broadcast(radio, cache, Path(config.docs_dir), settings.site_name, settings.publisher, glossary)
+        return self.broadcast
 
     def search_documents(self, with_text: bool = True) -> list[dict]:
         """What the search index holds: published items and plans, with the HTML their pages show."""
@@ -113,7 +148,8 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         image = self.config.podcast_image if (Path(config.docs_dir) / self.config.podcast_image).is_file() else ""
         name, description = _plain(config.site_name), _plain(config.site_description or config.site_name)
         portal = self.corpus.settings.portal
-        return FeedSettings(site_url, name, description, feed_id, portal.name if portal else name, image)
+        return FeedSettings(site_url, name, description, feed_id, portal.name if portal else name, image,
+                            self.corpus.settings.radio)
 
     def on_files(self, files: Files, config) -> Files:
         docs_dir = Path(config.docs_dir)
@@ -189,6 +225,8 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         _escape_toc(page.toc)
         if view and view.searchable:
             self.page_html[page.url] = html  # the feeds and the search index carry the same HTML
+        if view and "reading" in view.data:  # synthesis starts now, in the background of the other pages
+            page.meta["cchc_voice"] = self.broadcast.read(view.data["item"], html)
         return html
 
     def on_post_page(self, output, page, config):
@@ -201,7 +239,10 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         site_dir = Path(config.site_dir)
         self.write_feeds(site_dir, self.catalogue)
         self.timings["feeds"] = time.monotonic() - started
-        log.info(f"cchc: {len(self.catalogue)} nguồn tin RSS/Atom trong {self.timings['feeds']:.2f} giây")
+        hits, made = self.broadcast.counts
+        self.timings.update(readings_cached=hits, readings_made=made)
+        log.info(f"cchc: {len(self.catalogue)} nguồn tin RSS/Atom trong {self.timings['feeds']:.2f} giây "
+                 f"(bản đọc tự động: {made} bản mới, {hits} bản có sẵn)")
         started = time.monotonic()
         try:
             write_index(site_dir, self.search_documents(), self.corpus.glossary)
@@ -233,10 +274,15 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         editor.write_editor(site_dir, bundle, news, editor.policy(settings, self.drafts), styles)
 
     def write_feeds(self, site_dir: Path, feeds) -> None:
+        """Each feed, with the automatic readings and bulletins its episodes carry."""
         for feed, items in feeds:
             target = site_dir / feed.path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(self.feeds.render(feed, items))
+            try:
+                target.write_bytes(self.feeds.render(feed, items))
+            except VoiceError as exc:
+                raise PluginError(f"Chưa làm được bản đọc tự động cho phát thanh: {exc}. Sửa cài đặt giọng đọc "
+                                  "(mục radio: của mkdocs.yml) hoặc tắt bằng dòng `voice: tắt`.") from None
 
     def on_page_context(self, context, page, config, nav):
         self._template_started = time.monotonic()

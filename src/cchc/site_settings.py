@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from .fields import Fields
-from .model import EditorSettings, HomeSection, Link, SiteSettings
+from .model import EditorSettings, HomeSection, Link, RadioSettings, SiteSettings, VoiceSettings
 from .problems import Problems
 from .source import LineDict, read_yaml_file
 from .vocab import Vocabulary
@@ -42,7 +42,72 @@ def load_site_settings(root: Path, topics: Vocabulary, units: Vocabulary, types:
     home = tuple(section for sub in f.mappings("home", "mục trang chủ", _SECTION_KEYS)
                  if (section := _section(sub, topics, units, types)))
     editor = _editor(f) if f.has("editor") else None
-    return SiteSettings(portal=portal, links=links, hotline=hotline, home=home, editor=editor)
+    radio = _radio(f, root) if f.has("radio") else RadioSettings()
+    return SiteSettings(portal=portal, links=links, hotline=hotline, home=home, editor=editor, radio=radio)
+
+
+_RADIO_KEYS = {"owner", "voice", "speed", "piper", "bulletin"}
+ESPEAK_VOICES = {"vi": "giọng miền Bắc", "vi-vn-x-central": "giọng miền Trung", "vi-vn-x-south": "giọng miền Nam"}
+_OFF = {"tắt", "tat", "off", "khong", "không", "false", "no"}
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_BULLETINS = {"ngay": "ngay", "ngày": "ngay", "tuan": "tuan", "tuần": "tuan"}
+
+
+def _radio(f: Fields, root: Path) -> RadioSettings:
+    """extra.radio: the podcast owner, the voice of automatic readings, daily or weekly bulletins (README, "Phát thanh")."""
+    value = f.meta.get("radio")
+    if not isinstance(value, LineDict):
+        f.error("radio", "radio: phải là một nhóm các dòng owner:, voice:, bulletin:", "xem mục Phát thanh trong README")
+        return RadioSettings()
+    sub = Fields(value, f.path, f.problems, known=_RADIO_KEYS, where="vào mục radio: của mkdocs.yml")
+    name = email = ""
+    if sub.has("owner"):
+        owner = sub.meta.get("owner")
+        if isinstance(owner, LineDict):
+            who = Fields(owner, f.path, f.problems, known={"name", "email"}, where="vào mục owner: của radio:")
+            name, email = who.text("name"), who.text("email", required="thư điện tử của đơn vị phụ trách")
+            if email and not _EMAIL.match(email):
+                who.error("email", f'thư điện tử "{email}" không hợp lệ', "ví dụ email: phatthanh@vinhlong.gov.vn")
+                email = ""
+        else:
+            sub.error("owner", "owner: phải có hai dòng name: và email:", "ví dụ\n  owner:\n    name: Văn phòng UBND tỉnh\n    email: …")
+    bulletin = sub.text("bulletin") or "ngay"
+    if bulletin.lower() not in _BULLETINS:
+        sub.error("bulletin", f'kiểu bản tin "{bulletin}" không có', "viết bulletin: ngay (mỗi ngày một bản tin) hoặc bulletin: tuan (mỗi tuần)")
+        bulletin = "ngay"
+    return RadioSettings(name, email, _voice(sub, root), _BULLETINS[bulletin.lower()])
+
+
+def _voice(sub: Fields, root: Path) -> VoiceSettings:
+    voice = sub.text("voice") or "vi"
+    speed = 150
+    if sub.has("speed"):
+        text = sub.text("speed")
+        if text.isdigit() and 80 <= int(text) <= 300:
+            speed = int(text)
+        else:
+            sub.error("speed", f'tốc độ đọc "{text}" không hợp lệ', "viết số từ mỗi phút, từ 80 đến 300 (mặc định 150)")
+    if sub.has("piper"):
+        piper = sub.meta.get("piper")
+        if not isinstance(piper, LineDict):
+            sub.error("piper", "piper: phải có dòng model: (tệp giọng đọc .onnx trên máy)",
+                      "ví dụ\n  piper:\n    model: /opt/piper/vi_VN-vais1000-medium.onnx")
+            return VoiceSettings(speed=speed)
+        p = Fields(piper, sub.path, sub.problems, known={"model", "command"}, where="vào mục piper: của radio:")
+        model = p.text("model", required="tệp giọng đọc Piper")
+        path = (root / model) if model and not Path(model).is_absolute() else Path(model)
+        if model and not path.is_file():
+            p.error("model", f'không thấy tệp giọng đọc "{model}"',
+                    "ghi đường dẫn đầy đủ tới tệp .onnx trên máy (kèm tệp .onnx.json bên cạnh), hoặc bỏ mục piper: để dùng espeak-ng")
+            return VoiceSettings(speed=speed)
+        return VoiceSettings("piper", model=str(path), command=p.text("command") or "piper", speed=speed)
+    if voice.lower() in _OFF:
+        return VoiceSettings("", speed=speed)
+    if voice not in ESPEAK_VOICES:
+        sub.error("voice", f'giọng đọc "{voice}" không có',
+                  "chọn một trong: " + ", ".join(f"{k} ({v})" for k, v in ESPEAK_VOICES.items()) + ", hoặc voice: tắt")
+        voice = "vi"
+    return VoiceSettings("espeak-ng", voice, speed)
 
 
 _EDITOR_KEYS = {"backend", "repo", "base_url", "api_root", "app_id", "branch", "workflow"}

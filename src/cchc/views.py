@@ -190,9 +190,17 @@ class SiteViews:
         matching = (i for i in pool if (not topics or topics.intersection(i.topics)) and (not units or i.unit in units))
         return list(itertools.islice(matching, section.count))
 
+    def add_radio_pages(self, bulletins: list, voiced: bool) -> None:
+        """/phat-thanh/: the radio feeds and the bulletins; /phat-thanh/ban-tin/<date>/: one bulletin."""
+        self.add(View("phat-thanh/index.md", "Phát thanh", "cchc/radio.html",
+                      data={"bulletins": bulletins, "voiced": voiced, "radio": True}))
+        for bulletin in bulletins:
+            self.add(View(f"{bulletin.url}index.md", bulletin.title, "cchc/bulletin.html",
+                          data={"bulletin": bulletin, "radio": True}))
+
     def add_feeds_page(self, feeds: list) -> None:
         """/rss/: every feed with its URL and what it carries, and how to subscribe."""
-        self.add(View("rss/index.md", "Nhận tin RSS", "cchc/feeds.html", data={"feeds": feeds}))
+        self.add(View("rss/index.md", "Nhận tin RSS", "cchc/feeds.html", data={"feeds": feeds, "radio": True}))
 
     def years(self) -> list[tuple[int, list[tuple[int, int]]]]:
         """[(year, [(month, count), …]), …], newest first."""

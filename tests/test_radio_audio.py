@@ -1,0 +1,256 @@
+"""A voice for every radio item and a bulletin a day: readings by espeak-ng (or a Piper voice), exact
+enclosures, the cache, the recording winning, chapters in the bulletin, and the radio feeds' channel rules."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import mutagen
+import pytest
+from lxml import etree
+from mutagen.id3 import ID3
+
+from cchc.build import build_into, build_site
+from cchc.dates import vietnam_time
+from cchc.radio import bulletins
+from cchc.voice import frame_count, strip_id3
+
+from conftest import ROOT, SAMPLE_NOW
+
+ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
+SITE = "https://cchc.example.gov.vn/"
+
+
+def local(site: Path, url: str) -> Path:
+    return site / urlsplit(url).path.lstrip("/")
+
+
+def radio_settings(project, text: str) -> None:
+    """Replace mkdocs.yml's `radio:` block under extra: with `text` (indented as written)."""
+    config = (project.root / "mkdocs.yml").read_text(encoding="utf-8")
+    start = config.index("  radio:")
+    end = config.index("  generator: false")
+    (project.root / "mkdocs.yml").write_text(config[:start] + text + config[end:], encoding="utf-8")
+
+
+def recording(project, name: str) -> str:
+    target = project.root / "docs" / "media" / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "docs/media/2023/hai-hau-phat-thanh-dich-vu-cong.mp3", target)
+    return f"media/{name}"
+
+
+# -- the sample's radio feed ----------------------------------------------------------------------
+
+def test_every_radio_item_has_audio_the_recording_if_any_else_an_exact_marked_reading(sample):
+    site, corpus = sample
+    channel = etree.parse(str(site / "phat-thanh/rss.xml")).getroot().find("channel")
+    by_url = {SITE + i.url: i for i in corpus.items}
+    items = channel.findall("item")
+    assert len(items) == 50
+    synthetic = 0
+    for entry in items:
+        item, enclosure = by_url[entry.findtext("link")], entry.find("enclosure")
+        assert enclosure is not None, item.slug  # every episode can be played
+        file = local(site, enclosure.get("url"))
+        assert int(enclosure.get("length")) == file.stat().st_size and enclosure.get("type") == "audio/mpeg"
+        duration = int(entry.findtext(f"{ITUNES}duration"))
+        assert abs(duration - mutagen.File(file).info.length) <= 0.5
+        marked = "Bản đọc tự động" in [c.text for c in entry.findall("category")]
+        if item.audio:  # a recording always wins
+            assert enclosure.get("url") == SITE + item.audio and not marked
+        else:
+            synthetic += 1
+            assert marked and entry.findtext("description").endswith("(Bản đọc tự động.)")
+            assert enclosure.get("url").startswith(SITE + item.url + "ban-doc-")
+            tags = ID3(file)
+            assert str(tags["COMM::vie"]) == "Bản đọc tự động" and str(tags["TIT2"]) == item.title
+            assert duration >= 3  # a title and a lead take seconds to read, not nothing
+    assert synthetic >= 45
+
+
+def test_an_item_page_offers_its_reading_marked_as_automatic_and_a_recording_stays_the_only_player(sample):
+    site, corpus = sample
+    published = corpus.published(vietnam_time(datetime.fromisoformat(SAMPLE_NOW)))
+    read = next(i for i in published[:50] if not i.audio)
+    page = (site / read.url / "index.html").read_text(encoding="utf-8")
+    mp3 = next(p.name for p in (site / read.url).glob("ban-doc-*.mp3"))
+    assert f'<audio controls preload="none" src="{mp3}"></audio>' in page
+    assert "bản đọc tự động" in page and "Bản đọc tự động bằng giọng máy" in page
+    recorded = next(i for i in published[:50] if i.audio)
+    page = (site / recorded.url / "index.html").read_text(encoding="utf-8")
+    assert page.count("<audio") == 1 and "bản đọc tự động" not in page
+    assert not list((site / recorded.url).glob("ban-doc-*.mp3"))
+
+
+def test_radio_feeds_name_their_owner_and_pages_about_radio_announce_them(sample):
+    site, _ = sample
+    for feed in ("phat-thanh/rss.xml", "phat-thanh/ban-tin/rss.xml"):
+        owner = etree.parse(str(site / feed)).getroot().find(f"channel/{ITUNES}owner")
+        assert owner.findtext(f"{ITUNES}name") == "Văn phòng Ủy ban nhân dân (mẫu)"
+        assert owner.findtext(f"{ITUNES}email") == "phatthanh@example.gov.vn"
+    for page in ("rss/index.html", "phat-thanh/index.html"):
+        head = (site / page).read_text(encoding="utf-8").split("</head>")[0]
+        for name in ("bản tin phát thanh (RSS)", "bản tin ghép (RSS)"):
+            assert f'<link rel="alternate feed" type="application/rss+xml" title="Chuyên mục Cải cách hành chính — {name}"' in head
+    home = (site / "index.html").read_text(encoding="utf-8").split("</head>")[0]
+    assert "phat-thanh/rss.xml" not in home  # only where a station looks for it
+
+
+def test_a_feed_without_items_keeps_its_date_from_build_to_build(project, monkeypatch):
+    project.item("mot-tin", unit="hai-hau")
+    site = project.root / "site"
+    assert build_site(project.root, site).ok
+    empty = "don-vi/ninh-thuan/rss.xml"
+    first = (site / empty).read_bytes()
+    assert b"<lastBuildDate>Mon, 01 Jan 2024 00:00:00 +0700</lastBuildDate>" in first  # the year of feed_id
+    monkeypatch.setenv("CCHC_NOW", "2024-09-01 10:00")
+    assert build_site(project.root, site).ok
+    assert (site / empty).read_bytes() == first
+
+
+# -- readings: the cache, determinism ------------------------------------------------------------
+
+def test_an_unchanged_item_is_never_read_twice_and_an_edit_reads_only_that_item(project, tmp_path, monkeypatch):
+    monkeypatch.setenv("CCHC_AUDIO_CACHE", str(tmp_path / "cache"))
+    for n in range(3):
+        project.item(f"tin-{n}", date=f"1{n}/03/2024 08:30", title=f"Tin số {n} về thủ tục hành chính")
+    result, config = build_into(project.root, tmp_path / "a")
+    assert result.ok
+    timings = config.plugins["cchc"].timings
+    # 3 items on 3 days: 3 readings, 3 bulletins' openings (each names its day), 1 closing said by all
+    assert (timings["readings_made"], timings["readings_cached"]) == (7, 0)
+    result, config = build_into(project.root, tmp_path / "b")
+    timings = config.plugins["cchc"].timings
+    assert (timings["readings_made"], timings["readings_cached"]) == (0, 7)  # warm: 100 % from the cache
+    a, b = sorted((tmp_path / "a").rglob("*.mp3")), sorted((tmp_path / "b").rglob("*.mp3"))
+    assert [p.relative_to(tmp_path / "a") for p in a] == [p.relative_to(tmp_path / "b") for p in b]
+    assert all(x.read_bytes() == y.read_bytes() for x, y in zip(a, b))  # byte for byte, made or cached
+    path = project.root / "docs/tin-tuc/tin-1.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Nội dung bài viết.", "Nội dung đã sửa."), encoding="utf-8")
+    result, config = build_into(project.root, tmp_path / "c")
+    timings = config.plugins["cchc"].timings
+    assert (timings["readings_made"], timings["readings_cached"]) == (1, 6)
+
+
+# -- bulletins -------------------------------------------------------------------------------------
+
+def chapters(file: Path) -> list[tuple[str, int, int]]:
+    tags = ID3(file)
+    toc = tags.getall("CTOC")[0]
+    chaps = {c.element_id: c for c in tags.getall("CHAP")}
+    return [(str(chaps[i].sub_frames["TIT2"]), chaps[i].start_time, chaps[i].end_time) for i in toc.child_element_ids]
+
+
+def test_a_days_items_become_one_bulletin_with_a_chapter_each_and_the_recording_inside(project):
+    project.item("sang", date="15/03/2024 07:00", title="Tin buổi sáng về UBND xã")
+    project.item("trua", date="15/03/2024 11:00", title="Tin buổi trưa", audio=recording(project, "2024/trua.mp3"))
+    project.item("chieu", date="15/03/2024 16:00", title="Tin buổi chiều")
+    project.item("hom-truoc", date="14/03/2024 09:00", title="Tin hôm trước")
+    site = project.root / "site"
+    assert build_site(project.root, site).ok
+    channel = etree.parse(str(site / "phat-thanh/ban-tin/rss.xml")).getroot().find("channel")
+    entries = channel.findall("item")
+    assert [e.findtext("title") for e in entries] == ["Bản tin ngày 15/03/2024", "Bản tin ngày 14/03/2024"]
+    enclosure = entries[0].find("enclosure")
+    file = local(site, enclosure.get("url"))
+    assert file == site / "phat-thanh/ban-tin/2024-03-15/ban-tin-2024-03-15.mp3"
+    assert int(enclosure.get("length")) == file.stat().st_size
+    marks = chapters(file)
+    assert [m[0] for m in marks] == ["Mở đầu", "Tin buổi sáng về UBND xã", "Tin buổi trưa", "Tin buổi chiều", "Kết thúc"]
+    assert all(end > start for _, start, end in marks)
+    assert all(marks[n][2] == marks[n + 1][1] for n in range(len(marks) - 1))  # back to back
+    total = frame_count(strip_id3(file.read_bytes())) * 576 / 22050
+    assert abs(marks[-1][2] / 1000 - total) < 0.01 and abs(mutagen.File(file).info.length - total) < 0.05
+    assert int(entries[0].findtext(f"{ITUNES}duration")) == round(total)
+    recorded = mutagen.File(project.root / "docs/media/2024/trua.mp3").info.length
+    assert abs((marks[2][2] - marks[2][1]) / 1000 - recorded) < 0.2  # the station's recording, not a reading
+    page = (site / "phat-thanh/ban-tin/2024-03-15/index.html").read_text(encoding="utf-8")
+    assert 'src="ban-tin-2024-03-15.mp3"' in page and page.index("Tin buổi sáng") < page.index("Tin buổi chiều")
+    radio = (site / "phat-thanh/index.html").read_text(encoding="utf-8")
+    assert "Bản tin ngày 15/03/2024" in radio and "Bản tin ngày 14/03/2024" in radio
+
+
+def test_weekly_bulletins_run_monday_to_sunday(project):
+    radio_settings(project, "  radio:\n    bulletin: tuan\n")
+    project.item("thu-hai", date="11/03/2024 08:00")
+    project.item("chu-nhat", date="17/03/2024 08:00")
+    project.item("tuan-sau", date="18/03/2024 08:00")
+    site = project.root / "site"
+    assert build_site(project.root, site).ok
+    titles = [i.findtext("title") for i in etree.parse(str(site / "phat-thanh/ban-tin/rss.xml")).getroot().iter("item")]
+    assert titles == ["Bản tin tuần từ 18/03/2024 đến 24/03/2024", "Bản tin tuần từ 11/03/2024 đến 17/03/2024"]
+    assert len(chapters(site / "phat-thanh/ban-tin/2024-03-11/ban-tin-2024-03-11.mp3")) == 4
+
+
+def test_a_bulletin_is_whole_or_left_out(project):
+    for n, day in enumerate(["12/03/2024 09:00", "12/03/2024 08:00", "13/03/2024 08:00"]):
+        project.item(f"tin-{n}", date=day)
+    corpus, _ = project.load()
+    published = corpus.published(vietnam_time(datetime(2024, 6, 30)))
+    days = [b.key for b in bulletins(published[:2], published, "ngay")]
+    assert days == ["2024-03-13"]  # 12/03 has an item beyond the feed's reach: no half bulletin
+    assert [b.key for b in bulletins(published, published, "ngay")] == ["2024-03-13", "2024-03-12"]
+
+
+# -- settings --------------------------------------------------------------------------------------
+
+def test_without_the_speech_programs_the_build_says_how_to_install_them(project, tmp_path, monkeypatch):
+    project.item("mot-tin")
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    monkeypatch.setenv("PATH", str(bare))
+    result = build_site(project.root, project.root / "site")
+    assert not result.ok
+    message = "\n".join(result.messages)
+    assert "espeak-ng" in message and "lame" in message and "make voice" in message and "voice: tắt" in message
+    assert "Traceback" not in message
+
+
+def test_readings_can_be_turned_off_and_recordings_still_play(project):
+    radio_settings(project, "  radio:\n    voice: tắt\n")
+    project.item("co-ghi-am", audio=recording(project, "2024/a.mp3"))
+    project.item("khong-ghi-am", date="16/03/2024 08:00")
+    site = project.root / "site"
+    assert build_site(project.root, site).ok
+    assert not (site / "phat-thanh/ban-tin/rss.xml").exists()
+    enclosures = [e.get("url") for e in etree.parse(str(site / "phat-thanh/rss.xml")).getroot().iter("enclosure")]
+    assert enclosures == [SITE + "media/2024/a.mp3"]
+    assert "Bản đọc tự động đang tắt" in (site / "phat-thanh/index.html").read_text(encoding="utf-8")
+
+
+def test_a_piper_voice_on_disk_reads_instead_of_espeak(project, tmp_path):
+    """Piper's command line as documented (`--model`, `--output_file`, text on standard input); the stand-in
+    program speaks with espeak-ng so that the WAV it writes is real."""
+    model = tmp_path / "vi_VN-giong-tinh.onnx"
+    model.write_bytes(b"onnx")
+    log = tmp_path / "piper.log"
+    piper = tmp_path / "piper"
+    piper.write_text(f'#!/bin/sh\necho "$@" >> {log}\nwhile [ $# -gt 0 ]; do [ "$1" = --output_file ] && out=$2; shift; done\n'
+                     'exec espeak-ng -v vi -w "$out"\n', encoding="utf-8")
+    piper.chmod(piper.stat().st_mode | stat.S_IEXEC)
+    radio_settings(project, f"  radio:\n    piper:\n      model: {model}\n      command: {piper}\n")
+    project.item("mot-tin")
+    site = project.root / "site"
+    result = build_site(project.root, site)
+    assert result.ok, result.messages
+    assert f"--model {model} --output_file" in log.read_text(encoding="utf-8")
+    reading = next((site / "tin-tuc/mot-tin").glob("ban-doc-*.mp3"))
+    assert mutagen.File(reading).info.length > 1
+
+
+def test_radio_settings_mistakes_are_named_with_their_line(project):
+    radio_settings(project, "  radio:\n    owner:\n      name: Đài xã\n      email: khong-phai-thu\n"
+                            "    voice: giong-la\n    bulletin: thang\n    speed: 999\n    piper:\n      model: khong-co.onnx\n")
+    _, problems = project.load()
+    text = problems.report()
+    line = lambda key: next(n for n, l in enumerate((project.root / "mkdocs.yml").read_text(encoding="utf-8").splitlines(), 1)
+                            if l.strip().startswith(key))
+    for key, words in [("email:", 'thư điện tử "khong-phai-thu" không hợp lệ'), ("bulletin:", 'kiểu bản tin "thang"'),
+                       ("speed:", 'tốc độ đọc "999"'), ("model:", 'không thấy tệp giọng đọc "khong-co.onnx"')]:
+        assert f"mkdocs.yml:{line(key)}: " in text and words in text, (key, text)
