@@ -89,7 +89,10 @@ TEXTS = [
     ("CCHC là nhiệm vụ trọng tâm", "Cải cách hành chính là nhiệm vụ trọng tâm"),
     ("đẩy mạnh CCHC, CCHC", "đẩy mạnh cải cách hành chính, CCHC"),
     ("PAR INDEX tăng 5 bậc", "Chỉ số cải cách hành chính tăng năm bậc"),
-    ("chỉ số SIPAS năm 2024", "chỉ số Chỉ số hài lòng năm hai nghìn không trăm hai mươi tư"),
+    ("chỉ số SIPAS năm 2024", "chỉ số hài lòng năm hai nghìn không trăm hai mươi tư"),  # never "chỉ số chỉ số"
+    ("Ủy ban nhân dân (UBND) tỉnh", "Ủy ban nhân dân tỉnh"),  # said in full already: the brackets go
+    ("Chỉ số cải cách hành chính (PAR INDEX) tăng", "Chỉ số cải cách hành chính tăng"),
+    ("các chỉ số SIPAS, PAR INDEX", "các chỉ số hài lòng, Chỉ số cải cách hành chính"),
     ("Sở TT&TT", "Sở Thông tin và Truyền thông"),
     ("UBND và HĐND", "Ủy ban nhân dân và Hội đồng nhân dân"),
     ("MTTQ xã", "Mặt trận Tổ quốc xã"),
@@ -123,3 +126,18 @@ def test_the_first_use_is_shared_across_the_parts_of_one_item():
     seen: set[str] = set()
     assert speak("Tuyên truyền CCHC", GLOSSARY, seen) == "Tuyên truyền cải cách hành chính"
     assert speak("CCHC năm 2024", GLOSSARY, seen) == "CCHC năm hai nghìn không trăm hai mươi tư"
+
+
+def test_the_projects_glossary_spells_out_every_index_the_plans_name():
+    from pathlib import Path
+
+    from cchc.problems import Problems
+    from cchc.vocab import load_glossary
+
+    root = Path(__file__).resolve().parents[1]
+    glossary = load_glossary(root / "plans", root, Problems())
+    for index in ("PAR INDEX", "SIPAS", "PAPI", "PCI", "DDCI", "DTI"):
+        assert glossary[index].startswith("Chỉ số"), index
+    said = speak("Nâng cao Chỉ số PAPI, PCI và DTI của tỉnh", glossary, set())
+    assert said == ("Nâng cao Chỉ số hiệu quả quản trị và hành chính công cấp tỉnh, Chỉ số năng lực cạnh tranh "
+                    "cấp tỉnh và Chỉ số chuyển đổi số của tỉnh")

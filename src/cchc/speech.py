@@ -163,11 +163,28 @@ def expand(text: str, glossary: dict[str, str], seen: set[str] | None = None) ->
         if not found:
             continue
         if seen is None:
-            text = pattern.sub(lambda m: _full(glossary[short], m.string[: m.start()]), text)
+            while found:
+                text = _in_full(glossary[short], text, found.start(), found.end())
+                found = pattern.search(text)
         else:
-            text = text[: found.start()] + _full(glossary[short], text[: found.start()]) + text[found.end():]
+            text = _in_full(glossary[short], text, found.start(), found.end())
             seen.add(short)
     return text
+
+
+def _in_full(words: str, text: str, start: int, end: int) -> str:
+    """text with the abbreviation at start:end said in full, never twice over: "Ủy ban nhân dân (UBND)"
+    loses its brackets, "Chỉ số PAPI" becomes "Chỉ số hiệu quả quản trị…", not "Chỉ số chỉ số…"."""
+    before, after = text[:start], text[end:]
+    said = lookup(before)
+    if before.rstrip().endswith("(") and after.lstrip().startswith(")") and lookup(before.rstrip()[:-1]).endswith(lookup(words)):
+        return before.rstrip()[:-1].rstrip() + after.lstrip()[1:]
+    parts = words.split()
+    for n in range(len(parts) - 1, 0, -1):
+        head = lookup(" ".join(parts[:n]))
+        if said.endswith(" " + head) or said == head:
+            return before + " ".join(parts[n:]) + after
+    return before + _full(words, before) + after
 
 
 def _full(words: str, before: str) -> str:
