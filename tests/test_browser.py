@@ -136,3 +136,28 @@ def test_navigation_home_topic_item_unit_with_feeds_and_no_console_errors(browse
         page.screenshot(path=str(OUTPUT / f"{url.split('/')[0]}-{viewport}.png"), full_page=True)
     assert errors == []
     page.close()
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_a_station_reaches_a_bulletin_from_the_radio_page_and_both_players_play(browser, sample_served, viewport):
+    """From /rss/ to /phat-thanh/ to the newest bulletin and its first item: each player loads its MP3 and
+    knows its length (the browser decodes what the build wrote)."""
+    page = browser.new_page(viewport=VIEWPORTS[viewport])
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(sample_served.url + "rss/")
+    page.locator(".md-content").get_by_role("link", name="Phát thanh", exact=True).click()
+    assert page.url.endswith("/phat-thanh/")
+    page.locator(".cchc-bulletins a").first.click()
+    assert "/phat-thanh/ban-tin/" in page.url
+    page.screenshot(path=str(OUTPUT / f"ban-tin-{viewport}.png"), full_page=True)
+    duration = "() => new Promise(done => { const a = document.querySelector('audio'); a.onloadedmetadata = () => " \
+               "done(a.duration); a.onerror = () => done(-1); a.preload = 'auto'; a.load(); })"
+    bulletin = page.evaluate(duration)
+    page.locator("main ol a").first.click()
+    assert "bản đọc tự động" in page.locator(".cchc-audio figcaption").text_content()
+    page.screenshot(path=str(OUTPUT / f"ban-doc-{viewport}.png"), full_page=True)
+    reading = page.evaluate(duration)
+    assert 1 < reading < bulletin  # the bulletin holds the item's reading and an opening and closing
+    assert errors == []
+    page.close()
