@@ -10,6 +10,7 @@ some with audio and images, so builds, feeds, search and the checker can be meas
 from __future__ import annotations
 
 import random
+from datetime import date
 import shutil
 import sys
 from pathlib import Path
@@ -78,7 +79,7 @@ def write_corpus(n: int, out: Path, seed: int = 2024) -> Path:
     for i in range(n):
         year = 2016 + i % 10
         month, day = rng.randint(1, 12), rng.randint(1, 28)
-        unit = rng.choice(units)
+        unit = rng.choice([u for u in units if u.alive(date(year, month, day))])  # the 2025 reorganisation holds
         chosen = rng.sample(topics, rng.randint(1, 3))
         ctx = {"unit": unit.name, "topic": chosen[0].name.lower(), "year": year, "month": month}
         body = [rng.choice(OPENINGS).format(**ctx)]
