@@ -17,7 +17,10 @@ gzip-compressed here and decompressed by the page, so no server setting is neede
 
 from __future__ import annotations
 
+import functools
 import gzip
+import itertools
+from array import array
 import html
 import json
 import math
@@ -50,14 +53,19 @@ def terms(text: str) -> list[list[tuple[str, str]]]:
     for segment in _BREAK.split(unicodedata.normalize("NFC", text).lower()):
         words = []
         for word in _WORD.findall(segment):
-            folded = _ASCII.findall(fold(word))
-            if len(folded) == 1:
-                words.append((folded[0], word))
-            else:
-                words.extend((part, part) for part in folded)
+            words.extend(_syllables(word))
         if words:
             segments.append(words)
     return segments
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _syllables(word: str) -> tuple[tuple[str, str], ...]:
+    """(folded, as written) of one word; a language has few syllables, so each is folded once."""
+    folded = _ASCII.findall(fold(word))
+    if len(folded) == 1:
+        return ((folded[0], word),)
+    return tuple((part, part) for part in folded)
 
 
 def shard_of(term: str, shards: int) -> int:
@@ -158,36 +166,36 @@ def build(documents: list[dict], glossary: dict[str, str] | None = None) -> dict
     documents = sorted(documents, key=lambda d: d["sort"], reverse=True)
     abbreviations = Abbreviations(glossary or {})
     shards = shard_count(len(documents))
-    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    # Postings as two flat arrays per term (item numbers, weights): a few bytes each, not a tuple of objects.
+    postings: dict[str, tuple[array, array]] = {}
     lengths = []
     for number, doc in enumerate(documents):
         tf, length = _weighted_terms(doc, abbreviations)
         lengths.append(length)
         for term, weight in tf.items():
-            postings[term].append((number, weight))
+            entry = postings.get(term)
+            if entry is None:
+                entry = postings[term] = (array("I"), array("d"))
+            entry[0].append(number)
+            entry[1].append(weight)
     average = sum(lengths) / len(lengths) if lengths else 1.0
     total = len(documents)
-    impacts: dict[str, list[tuple[int, float]]] = {}
+    norms = [K1 * (1 - B + B * length / average) for length in lengths]
     top = 0.0
-    for term, entries in postings.items():
-        idf = math.log(1 + (total - len(entries) + 0.5) / (len(entries) + 0.5))
-        scored = [(n, idf * w * (K1 + 1) / (w + K1 * (1 - B + B * lengths[n] / average))) for n, w in entries]
-        impacts[term] = scored
-        top = max(top, max(s for _, s in scored))
+    for ids, weights in postings.values():  # weights become BM25 impacts, in place
+        idf = math.log(1 + (total - len(ids) + 0.5) / (len(ids) + 0.5))
+        for k, (n, w) in enumerate(zip(ids, weights)):
+            weights[k] = idf * w * (K1 + 1) / (w + norms[n])
+        top = max(top, max(weights))
     buckets: list[dict[str, list[int]]] = [{} for _ in range(shards)]
-    for term, scored in impacts.items():
-        ids, weights, previous = [], [], 0
-        for n, score in scored:
-            ids.append(n - previous)
-            previous = n
-            weights.append(max(1, round(255 * score / top)))
-        buckets[shard_of(term, shards)][term] = ids + weights
+    for term, (ids, scores) in postings.items():
+        buckets[shard_of(term, shards)][term] = _deltas(ids) + [max(1, round(255 * score / top)) for score in scores]
     files = {f"s/{n}.dat": _pack(bucket) for n, bucket in enumerate(buckets)}
     for number, doc in enumerate(documents):
         files[f"d/{number}.dat"] = _pack({
             "u": doc["url"], "t": doc["title"], "d": doc["date"], "n": doc["number"], "m": [doc["unit"], doc["type"]],
             "p": doc["topics"], "s": doc["summary"], "x": doc["body"][:EXCERPT_CHARS]})
-    vocabulary = sorted(((t, len(e)) for t, e in postings.items() if " " not in t and not t.startswith("=")),
+    vocabulary = sorted(((t, len(e[0])) for t, e in postings.items() if " " not in t and not t.startswith("=")),
                         key=lambda te: (-te[1], te[0]))
     files["tu-vung.dat"] = _pack([[t for t, _ in vocabulary], [df for _, df in vocabulary]])
     chosen: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
@@ -200,8 +208,8 @@ def build(documents: list[dict], glossary: dict[str, str] | None = None) -> dict
     return files
 
 
-def _deltas(ids: list[int]) -> list[int]:
-    return [b - a for a, b in zip([0] + ids, ids)]
+def _deltas(ids) -> list[int]:
+    return [b - a for a, b in zip(itertools.chain((0,), ids), ids)]
 
 
 def _pack(value) -> bytes:
