@@ -6,6 +6,7 @@ import os
 import stat
 import subprocess
 import sys
+import time
 
 from cchc.build import build_site
 
@@ -78,3 +79,49 @@ def test_cchc_validate_lists_problems_in_vietnamese_and_exits_non_zero(project):
     ok = subprocess.run([sys.executable, "-m", "cchc.cli", "--root", str(project.root), "validate"],
                         capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
+
+
+def tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_search_index_made_beside_the_templates_equals_one_made_after_them(tmp_path, monkeypatch):
+    """Both cores (the index in a second process while templates render) give the sequential build's bytes."""
+    from conftest import ROOT, SAMPLE_NOW, copy_sample
+
+    root = copy_sample(tmp_path / "mau")
+    monkeypatch.setenv("CCHC_NOW", SAMPLE_NOW)
+    assert build_site(root, tmp_path / "song-song").ok
+    monkeypatch.setenv("CCHC_SEQUENTIAL", "1")
+    assert build_site(root, tmp_path / "tuan-tu").ok
+    parallel, sequential = tree(tmp_path / "song-song"), tree(tmp_path / "tuan-tu")
+    assert any(name.startswith("tim-kiem/du-lieu/s/") for name in parallel)
+    assert parallel.keys() == sequential.keys()
+    assert [name for name in parallel if parallel[name] != sequential[name]] == []
+
+
+def test_a_build_failing_in_its_templates_stops_the_index_and_leaves_no_folder(project):
+    project.item("mot-tin")
+    template = project.root / "overrides/cchc/item.html"
+    text = template.read_text(encoding="utf-8")
+    template.write_text(text.replace("<h1>{{ item.title }}</h1>", "<h1>{{ item.title.khong_co() }}</h1>"), encoding="utf-8")
+    result = build_site(project.root, project.root / "site")
+    assert not result.ok
+    time.sleep(1)  # a child left running would write its folder by now
+    assert sorted(p.name for p in project.root.iterdir() if p.name.startswith("site")) == []
+
+
+def test_a_stopped_index_process_writes_nothing(tmp_path):
+    from cchc.search_index import BackgroundIndex
+
+    body = "Cải cách thủ tục hành chính, một cửa liên thông, dịch vụ công trực tuyến. " * 200
+    documents = [{"url": f"tin-tuc/{n}/", "date": "15/03/2024", "sort": f"2024-03-15T{n:06d}", "title": f"Tin {n}",
+                  "number": "", "summary": "", "body": body, "unit": "X", "type": "Tin", "topics": [], "filters": {}}
+                 for n in range(3000)]
+    index = BackgroundIndex(tmp_path, documents, {})
+    index.stop()
+    assert index.process.poll() is not None
+    time.sleep(1)
+    assert not (tmp_path / "tim-kiem").exists()
+    finished = BackgroundIndex(tmp_path, documents[:50], {})
+    assert finished.wait() > 0 and (tmp_path / "tim-kiem/du-lieu/chi-muc.json").is_file()  # the same, left to finish

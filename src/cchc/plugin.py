@@ -38,7 +38,8 @@ from .csp import ThemeScripts, htaccess, policy
 from .page_ids import rename_toc, template_ids, unique_ids
 from .publishing import clean_svg, refusal
 from .safety import safe_html, safe_text
-from .search_index import SearchIndexError, document, filter_options, plan_document, shard_count, write_index
+from .search_index import (BackgroundIndex, SearchIndexError, document, filter_options, plan_document, shard_count,
+                           write_index)
 from .views import SiteViews
 from .voice import VoiceError, missing_programs
 
@@ -60,6 +61,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self.drafts = self.config.drafts or os.environ.get("CCHC_DRAFTS") == "1"
         self.strict = self.config.strict and os.environ.get("CCHC_STRICT") != "0"
         self.page_html: dict[str, str] = {}  # site-relative URL -> rendered, sanitised HTML of items and plans
+        self.index: BackgroundIndex | None = None  # the search index being made in a second process
         self.renders = RenderCache(Path(config.config_file_path).parent, config)
         self._cached: dict[str, str] = {}  # page URL -> cached HTML to use instead of rendering
         self.template_ids = template_ids(Path(config.theme.custom_dir))  # staff content never takes these
@@ -245,10 +247,15 @@ class CchcPlugin(BasePlugin[CchcConfig]):
                  f"(bản đọc tự động: {made} bản mới, {hits} bản có sẵn)")
         started = time.monotonic()
         try:
-            write_index(site_dir, self.search_documents(), self.corpus.glossary)
+            if self.index is not None:  # made beside the templates since on_env
+                self.timings["search"] = self.index.wait()
+                self.index = None
+            else:
+                write_index(site_dir, self.search_documents(), self.corpus.glossary)
+                self.timings["search"] = time.monotonic() - started
         except SearchIndexError as exc:
             raise PluginError(str(exc)) from None
-        self.timings["search"] = time.monotonic() - started
+        self.timings["search_wait"] = time.monotonic() - started
         log.info(f"cchc: chỉ mục tìm kiếm trong {self.timings['search']:.2f} giây")
         (site_dir / ".htaccess").write_text(htaccess(self.scripts.seen), encoding="utf-8")
         self.write_editor(config, site_dir)
@@ -256,6 +263,11 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         if missing:
             raise PluginError("Địa chỉ cũ của cổng đã gộp không hợp lệ hoặc trỏ tới trang không có (plans/cong-cu/), "
                               "không trang chuyển tiếp nào được đăng cho các dòng này:\n  " + "\n  ".join(missing))
+
+    def on_build_error(self, error, **kwargs) -> None:
+        if self.index is not None:
+            self.index.stop()
+            self.index = None
 
     def write_editor(self, config, site_dir: Path) -> None:
         """/quan-tri/ when the site names its git server, and always in the preview (local backend)."""
@@ -304,6 +316,12 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self.scripts = ThemeScripts(env, config)
         env.globals["content_security_policy"] = lambda base_url: policy(self.scripts.hashes(base_url))
         self.env = env
+        # Every page's HTML is known now (MkDocs has read all pages; templates come next): the search index
+        # is made by a second process meanwhile. CCHC_SEQUENTIAL=1 makes it in on_post_build instead (tests
+        # compare the two, byte for byte).
+        self.index = None
+        if os.environ.get("CCHC_SEQUENTIAL") != "1":
+            self.index = BackgroundIndex(Path(config.site_dir), self.search_documents(), self.corpus.glossary)
         return env
 
 

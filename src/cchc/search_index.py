@@ -19,15 +19,20 @@ from __future__ import annotations
 
 import functools
 import gzip
-import itertools
-from array import array
 import html
+import itertools
 import json
 import math
+import os
 import re
 import shutil
+import signal
+import subprocess
 import sys
+import threading
+import time
 import unicodedata
+from array import array
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -235,6 +240,44 @@ def write_index(site_dir: Path, documents: list[dict], glossary: dict[str, str] 
     finally:
         for folder in (fresh, old):
             shutil.rmtree(folder, ignore_errors=True)
+
+
+class BackgroundIndex:
+    """The index written by a child process (`python -m cchc.search_index`) while the caller goes on: the build
+    renders its templates on one core while the index is made on the other. `wait` gives the child's error."""
+
+    def __init__(self, site_dir: Path, documents: list[dict], glossary: dict[str, str], nice: int = 0) -> None:
+        self.started = time.monotonic()
+        command = [sys.executable, "-m", "cchc.search_index", str(site_dir)]
+        self.process = subprocess.Popen((["nice", "-n", str(nice)] if nice else []) + command, stdin=subprocess.PIPE,
+                                        stderr=subprocess.PIPE, start_new_session=True)
+        given = json.dumps({"documents": documents, "glossary": glossary}, ensure_ascii=False).encode("utf-8")
+        self._writer = threading.Thread(target=self._send, args=(given,), daemon=True)
+        self._writer.start()
+
+    def _send(self, given: bytes) -> None:
+        try:
+            with self.process.stdin:
+                self.process.stdin.write(given)
+        except (BrokenPipeError, OSError):
+            pass  # the child stopped early: wait() reports why
+
+    def stop(self) -> None:
+        """The build failed: no index is wanted, and none may be written into a folder about to go."""
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait()
+        self._writer.join()
+
+    def wait(self) -> float:
+        """Seconds the index took, from start to its last file; SearchIndexError if it could not be written."""
+        error = self.process.stderr.read().decode("utf-8", "replace").strip()
+        self._writer.join()
+        if self.process.wait() != 0:
+            raise SearchIndexError(error or f"Không tạo được chỉ mục tìm kiếm (mã lỗi {self.process.returncode})")
+        return time.monotonic() - self.started
 
 
 def main() -> int:
