@@ -222,6 +222,10 @@ def test_feeds_stay_well_formed_with_special_characters_and_unsafe_html(project)
             summary = "A và B nhỏ hơn C (Bản đọc tự động.)" if radio else "A &amp; B &lt; C"
             assert parsed.entries[0].summary == summary
             assert etree.fromstring(raw).findtext("channel/item/description") == summary
+    bulletin = (site / "phat-thanh/ban-tin/rss.xml").read_bytes()  # the day's bulletin lists the same title
+    parsed = feedparser.parse(bulletin)
+    assert not parsed.bozo and "alert" not in bulletin.decode("utf-8") and "onerror" not in bulletin.decode("utf-8")
+    assert "&lt;b&gt;đặc biệt&lt;/b&gt;" in parsed.entries[0].content[0].value  # a tag typed as text stays text
 
 
 def test_guid_and_link_survive_edits_of_title_body_topics_and_date(project):

@@ -254,3 +254,15 @@ def test_radio_settings_mistakes_are_named_with_their_line(project):
     for key, words in [("email:", 'thư điện tử "khong-phai-thu" không hợp lệ'), ("bulletin:", 'kiểu bản tin "thang"'),
                        ("speed:", 'tốc độ đọc "999"'), ("model:", 'không thấy tệp giọng đọc "khong-co.onnx"')]:
         assert f"mkdocs.yml:{line(key)}: " in text and words in text, (key, text)
+
+
+def test_the_owner_named_in_settings_reaches_podcast_apps_as_text(project):
+    radio_settings(project, '  radio:\n    owner:\n      name: "Đài <script>alert(1)</script> & xã"\n'
+                            '      email: dai@xa.gov.vn\n')
+    project.item("mot-tin")
+    site = project.root / "site"
+    assert build_site(project.root, site).ok
+    raw = (site / "phat-thanh/rss.xml").read_text(encoding="utf-8")
+    assert "<script>" not in raw
+    owner = etree.fromstring(raw.encode()).find(f"channel/{ITUNES}owner")
+    assert owner.findtext(f"{ITUNES}name") == "Đài <script>alert(1)</script> & xã"

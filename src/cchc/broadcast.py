@@ -12,7 +12,7 @@ from pathlib import Path
 from .model import NewsItem, RadioSettings
 from .radio import Bulletin, bulletins, reading
 from .speech import speak
-from .voice import Audio, Readings, Tags, VoiceError, strip_id3, write_mp3
+from .voice import Audio, Readings, Tags, VoiceError, write_mp3
 
 SYNTHETIC = "Bản đọc tự động"
 
@@ -59,7 +59,7 @@ class Broadcast:
             return None
         path = self.path(item)
         if path not in self._written or not (site_dir / path).is_file():
-            frames = self._frames(item)
+            frames = self._frames(self.keys[item.url], item.title)
             seconds = write_mp3(site_dir / path, [(item.title, frames)],
                                 Tags(item.title, self.publisher, f"{self.site_name} — bản tin phát thanh", SYNTHETIC))
             self._written[path] = Audio(path, (site_dir / path).stat().st_size, seconds)
@@ -74,7 +74,7 @@ class Broadcast:
             parts.append((item.title, self.readings.recorded(self.docs_dir / item.audio) if recorded_mp3(item)
                           else self.keys[item.url]))
         parts.append(("Kết thúc", self.readings.request(closing)))
-        seconds = write_mp3(site_dir / bulletin.audio, [(title, self._key_frames(key, title)) for title, key in parts],
+        seconds = write_mp3(site_dir / bulletin.audio, [(title, self._frames(key, title)) for title, key in parts],
                             Tags(bulletin.title, self.publisher, f"{self.site_name} — bản tin phát thanh", SYNTHETIC))
         audio = Audio(bulletin.audio, (site_dir / bulletin.audio).stat().st_size, seconds)
         self._written[bulletin.audio] = audio
@@ -96,12 +96,9 @@ class Broadcast:
                 pass  # the folder still holds its page
         return gone
 
-    def _frames(self, item: NewsItem) -> bytes:
-        return self._key_frames(self.keys[item.url], item.title)
-
-    def _key_frames(self, key: str, title: str) -> bytes:
+    def _frames(self, key: str, title: str) -> bytes:
         try:
-            return strip_id3(self.readings.frames(key))
+            return self.readings.frames(key)
         except VoiceError as exc:
             raise VoiceError(f'"{title}": {exc}') from None
 

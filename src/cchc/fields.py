@@ -117,6 +117,14 @@ class Fields:
                 found.append(slug)
         return tuple(found)
 
+    def mapping(self, key: str, message: str, hint: str, known: set[str] | None = None, where: str = "") -> Fields | None:
+        """One sub-mapping (a group of `name: value` lines under `key:`), or None after reporting `message`."""
+        value = self.meta.get(key)
+        if not isinstance(value, LineDict):
+            self.error(key, message, hint)
+            return None
+        return Fields(value, self.path, self.problems, known=known, where=where or self.where)
+
     def mappings(self, key: str, what: str, known: set[str] | None = None) -> list[Fields]:
         """A list of sub-mappings (plan content items, targets…), each read with its own lines."""
         result = []

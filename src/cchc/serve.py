@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import functools
 import gc
-import json
 import os
 import queue
 import shutil
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -29,6 +27,7 @@ from watchdog.observers import Observer
 
 from .build import build_into, fresh_folder, print_result, unexpected
 from .live import LiveSite, only_items
+from .search_index import BackgroundIndex, SearchIndexError
 
 WATCHED = ("docs", "plans", "overrides")
 SETTLE = 0.05  # seconds to wait for the rest of an editor's save (temporary file, rename…)
@@ -90,7 +89,7 @@ class Preview:
         self.changes: list[tuple[int, set[str] | None]] = []  # (number, site-relative URLs or None for all)
         self.changed = threading.Condition()
         self.index_wanted = threading.Event()
-        self.indexer: subprocess.Popen | None = None
+        self.indexer: BackgroundIndex | None = None
         threading.Thread(target=self._index_worker, daemon=True).start()
 
     # -- telling pages ----------------------------------------------------------------------------
@@ -175,23 +174,19 @@ class Preview:
             live = self.live
             if live is None:
                 continue
-            self.indexer = subprocess.Popen(["nice", "-n", "15", sys.executable, "-m", "cchc.search_index",
-                                             str(live.site_dir)], stdin=subprocess.PIPE, stderr=subprocess.PIPE,
-                                            text=True, start_new_session=True)
-            given = {"documents": live.plugin.search_documents(), "glossary": live.plugin.corpus.glossary}
-            _, error = self.indexer.communicate(json.dumps(given, ensure_ascii=False))
-            if self.indexer.returncode == 0:
+            self.indexer = BackgroundIndex(live.site_dir, live.plugin.search_documents(), live.plugin.corpus.glossary,
+                                           nice=15)
+            try:
+                self.indexer.wait()
                 print("Đã cập nhật chỉ mục tìm kiếm.", file=sys.stderr)
-            elif self.indexer.returncode > 0 and live is self.live:  # < 0: stopped for a newer edit
-                print(error.strip(), file=sys.stderr)
+            except SearchIndexError as exc:
+                if self.indexer.process.returncode > 0 and live is self.live:  # < 0: stopped for a newer edit
+                    print(exc, file=sys.stderr)
 
     def stop_indexing(self) -> None:
         indexer = self.indexer
-        if indexer is not None and indexer.poll() is None:
-            try:
-                os.killpg(indexer.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
+        if indexer is not None and indexer.process.poll() is None:
+            indexer.stop()
             self.index_wanted.set()  # index again after the pause
 
     def watch(self) -> queue.Queue:

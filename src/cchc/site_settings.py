@@ -55,22 +55,18 @@ _BULLETINS = {"ngay": "ngay", "ngày": "ngay", "tuan": "tuan", "tuần": "tuan"}
 
 def _radio(f: Fields, root: Path) -> RadioSettings:
     """extra.radio: the podcast owner, the voice of automatic readings, daily or weekly bulletins (README, "Phát thanh")."""
-    value = f.meta.get("radio")
-    if not isinstance(value, LineDict):
-        f.error("radio", "radio: phải là một nhóm các dòng owner:, voice:, bulletin:", "xem mục Phát thanh trong README")
+    sub = f.mapping("radio", "radio: phải là một nhóm các dòng owner:, voice:, bulletin:", "xem mục Phát thanh trong README",
+                    _RADIO_KEYS, "vào mục radio: của mkdocs.yml")
+    if sub is None:
         return RadioSettings()
-    sub = Fields(value, f.path, f.problems, known=_RADIO_KEYS, where="vào mục radio: của mkdocs.yml")
     name = email = ""
-    if sub.has("owner"):
-        owner = sub.meta.get("owner")
-        if isinstance(owner, LineDict):
-            who = Fields(owner, f.path, f.problems, known={"name", "email"}, where="vào mục owner: của radio:")
-            name, email = who.text("name"), who.text("email", required="thư điện tử của đơn vị phụ trách")
-            if email and not _EMAIL.match(email):
-                who.error("email", f'thư điện tử "{email}" không hợp lệ', "ví dụ email: phatthanh@vinhlong.gov.vn")
-                email = ""
-        else:
-            sub.error("owner", "owner: phải có hai dòng name: và email:", "ví dụ\n  owner:\n    name: Văn phòng UBND tỉnh\n    email: …")
+    if sub.has("owner") and (who := sub.mapping("owner", "owner: phải có hai dòng name: và email:",
+                                                "ví dụ\n  owner:\n    name: Văn phòng UBND tỉnh\n    email: …",
+                                                {"name", "email"}, "vào mục owner: của radio:")):
+        name, email = who.text("name"), who.text("email", required="thư điện tử của đơn vị phụ trách")
+        if email and not _EMAIL.match(email):
+            who.error("email", f'thư điện tử "{email}" không hợp lệ', "ví dụ email: phatthanh@vinhlong.gov.vn")
+            email = ""
     bulletin = sub.text("bulletin") or "ngay"
     if bulletin.lower() not in _BULLETINS:
         sub.error("bulletin", f'kiểu bản tin "{bulletin}" không có', "viết bulletin: ngay (mỗi ngày một bản tin) hoặc bulletin: tuan (mỗi tuần)")
@@ -88,12 +84,11 @@ def _voice(sub: Fields, root: Path) -> VoiceSettings:
         else:
             sub.error("speed", f'tốc độ đọc "{text}" không hợp lệ', "viết số từ mỗi phút, từ 80 đến 300 (mặc định 150)")
     if sub.has("piper"):
-        piper = sub.meta.get("piper")
-        if not isinstance(piper, LineDict):
-            sub.error("piper", "piper: phải có dòng model: (tệp giọng đọc .onnx trên máy)",
-                      "ví dụ\n  piper:\n    model: /opt/piper/vi_VN-vais1000-medium.onnx")
+        p = sub.mapping("piper", "piper: phải có dòng model: (tệp giọng đọc .onnx trên máy)",
+                        "ví dụ\n  piper:\n    model: /opt/piper/vi_VN-vais1000-medium.onnx",
+                        {"model", "command"}, "vào mục piper: của radio:")
+        if p is None:
             return VoiceSettings(speed=speed)
-        p = Fields(piper, sub.path, sub.problems, known={"model", "command"}, where="vào mục piper: của radio:")
         model = p.text("model", required="tệp giọng đọc Piper")
         path = (root / model) if model and not Path(model).is_absolute() else Path(model)
         if model and not path.is_file():
@@ -116,12 +111,10 @@ _API_PATHS = {"gitea": "/api/v1", "gitlab": "/api/v4"}
 
 def _editor(f: Fields) -> EditorSettings | None:
     """extra.editor: the git server of the province that the editing room saves to (README, "Phòng biên tập")."""
-    value = f.meta.get("editor")
-    if not isinstance(value, LineDict):
-        f.error("editor", "editor: phải là một nhóm các dòng backend:, repo:, base_url:, app_id:",
-                "xem mục Phòng biên tập trong README")
+    sub = f.mapping("editor", "editor: phải là một nhóm các dòng backend:, repo:, base_url:, app_id:",
+                    "xem mục Phòng biên tập trong README", _EDITOR_KEYS, "vào mục editor: của mkdocs.yml")
+    if sub is None:
         return None
-    sub = Fields(value, f.path, f.problems, known=_EDITOR_KEYS, where="vào mục editor: của mkdocs.yml")
     kind = sub.text("backend", required="loại máy chủ git").lower()
     repo = sub.text("repo", required="kho nội dung")
     base_url = sub.text("base_url", required="địa chỉ máy chủ git").rstrip("/")
@@ -151,11 +144,9 @@ def _editor(f: Fields) -> EditorSettings | None:
 
 
 def _link(f: Fields, key: str, what: str) -> Link | None:
-    value = f.meta.get(key)
-    if not isinstance(value, LineDict):
-        f.error(key, f"{key}: phải có hai dòng name: và url:", f"ví dụ\n  {key}:\n    name: Cổng thông tin điện tử tỉnh\n    url: https://…")
-        return None
-    return _link_fields(Fields(value, f.path, f.problems, known=_LINK_KEYS), what)
+    sub = f.mapping(key, f"{key}: phải có hai dòng name: và url:",
+                    f"ví dụ\n  {key}:\n    name: Cổng thông tin điện tử tỉnh\n    url: https://…", _LINK_KEYS)
+    return _link_fields(sub, what) if sub else None
 
 
 def _link_fields(f: Fields, what: str) -> Link | None:
@@ -168,12 +159,10 @@ def _link_fields(f: Fields, what: str) -> Link | None:
 
 
 def _hotline(f: Fields) -> Link | None:
-    value = f.meta.get("hotline")
-    if not isinstance(value, LineDict):
-        f.error("hotline", "hotline: phải có dòng phone: (và name: nếu muốn)",
-                'ví dụ\n  hotline:\n    name: Đường dây nóng\n    phone: "0275 3822 123"')
+    sub = f.mapping("hotline", "hotline: phải có dòng phone: (và name: nếu muốn)",
+                    'ví dụ\n  hotline:\n    name: Đường dây nóng\n    phone: "0275 3822 123"', {"name", "phone", "note"})
+    if sub is None:
         return None
-    sub = Fields(value, f.path, f.problems, known={"name", "phone", "note"})
     phone = sub.text("phone", required="số điện thoại đường dây nóng")
     if phone and not _PHONE.match(phone):
         sub.error("phone", f'số điện thoại "{phone}" không hợp lệ', 'chỉ dùng chữ số, dấu cách, dấu chấm, ví dụ "0275 3822 123"')
