@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from cchc.build import build_site
 
 
@@ -115,13 +117,29 @@ def test_a_stopped_index_process_writes_nothing(tmp_path):
     from cchc.search_index import BackgroundIndex
 
     body = "Cải cách thủ tục hành chính, một cửa liên thông, dịch vụ công trực tuyến. " * 200
-    documents = [{"url": f"tin-tuc/{n}/", "date": "15/03/2024", "sort": f"2024-03-15T{n:06d}", "title": f"Tin {n}",
+    documents = [{"url": f"tin-tuc/{n}/", "date": "15/03/2024", "sort": f"2024-03-15T{9999 - n:06d}", "title": f"Tin {n}",
                   "number": "", "summary": "", "body": body, "unit": "X", "type": "Tin", "topics": [], "filters": {}}
                  for n in range(3000)]
-    index = BackgroundIndex(tmp_path, documents, {})
+    index = BackgroundIndex(tmp_path, iter(documents), {})
     index.stop()
     assert index.process.poll() is not None
     time.sleep(1)
     assert not (tmp_path / "tim-kiem").exists()
-    finished = BackgroundIndex(tmp_path, documents[:50], {})
+    finished = BackgroundIndex(tmp_path, iter(documents[:50]), {})
     assert finished.wait() > 0 and (tmp_path / "tim-kiem/du-lieu/chi-muc.json").is_file()  # the same, left to finish
+
+
+def test_documents_cut_short_make_no_index(tmp_path):
+    """The index process reads documents one per line: if making one fails half way, no index is written."""
+    from cchc.search_index import BackgroundIndex, SearchIndexError
+
+    def documents():
+        for n in range(20):
+            yield {"url": f"tin-tuc/{n}/", "date": "15/03/2024", "sort": f"2024-03-{20 - n:02d}", "title": f"Tin {n}",
+                   "number": "", "summary": "", "body": "Một cửa liên thông", "unit": "X", "type": "Tin", "topics": [],
+                   "filters": {}}
+        raise KeyError("don-vi-khong-co")
+
+    with pytest.raises(SearchIndexError, match="don-vi-khong-co"):
+        BackgroundIndex(tmp_path, documents(), {}).wait()
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []

@@ -8,7 +8,7 @@ import shutil
 import sys
 import tempfile
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mkdocs.commands.build import build as mkdocs_build
@@ -20,6 +20,7 @@ from mkdocs.exceptions import Abort, ConfigurationError
 class BuildResult:
     ok: bool
     messages: list[str]
+    timings: dict = field(default_factory=dict)  # seconds per stage and counts (benchmarks/)
 
 
 class Collect(logging.Handler):
@@ -72,7 +73,7 @@ def build_into(root: Path, target: Path, *, strict: bool = True, drafts: bool = 
         return BuildResult(False, [*collect.messages, unexpected(exc)]), None
     finally:
         logger.removeHandler(collect)
-    return BuildResult(True, collect.messages), config
+    return BuildResult(True, collect.messages, dict(config.plugins["cchc"].timings)), config
 
 
 def build_site(root: Path, site_dir: Path, *, strict: bool = True, drafts: bool = False) -> BuildResult:

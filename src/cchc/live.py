@@ -15,13 +15,10 @@ API: the version is pinned, and tests compare a partial rebuild with a full buil
 
 from __future__ import annotations
 
-import hashlib
-import io
 import logging
-import pickle
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mkdocs.commands.build import _build_page, _build_theme_template, _populate_page
@@ -30,13 +27,10 @@ from mkdocs.structure.pages import Page
 
 from .build import Collect
 from .cache import ItemCache
+from .fingerprint import fingerprints, item_digests
 from .loader import NEWS_DIR
-from .model import NewsItem, Plan, Term
 from .plugin import page_file
 from .render_cache import links_to_pages
-
-_ITEM_FIELDS = [f.name for f in fields(NewsItem)]
-
 
 @dataclass
 class Update:
@@ -55,78 +49,23 @@ def only_items(paths: set[str], docs_dir: Path) -> bool:
     return bool(paths) and all(p.endswith(".md") and Path(p).resolve().is_relative_to(news) for p in paths)
 
 
-class _Fingerprinter(pickle.Pickler):
-    """Pickles a View with each news item replaced by its digest and each vocabulary term or plan by its key."""
-
-    def __init__(self, out: io.BytesIO, digests: dict[int, bytes]) -> None:
-        super().__init__(out, protocol=pickle.HIGHEST_PROTOCOL)
-        self.digests = digests
-
-    def reducer_override(self, obj):  # not called for str, int, list, dict…: cheaper than persistent_id
-        if isinstance(obj, NewsItem):
-            return bytes, (self.digests[id(obj)],)
-        if isinstance(obj, Term):  # vocabularies and plans do not change without a full build
-            return str, (f"{type(obj).__name__}:{obj.slug}",)
-        if isinstance(obj, Plan):
-            return str, (f"Plan:{obj.id}",)
-        return NotImplemented
-
-
-def _item_digest(item: NewsItem) -> bytes:
-    values = tuple(getattr(item, name) for name in _ITEM_FIELDS)
-    return hashlib.blake2b(pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL), digest_size=16).digest()
-
-
-def item_digests(items: list[NewsItem], known: dict[int, tuple[NewsItem, bytes]]) -> dict[int, tuple[NewsItem, bytes]]:
-    """Digest of each item by id(); `known` are those of the last update (the item cache, kept in memory,
-    returns the very same object for an unchanged file, and items are never changed after loading)."""
-    result = {}
-    for item in items:
-        hit = known.get(id(item))
-        result[id(item)] = hit if hit is not None and hit[0] is item else (item, _item_digest(item))
-    return result
-
-
-def fingerprints(plugin, known: dict[int, tuple[NewsItem, bytes]]) -> tuple[dict[str, bytes], dict[str, bytes]]:
-    """Digest of every page (by src_uri) and every feed (by path) the plugin's model makes."""
-    digests = {key: digest for key, (_, digest) in known.items()}
-    views = plugin.site.views
-    # Links between pages ([…](other.md)) are rewritten to URLs: such pages change when any URL does.
-    page_map = hashlib.blake2b(repr(sorted((v.src_uri, v.data["item"].url) for v in views.values()
-                                           if "item" in v.data)).encode()).digest()
-
-    def digest(obj, salt: bytes = b"") -> bytes:
-        out = io.BytesIO()
-        _Fingerprinter(out, digests).dump(obj)
-        return hashlib.blake2b(out.getvalue() + salt, digest_size=16).digest()
-
-    pages = {}
-    for src, v in views.items():
-        markdown = "" if "item" in v.data else v.markdown  # an item's Markdown is its body: in its digest
-        pages[src] = digest((v.title, v.template, markdown, v.searchable, v.items, v.pager, v.data, v.meta),
-                            page_map if links_to_pages(v.markdown) else b"")
-    feeds = {feed.path: digest((feed, items), page_map if any(links_to_pages(i.body) for i in items) else b"")
-             for feed, items in plugin.catalogue}  # a feed carries its items' HTML, links included
-    return pages, feeds
-
-
 class LiveSite:
     """A finished MkDocs build kept in memory, updated in place after edits of news items."""
 
     def __init__(self, config) -> None:
         self.config = config
         self.plugin = config.plugins["cchc"]
-        self.site_dir = Path(config.site_dir)
+        self.site_dir, self.docs_dir = Path(config.site_dir), Path(config.docs_dir)
         root = Path(config.config_file_path).parent
         self.cache = ItemCache(root, root / "plans")  # kept in memory: an edit re-reads only the edited file
-        self.items = item_digests(self.plugin.corpus.items, {})
+        self.items = item_digests(self.plugin.corpus.items, {}, self.docs_dir)
         self.pages, self.feeds = fingerprints(self.plugin, self.items)  # what the files on disk show
         self.search_urls = list(self.plugin.search_urls)
         # Warm up: load once through the kept cache, so the first edit finds item digests and related
         # items already worked out for the very objects the cache returns. The state compared against
         # stays the one above: a file saved during the build is still seen as changed.
         if not self.plugin.load(config, self.cache).blocking(self.plugin.strict):
-            self.items = item_digests(self.plugin.corpus.items, self.items)
+            self.items = item_digests(self.plugin.corpus.items, self.items, self.docs_dir)
 
     def update(self, publish: Callable[[set[str]], None] = lambda urls: None) -> Update:
         """Bring the site in line with the files. Pages a reader is likely looking at (the edited items'
@@ -145,7 +84,7 @@ class LiveSite:
             if problems:
                 collect.messages.append(problems.report())
             known = {digest for _, digest in self.items.values()}
-            self.items = item_digests(plugin.corpus.items, self.items)
+            self.items = item_digests(plugin.corpus.items, self.items, self.docs_dir)
             pages, feeds = fingerprints(plugin, self.items)
             views = plugin.site.views
             gone = [files.get_file_from_path(src) for src in self.pages if src not in pages]

@@ -13,10 +13,12 @@ import json
 import logging
 import os
 import time
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import jinja2
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
@@ -35,6 +37,8 @@ from .model import CADENCES, LEVELS, REPORT_PERIODS
 from .problems import Problems
 from .render_cache import RenderCache
 from .csp import ThemeScripts, htaccess, policy
+from .fingerprint import fingerprints, item_digests
+from .page_cache import TEMPLATE as CACHED_TEMPLATE, PageCache
 from .page_ids import rename_toc, template_ids, unique_ids
 from .publishing import clean_svg, refusal
 from .safety import safe_html, safe_text
@@ -63,6 +67,8 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self.page_html: dict[str, str] = {}  # site-relative URL -> rendered, sanitised HTML of items and plans
         self.index: BackgroundIndex | None = None  # the search index being made in a second process
         self.renders = RenderCache(Path(config.config_file_path).parent, config)
+        self.search_cache = Path(config.config_file_path).parent / "build" / "cache" / "search"  # terms per document
+        self.page_cache = PageCache(Path(config.config_file_path).parent, config, (self.drafts, self.strict))
         self._cached: dict[str, str] = {}  # page URL -> cached HTML to use instead of rendering
         self.template_ids = template_ids(Path(config.theme.custom_dir))  # staff content never takes these
         problems = self.load(config)
@@ -107,7 +113,8 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self.site.add_feeds_page([(feed, len(items)) for feed, items in self.catalogue])
         self.searched = (corpus.published(now), list(corpus.plans.values()))
         self.search_urls = [i.url for i in self.searched[0]] + [p.url for p in self.searched[1]]
-        documents = self.search_documents(with_text=False)
+        documents = self.search_documents()
+        self.search_order = sorted(range(len(documents)), key=lambda k: documents[k]["sort"], reverse=True)
         version = hashlib.blake2b(digest_size=8)  # changes with what the index holds, so browsers refetch it
         for doc, source in zip(documents, [i.body for i in self.searched[0]] + [p.body for p in self.searched[1]]):
             version.update(json.dumps([doc, source], ensure_ascii=False, sort_keys=True).encode())
@@ -115,6 +122,14 @@ class CchcPlugin(BasePlugin[CchcConfig]):
             filters=filter_options(documents), docs=len(self.search_urls),
             shards=shard_count(len(self.search_urls)), version=version.hexdigest())
         return problems
+
+    def search_stream(self) -> Iterator[dict]:
+        """The same documents newest first (the index numbers them so), each made when asked for: the thread
+        feeding the index process makes them while pages are written."""
+        (items, plans), order, html, corpus = self.searched, self.search_order, self.page_html, self.corpus
+        sources = [*items, *plans]
+        return ((document if k < len(items) else plan_document)(corpus, sources[k], html.get(sources[k].url, ""))
+                for k in order)
 
     def _broadcast(self, config, settings: FeedSettings) -> Broadcast:
         """The automatic readings and bulletins; kept across the preview's updates while nothing they read
@@ -137,12 +152,40 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self.broadcast = Broadcast(radio, cache, Path(config.docs_dir), settings.site_name, settings.publisher, glossary)
         return self.broadcast
 
-    def search_documents(self, with_text: bool = True) -> list[dict]:
-        """What the search index holds: published items and plans, with the HTML their pages show."""
-        text = (lambda url: self.page_html.get(url, "")) if with_text else (lambda url: "")
+    def search_documents(self) -> list[dict]:
+        """What the search index holds, without the pages' text: published items and plans (filters, version)."""
         items, plans = self.searched
-        return ([document(self.corpus, item, text(item.url)) for item in items]
-                + [plan_document(self.corpus, plan, text(plan.url)) for plan in plans])
+        return ([document(self.corpus, item, "") for item in items]
+                + [plan_document(self.corpus, plan, "") for plan in plans])
+
+    def search_stream(self) -> Iterator[dict]:
+        """The same documents newest first (the index numbers them so), each made when asked for: the thread
+        feeding the index process makes them while pages are written."""
+        (items, plans), order, html, corpus = self.searched, self.search_order, self.page_html, self.corpus
+        sources = [*items, *plans]
+        return ((document if k < len(items) else plan_document)(corpus, sources[k], html.get(sources[k].url, ""))
+                for k in order)
+
+    def _broadcast(self, config, settings: FeedSettings) -> Broadcast:
+        """The automatic readings and bulletins; kept across the preview's updates while nothing they read
+        from changes (its readings in progress and their keys stay valid)."""
+        radio, glossary = self.corpus.settings.radio, self.corpus.glossary
+        given = (radio, glossary, settings.site_name, settings.publisher)
+        if getattr(self, "_broadcast_given", None) == given:
+            return self.broadcast
+        self._broadcast_given = given
+        if radio.voice.engine and (missing := missing_programs(radio.voice)):
+            message = (f"Máy chưa cài {', '.join(missing)} để làm bản đọc tự động cho phát thanh — chạy `make voice` "
+                       "(cài espeak-ng và lame của Debian), hoặc tắt bản đọc tự động bằng dòng `voice: tắt` trong mục "
+                       "radio: của mkdocs.yml (README, mục Phát thanh)")
+            if not self.drafts:
+                raise PluginError(message)
+            log.warning(message)
+            radio = dataclasses.replace(radio, voice=dataclasses.replace(radio.voice, engine=""))
+        root = Path(config.config_file_path).parent
+        cache = Path(os.environ.get("CCHC_AUDIO_CACHE") or root / "build" / "cache" / "audio")
+        self.broadcast = Broadcast(radio, cache, Path(config.docs_dir), settings.site_name, settings.publisher, glossary)
+        return self.broadcast
 
     def _feed_settings(self, config) -> FeedSettings:
         site_url = (config.site_url or "http://127.0.0.1:8000/").rstrip("/") + "/"
@@ -232,6 +275,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         return html
 
     def on_post_page(self, output, page, config):
+        output = self.page_cache.output(page, output)
         self.timings["templates"] += time.monotonic() - self._template_started
         return output
 
@@ -251,11 +295,12 @@ class CchcPlugin(BasePlugin[CchcConfig]):
                 self.timings["search"] = self.index.wait()
                 self.index = None
             else:
-                write_index(site_dir, self.search_documents(), self.corpus.glossary)
+                write_index(site_dir, self.search_stream(), self.corpus.glossary, self.search_cache)
                 self.timings["search"] = time.monotonic() - started
         except SearchIndexError as exc:
             raise PluginError(str(exc)) from None
         self.timings["search_wait"] = time.monotonic() - started
+        self.page_cache.finish(prune=True)
         log.info(f"cchc: chỉ mục tìm kiếm trong {self.timings['search']:.2f} giây")
         (site_dir / ".htaccess").write_text(htaccess(self.scripts.seen), encoding="utf-8")
         self.write_editor(config, site_dir)
@@ -265,6 +310,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
                               "không trang chuyển tiếp nào được đăng cho các dòng này:\n  " + "\n  ".join(missing))
 
     def on_build_error(self, error, **kwargs) -> None:
+        self.page_cache.finish(prune=False)
         if self.index is not None:
             self.index.stop()
             self.index = None
@@ -300,6 +346,9 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self._template_started = time.monotonic()
         context["view"] = self.site.views.get(page.file.src_uri)
         context["corpus"] = self.corpus
+        if page.meta.get("template") == CACHED_TEMPLATE:  # unchanged since a build before: its output is kept
+            self.page_cache.take(page, context, self.env)
+            self.scripts.hashes(context["base_url"])  # the policy it carries, for the server configuration
         return context
 
     @event_priority(-10)
@@ -316,12 +365,19 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self.scripts = ThemeScripts(env, config)
         env.globals["content_security_policy"] = lambda base_url: policy(self.scripts.hashes(base_url))
         self.env = env
+        env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({CACHED_TEMPLATE: ""}), env.loader])
+        started = time.monotonic()
+        pages = [f.page for f in files.documentation_pages() if f.page is not None]
+        views = fingerprints(self, item_digests(self.corpus.items, {}, docs_dir))[0]
+        self.page_cache.plan(pages, views, self.nav)
+        self.timings.update(page_keys=time.monotonic() - started, pages=len(pages), pages_cached=len(self.page_cache.hits))
         # Every page's HTML is known now (MkDocs has read all pages; templates come next): the search index
         # is made by a second process meanwhile. CCHC_SEQUENTIAL=1 makes it in on_post_build instead (tests
         # compare the two, byte for byte).
         self.index = None
         if os.environ.get("CCHC_SEQUENTIAL") != "1":
-            self.index = BackgroundIndex(Path(config.site_dir), self.search_documents(), self.corpus.glossary)
+            self.index = BackgroundIndex(Path(config.site_dir), self.search_stream(), self.corpus.glossary,
+                                         self.search_cache)
         return env
 
 

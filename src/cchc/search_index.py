@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import functools
 import gzip
+import hashlib
 import html
 import itertools
 import json
 import math
 import os
+import pickle
 import re
 import shutil
 import signal
@@ -34,11 +36,13 @@ import time
 import unicodedata
 from array import array
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from .text import fold  # the same rule as the page's fold() in cchc-search.js
 
 FOLDER = "tim-kiem/du-lieu"  # site-relative folder of the index files
+VERSION = "1"  # of the term cache: bump when terms() or the weights change
 WEIGHTS = {"title": 6.0, "number": 6.0, "summary": 2.0, "body": 1.0}
 EXCERPT_CHARS = 6000  # of each item's text kept for excerpts
 K1, B = 1.2, 0.75
@@ -150,7 +154,7 @@ class Abbreviations:
         return self.pattern.sub(lambda m: self.forms[m.group(0).lower()], unicodedata.normalize("NFC", text))
 
 
-def _weighted_terms(doc: dict, abbreviations: Abbreviations) -> tuple[Counter, float]:
+def _weighted_terms(doc: dict, abbreviations: Abbreviations) -> tuple[list[tuple[str, float]], float]:
     tf: Counter = Counter()
     length = 0.0
     for field, weight in WEIGHTS.items():
@@ -162,29 +166,81 @@ def _weighted_terms(doc: dict, abbreviations: Abbreviations) -> tuple[Counter, f
                     tf["=" + written] += weight
                 if n:
                     tf[segment[n - 1][0] + " " + folded] += weight
-    return tf, length
+    return list(tf.items()), length
 
 
-def build(documents: list[dict], glossary: dict[str, str] | None = None) -> dict[str, bytes]:
-    """Index files (path under FOLDER -> gzip bytes) for these documents. Documents are numbered newest
-    first, so the page breaks ties and lists filters by date with the numbers alone."""
-    documents = sorted(documents, key=lambda d: d["sort"], reverse=True)
+class TermCache:
+    """Each document's weighted terms, kept between builds (build/cache/search/): a warm build splits only new
+    and edited items into terms. Keyed by the fields indexed, the glossary and the weights."""
+
+    def __init__(self, folder: Path, glossary: dict[str, str]) -> None:
+        self.folder = folder
+        self.salt = json.dumps([VERSION, WEIGHTS, sorted(glossary.items())], ensure_ascii=False).encode()
+        self.used: set[str] = set()
+
+    def terms(self, doc: dict, abbreviations: Abbreviations) -> tuple[list[tuple[str, float]], float]:
+        digest = hashlib.blake2b(self.salt, digest_size=20)
+        for field in WEIGHTS:
+            digest.update(b"\x1f" + doc[field].encode("utf-8", "surrogatepass"))
+        key = digest.hexdigest()
+        self.used.add(key)
+        path = self.folder / key[:2] / key
+        try:
+            return pickle.loads(path.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+            found = _weighted_terms(doc, abbreviations)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{key}.tmp{os.getpid()}")
+            tmp.write_bytes(pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
+            tmp.replace(path)
+        except OSError:
+            pass  # a read-only checkout still builds, only without the cache
+        return found
+
+    def prune(self) -> None:
+        """Remove the terms of documents this index did not hold (items edited or gone)."""
+        for sub in (os.scandir(self.folder) if self.folder.is_dir() else []):
+            for entry in os.scandir(sub.path) if sub.is_dir() else []:
+                if entry.name not in self.used:
+                    try:
+                        os.unlink(entry.path)
+                    except OSError:
+                        pass
+
+
+def build(documents: Iterable[dict], glossary: dict[str, str] | None, write: Callable[[str, bytes], None],
+          cache: TermCache | None = None) -> None:
+    """Index files (path under FOLDER, gzip bytes) for these documents, handed to `write`. Documents come newest
+    first (newest_first) and are numbered so: the page breaks ties and lists filters by date with the numbers
+    alone. Each document's own file is written as it comes; only the postings are kept."""
     abbreviations = Abbreviations(glossary or {})
-    shards = shard_count(len(documents))
     # Postings as two flat arrays per term (item numbers, weights): a few bytes each, not a tuple of objects.
     postings: dict[str, tuple[array, array]] = {}
     lengths = []
+    chosen: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    last = None
     for number, doc in enumerate(documents):
-        tf, length = _weighted_terms(doc, abbreviations)
+        if last is not None and doc["sort"] > last:
+            raise SearchIndexError("Chỉ mục tìm kiếm: tài liệu không theo thứ tự mới trước (lỗi chương trình)")
+        last = doc["sort"]
+        tf, length = cache.terms(doc, abbreviations) if cache else _weighted_terms(doc, abbreviations)
         lengths.append(length)
-        for term, weight in tf.items():
+        for term, weight in tf:
             entry = postings.get(term)
             if entry is None:
                 entry = postings[term] = (array("I"), array("d"))
             entry[0].append(number)
             entry[1].append(weight)
-    average = sum(lengths) / len(lengths) if lengths else 1.0
-    total = len(documents)
+        for name, values in doc["filters"].items():
+            for value in values:
+                chosen[name][value].append(number)
+        write(f"d/{number}.dat", _pack({
+            "u": doc["url"], "t": doc["title"], "d": doc["date"], "n": doc["number"], "m": [doc["unit"], doc["type"]],
+            "p": doc["topics"], "s": doc["summary"], "x": doc["body"][:EXCERPT_CHARS]}))
+    total = len(lengths)
+    shards = shard_count(total)
+    average = sum(lengths) / total if total else 1.0
     norms = [K1 * (1 - B + B * length / average) for length in lengths]
     top = 0.0
     for ids, weights in postings.values():  # weights become BM25 impacts, in place
@@ -195,22 +251,17 @@ def build(documents: list[dict], glossary: dict[str, str] | None = None) -> dict
     buckets: list[dict[str, list[int]]] = [{} for _ in range(shards)]
     for term, (ids, scores) in postings.items():
         buckets[shard_of(term, shards)][term] = _deltas(ids) + [max(1, round(255 * score / top)) for score in scores]
-    files = {f"s/{n}.dat": _pack(bucket) for n, bucket in enumerate(buckets)}
-    for number, doc in enumerate(documents):
-        files[f"d/{number}.dat"] = _pack({
-            "u": doc["url"], "t": doc["title"], "d": doc["date"], "n": doc["number"], "m": [doc["unit"], doc["type"]],
-            "p": doc["topics"], "s": doc["summary"], "x": doc["body"][:EXCERPT_CHARS]})
+    for n, bucket in enumerate(buckets):
+        write(f"s/{n}.dat", _pack(bucket))
     vocabulary = sorted(((t, len(e[0])) for t, e in postings.items() if " " not in t and not t.startswith("=")),
                         key=lambda te: (-te[1], te[0]))
-    files["tu-vung.dat"] = _pack([[t for t, _ in vocabulary], [df for _, df in vocabulary]])
-    chosen: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for number, doc in enumerate(documents):
-        for name, values in doc["filters"].items():
-            for value in values:
-                chosen[name][value].append(number)
-    files["loc.dat"] = _pack({name: {v: _deltas(ids) for v, ids in values.items()} for name, values in chosen.items()})
-    files["chi-muc.json"] = json.dumps({"docs": total, "shards": shards}).encode()
-    return files
+    write("tu-vung.dat", _pack([[t for t, _ in vocabulary], [df for _, df in vocabulary]]))
+    write("loc.dat", _pack({name: {v: _deltas(ids) for v, ids in values.items()} for name, values in chosen.items()}))
+    write("chi-muc.json", json.dumps({"docs": total, "shards": shards}).encode())
+
+
+def newest_first(documents: list[dict]) -> list[dict]:
+    return sorted(documents, key=lambda d: d["sort"], reverse=True)
 
 
 def _deltas(ids) -> list[int]:
@@ -221,17 +272,26 @@ def _pack(value) -> bytes:
     return gzip.compress(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6, mtime=0)
 
 
-def write_index(site_dir: Path, documents: list[dict], glossary: dict[str, str] | None = None) -> None:
-    """Write the index beside its folder and swap it in when complete: a reader never meets half an index."""
+def write_index(site_dir: Path, documents: Iterable[dict], glossary: dict[str, str] | None = None,
+                cache_dir: Path | None = None) -> None:
+    """Write the index beside its folder and swap it in when complete: a reader never meets half an index.
+    `documents` newest first (newest_first); `cache_dir` keeps each document's terms for the next build."""
     target = site_dir / FOLDER
     fresh, old = target.with_name(".du-lieu-new"), target.with_name(".du-lieu-old")
     for folder in (fresh, old):
         shutil.rmtree(folder, ignore_errors=True)
-    try:
-        for rel, data in build(documents, glossary).items():
-            path = fresh / rel
+    cache = TermCache(cache_dir, glossary or {}) if cache_dir else None
+    made: set[Path] = set()
+
+    def write(rel: str, data: bytes) -> None:
+        path = fresh / rel
+        if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+            made.add(path.parent)
+        path.write_bytes(data)
+
+    try:
+        build(documents, glossary, write, cache)
         if target.exists():
             target.rename(old)
         fresh.rename(target)
@@ -240,27 +300,41 @@ def write_index(site_dir: Path, documents: list[dict], glossary: dict[str, str] 
     finally:
         for folder in (fresh, old):
             shutil.rmtree(folder, ignore_errors=True)
+    if cache:
+        cache.prune()
+
+
+_END = b'"end"\n'  # the last line of what BackgroundIndex sends: anything cut short makes no index
 
 
 class BackgroundIndex:
     """The index written by a child process (`python -m cchc.search_index`) while the caller goes on: the build
-    renders its templates on one core while the index is made on the other. `wait` gives the child's error."""
+    renders its templates on one core while the index is made on the other. Documents (newest first) are made
+    by a thread of the caller, each sent as one line as it is ready, so neither side holds them all.
+    `wait` gives the child's error."""
 
-    def __init__(self, site_dir: Path, documents: list[dict], glossary: dict[str, str], nice: int = 0) -> None:
+    def __init__(self, site_dir: Path, documents: Iterator[dict], glossary: dict[str, str],
+                 cache_dir: Path | None = None, nice: int = 0) -> None:
         self.started = time.monotonic()
-        command = [sys.executable, "-m", "cchc.search_index", str(site_dir)]
+        command = [sys.executable, "-m", "cchc.search_index", str(site_dir)] + ([str(cache_dir)] if cache_dir else [])
         self.process = subprocess.Popen((["nice", "-n", str(nice)] if nice else []) + command, stdin=subprocess.PIPE,
                                         stderr=subprocess.PIPE, start_new_session=True)
-        given = json.dumps({"documents": documents, "glossary": glossary}, ensure_ascii=False).encode("utf-8")
-        self._writer = threading.Thread(target=self._send, args=(given,), daemon=True)
+        self.failed: Exception | None = None
+        self._writer = threading.Thread(target=self._send, args=(documents, glossary), daemon=True)
         self._writer.start()
 
-    def _send(self, given: bytes) -> None:
+    def _send(self, documents: Iterator[dict], glossary: dict[str, str]) -> None:
+        line = lambda value: json.dumps(value, ensure_ascii=False).encode("utf-8") + b"\n"  # noqa: E731
         try:
-            with self.process.stdin:
-                self.process.stdin.write(given)
+            with self.process.stdin as pipe:
+                pipe.write(line(glossary))
+                for doc in documents:
+                    pipe.write(line(doc))
+                pipe.write(_END)
         except (BrokenPipeError, OSError):
             pass  # the child stopped early: wait() reports why
+        except Exception as exc:  # noqa: BLE001 (making a document failed: the child, cut short, writes nothing)
+            self.failed = exc
 
     def stop(self) -> None:
         """The build failed: no index is wanted, and none may be written into a folder about to go."""
@@ -275,17 +349,30 @@ class BackgroundIndex:
         """Seconds the index took, from start to its last file; SearchIndexError if it could not be written."""
         error = self.process.stderr.read().decode("utf-8", "replace").strip()
         self._writer.join()
-        if self.process.wait() != 0:
+        if self.process.wait() != 0 and self.failed is not None:
+            raise SearchIndexError(f"Không tạo được chỉ mục tìm kiếm ({type(self.failed).__name__}: {self.failed})")
+        if self.process.returncode != 0:
             raise SearchIndexError(error or f"Không tạo được chỉ mục tìm kiếm (mã lỗi {self.process.returncode})")
         return time.monotonic() - self.started
 
 
+def _received(stream) -> Iterator[dict]:
+    for raw in stream:
+        if raw == _END:
+            return
+        yield json.loads(raw)
+    raise SearchIndexError("Chỉ mục tìm kiếm: dữ liệu gửi sang bị ngắt giữa chừng, chưa ghi chỉ mục")
+
+
 def main() -> int:
-    """`python -m cchc.search_index SITE_DIR` with {"documents", "glossary"} as JSON on standard input: the preview
-    indexes in its own process, at low priority, and stops it when a new edit arrives."""
+    """`python -m cchc.search_index SITE_DIR [CACHE_DIR]` reading BackgroundIndex's lines on standard input: the
+    glossary, then each document. The preview indexes in its own process, at low priority, and stops it when a
+    new edit arrives."""
     try:
-        given = json.loads(sys.stdin.read())
-        write_index(Path(sys.argv[1]), given["documents"], given["glossary"])
+        stream = sys.stdin.buffer
+        glossary = json.loads(stream.readline() or b"{}")
+        cache = Path(sys.argv[2]) if len(sys.argv) > 2 else None
+        write_index(Path(sys.argv[1]), _received(stream), glossary, cache)
     except (SearchIndexError, OSError, ValueError) as exc:
         print(exc, file=sys.stderr)
         return 1

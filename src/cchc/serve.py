@@ -174,8 +174,9 @@ class Preview:
             live = self.live
             if live is None:
                 continue
-            self.indexer = BackgroundIndex(live.site_dir, live.plugin.search_documents(), live.plugin.corpus.glossary,
-                                           nice=15)
+            documents = iter(list(live.plugin.search_stream()))  # as they are now: edits go on meanwhile
+            self.indexer = BackgroundIndex(live.site_dir, documents, live.plugin.corpus.glossary,
+                                           live.plugin.search_cache, nice=15)
             try:
                 self.indexer.wait()
                 print("Đã cập nhật chỉ mục tìm kiếm.", file=sys.stderr)

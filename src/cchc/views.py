@@ -78,7 +78,7 @@ class SiteViews:
         self.by_type: dict[str, list[NewsItem]] = defaultdict(list)
         for item in self.visible:  # newest first, so every list below is too
             self.by_type[item.type].append(item)
-            for topic in {a for t in item.topics for a in corpus.topic_ancestors(t)}:
+            for topic in dict.fromkeys(a for t in item.topics for a in corpus.topic_ancestors(t)):  # ordered: stable across runs
                 self.by_topic[topic].append(item)
             for unit in corpus.unit_ancestors(item.unit):
                 self.by_unit[unit].append(item)

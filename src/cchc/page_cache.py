@@ -1,0 +1,148 @@
+"""Finished pages kept between builds: a page whose every input is unchanged is not rendered again.
+
+A page's key covers what its template can read: the page itself (URL, title, front matter, its HTML after
+Markdown, table of contents), its View (fingerprint.py: items by digest), the navigation, and, for all
+pages at once, mkdocs.yml, every file under plans/ and overrides/, our own code and the versions of the
+libraries that render. A hit skips the template: the page is given an empty one and its stored output
+replaces it (on_page_context reads it, on_post_page hands it over). Outputs are zlib-compressed in build/cache/pages/, written by a thread while
+the next pages render; entries no build used are removed at the end of a full build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import zlib
+from concurrent.futures import Future, ThreadPoolExecutor
+from importlib.metadata import version
+from pathlib import Path
+
+from .render_cache import toc_tokens
+
+VERSION = "1"
+TEMPLATE = "cchc-trang-co-san.html"  # the empty template a cached page is given
+_LIBRARIES = ("mkdocs", "mkdocs-material", "jinja2", "markdown", "markupsafe", "pymdown-extensions")
+
+
+def _library_versions() -> list[str]:
+    found = []
+    for name in _LIBRARIES:
+        try:
+            found.append(f"{name}=={version(name)}")
+        except Exception:  # noqa: BLE001 (not installed: part of the key as such)
+            found.append(f"{name}: -")
+    return found
+
+
+def _tree_digest(digest, folder: Path) -> None:
+    """Every file under the folder (name and bytes), in a fixed order."""
+    if not folder.is_dir():
+        return
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+
+
+def nav_digest(nav) -> bytes:
+    """Titles and URLs of the whole navigation (every page shows it)."""
+    def walk(items) -> list:
+        return [(type(i).__name__, str(i.title), getattr(i, "url", None), walk(getattr(i, "children", None) or []))
+                for i in items]
+    return hashlib.blake2b(repr(walk(nav.items)).encode(), digest_size=16).digest()
+
+
+class PageCache:
+    def __init__(self, root: Path, config, settings: object) -> None:
+        """`settings`: the plugin's own choices that change pages (drafts shown, strictness)."""
+        self.folder = root / "build" / "cache" / "pages"
+        digest = hashlib.blake2b(digest_size=16)
+        digest.update(repr([VERSION, platform.python_version(), _library_versions(), settings]).encode())
+        digest.update(Path(config.config_file_path).read_bytes())
+        for folder in (root / "plans", Path(config.theme.custom_dir or root / "overrides"), Path(__file__).parent):
+            _tree_digest(digest, folder)
+        self.base = digest.digest()
+        self.keys: dict[str, str] = {}  # page URL -> key, for pages to render and then store
+        self.hits: dict[str, tuple[str, str]] = {}  # page URL -> (key, its template), for pages found
+        self._taken: dict[str, str] = {}  # page URL -> output, between on_page_context and on_post_page
+        self.used: set[str] = set()
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="cchc-page-cache")
+        self._writes: list[Future] = []
+
+    def key(self, page, view_digest: bytes, nav: bytes) -> str:
+        parts = [self.base, nav, view_digest, page.url, page.file.dest_uri, str(page.title), page.canonical_url,
+                 page.edit_url, json.dumps(page.meta, sort_keys=True, ensure_ascii=False, default=str),
+                 json.dumps(toc_tokens(page.toc), ensure_ascii=False), str(page.content)]
+        digest = hashlib.blake2b(digest_size=20)
+        for part in parts:
+            digest.update(part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass"))
+            digest.update(b"\x1f")
+        return digest.hexdigest()
+
+    def plan(self, pages, view_digests: dict[str, bytes], nav) -> None:
+        """Before the templates: each page either found (given the empty template) or to be stored."""
+        self.keys.clear()
+        self.hits.clear()
+        navigation = nav_digest(nav)
+        for page in pages:
+            key = self.key(page, view_digests.get(page.file.src_uri, b""), navigation)
+            self.used.add(key)
+            if self._path(key).is_file():
+                self.hits[page.url] = (key, page.meta.get("template", "main.html"))
+                page.meta["template"] = TEMPLATE
+            else:
+                self.keys[page.url] = key
+
+    def take(self, page, context, env) -> None:
+        """on_page_context: read a hit's output; should it be gone meanwhile, render its real template here."""
+        hit = self.hits.pop(page.url, None)
+        if hit is None:
+            return
+        key, template = hit
+        try:
+            self._taken[page.url] = zlib.decompress(self._path(key).read_bytes()).decode("utf-8")
+        except (OSError, zlib.error, UnicodeDecodeError):
+            page.meta["template"] = template
+            self._taken[page.url] = env.get_template(template).render(context)
+
+    def output(self, page, output: str) -> str:
+        """on_post_page: the output taken from the cache, or this rendered one, which is stored."""
+        taken = self._taken.pop(page.url, None)
+        if taken is not None:
+            return taken
+        key = self.keys.pop(page.url, None)
+        if key is not None:
+            self._writes.append(self._writer.submit(self._put, key, output))
+        return output
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.z"
+
+    def _put(self, key: str, output: str) -> None:
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".tmp{os.getpid()}")
+            tmp.write_bytes(zlib.compress(output.encode("utf-8", "xmlcharrefreplace"), 1))
+            tmp.replace(path)
+        except OSError:
+            pass  # a read-only checkout still builds, only without the cache
+
+    def finish(self, prune: bool) -> None:
+        """Wait for the stores; with `prune`, remove entries this build did not use (pages that changed or went)."""
+        for write in self._writes:
+            write.result()
+        self._writes.clear()
+        self.keys.clear()
+        self.hits.clear()
+        self._taken.clear()
+        if prune and self.folder.is_dir():
+            for sub in os.scandir(self.folder):
+                if sub.is_dir():
+                    for entry in os.scandir(sub.path):
+                        if entry.name.removesuffix(".z") not in self.used:
+                            try:
+                                os.unlink(entry.path)
+                            except OSError:
+                                pass
+        self.used.clear()

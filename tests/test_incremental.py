@@ -1,0 +1,103 @@
+"""Warm builds reuse what did not change (finished pages, each document's search terms) and still give,
+byte for byte, the site a cold build of the same files gives."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cchc.build import build_site
+
+from conftest import SAMPLE_NOW, copy_sample
+
+ITEM = "docs/tin-tuc/2023/hoi-thi-tim-hieu-cchc-hai-hau.md"  # has an image, topics, a plan
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def differences(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
+    return sorted(set(a) ^ set(b)) + [name for name in a.keys() & b.keys() if a[name] != b[name]]
+
+
+@pytest.fixture
+def root(tmp_path, monkeypatch):
+    monkeypatch.setenv("CCHC_NOW", SAMPLE_NOW)
+    return copy_sample(tmp_path / "mau")
+
+
+def build(root: Path, site: Path) -> dict:
+    result = build_site(root, site)
+    assert result.ok, result.messages
+    return result.timings
+
+
+def cold(root: Path, site: Path) -> dict[str, bytes]:
+    """A build of the same files with every cache of earlier builds removed (audio kept: it is slow to make)."""
+    for name in ("pages", "search", "html", "items.pickle"):
+        shutil.rmtree(root / "build" / "cache" / name, ignore_errors=True)
+        (root / "build" / "cache" / name).unlink(missing_ok=True)
+    timings = build(root, site)
+    assert timings["pages_cached"] == 0
+    return tree(site)
+
+
+def test_nothing_changed_renders_no_page_and_gives_the_same_bytes(root, tmp_path):
+    first = build(root, tmp_path / "a")
+    assert first["pages_cached"] == 0 and first["pages"] > 250
+    again = build(root, tmp_path / "b")
+    assert again["pages_cached"] == again["pages"] == first["pages"]
+    assert differences(tree(tmp_path / "a"), tree(tmp_path / "b")) == []
+
+
+def test_edits_additions_and_deletions_give_a_cold_builds_bytes(root, tmp_path):
+    build(root, tmp_path / "a")
+    item = root / ITEM
+    item.write_text(item.read_text(encoding="utf-8").replace("Sôi nổi hội thi", "Hội thi sôi nổi"), encoding="utf-8")
+    added = item.with_name("hoi-thi-lan-hai.md")
+    added.write_text(item.read_text(encoding="utf-8").replace("19/05/2023 16:00", "20/05/2023 09:00")
+                     .replace("Hội thi sôi nổi hội thi", "Vòng hai hội thi"), encoding="utf-8")
+    gone = sorted((root / "docs/tin-tuc/2024").glob("*.md"))[0]
+    gone.unlink()
+    warm = build(root, tmp_path / "warm")
+    assert 0 < warm["pages_cached"] < warm["pages"] - 5  # the edited items, their listings, neighbours: rendered
+    warm_files = tree(tmp_path / "warm")
+    assert "Hội thi sôi nổi" in warm_files["tin-tuc/hoi-thi-tim-hieu-cchc-hai-hau/index.html"].decode()
+    assert any(name.startswith("tim-kiem/du-lieu/s/") for name in warm_files)
+    assert differences(warm_files, cold(root, tmp_path / "cold")) == []
+
+
+def test_a_template_change_renders_every_page_again(root, tmp_path):
+    build(root, tmp_path / "a")
+    template = root / "overrides/cchc/item.html"
+    template.write_text(template.read_text(encoding="utf-8").replace(
+        '<figure class="cchc-figure">', '<figure class="cchc-figure cchc-mau-moi">'), encoding="utf-8")
+    warm = build(root, tmp_path / "warm")
+    page = (tmp_path / "warm/tin-tuc/hoi-thi-tim-hieu-cchc-hai-hau/index.html").read_text(encoding="utf-8")
+    assert 'class="cchc-figure cchc-mau-moi"' in page and warm["pages_cached"] == 0
+
+
+def test_an_image_replaced_under_the_same_name_reaches_the_pages_that_show_its_size(root, tmp_path):
+    build(root, tmp_path / "a")
+    image = root / "docs/anh/2023/hoi-thi-hai-hau.svg"
+    image.write_text(image.read_text(encoding="utf-8").replace('viewBox="0 0 640 360"', 'viewBox="0 0 800 450"'),
+                     encoding="utf-8")
+    warm = build(root, tmp_path / "warm")
+    page = (tmp_path / "warm/tin-tuc/hoi-thi-tim-hieu-cchc-hai-hau/index.html").read_text(encoding="utf-8")
+    assert 'width="800" height="450"' in page
+    assert 0 < warm["pages_cached"] < warm["pages"]
+    assert differences(tree(tmp_path / "warm"), cold(root, tmp_path / "cold")) == []
+
+
+def test_the_search_terms_of_an_unchanged_item_are_not_made_again(root, tmp_path, monkeypatch):
+    build(root, tmp_path / "a")
+    kept = {p.name for p in (root / "build/cache/search").rglob("*") if p.is_file()}
+    assert len(kept) > 60
+    item = root / ITEM
+    item.write_text(item.read_text(encoding="utf-8").replace("12 đội", "14 đội"), encoding="utf-8")
+    build(root, tmp_path / "b")
+    now = {p.name for p in (root / "build/cache/search").rglob("*") if p.is_file()}
+    assert len(kept - now) == 1 and len(now - kept) == 1  # the edited item's terms, made again; the old removed
