@@ -4,6 +4,7 @@ byte for byte, the site a cold build of the same files gives."""
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -101,3 +102,16 @@ def test_the_search_terms_of_an_unchanged_item_are_not_made_again(root, tmp_path
     build(root, tmp_path / "b")
     now = {p.name for p in (root / "build/cache/search").rglob("*") if p.is_file()}
     assert len(kept - now) == 1 and len(now - kept) == 1  # the edited item's terms, made again; the old removed
+
+
+def test_the_replaced_site_is_removed_after_the_new_one_is_in_place(root, tmp_path):
+    site = tmp_path / "site"
+    build(root, site)
+    marker = site / "tin-tuc" / "cu.txt"
+    marker.write_text("bản cũ", encoding="utf-8")
+    build(root, site)
+    assert not marker.exists() and (site / "index.html").is_file()
+    deadline = time.monotonic() + 30
+    while list(tmp_path.glob(".site.cu-*")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert list(tmp_path.glob(".site.cu-*")) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from contextlib import contextmanager
@@ -80,20 +81,33 @@ def build_site(root: Path, site_dir: Path, *, strict: bool = True, drafts: bool 
     """Build into a sibling temporary folder; replace site_dir only when the whole build succeeded."""
     root, site_dir = root.resolve(), site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
+    for left in site_dir.parent.glob(f".{site_dir.name}.cu-*"):  # an earlier removal cut short
+        shutil.rmtree(left, ignore_errors=True)
     tmp = fresh_folder(site_dir.parent, site_dir.name + ".tmp-")
     try:
         result, _ = build_into(root, tmp, strict=strict, drafts=drafts)
         if not result.ok:
             return result
-        old = site_dir.with_name(site_dir.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
+        old = None
         if site_dir.exists():
-            site_dir.rename(old)
+            old = fresh_folder(site_dir.parent, f".{site_dir.name}.cu-")
+            site_dir.rename(old / "site")
         tmp.rename(site_dir)
-        shutil.rmtree(old, ignore_errors=True)
+        if old is not None:
+            remove_later(old)
         return result
     finally:
         shutil.rmtree(tmp, ignore_errors=True)  # whatever happened, no half-built folder is left behind
+
+
+def remove_later(folder: Path) -> None:
+    """Remove the replaced site by a process of its own at low priority: tens of thousands of files take seconds
+    the new site need not wait for. One cut short is removed by the next build."""
+    try:
+        subprocess.Popen(["nice", "-n", "19", "rm", "-rf", "--", str(folder)], start_new_session=True,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def unexpected(exc: BaseException) -> str:
