@@ -115,3 +115,24 @@ def test_the_replaced_site_is_removed_after_the_new_one_is_in_place(root, tmp_pa
     while list(tmp_path.glob(".site.cu-*")) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert list(tmp_path.glob(".site.cu-*")) == []
+
+
+def test_the_preview_never_writes_into_a_stored_page(root, tmp_path):
+    """Site pages are links to stored ones: the preview's rewrite of a page must leave the stored page as it was."""
+    from cchc.build import build_into
+    from cchc.live import LiveSite
+
+    result, config = build_into(root, tmp_path / "live", strict=False, drafts=True)
+    assert result.ok
+    live = LiveSite(config)
+    item = root / ITEM
+    original = item.read_text(encoding="utf-8")
+    item.write_text(original.replace("Sôi nổi hội thi", "Bản sửa tạm"), encoding="utf-8")
+    assert live.update().ok
+    shown = (tmp_path / "live/tin-tuc/hoi-thi-tim-hieu-cchc-hai-hau/index.html").read_text(encoding="utf-8")
+    assert "Bản sửa tạm" in shown
+    item.write_text(original, encoding="utf-8")  # back as it was: the page stored before the edit is used again
+    result, _ = build_into(root, tmp_path / "again", strict=False, drafts=True)
+    assert result.ok and result.timings["pages_cached"] == result.timings["pages"]
+    page = (tmp_path / "again/tin-tuc/hoi-thi-tim-hieu-cchc-hai-hau/index.html").read_text(encoding="utf-8")
+    assert "Bản sửa tạm" not in page and "Sôi nổi hội thi" in page

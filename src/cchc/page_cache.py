@@ -3,9 +3,14 @@
 A page's key covers what its template can read: the page itself (URL, title, front matter, its HTML after
 Markdown, table of contents), its View (fingerprint.py: items by digest), the navigation, and, for all
 pages at once, mkdocs.yml, every file under plans/ and overrides/, our own code and the versions of the
-libraries that render. A hit skips the template: the page is given an empty one and its stored output
-replaces it (on_page_context reads it, on_post_page hands it over). Outputs are zlib-compressed in build/cache/pages/, written by a thread while
-the next pages render; entries no build used are removed at the end of a full build.
+libraries that render. A hit skips the template (the page is given an empty one).
+
+Pages are stored as the files they are, in build/cache/pages/, and the site's file is a hard link to the
+stored one: a page reused costs a directory entry, not a write. on_post_page then hands MkDocs an empty
+output, which MkDocs does not write. Pages rendered are stored and linked by a thread while the next ones
+render. Since site and cache share these files, nothing may write into a site file in place: the preview
+(after the build) removes a page's file before MkDocs writes its new one. Entries no build used are removed
+at the end of a full build.
 """
 
 from __future__ import annotations
@@ -14,7 +19,8 @@ import hashlib
 import json
 import os
 import platform
-import zlib
+import shutil
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
@@ -68,6 +74,8 @@ class PageCache:
         self.used: set[str] = set()
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="cchc-page-cache")
         self._writes: list[Future] = []
+        self._pending = threading.BoundedSemaphore(64)
+        self.active = False  # between plan() and finish(): a full build
 
     def key(self, page, view_digest: bytes, nav: bytes) -> str:
         parts = [self.base, nav, view_digest, page.url, page.file.dest_uri, str(page.title), page.canonical_url,
@@ -83,6 +91,7 @@ class PageCache:
         """Before the templates: each page either found (given the empty template) or to be stored."""
         self.keys.clear()
         self.hits.clear()
+        self.active = True
         navigation = nav_digest(nav)
         for page in pages:
             key = self.key(page, view_digests.get(page.file.src_uri, b""), navigation)
@@ -94,45 +103,63 @@ class PageCache:
                 self.keys[page.url] = key
 
     def take(self, page, context, env) -> None:
-        """on_page_context: read a hit's output; should it be gone meanwhile, render its real template here."""
-        hit = self.hits.pop(page.url, None)
-        if hit is None:
-            return
-        key, template = hit
-        try:
-            self._taken[page.url] = zlib.decompress(self._path(key).read_bytes()).decode("utf-8")
-        except (OSError, zlib.error, UnicodeDecodeError):
-            page.meta["template"] = template
-            self._taken[page.url] = env.get_template(template).render(context)
+        """on_page_context: should a page found be gone meanwhile, render its real template here."""
+        hit = self.hits.get(page.url)
+        if hit is not None and not self._path(hit[0]).is_file():
+            del self.hits[page.url]
+            page.meta["template"] = hit[1]
+            self.keys[page.url] = hit[0]
+            self._taken[page.url] = env.get_template(hit[1]).render(context)
 
     def output(self, page, output: str) -> str:
-        """on_post_page: the output taken from the cache, or this rendered one, which is stored."""
-        taken = self._taken.pop(page.url, None)
-        if taken is not None:
-            return taken
+        """on_post_page: during a full build, the page's file is linked to the stored one (stored first if it was
+        rendered) and MkDocs is handed nothing to write; afterwards (the preview) the file is removed for MkDocs
+        to write anew, so a stored page is never overwritten through its link."""
+        dest = Path(page.file.abs_dest_path)
+        if not self.active:
+            dest.unlink(missing_ok=True)
+            return output
+        output = self._taken.pop(page.url, output)
+        hit = self.hits.pop(page.url, None)
+        if hit is not None:
+            _link(self._path(hit[0]), dest)
+            return ""
         key = self.keys.pop(page.url, None)
-        if key is not None:
-            self._writes.append(self._writer.submit(self._put, key, output))
-        return output
+        if key is None:
+            return output
+        data = output.encode("utf-8", "xmlcharrefreplace")  # as MkDocs writes it
+        self._pending.acquire()  # a few pages in hand at most: the writer keeps up, memory stays flat
+        self._writes.append(self._writer.submit(self._put, key, data, dest))
+        return ""
 
     def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.z"
+        return self.folder / key[:2] / f"{key}.html"
 
-    def _put(self, key: str, output: str) -> None:
+    def _put(self, key: str, data: bytes, dest: Path) -> None:
+        try:
+            self._store(key, data, dest)
+        finally:
+            self._pending.release()
+
+    def _store(self, key: str, data: bytes, dest: Path) -> None:
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".tmp{os.getpid()}")
-            tmp.write_bytes(zlib.compress(output.encode("utf-8", "xmlcharrefreplace"), 1))
+            tmp = path.with_name(f"{key}.tmp{os.getpid()}")
+            tmp.write_bytes(data)
             tmp.replace(path)
-        except OSError:
-            pass  # a read-only checkout still builds, only without the cache
+        except OSError:  # a read-only checkout still builds, only without the cache
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(data)
+            return
+        _link(path, dest)
 
     def finish(self, prune: bool) -> None:
         """Wait for the stores; with `prune`, remove entries this build did not use (pages that changed or went)."""
         for write in self._writes:
             write.result()
         self._writes.clear()
+        self.active = False
         self.keys.clear()
         self.hits.clear()
         self._taken.clear()
@@ -140,9 +167,19 @@ class PageCache:
             for sub in os.scandir(self.folder):
                 if sub.is_dir():
                     for entry in os.scandir(sub.path):
-                        if entry.name.removesuffix(".z") not in self.used:
+                        if entry.name.removesuffix(".html") not in self.used:
                             try:
                                 os.unlink(entry.path)
                             except OSError:
                                 pass
         self.used.clear()
+
+
+def _link(stored: Path, dest: Path) -> None:
+    """The site's file as a hard link to the stored page (a copy across file systems)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.unlink(missing_ok=True)
+    try:
+        os.link(stored, dest)
+    except OSError:
+        shutil.copyfile(stored, dest)

@@ -293,6 +293,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         try:
             if self.index is not None:  # made beside the templates since on_env
                 self.timings["search"] = self.index.wait()
+                self.timings["search_peak_mb"] = self.index.peak_mb
                 self.index = None
             else:
                 write_index(site_dir, self.search_stream(), self.corpus.glossary, self.search_cache)

@@ -27,6 +27,7 @@ import math
 import os
 import pickle
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -243,14 +244,14 @@ def build(documents: Iterable[dict], glossary: dict[str, str] | None, write: Cal
     average = sum(lengths) / total if total else 1.0
     norms = [K1 * (1 - B + B * length / average) for length in lengths]
     top = 0.0
-    for ids, weights in postings.values():  # weights become BM25 impacts, in place
+    for term, (ids, weights) in postings.items():  # weights become BM25 impacts
         idf = math.log(1 + (total - len(ids) + 0.5) / (len(ids) + 0.5))
-        for k, (n, w) in enumerate(zip(ids, weights)):
-            weights[k] = idf * w * (K1 + 1) / (w + norms[n])
-        top = max(top, max(weights))
+        impacts = array("d", [idf * w * (K1 + 1) / (w + norms[n]) for n, w in zip(ids, weights)])
+        postings[term] = (ids, impacts)
+        top = max(top, max(impacts))
     buckets: list[dict[str, list[int]]] = [{} for _ in range(shards)]
     for term, (ids, scores) in postings.items():
-        buckets[shard_of(term, shards)][term] = _deltas(ids) + [max(1, round(255 * score / top)) for score in scores]
+        buckets[shard_of(term, shards)][term] = _deltas(ids) + [round(255 * score / top) or 1 for score in scores]
     for n, bucket in enumerate(buckets):
         write(f"s/{n}.dat", _pack(bucket))
     vocabulary = sorted(((t, len(e[0])) for t, e in postings.items() if " " not in t and not t.startswith("=")),
@@ -304,6 +305,7 @@ def write_index(site_dir: Path, documents: Iterable[dict], glossary: dict[str, s
         cache.prune()
 
 
+_PEAK = "cchc-peak-kb"  # the index process's peak memory, its last line on standard error
 _END = b'"end"\n'  # the last line of what BackgroundIndex sends: anything cut short makes no index
 
 
@@ -353,6 +355,8 @@ class BackgroundIndex:
             raise SearchIndexError(f"Không tạo được chỉ mục tìm kiếm ({type(self.failed).__name__}: {self.failed})")
         if self.process.returncode != 0:
             raise SearchIndexError(error or f"Không tạo được chỉ mục tìm kiếm (mã lỗi {self.process.returncode})")
+        peak = re.search(rf"^{_PEAK} (\d+)$", error, re.M)
+        self.peak_mb = int(peak.group(1)) / 1024 if peak else 0.0
         return time.monotonic() - self.started
 
 
@@ -373,6 +377,7 @@ def main() -> int:
         glossary = json.loads(stream.readline() or b"{}")
         cache = Path(sys.argv[2]) if len(sys.argv) > 2 else None
         write_index(Path(sys.argv[1]), _received(stream), glossary, cache)
+        print(f"{_PEAK} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", file=sys.stderr)  # KB, for timings
     except (SearchIndexError, OSError, ValueError) as exc:
         print(exc, file=sys.stderr)
         return 1
