@@ -63,4 +63,4 @@ lock:                   ## re-resolve requirements.lock from pyproject.toml (nee
 	rm -rf .lock-venv
 
 clean:
-	rm -rf site site.tmp* site.old* build $(VENV) node_modules
+	rm -rf site site.tmp* site.old* .site.cu-* build $(VENV) node_modules

@@ -123,35 +123,6 @@ class CchcPlugin(BasePlugin[CchcConfig]):
             shards=shard_count(len(self.search_urls)), version=version.hexdigest())
         return problems
 
-    def search_stream(self) -> Iterator[dict]:
-        """The same documents newest first (the index numbers them so), each made when asked for: the thread
-        feeding the index process makes them while pages are written."""
-        (items, plans), order, html, corpus = self.searched, self.search_order, self.page_html, self.corpus
-        sources = [*items, *plans]
-        return ((document if k < len(items) else plan_document)(corpus, sources[k], html.get(sources[k].url, ""))
-                for k in order)
-
-    def _broadcast(self, config, settings: FeedSettings) -> Broadcast:
-        """The automatic readings and bulletins; kept across the preview's updates while nothing they read
-        from changes (its readings in progress and their keys stay valid)."""
-        radio, glossary = self.corpus.settings.radio, self.corpus.glossary
-        given = (radio, glossary, settings.site_name, settings.publisher)
-        if getattr(self, "_broadcast_given", None) == given:
-            return self.broadcast
-        self._broadcast_given = given
-        if radio.voice.engine and (missing := missing_programs(radio.voice)):
-            message = (f"Máy chưa cài {', '.join(missing)} để làm bản đọc tự động cho phát thanh — chạy `make voice` "
-                       "(cài espeak-ng và lame của Debian), hoặc tắt bản đọc tự động bằng dòng `voice: tắt` trong mục "
-                       "radio: của mkdocs.yml (README, mục Phát thanh)")
-            if not self.drafts:
-                raise PluginError(message)
-            log.warning(message)
-            radio = dataclasses.replace(radio, voice=dataclasses.replace(radio.voice, engine=""))
-        root = Path(config.config_file_path).parent
-        cache = Path(os.environ.get("CCHC_AUDIO_CACHE") or root / "build" / "cache" / "audio")
-        self.broadcast = Broadcast(radio, cache, Path(config.docs_dir), settings.site_name, settings.publisher, glossary)
-        return self.broadcast
-
     def search_documents(self) -> list[dict]:
         """What the search index holds, without the pages' text: published items and plans (filters, version)."""
         items, plans = self.searched
