@@ -141,3 +141,10 @@ def test_the_projects_glossary_spells_out_every_index_the_plans_name():
     said = speak("Nâng cao Chỉ số PAPI, PCI và DTI của tỉnh", glossary, set())
     assert said == ("Nâng cao Chỉ số hiệu quả quản trị và hành chính công cấp tỉnh, Chỉ số năng lực cạnh tranh "
                     "cấp tỉnh và Chỉ số chuyển đổi số của tỉnh")
+
+
+def test_a_number_too_long_for_words_is_read_digit_by_digit():
+    """A 19-digit serial in a title (seen in a benchmark) once stopped the build; the largest named group still reads."""
+    assert number(1795534114583274925) == "một bảy chín năm năm ba bốn một một bốn năm tám ba hai bảy bốn chín hai năm"
+    assert number(999_999_999_999_999_999).startswith("chín trăm chín mươi chín triệu tỷ")
+    assert "bảy chín năm" in speak("Đã sửa lần 0 1795534114583274925", {}, set())

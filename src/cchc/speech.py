@@ -62,6 +62,8 @@ def number(n: int) -> str:
         return "âm " + number(-n)
     if n == 0:
         return "không"
+    if n >= 1000 ** len(GROUPS):  # beyond "triệu tỷ": a code or serial, read digit by digit
+        return " ".join(DIGITS[int(d)] for d in str(n))
     groups = []
     while n:
         groups.append(n % 1000)
