@@ -119,7 +119,7 @@ def preview(project: Path, edits: int = 5) -> dict:
                 text = re.sub(r"^title: .*$", f"title: {marker}", file.read_text(encoding="utf-8"), count=1, flags=re.M)
                 started = time.monotonic()
                 file.write_text(text, encoding="utf-8")
-                page.wait_for_function(f"document.querySelector('h1').textContent.includes({json.dumps(marker)})",
+                page.wait_for_function(f"document.querySelector('h1')?.textContent.includes({json.dumps(marker)})",
                                        timeout=60000)
                 seconds.append(time.monotonic() - started)
             result["edit"] = statistics.median(seconds)
@@ -131,7 +131,7 @@ def preview(project: Path, edits: int = 5) -> dict:
             (project / "docs" / "tin-tuc" / "bai-moi-xem-truoc.md").write_text(
                 f"---\ntitle: {title}\ndate: 2026-06-30 11:00\ntopics: [mot-cua]\nunit: {items[0].unit}\n---\n\n"
                 "Nội dung bài mới.\n", encoding="utf-8")
-            page.wait_for_function(f"document.querySelector('main').innerText.includes({json.dumps(title)})", timeout=60000)
+            page.wait_for_function(f"document.querySelector('main')?.innerText.includes({json.dumps(title)})", timeout=60000)
             result["new_item"] = time.monotonic() - started
             done = line_after(mark, "Đã cập nhật")
             result["new_item_all"] = float(re.search(r"sau ([\d,]+) giây", done).group(1).replace(",", "."))
@@ -207,6 +207,7 @@ def main() -> int:
         for n in args.sizes:
             project = write_corpus(n, tmp / f"corpus-{n}")
             row = {"n": n, "ours": ours(project, tmp / f"out-{n}", args.repeat)}
+            print(json.dumps(row), file=sys.stderr, flush=True)  # the build figures, kept should the preview fail
             row["preview"] = preview(project)
             if n <= args.material_max:
                 blog = material_blog(project, tmp / f"material-{n}")
