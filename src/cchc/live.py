@@ -58,8 +58,8 @@ class LiveSite:
         self.site_dir, self.docs_dir = Path(config.site_dir), Path(config.docs_dir)
         root = Path(config.config_file_path).parent
         self.cache = ItemCache(root, root / "plans")  # kept in memory: an edit re-reads only the edited file
-        self.items = item_digests(self.plugin.corpus.items, {}, self.docs_dir)
-        self.pages, self.feeds = fingerprints(self.plugin, self.items)  # what the files on disk show
+        self.items = self.plugin.digests
+        self.pages, self.feeds = self.plugin.fingerprints  # what the files on disk show (made in on_env)
         self.search_urls = list(self.plugin.search_urls)
         # Warm up: load once through the kept cache, so the first edit finds item digests and related
         # items already worked out for the very objects the cache returns. The state compared against

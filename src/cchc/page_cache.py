@@ -5,7 +5,7 @@ Markdown, table of contents), its View (fingerprint.py: items by digest), the na
 pages at once, mkdocs.yml, every file under plans/ and overrides/, our own code and the versions of the
 libraries that render. A hit skips the template (the page is given an empty one).
 
-Pages are stored as the files they are, in build/cache/pages/, and the site's file is a hard link to the
+Pages are stored as the files they are, in build/cache/pages/ (pages-xem-truoc/ for the preview), and the site's file is a hard link to the
 stored one: a page reused costs a directory entry, not a write. on_post_page then hands MkDocs an empty
 output, which MkDocs does not write. Pages rendered are stored and linked by a thread while the next ones
 render. Since site and cache share these files, nothing may write into a site file in place: the preview
@@ -25,6 +25,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
 
+from .keyed_files import KeyedFiles
 from .render_cache import toc_tokens
 
 VERSION = "1"
@@ -59,11 +60,12 @@ def nav_digest(nav) -> bytes:
 
 
 class PageCache:
-    def __init__(self, root: Path, config, settings: object) -> None:
-        """`settings`: the plugin's own choices that change pages (drafts shown, strictness)."""
-        self.folder = root / "build" / "cache" / "pages"
+    def __init__(self, root: Path, config, drafts: bool, settings: object) -> None:
+        """`settings`: the plugin's other choices that change pages. The preview (drafts shown) keeps its pages
+        apart, so neither prunes the other's."""
+        self.files = KeyedFiles(root / "build" / "cache" / ("pages-xem-truoc" if drafts else "pages"), ".html")
         digest = hashlib.blake2b(digest_size=16)
-        digest.update(repr([VERSION, platform.python_version(), _library_versions(), settings]).encode())
+        digest.update(repr([VERSION, platform.python_version(), _library_versions(), drafts, settings]).encode())
         digest.update(Path(config.config_file_path).read_bytes())
         for folder in (root / "plans", Path(config.theme.custom_dir or root / "overrides"), Path(__file__).parent):
             _tree_digest(digest, folder)
@@ -96,7 +98,7 @@ class PageCache:
         for page in pages:
             key = self.key(page, view_digests.get(page.file.src_uri, b""), navigation)
             self.used.add(key)
-            if self._path(key).is_file():
+            if self.files.path(key).is_file():
                 self.hits[page.url] = (key, page.meta.get("template", "main.html"))
                 page.meta["template"] = TEMPLATE
             else:
@@ -105,7 +107,7 @@ class PageCache:
     def take(self, page, context, env) -> None:
         """on_page_context: should a page found be gone meanwhile, render its real template here."""
         hit = self.hits.get(page.url)
-        if hit is not None and not self._path(hit[0]).is_file():
+        if hit is not None and not self.files.path(hit[0]).is_file():
             del self.hits[page.url]
             page.meta["template"] = hit[1]
             self.keys[page.url] = hit[0]
@@ -122,7 +124,7 @@ class PageCache:
         output = self._taken.pop(page.url, output)
         hit = self.hits.pop(page.url, None)
         if hit is not None:
-            _link(self._path(hit[0]), dest)
+            _link(self.files.path(hit[0]), dest)
             return ""
         key = self.keys.pop(page.url, None)
         if key is None:
@@ -132,9 +134,6 @@ class PageCache:
         self._writes.append(self._writer.submit(self._put, key, data, dest))
         return ""
 
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.html"
-
     def _put(self, key: str, data: bytes, dest: Path) -> None:
         try:
             self._store(key, data, dest)
@@ -142,17 +141,12 @@ class PageCache:
             self._pending.release()
 
     def _store(self, key: str, data: bytes, dest: Path) -> None:
-        path = self._path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f"{key}.tmp{os.getpid()}")
-            tmp.write_bytes(data)
-            tmp.replace(path)
-        except OSError:  # a read-only checkout still builds, only without the cache
+        path = self.files.write(key, data)
+        if path is None:  # a read-only checkout still builds, only without the cache
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_bytes(data)
-            return
-        _link(path, dest)
+        else:
+            _link(path, dest)
 
     def finish(self, prune: bool) -> None:
         """Wait for the stores; with `prune`, remove entries this build did not use (pages that changed or went)."""
@@ -163,15 +157,8 @@ class PageCache:
         self.keys.clear()
         self.hits.clear()
         self._taken.clear()
-        if prune and self.folder.is_dir():
-            for sub in os.scandir(self.folder):
-                if sub.is_dir():
-                    for entry in os.scandir(sub.path):
-                        if entry.name.removesuffix(".html") not in self.used:
-                            try:
-                                os.unlink(entry.path)
-                            except OSError:
-                                pass
+        if prune:
+            self.files.prune(self.used)
         self.used.clear()
 
 

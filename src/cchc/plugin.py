@@ -68,7 +68,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self.index: BackgroundIndex | None = None  # the search index being made in a second process
         self.renders = RenderCache(Path(config.config_file_path).parent, config)
         self.search_cache = Path(config.config_file_path).parent / "build" / "cache" / "search"  # terms per document
-        self.page_cache = PageCache(Path(config.config_file_path).parent, config, (self.drafts, self.strict))
+        self.page_cache = PageCache(Path(config.config_file_path).parent, config, self.drafts, self.strict)
         self._cached: dict[str, str] = {}  # page URL -> cached HTML to use instead of rendering
         self.template_ids = template_ids(Path(config.theme.custom_dir))  # staff content never takes these
         problems = self.load(config)
@@ -340,8 +340,10 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({CACHED_TEMPLATE: ""}), env.loader])
         started = time.monotonic()
         pages = [f.page for f in files.documentation_pages() if f.page is not None]
-        views = fingerprints(self, item_digests(self.corpus.items, {}, docs_dir))[0]
-        self.page_cache.plan(pages, views, self.nav)
+        # Digests of what every page and feed shows: keys of the page cache, and the preview's starting point
+        self.digests = item_digests(self.corpus.items, {}, docs_dir)
+        self.fingerprints = fingerprints(self, self.digests)
+        self.page_cache.plan(pages, self.fingerprints[0], self.nav)
         self.timings.update(page_keys=time.monotonic() - started, pages=len(pages), pages_cached=len(self.page_cache.hits))
         # Every page's HTML is known now (MkDocs has read all pages; templates come next): the search index
         # is made by a second process meanwhile. CCHC_SEQUENTIAL=1 makes it in on_post_build instead (tests

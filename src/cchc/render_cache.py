@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from pathlib import Path
 
 import markdown
 import mkdocs
 from mkdocs.structure.toc import TableOfContents, get_toc
+
+from .keyed_files import KeyedFiles
 
 VERSION = "1"
 _PAGE_LINK = re.compile(r"\]\(\s*<?[^)\s>]*\.md\b")
@@ -34,7 +35,7 @@ def links_to_pages(markdown: str) -> bool:
 
 class RenderCache:
     def __init__(self, root: Path, config) -> None:
-        self.folder = root / "build" / "cache" / "html"
+        self.files = KeyedFiles(root / "build" / "cache" / "html", ".json")
         settings = json.dumps([config["markdown_extensions"], config["mdx_configs"], mkdocs.__version__,
                                markdown.__version__, VERSION], sort_keys=True, default=str)
         self.settings = hashlib.sha256(settings.encode()).hexdigest()
@@ -45,12 +46,9 @@ class RenderCache:
             return None
         return hashlib.sha256(f"{self.settings}\0{src_uri}\0{url}\0{text}".encode()).hexdigest()
 
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.json"
-
     def get(self, key: str) -> tuple[str, TableOfContents] | None:
         try:
-            html, tokens = json.loads(self._path(key).read_text(encoding="utf-8"))
+            html, tokens = json.loads(self.files.path(key).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             self.misses += 1
             return None
@@ -58,11 +56,4 @@ class RenderCache:
         return html, get_toc(tokens)
 
     def put(self, key: str, html: str, toc: TableOfContents) -> None:
-        path = self._path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".tmp{os.getpid()}")
-            tmp.write_text(json.dumps([html, toc_tokens(toc)], ensure_ascii=False), encoding="utf-8")
-            tmp.replace(path)
-        except OSError:
-            pass
+        self.files.write(key, json.dumps([html, toc_tokens(toc)], ensure_ascii=False).encode("utf-8"))

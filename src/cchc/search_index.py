@@ -40,6 +40,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from .keyed_files import KeyedFiles
 from .text import fold  # the same rule as the page's fold() in cchc-search.js
 
 FOLDER = "tim-kiem/du-lieu"  # site-relative folder of the index files
@@ -175,7 +176,7 @@ class TermCache:
     and edited items into terms. Keyed by the fields indexed, the glossary and the weights."""
 
     def __init__(self, folder: Path, glossary: dict[str, str]) -> None:
-        self.folder = folder
+        self.files = KeyedFiles(folder)
         self.salt = json.dumps([VERSION, WEIGHTS, sorted(glossary.items())], ensure_ascii=False).encode()
         self.used: set[str] = set()
 
@@ -185,29 +186,16 @@ class TermCache:
             digest.update(b"\x1f" + doc[field].encode("utf-8", "surrogatepass"))
         key = digest.hexdigest()
         self.used.add(key)
-        path = self.folder / key[:2] / key
         try:
-            return pickle.loads(path.read_bytes())
+            return pickle.loads(self.files.path(key).read_bytes())
         except (OSError, pickle.UnpicklingError, EOFError, ValueError):
             found = _weighted_terms(doc, abbreviations)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f"{key}.tmp{os.getpid()}")
-            tmp.write_bytes(pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
-            tmp.replace(path)
-        except OSError:
-            pass  # a read-only checkout still builds, only without the cache
+        self.files.write(key, pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
         return found
 
     def prune(self) -> None:
         """Remove the terms of documents this index did not hold (items edited or gone)."""
-        for sub in (os.scandir(self.folder) if self.folder.is_dir() else []):
-            for entry in os.scandir(sub.path) if sub.is_dir() else []:
-                if entry.name not in self.used:
-                    try:
-                        os.unlink(entry.path)
-                    except OSError:
-                        pass
+        self.files.prune(self.used)
 
 
 def build(documents: Iterable[dict], glossary: dict[str, str] | None, write: Callable[[str, bytes], None],
