@@ -153,6 +153,7 @@ class PageCache:
         for write in self._writes:
             write.result()
         self._writes.clear()
+        self._writer.shutdown(wait=True)  # one build, one writer: no thread outlives it
         self.active = False
         self.keys.clear()
         self.hits.clear()

@@ -9,6 +9,7 @@ last good site. Each open page asks the server (a long poll) to be told when *it
 
 from __future__ import annotations
 
+import faulthandler
 import functools
 import gc
 import os
@@ -278,6 +279,8 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, also: str = "")
                     print(unexpected(exc).replace("Trang đã đăng", "Trang xem thử"), file=sys.stderr)
                     print("Trình duyệt vẫn hiển thị bản xây dựng tốt gần nhất.", file=sys.stderr)
     except KeyboardInterrupt:
+        # A stop that hangs (a thread or a child that will not end) prints where every thread is and still ends.
+        faulthandler.dump_traceback_later(15, exit=True)
         preview.stop_indexing()
         server.shutdown()
         if preview.live:
