@@ -95,13 +95,29 @@ def test_an_image_replaced_under_the_same_name_reaches_the_pages_that_show_its_s
 
 def test_the_search_terms_of_an_unchanged_item_are_not_made_again(root, tmp_path, monkeypatch):
     build(root, tmp_path / "a")
-    kept = {p.name for p in (root / "build/cache/search").rglob("*") if p.is_file()}
+    kept = {p.name for p in (root / "build/cache/search/terms").rglob("*") if p.is_file()}
     assert len(kept) > 60
     item = root / ITEM
     item.write_text(item.read_text(encoding="utf-8").replace("12 đội", "14 đội"), encoding="utf-8")
     build(root, tmp_path / "b")
-    now = {p.name for p in (root / "build/cache/search").rglob("*") if p.is_file()}
+    now = {p.name for p in (root / "build/cache/search/terms").rglob("*") if p.is_file()}
     assert len(kept - now) == 1 and len(now - kept) == 1  # the edited item's terms, made again; the old removed
+
+
+def test_the_same_documents_reuse_the_whole_search_index(root, tmp_path):
+    build(root, tmp_path / "a")
+    build(root, tmp_path / "b")
+    kept = list((root / "build/cache/search/index").iterdir())
+    assert len(kept) == 1
+    for site in ("a", "b"):  # both builds' index files are the kept ones (links): the second made none
+        for name in ("chi-muc.json", "tu-vung.dat", "d/0.dat", "s/0.dat"):
+            assert (tmp_path / site / "tim-kiem/du-lieu" / name).samefile(kept[0] / name)
+    item = root / ITEM
+    item.write_text(item.read_text(encoding="utf-8").replace("12 đội", "14 đội"), encoding="utf-8")
+    build(root, tmp_path / "c")
+    now = list((root / "build/cache/search/index").iterdir())
+    assert len(now) == 1 and now != kept  # indexed again, and only the latest index kept
+    assert not (tmp_path / "c/tim-kiem/du-lieu/tu-vung.dat").samefile(tmp_path / "b/tim-kiem/du-lieu/tu-vung.dat")
 
 
 def test_the_replaced_site_is_removed_after_the_new_one_is_in_place(root, tmp_path):

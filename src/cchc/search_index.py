@@ -44,7 +44,7 @@ from .keyed_files import KeyedFiles
 from .text import fold  # the same rule as the page's fold() in cchc-search.js
 
 FOLDER = "tim-kiem/du-lieu"  # site-relative folder of the index files
-VERSION = "1"  # of the term cache: bump when terms() or the weights change
+VERSION = "2"  # of the term cache: bump when terms() or the weights change
 WEIGHTS = {"title": 6.0, "number": 6.0, "summary": 2.0, "body": 1.0}
 EXCERPT_CHARS = 6000  # of each item's text kept for excerpts
 K1, B = 1.2, 0.75
@@ -107,11 +107,12 @@ def unit_filters(corpus, unit: str) -> list[str]:
 
 
 def document(corpus, item, text_html: str) -> dict:
-    """What the index knows of a published item: fields to search, metadata to show, filter values."""
+    """What the index knows of a published item: fields to search, metadata to show, filter values. The body is
+    its HTML, made plain text by build() (in the index process, off the build's core)."""
     topics = dict.fromkeys(corpus.topics[a].name for t in item.topics for a in corpus.topic_ancestors(t))
     number = item.document.number if item.document else ""
     return {"url": item.url, "date": item.date.strftime("%d/%m/%Y"), "sort": item.date.isoformat(),
-            "title": item.title, "number": number, "summary": item.summary, "body": plain_text(text_html),
+            "title": item.title, "number": number, "summary": item.summary, "body": text_html,
             "unit": corpus.units[item.unit].name, "type": corpus.types[item.type].name,
             "topics": [corpus.topics[t].name for t in item.topics],
             "filters": {"chủ đề": list(topics), "đơn vị": unit_filters(corpus, item.unit),
@@ -122,7 +123,7 @@ def plan_document(corpus, plan, text_html: str) -> dict:
     issuer = corpus.units[plan.issuer]
     start = plan.issued or plan.start
     return {"url": plan.url, "date": start.strftime("%d/%m/%Y"), "sort": start.isoformat(),
-            "title": plan.title, "number": plan.number, "summary": "", "body": plain_text(text_html),
+            "title": plan.title, "number": plan.number, "summary": "", "body": text_html,
             "unit": issuer.body or issuer.name, "type": "Kế hoạch", "topics": [],
             "filters": {"đơn vị": unit_filters(corpus, plan.issuer),
                         "năm": [str(plan.start.year)], "thể loại": ["Kế hoạch"]}}
@@ -160,14 +161,15 @@ def _weighted_terms(doc: dict, abbreviations: Abbreviations) -> tuple[list[tuple
     tf: Counter = Counter()
     length = 0.0
     for field, weight in WEIGHTS.items():
+        found: list[str] = []  # counted at once (in C), then weighted
         for segment in terms(abbreviations.expand(doc[field])):
             length += weight * len(segment)
-            for n, (folded, written) in enumerate(segment):
-                tf[folded] += weight
-                if written != folded:
-                    tf["=" + written] += weight
-                if n:
-                    tf[segment[n - 1][0] + " " + folded] += weight
+            folded = [f for f, _ in segment]
+            found += folded
+            found += ["=" + w for f, w in segment if w != f]
+            found += map(" ".join, zip(folded, folded[1:]))
+        for term, count in Counter(found).items():
+            tf[term] += weight * count
     return list(tf.items()), length
 
 
@@ -213,6 +215,7 @@ def build(documents: Iterable[dict], glossary: dict[str, str] | None, write: Cal
         if last is not None and doc["sort"] > last:
             raise SearchIndexError("Chỉ mục tìm kiếm: tài liệu không theo thứ tự mới trước (lỗi chương trình)")
         last = doc["sort"]
+        doc["body"] = plain_text(doc["body"])
         tf, length = cache.terms(doc, abbreviations) if cache else _weighted_terms(doc, abbreviations)
         lengths.append(length)
         for term, weight in tf:
@@ -262,14 +265,17 @@ def _pack(value) -> bytes:
 
 
 def write_index(site_dir: Path, documents: Iterable[dict], glossary: dict[str, str] | None = None,
-                cache_dir: Path | None = None) -> None:
+                cache_dir: Path | None = None, key: str | None = None) -> None:
     """Write the index beside its folder and swap it in when complete: a reader never meets half an index.
-    `documents` newest first (newest_first); `cache_dir` keeps each document's terms for the next build."""
+    `documents` newest first (newest_first); `cache_dir` keeps each document's terms for the next build and,
+    under `key` (a digest of everything sent, see main), the whole index: the same documents again are linked
+    from there, not indexed again."""
     target = site_dir / FOLDER
     fresh, old = target.with_name(".du-lieu-new"), target.with_name(".du-lieu-old")
     for folder in (fresh, old):
         shutil.rmtree(folder, ignore_errors=True)
-    cache = TermCache(cache_dir, glossary or {}) if cache_dir else None
+    cache = TermCache(cache_dir / "terms", glossary or {}) if cache_dir else None
+    kept = cache_dir / "index" / key if cache_dir and key else None
     made: set[Path] = set()
 
     def write(rel: str, data: bytes) -> None:
@@ -280,7 +286,13 @@ def write_index(site_dir: Path, documents: Iterable[dict], glossary: dict[str, s
         path.write_bytes(data)
 
     try:
-        build(documents, glossary, write, cache)
+        if kept and (kept / "chi-muc.json").is_file():
+            _mirror(kept, fresh)
+            cache = None  # the terms of these very documents are kept already
+        else:
+            build(documents, glossary, write, cache)
+            if kept:
+                _keep(fresh, kept)
         if target.exists():
             target.rename(old)
         fresh.rename(target)
@@ -291,6 +303,32 @@ def write_index(site_dir: Path, documents: Iterable[dict], glossary: dict[str, s
             shutil.rmtree(folder, ignore_errors=True)
     if cache:
         cache.prune()
+
+
+def _mirror(source: Path, target: Path) -> None:
+    """The files of `source` at the same places under `target`: hard links (the index files are never written
+    in place: a new index is a new folder), copies across file systems."""
+    for folder, _, names in os.walk(source):
+        into = target / Path(folder).relative_to(source)
+        into.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            try:
+                os.link(os.path.join(folder, name), into / name)
+            except OSError:
+                shutil.copyfile(os.path.join(folder, name), into / name)
+
+
+def _keep(index: Path, kept: Path) -> None:
+    """Keep this index for the next build with the same documents, in place of the one kept before."""
+    tmp = kept.with_name(f".{kept.name}.tmp{os.getpid()}")
+    try:
+        _mirror(index, tmp)
+        for other in kept.parent.iterdir():
+            if other != tmp:
+                shutil.rmtree(other, ignore_errors=True)
+        tmp.rename(kept)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)  # a read-only cache: the next build indexes again
 
 
 _PEAK = "cchc-peak-kb"  # the index process's peak memory, its last line on standard error
@@ -348,12 +386,33 @@ class BackgroundIndex:
         return time.monotonic() - self.started
 
 
-def _received(stream) -> Iterator[dict]:
+def _received(stream) -> tuple[list[bytes], str]:
+    """The document lines sent (all of them: a stream cut short makes no index) and their digest, with the
+    indexing code's own, as the key of the whole index."""
+    lines, digest = [], hashlib.blake2b(digest_size=20)
+    for name in ("search_index.py", "text.py"):
+        digest.update((Path(__file__).parent / name).read_bytes())
     for raw in stream:
         if raw == _END:
-            return
-        yield json.loads(raw)
+            return lines, digest.hexdigest()
+        digest.update(raw)
+        lines.append(raw)
     raise SearchIndexError("Chỉ mục tìm kiếm: dữ liệu gửi sang bị ngắt giữa chừng, chưa ghi chỉ mục")
+
+
+def _parsed(lines: list[bytes]) -> Iterator[dict]:
+    lines.reverse()  # popped from the end: each line is let go once parsed
+    while lines:
+        yield json.loads(lines.pop())
+
+
+def _peak_kb() -> int:
+    """This process's peak resident memory since it started Python (Linux's VmHWM: getrusage's figure would
+    count the parent's pages it shared before exec)."""
+    try:
+        return int(re.search(r"VmHWM:\s+(\d+)", Path("/proc/self/status").read_text()).group(1))
+    except (OSError, AttributeError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def main() -> int:
@@ -362,10 +421,12 @@ def main() -> int:
     new edit arrives."""
     try:
         stream = sys.stdin.buffer
-        glossary = json.loads(stream.readline() or b"{}")
+        first = stream.readline() or b"{}"
+        lines, key = _received(stream)
+        key = hashlib.blake2b(first + key.encode(), digest_size=20).hexdigest()  # the glossary too
         cache = Path(sys.argv[2]) if len(sys.argv) > 2 else None
-        write_index(Path(sys.argv[1]), _received(stream), glossary, cache)
-        print(f"{_PEAK} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", file=sys.stderr)  # KB, for timings
+        write_index(Path(sys.argv[1]), _parsed(lines), json.loads(first), cache, key)
+        print(f"{_PEAK} {_peak_kb()}", file=sys.stderr)  # for timings
     except (SearchIndexError, OSError, ValueError) as exc:
         print(exc, file=sys.stderr)
         return 1
