@@ -26,7 +26,6 @@ from mkdocs.structure.files import InclusionLevel
 from mkdocs.structure.pages import Page
 
 from .build import Collect
-from .cache import ItemCache
 from .fingerprint import fingerprints, item_digests
 from .loader import NEWS_DIR
 from .plugin import page_file
@@ -56,16 +55,10 @@ class LiveSite:
         self.config = config
         self.plugin = config.plugins["cchc"]
         self.site_dir, self.docs_dir = Path(config.site_dir), Path(config.docs_dir)
-        root = Path(config.config_file_path).parent
-        self.cache = ItemCache(root, root / "plans")  # kept in memory: an edit re-reads only the edited file
-        self.items = self.plugin.digests
-        self.pages, self.feeds = self.plugin.fingerprints  # what the files on disk show (made in on_env)
+        self.cache = self.plugin.item_cache  # in memory: an edit re-reads only the edited file
+        self.items = self.plugin.digests  # of the very item objects the cache holds (made in on_env)
+        self.pages, self.feeds = self.plugin.fingerprints  # what the files on disk show
         self.search_urls = list(self.plugin.search_urls)
-        # Warm up: load once through the kept cache, so the first edit finds item digests and related
-        # items already worked out for the very objects the cache returns. The state compared against
-        # stays the one above: a file saved during the build is still seen as changed.
-        if not self.plugin.load(config, self.cache).blocking(self.plugin.strict):
-            self.items = item_digests(self.plugin.corpus.items, self.items, self.docs_dir)
 
     def update(self, publish: Callable[[set[str]], None] = lambda urls: None) -> Update:
         """Bring the site in line with the files. Pages a reader is likely looking at (the edited items'

@@ -21,6 +21,7 @@ import os
 import platform
 import shutil
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
@@ -79,24 +80,25 @@ class PageCache:
         self._pending = threading.BoundedSemaphore(64)
         self.active = False  # between plan() and finish(): a full build
 
-    def key(self, page, view_digest: bytes, nav: bytes) -> str:
+    def key(self, page, content: bytes, view_digest: bytes, nav: bytes) -> str:
         parts = [self.base, nav, view_digest, page.url, page.file.dest_uri, str(page.title), page.canonical_url,
                  page.edit_url, json.dumps(page.meta, sort_keys=True, ensure_ascii=False, default=str),
-                 json.dumps(toc_tokens(page.toc), ensure_ascii=False), str(page.content)]
+                 json.dumps(toc_tokens(page.toc), ensure_ascii=False), content]
         digest = hashlib.blake2b(digest_size=20)
         for part in parts:
             digest.update(part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass"))
             digest.update(b"\x1f")
         return digest.hexdigest()
 
-    def plan(self, pages, view_digests: dict[str, bytes], nav) -> None:
-        """Before the templates: each page either found (given the empty template) or to be stored."""
+    def plan(self, pages, contents: Callable[[str], bytes], view_digests: dict[str, bytes], nav) -> None:
+        """Before the templates: each page either found (given the empty template) or to be stored.
+        `contents`: a digest of the HTML of the page at a URL."""
         self.keys.clear()
         self.hits.clear()
         self.active = True
         navigation = nav_digest(nav)
         for page in pages:
-            key = self.key(page, view_digests.get(page.file.src_uri, b""), navigation)
+            key = self.key(page, contents(page.url), view_digests.get(page.file.src_uri, b""), navigation)
             self.used.add(key)
             if self.files.path(key).is_file():
                 self.hits[page.url] = (key, page.meta.get("template", "main.html"))
@@ -104,11 +106,12 @@ class PageCache:
             else:
                 self.keys[page.url] = key
 
-    def take(self, page, context, env) -> None:
+    def take(self, page, context, env, content: Callable[[], str]) -> None:
         """on_page_context: should a page found be gone meanwhile, render its real template here."""
         hit = self.hits.get(page.url)
         if hit is not None and not self.files.path(hit[0]).is_file():
             del self.hits[page.url]
+            page.content = content()
             page.meta["template"] = hit[1]
             self.keys[page.url] = hit[0]
             self._taken[page.url] = env.get_template(hit[1]).render(context)

@@ -41,7 +41,7 @@ from .fingerprint import fingerprints, item_digests
 from .page_cache import TEMPLATE as CACHED_TEMPLATE, PageCache
 from .page_ids import rename_toc, template_ids, unique_ids
 from .publishing import clean_svg, refusal
-from .safety import safe_html, safe_text
+from .safety import SafeStore, safe_html, safe_text
 from .search_index import (BackgroundIndex, SearchIndexError, document, filter_options, plan_document, shard_count,
                            write_index)
 from .views import SiteViews
@@ -64,14 +64,19 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self.timings: dict[str, float] = {"markdown": 0.0, "templates": 0.0}  # seconds per stage, for benchmarks/
         self.drafts = self.config.drafts or os.environ.get("CCHC_DRAFTS") == "1"
         self.strict = self.config.strict and os.environ.get("CCHC_STRICT") != "0"
-        self.page_html: dict[str, str] = {}  # site-relative URL -> rendered, sanitised HTML of items and plans
+        # Site-relative URL -> a page's sanitised HTML, from Markdown until its template; kept after that for
+        # items and plans (the feeds and the search index carry the same HTML)
+        self.page_html = SafeStore()
         self.index: BackgroundIndex | None = None  # the search index being made in a second process
         self.renders = RenderCache(Path(config.config_file_path).parent, config)
         self.search_cache = Path(config.config_file_path).parent / "build" / "cache" / "search"  # terms per document
         self.page_cache = PageCache(Path(config.config_file_path).parent, config, self.drafts, self.strict)
         self._cached: dict[str, str] = {}  # page URL -> cached HTML to use instead of rendering
         self.template_ids = template_ids(Path(config.theme.custom_dir))  # staff content never takes these
-        problems = self.load(config)
+        root = Path(config.config_file_path).parent
+        self.item_cache = ItemCache(root, root / "plans")  # kept: the preview's updates start from the same items
+        problems = self.load(config, self.item_cache)
+        self.item_cache.save()
         if problems.blocking(self.strict):
             raise PluginError(problems.report())
         if problems:
@@ -113,21 +118,31 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self.site.add_feeds_page([(feed, len(items)) for feed, items in self.catalogue])
         self.searched = (corpus.published(now), list(corpus.plans.values()))
         self.search_urls = [i.url for i in self.searched[0]] + [p.url for p in self.searched[1]]
-        documents = self.search_documents()
+        documents, digests = self.search_documents()
         self.search_order = sorted(range(len(documents)), key=lambda k: documents[k]["sort"], reverse=True)
-        version = hashlib.blake2b(digest_size=8)  # changes with what the index holds, so browsers refetch it
-        for doc, source in zip(documents, [i.body for i in self.searched[0]] + [p.body for p in self.searched[1]]):
-            version.update(json.dumps([doc, source], ensure_ascii=False, sort_keys=True).encode())
+        version = hashlib.blake2b(b"".join(digests), digest_size=8)  # changes with the index: browsers refetch it
         self.site.views["tim-kiem/index.md"].data.update(
             filters=filter_options(documents), docs=len(self.search_urls),
             shards=shard_count(len(self.search_urls)), version=version.hexdigest())
         return problems
 
-    def search_documents(self) -> list[dict]:
-        """What the search index holds, without the pages' text: published items and plans (filters, version)."""
+    def search_documents(self) -> tuple[list[dict], list[bytes]]:
+        """What the search index holds, without the pages' text — published items and plans (filters, version) —
+        and a digest of each with its Markdown. An item unchanged since the last load (the preview's item cache
+        gives the very same object) keeps its document."""
         items, plans = self.searched
-        return ([document(self.corpus, item, "") for item in items]
-                + [plan_document(self.corpus, plan, "") for plan in plans])
+        known, self._documents = getattr(self, "_documents", {}), {}
+        documents, digests = [], []
+        for k, source in enumerate([*items, *plans]):
+            hit = known.get(id(source))
+            if hit is None or hit[0] is not source:
+                doc = (document if k < len(items) else plan_document)(self.corpus, source, "")
+                text = json.dumps([doc, source.body], ensure_ascii=False, sort_keys=True).encode()
+                hit = (source, doc, hashlib.blake2b(text, digest_size=16).digest())
+            self._documents[id(source)] = hit  # holds the source: its id is not reused meanwhile
+            documents.append(hit[1])
+            digests.append(hit[2])
+        return documents, digests
 
     def search_stream(self) -> Iterator[dict]:
         """The same documents newest first (the index numbers them so), each made when asked for: the thread
@@ -239,13 +254,13 @@ class CchcPlugin(BasePlugin[CchcConfig]):
             if key in page.meta:
                 page.meta[key] = escape(_plain(page.meta[key]))
         _escape_toc(page.toc)
-        if view and view.searchable:
-            self.page_html[page.url] = html  # the feeds and the search index carry the same HTML
+        self.page_html.put(page.url, html)
         if view and "reading" in view.data:  # synthesis starts now, in the background of the other pages
             page.meta["cchc_voice"] = self.broadcast.read(view.data["item"], html)
-        return html
+        return Markup()  # page.content is given back by on_page_context, just before its template
 
     def on_post_page(self, output, page, config):
+        page.content = None  # kept compressed in page_html if the feeds or the search index need it
         output = self.page_cache.output(page, output)
         self.timings["templates"] += time.monotonic() - self._template_started
         return output
@@ -316,11 +331,16 @@ class CchcPlugin(BasePlugin[CchcConfig]):
 
     def on_page_context(self, context, page, config, nav):
         self._template_started = time.monotonic()
-        context["view"] = self.site.views.get(page.file.src_uri)
+        view = context["view"] = self.site.views.get(page.file.src_uri)
         context["corpus"] = self.corpus
+        content = lambda: self.page_html.get(page.url, None)  # noqa: E731
         if page.meta.get("template") == CACHED_TEMPLATE:  # unchanged since a build before: its output is kept
-            self.page_cache.take(page, context, self.env)
+            self.page_cache.take(page, context, self.env, content)
             self.scripts.hashes(context["base_url"])  # the policy it carries, for the server configuration
+        else:
+            page.content = content()
+        if view is None or not view.searchable:
+            self.page_html.drop(page.url)
         return context
 
     @event_priority(-10)
@@ -343,7 +363,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         # Digests of what every page and feed shows: keys of the page cache, and the preview's starting point
         self.digests = item_digests(self.corpus.items, {}, docs_dir)
         self.fingerprints = fingerprints(self, self.digests)
-        self.page_cache.plan(pages, self.fingerprints[0], self.nav)
+        self.page_cache.plan(pages, self.page_html.digest, self.fingerprints[0], self.nav)
         self.timings.update(page_keys=time.monotonic() - started, pages=len(pages), pages_cached=len(self.page_cache.hits))
         # Every page's HTML is known now (MkDocs has read all pages; templates come next): the search index
         # is made by a second process meanwhile. CCHC_SEQUENTIAL=1 makes it in on_post_build instead (tests

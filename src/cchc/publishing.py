@@ -67,11 +67,15 @@ def resolve(docs_dir: Path, target: str, base: str = "") -> tuple[str | None, st
 
 def refusal(docs_dir: Path, rel: str) -> tuple[str, str] | None:
     """(what is wrong, how to fix it) if docs/<rel> may not be published; None if it may."""
-    path = docs_dir / rel
     link = _symlink_in(docs_dir, rel)
     if link is not None:
         return (f'liên kết tượng trưng (symlink) "docs/{link}" tới "{os.readlink(docs_dir / link)}" không được đăng',
                 "xóa liên kết và chép tệp thật vào docs/")
+    return _kind_refusal(docs_dir / rel)
+
+
+def _kind_refusal(path: Path) -> tuple[str, str] | None:
+    """The policy's answer for a file that is no link: its type, and for media its first bytes."""
     suffix = path.suffix.lower()
     if suffix in ACTIVE or path.name.lower() in ACTIVE:
         return (f"loại tệp {suffix or path.name} có thể chứa mã chạy trên trình duyệt nên không được đăng",
@@ -105,29 +109,38 @@ def _symlink_in(docs_dir: Path, rel: str) -> str | None:
 
 def check_tree(folder: Path, root: Path, problems: Problems, *, publish: bool) -> list[str]:
     """Report every symbolic link under `folder` (not followed) and, for docs/ (`publish`), every file the
-    policy refuses or SVG it must sanitise. Returns the folder-relative paths of the Markdown pages found."""
+    policy refuses or SVG it must sanitise. Returns the folder-relative paths of the Markdown pages found.
+    One scandir per folder: the walk itself tells links (never entered) from files, with no call per file
+    beyond reading media's first bytes."""
     pages = []
     base = folder.relative_to(root).as_posix()
-    for current, dirs, files in os.walk(folder):
-        here = Path(current)
-        for name in sorted(dirs + files):
-            full = here / name
-            rel = full.relative_to(folder).as_posix()
-            if name.startswith("."):
+    todo = [(str(folder), "")]
+    while todo:
+        current, prefix = todo.pop()
+        try:
+            with os.scandir(current) as found:
+                entries = sorted(found, key=lambda e: e.name)
+        except OSError:
+            continue
+        subfolders = []
+        for entry in entries:
+            if entry.name.startswith("."):
                 continue  # hidden files are never published (MkDocs' own rule)
-            if full.is_symlink():
-                problems.add(f"{base}/{rel}", 0, f'là liên kết tượng trưng (symlink) tới "{os.readlink(full)}", bị từ chối',
+            rel = prefix + entry.name
+            if entry.is_symlink():
+                problems.add(f"{base}/{rel}", 0, f'là liên kết tượng trưng (symlink) tới "{os.readlink(entry.path)}", bị từ chối',
                              "xóa liên kết; chép tệp hoặc thư mục thật vào đây")
+            elif entry.is_dir(follow_symlinks=False):
+                subfolders.append((entry.path, rel + "/"))
+            elif not publish:
                 continue
-            if not publish or name not in files:
-                continue
-            if why := refusal(folder, rel):
+            elif rel.endswith(".md"):  # a page: the loader checks its text
+                pages.append(rel)
+            elif why := _kind_refusal(Path(entry.path)):
                 problems.add(f"{base}/{rel}", 0, *why)
             elif rel.lower().endswith(".svg"):
-                check_svg(full, f"{base}/{rel}", problems)
-            elif rel.endswith(".md"):
-                pages.append(rel)
-        dirs[:] = [d for d in dirs if not (here / d).is_symlink() and not d.startswith(".")]
+                check_svg(Path(entry.path), f"{base}/{rel}", problems)
+        todo.extend(reversed(subfolders))
     return pages
 
 

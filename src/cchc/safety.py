@@ -6,8 +6,10 @@ only place that makes Markup out of HTML, always after sanitising it.
 
 from __future__ import annotations
 
+import hashlib
 import html as htmllib
 import re
+import zlib
 
 import nh3
 from markupsafe import Markup
@@ -71,6 +73,33 @@ def sanitize(html: str) -> str:
 def safe_html(html: str) -> Markup:
     """The one place HTML is marked safe for the templates: after sanitising."""
     return Markup(sanitize(html))
+
+
+class SafeStore:
+    """Sanitised HTML kept compressed (a fifth of its size) from its making until its use, by key: 20,000 items'
+    pages are not held whole in memory between Markdown and templates, nor for the feeds and the search index
+    after. Only Markup goes in, and it comes back as the Markup it was."""
+
+    def __init__(self) -> None:
+        self._kept: dict[str, bytes] = {}
+        self._digests: dict[str, bytes] = {}
+
+    def put(self, key: str, html: Markup) -> None:
+        if not isinstance(html, Markup):
+            raise TypeError("SafeStore keeps sanitised HTML (Markup) only")
+        data = html.encode("utf-8")
+        self._kept[key], self._digests[key] = zlib.compress(data, 1), hashlib.blake2b(data, digest_size=16).digest()
+
+    def digest(self, key: str) -> bytes:
+        """Of the HTML as put (page cache keys), without decompressing it."""
+        return self._digests.get(key, b"")
+
+    def get(self, key: str, default: str = "") -> Markup | str:
+        data = self._kept.get(key)
+        return default if data is None else Markup(zlib.decompress(data).decode("utf-8"))
+
+    def drop(self, key: str) -> None:
+        self._kept.pop(key, None)
 
 
 def safe_text(html: str) -> Markup:
