@@ -240,13 +240,17 @@ def build(documents: Iterable[dict], glossary: dict[str, str] | None, write: Cal
         impacts = array("d", [idf * w * (K1 + 1) / (w + norms[n]) for n, w in zip(ids, weights)])
         postings[term] = (ids, impacts)
         top = max(top, max(impacts))
-    buckets: list[dict[str, list[int]]] = [{} for _ in range(shards)]
-    for term, (ids, scores) in postings.items():
-        buckets[shard_of(term, shards)][term] = _deltas(ids) + [round(255 * score / top) or 1 for score in scores]
-    for n, bucket in enumerate(buckets):
-        write(f"s/{n}.dat", _pack(bucket))
     vocabulary = sorted(((t, len(e[0])) for t, e in postings.items() if " " not in t and not t.startswith("=")),
                         key=lambda te: (-te[1], te[0]))
+    members: list[list[str]] = [[] for _ in range(shards)]
+    for term in postings:
+        members[shard_of(term, shards)].append(term)
+    for n, names in enumerate(members):  # one shard's lists at a time; its postings let go once written
+        bucket = {}
+        for term in names:
+            ids, scores = postings.pop(term)
+            bucket[term] = _deltas(ids) + [round(255 * score / top) or 1 for score in scores]
+        write(f"s/{n}.dat", _pack(bucket))
     write("tu-vung.dat", _pack([[t for t, _ in vocabulary], [df for _, df in vocabulary]]))
     write("loc.dat", _pack({name: {v: _deltas(ids) for v, ids in values.items()} for name, values in chosen.items()}))
     write("chi-muc.json", json.dumps({"docs": total, "shards": shards}).encode())
