@@ -58,9 +58,12 @@ def ours(project: Path, out: Path, repeat: int) -> dict:
     shutil.rmtree(out / "ours-first", ignore_errors=True)
     runs = []
     for n in range(repeat):
-        for cache in (project / "build" / "cache").iterdir():  # cold: no caches but the readings' audio (made
-            if cache.name != "audio":                            # once per item text, like an uploaded file)
-                shutil.rmtree(cache) if cache.is_dir() else cache.unlink()
+        # cold: no caches but the readings' audio (made once per item text, like an uploaded file)
+        for cache in (project / "build" / "cache").iterdir():
+            if cache.is_dir() and cache.name != "audio":
+                shutil.rmtree(cache)
+            elif cache.is_file():
+                cache.unlink()
         runs.append(_once(project, out / f"ours-{n}"))
     warm = _once(project, out / "ours-0")  # `cchc build` again, nothing changed: replaces the site
     item = sorted((project / "docs" / "tin-tuc").rglob("*.md"))[len(runs) * 97 % 50]

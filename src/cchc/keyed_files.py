@@ -1,10 +1,23 @@
 """A cache folder of files named by a content key (build/cache/<kind>/ab/abcd…): each written whole or not
-at all, and pruned to the keys a build used. Shared by the rendered-Markdown, page and search-term caches."""
+at all, and pruned to the keys a build used. Shared by the rendered-Markdown, page and search-term caches.
+Files kept whole for the site (pages, the search index) reach it by `link`."""
 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
+
+
+def link(stored: Path, dest: Path) -> None:
+    """A site file as a hard link to a kept one (a copy across file systems). Neither is ever written in place
+    afterwards: a new version is a new file."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.unlink(missing_ok=True)
+    try:
+        os.link(stored, dest)
+    except OSError:
+        shutil.copyfile(stored, dest)
 
 
 class KeyedFiles:

@@ -17,16 +17,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import platform
-import shutil
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
 
-from .keyed_files import KeyedFiles
+from .keyed_files import KeyedFiles, link
 from .render_cache import toc_tokens
 
 VERSION = "1"
@@ -127,7 +125,7 @@ class PageCache:
         output = self._taken.pop(page.url, output)
         hit = self.hits.pop(page.url, None)
         if hit is not None:
-            _link(self.files.path(hit[0]), dest)
+            link(self.files.path(hit[0]), dest)
             return ""
         key = self.keys.pop(page.url, None)
         if key is None:
@@ -149,7 +147,7 @@ class PageCache:
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_bytes(data)
         else:
-            _link(path, dest)
+            link(path, dest)
 
     def finish(self, prune: bool) -> None:
         """Wait for the stores; with `prune`, remove entries this build did not use (pages that changed or went)."""
@@ -164,13 +162,3 @@ class PageCache:
         if prune:
             self.files.prune(self.used)
         self.used.clear()
-
-
-def _link(stored: Path, dest: Path) -> None:
-    """The site's file as a hard link to the stored page (a copy across file systems)."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.unlink(missing_ok=True)
-    try:
-        os.link(stored, dest)
-    except OSError:
-        shutil.copyfile(stored, dest)

@@ -69,7 +69,9 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self.page_html = SafeStore()
         self.index: BackgroundIndex | None = None  # the search index being made in a second process
         self.renders = RenderCache(Path(config.config_file_path).parent, config)
-        self.search_cache = Path(config.config_file_path).parent / "build" / "cache" / "search"  # terms per document
+        # each document's search terms, and the last whole index (search_index.write_index)
+        self.search_cache = Path(config.config_file_path).parent / "build" / "cache" / "search"
+        self._documents: dict[int, tuple] = {}  # id(item or plan) -> (it, search document, digest): search_documents
         self.page_cache = PageCache(Path(config.config_file_path).parent, config, self.drafts, self.strict)
         self._cached: dict[str, str] = {}  # page URL -> cached HTML to use instead of rendering
         self.template_ids = template_ids(Path(config.theme.custom_dir))  # staff content never takes these
@@ -131,7 +133,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         and a digest of each with its Markdown. An item unchanged since the last load (the preview's item cache
         gives the very same object) keeps its document."""
         items, plans = self.searched
-        known, self._documents = getattr(self, "_documents", {}), {}
+        known, self._documents = self._documents, {}
         documents, digests = [], []
         for k, source in enumerate([*items, *plans]):
             hit = known.get(id(source))

@@ -100,6 +100,7 @@ class SafeStore:
 
     def drop(self, key: str) -> None:
         self._kept.pop(key, None)
+        self._digests.pop(key, None)
 
 
 def safe_text(html: str) -> Markup:

@@ -40,7 +40,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from .keyed_files import KeyedFiles
+from .keyed_files import KeyedFiles, link
 from .text import fold  # the same rule as the page's fold() in cchc-search.js
 
 FOLDER = "tim-kiem/du-lieu"  # site-relative folder of the index files
@@ -310,16 +310,11 @@ def write_index(site_dir: Path, documents: Iterable[dict], glossary: dict[str, s
 
 
 def _mirror(source: Path, target: Path) -> None:
-    """The files of `source` at the same places under `target`: hard links (the index files are never written
-    in place: a new index is a new folder), copies across file systems."""
+    """The files of `source` at the same places under `target`, linked (a new index is a new folder)."""
     for folder, _, names in os.walk(source):
         into = target / Path(folder).relative_to(source)
-        into.mkdir(parents=True, exist_ok=True)
         for name in names:
-            try:
-                os.link(os.path.join(folder, name), into / name)
-            except OSError:
-                shutil.copyfile(os.path.join(folder, name), into / name)
+            link(Path(folder, name), into / name)
 
 
 def _keep(index: Path, kept: Path) -> None:
@@ -390,10 +385,10 @@ class BackgroundIndex:
         return time.monotonic() - self.started
 
 
-def _received(stream) -> tuple[list[bytes], str]:
-    """The document lines sent (all of them: a stream cut short makes no index) and their digest, with the
-    indexing code's own, as the key of the whole index."""
-    lines, digest = [], hashlib.blake2b(digest_size=20)
+def _received(stream, glossary: bytes) -> tuple[list[bytes], str]:
+    """The document lines sent (all of them: a stream cut short makes no index) and the key of the whole index:
+    a digest of the indexing code, the glossary line and every document line."""
+    lines, digest = [], hashlib.blake2b(glossary, digest_size=20)
     for name in ("search_index.py", "text.py"):
         digest.update((Path(__file__).parent / name).read_bytes())
     for raw in stream:
@@ -425,11 +420,10 @@ def main() -> int:
     new edit arrives."""
     try:
         stream = sys.stdin.buffer
-        first = stream.readline() or b"{}"
-        lines, key = _received(stream)
-        key = hashlib.blake2b(first + key.encode(), digest_size=20).hexdigest()  # the glossary too
+        glossary = stream.readline() or b"{}"
+        lines, key = _received(stream, glossary)
         cache = Path(sys.argv[2]) if len(sys.argv) > 2 else None
-        write_index(Path(sys.argv[1]), _parsed(lines), json.loads(first), cache, key)
+        write_index(Path(sys.argv[1]), _parsed(lines), json.loads(glossary), cache, key)
         print(f"{_PEAK} {_peak_kb()}", file=sys.stderr)  # for timings
     except (SearchIndexError, OSError, ValueError) as exc:
         print(exc, file=sys.stderr)
