@@ -1,11 +1,13 @@
-"""A cache folder of files named by a content key (build/cache/<kind>/ab/abcd…): each written whole or not
-at all, and pruned to the keys a build used. Shared by the rendered-Markdown, page and search-term caches.
-Files kept whole for the site (pages, the search index) reach it by `link`."""
+"""Caches by content key, pruned to the keys a build used. Files kept whole for the site (pages, the search
+index) are files named by their key (build/cache/<kind>/ab/abcd…), each written whole or not at all, and reach the
+site by `link`. Small entries only the build reads (rendered Markdown, search terms) share one SQLite file per
+kind (`KeyedStore`): a file each cost a file creation each, the slowest part of a cold build on a busy disk."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 from pathlib import Path
 
 
@@ -48,3 +50,84 @@ class KeyedFiles:
                         os.unlink(entry.path)
                     except OSError:
                         pass
+
+
+class KeyedStore:
+    """Entries by key in one SQLite file, written in batches of one transaction. A cache only: an entry that
+    cannot be read or written (the file locked by another build for too long, a read-only checkout, a damaged
+    file) is a miss, never an error. Opened again in a forked process (a connection is never shared)."""
+
+    BATCH = 200
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
+        self._pending: list[tuple[str, bytes]] = []
+        self.used: set[str] = set()
+
+    def _connection(self) -> sqlite3.Connection | None:
+        if self._pid != os.getpid():
+            self._db, self._pid, self._pending = None, os.getpid(), []
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=OFF")  # a cache: a power cut may lose entries, never corrupt pages
+                db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
+                self._db = db
+            except (OSError, sqlite3.Error):
+                pass
+        return self._db
+
+    def get(self, key: str) -> bytes | None:
+        self.used.add(key)
+        db = self._connection()
+        if db is None:
+            return None
+        try:
+            row = db.execute("SELECT data FROM entries WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row else None
+
+    def put(self, key: str, data: bytes) -> None:
+        self.used.add(key)
+        if self._connection() is None:
+            return
+        self._pending.append((key, data))
+        if len(self._pending) >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        pending, self._pending = self._pending, []
+        db = self._connection()
+        if db is None or not pending:
+            return
+        try:
+            with db:
+                db.execute("BEGIN")
+                db.executemany("INSERT OR REPLACE INTO entries (key, data) VALUES (?, ?)", pending)
+        except sqlite3.Error:
+            pass
+
+    def prune(self) -> None:
+        """Write what is pending, then remove every entry this build did not use (what changed or went)."""
+        self.flush()
+        db = self._connection()
+        if db is None:
+            return
+        try:
+            with db:
+                db.execute("BEGIN")
+                db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
+                db.execute("DELETE FROM used")
+                db.executemany("INSERT OR IGNORE INTO used (key) VALUES (?)", ((k,) for k in self.used))
+                db.execute("DELETE FROM entries WHERE key NOT IN (SELECT key FROM used)")
+        except sqlite3.Error:
+            pass
+        self.used.clear()
+
+    def keys(self) -> set[str]:
+        db = self._connection()
+        return {k for (k,) in db.execute("SELECT key FROM entries")} if db is not None else set()

@@ -150,6 +150,7 @@ class LiveSite:
     def save(self) -> None:
         """Write the item cache to disk (on leaving the preview), so the next start reads only what changed."""
         self.cache.save()
+        self.plugin.renders.store.flush()
 
     def _delete(self, file) -> None:
         if file is None:

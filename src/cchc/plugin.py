@@ -8,6 +8,7 @@ each template its view.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import logging
@@ -290,6 +291,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
             raise PluginError(str(exc)) from None
         self.timings["search_wait"] = time.monotonic() - started
         self.page_cache.finish(prune=True)
+        self.renders.store.prune()
         log.info(f"cchc: chỉ mục tìm kiếm trong {self.timings['search']:.2f} giây")
         (site_dir / ".htaccess").write_text(htaccess(self.scripts.seen), encoding="utf-8")
         self.write_editor(config, site_dir)
@@ -349,13 +351,14 @@ class CchcPlugin(BasePlugin[CchcConfig]):
     def on_env(self, env, config, files):
         env.filters.update(ngay=dates.format_date, ngay_gio=dates.format_datetime, kich_thuoc=_file_size)
         env.globals["timedelta"] = timedelta
+        self.renders.store.flush()  # every page's Markdown is rendered now
         docs_dir = Path(config.docs_dir)
         env.globals["image_size"] = lambda rel: image_size(docs_dir / rel)
         env.globals.update(CADENCES=CADENCES, LEVELS=LEVELS, REPORT_PERIODS=REPORT_PERIODS, STATUS_VI=STATUS_VI)
         # Our templates (overrides/) escape every value unless it is Markup (made only in safety.py);
         # Material's own templates keep their behaviour and get escaped values from on_config/on_page_content.
         ours = Path(config.theme.custom_dir).resolve()
-        env.autoescape = lambda name: bool(name) and (ours / name).is_file()
+        env.autoescape = functools.cache(lambda name: bool(name) and (ours / name).is_file())  # asked per include
         self.scripts = ThemeScripts(env, config)
         env.globals["content_security_policy"] = lambda base_url: policy(self.scripts.hashes(base_url))
         self.env = env

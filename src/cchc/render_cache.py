@@ -16,7 +16,7 @@ import markdown
 import mkdocs
 from mkdocs.structure.toc import TableOfContents, get_toc
 
-from .keyed_files import KeyedFiles
+from .keyed_files import KeyedStore
 
 VERSION = "1"
 _PAGE_LINK = re.compile(r"\]\(\s*<?[^)\s>]*\.md\b")
@@ -35,7 +35,7 @@ def links_to_pages(markdown: str) -> bool:
 
 class RenderCache:
     def __init__(self, root: Path, config) -> None:
-        self.files = KeyedFiles(root / "build" / "cache" / "html", ".json")
+        self.store = KeyedStore(root / "build" / "cache" / "html.sqlite")
         settings = json.dumps([config["markdown_extensions"], config["mdx_configs"], mkdocs.__version__,
                                markdown.__version__, VERSION], sort_keys=True, default=str)
         self.settings = hashlib.sha256(settings.encode()).hexdigest()
@@ -48,12 +48,12 @@ class RenderCache:
 
     def get(self, key: str) -> tuple[str, TableOfContents] | None:
         try:
-            html, tokens = json.loads(self.files.path(key).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            html, tokens = json.loads(self.store.get(key) or b"")
+        except ValueError:
             self.misses += 1
             return None
         self.hits += 1
         return html, get_toc(tokens)
 
     def put(self, key: str, html: str, toc: TableOfContents) -> None:
-        self.files.write(key, json.dumps([html, toc_tokens(toc)], ensure_ascii=False).encode("utf-8"))
+        self.store.put(key, json.dumps([html, toc_tokens(toc)], ensure_ascii=False).encode("utf-8"))

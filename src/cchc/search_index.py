@@ -40,7 +40,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from .keyed_files import KeyedFiles, link
+from .keyed_files import KeyedStore, link
 from .text import fold  # the same rule as the page's fold() in cchc-search.js
 
 FOLDER = "tim-kiem/du-lieu"  # site-relative folder of the index files
@@ -177,27 +177,26 @@ class TermCache:
     """Each document's weighted terms, kept between builds (build/cache/search/): a warm build splits only new
     and edited items into terms. Keyed by the fields indexed, the glossary and the weights."""
 
-    def __init__(self, folder: Path, glossary: dict[str, str]) -> None:
-        self.files = KeyedFiles(folder)
+    def __init__(self, path: Path, glossary: dict[str, str]) -> None:
+        self.store = KeyedStore(path)
         self.salt = json.dumps([VERSION, WEIGHTS, sorted(glossary.items())], ensure_ascii=False).encode()
-        self.used: set[str] = set()
 
     def terms(self, doc: dict, abbreviations: Abbreviations) -> tuple[list[tuple[str, float]], float]:
         digest = hashlib.blake2b(self.salt, digest_size=20)
         for field in WEIGHTS:
             digest.update(b"\x1f" + doc[field].encode("utf-8", "surrogatepass"))
         key = digest.hexdigest()
-        self.used.add(key)
+        kept = self.store.get(key)
         try:
-            return pickle.loads(self.files.path(key).read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+            return pickle.loads(kept)
+        except (TypeError, pickle.UnpicklingError, EOFError, ValueError):
             found = _weighted_terms(doc, abbreviations)
-        self.files.write(key, pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
+        self.store.put(key, pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
         return found
 
     def prune(self) -> None:
         """Remove the terms of documents this index did not hold (items edited or gone)."""
-        self.files.prune(self.used)
+        self.store.prune()
 
 
 def build(documents: Iterable[dict], glossary: dict[str, str] | None, write: Callable[[str, bytes], None],
@@ -278,7 +277,7 @@ def write_index(site_dir: Path, documents: Iterable[dict], glossary: dict[str, s
     fresh, old = target.with_name(".du-lieu-new"), target.with_name(".du-lieu-old")
     for folder in (fresh, old):
         shutil.rmtree(folder, ignore_errors=True)
-    cache = TermCache(cache_dir / "terms", glossary or {}) if cache_dir else None
+    cache = TermCache(cache_dir / "terms.sqlite", glossary or {}) if cache_dir else None
     kept = cache_dir / "index" / key if cache_dir and key else None
     made: set[Path] = set()
 
