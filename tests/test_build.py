@@ -87,15 +87,18 @@ def tree(folder):
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_the_search_index_made_beside_the_templates_equals_one_made_after_them(tmp_path, monkeypatch):
-    """Both cores (the index in a second process while templates render) give the sequential build's bytes."""
-    from conftest import ROOT, SAMPLE_NOW, copy_sample
+def test_a_build_on_both_cores_equals_a_sequential_one(tmp_path, monkeypatch):
+    """Both cores (the index in a second process, a forked helper rendering pages from the back while the build
+    renders from the front) give the sequential build's bytes; neither build reuses the other's pages."""
+    from conftest import SAMPLE_NOW, copy_sample
 
-    root = copy_sample(tmp_path / "mau")
     monkeypatch.setenv("CCHC_NOW", SAMPLE_NOW)
-    assert build_site(root, tmp_path / "song-song").ok
+    both = build_site(copy_sample(tmp_path / "mau"), tmp_path / "song-song")
+    assert both.ok and both.timings["pages_cached"] == 0
+    assert 0 < both.timings["helper_tasks"] < both.timings["pages"]
     monkeypatch.setenv("CCHC_SEQUENTIAL", "1")
-    assert build_site(root, tmp_path / "tuan-tu").ok
+    one = build_site(copy_sample(tmp_path / "mau-2"), tmp_path / "tuan-tu")
+    assert one.ok and one.timings["pages_cached"] == 0 and one.timings["helper_tasks"] == 0
     parallel, sequential = tree(tmp_path / "song-song"), tree(tmp_path / "tuan-tu")
     assert any(name.startswith("tim-kiem/du-lieu/s/") for name in parallel)
     assert parallel.keys() == sequential.keys()

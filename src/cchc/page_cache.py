@@ -24,6 +24,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
 
+from .helper import Helper
 from .keyed_files import KeyedFiles, link
 from .render_cache import toc_tokens
 
@@ -71,6 +72,11 @@ class PageCache:
         self.base = digest.digest()
         self.keys: dict[str, str] = {}  # page URL -> key, for pages to render and then store
         self.hits: dict[str, tuple[str, str]] = {}  # page URL -> (key, its template), for pages found
+        self.misses: list = []  # the pages to render, in the build's order (shared with the helper)
+        self._tasks: dict[str, tuple[int, str]] = {}  # page URL -> (its number in misses, its template)
+        self.helper = Helper(0)
+        self.in_helper = False
+        self.timings: dict[str, float] = {}  # the helper's, for benchmarks/
         self._taken: dict[str, str] = {}  # page URL -> output, between on_page_context and on_post_page
         self.used: set[str] = set()
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="cchc-page-cache")
@@ -89,30 +95,57 @@ class PageCache:
         return digest.hexdigest()
 
     def plan(self, pages, contents: Callable[[str], bytes], view_digests: dict[str, bytes], nav) -> None:
-        """Before the templates: each page either found (given the empty template) or to be stored.
-        `contents`: a digest of the HTML of the page at a URL."""
+        """Before the templates: each page either found or to be rendered and stored; either way MkDocs is given
+        the empty template, and take() renders the real one where needed. `contents`: a digest of the HTML of the
+        page at a URL."""
         self.keys.clear()
         self.hits.clear()
+        self.misses.clear()
+        self._tasks.clear()
         self.active = True
         navigation = nav_digest(nav)
         for page in pages:
             key = self.key(page, contents(page.url), view_digests.get(page.file.src_uri, b""), navigation)
             self.used.add(key)
+            template = page.meta.get("template", "main.html")
             if self.files.path(key).is_file():
-                self.hits[page.url] = (key, page.meta.get("template", "main.html"))
-                page.meta["template"] = TEMPLATE
+                self.hits[page.url] = (key, template)
             else:
                 self.keys[page.url] = key
+                self._tasks[page.url] = (len(self.misses), template)
+                self.misses.append(page)
+            page.meta["template"] = TEMPLATE
+
+    def share(self, render: Callable[[object, str], str]) -> None:
+        """Fork the helper (helper.py): it renders pages from the back of the misses, `render(page, template)`,
+        and stores them; take() finds them stored."""
+        self.helper = Helper(len(self.misses))
+
+        def work(k: int) -> None:
+            self.in_helper = True
+            page = self.misses[k]
+            output = render(page, self._tasks[page.url][1])
+            if self.files.write(self.keys[page.url], output.encode("utf-8", "xmlcharrefreplace")) is None:
+                raise OSError("page not stored")
+
+        self.helper.start(work)
 
     def take(self, page, context, env, content: Callable[[], str]) -> None:
-        """on_page_context: should a page found be gone meanwhile, render its real template here."""
+        """on_page_context (every page has the empty template): renders the page's real template here, unless it
+        was found, or the helper has rendered and stored it; a page found but gone meanwhile is rendered too."""
         hit = self.hits.get(page.url)
-        if hit is not None and not self.files.path(hit[0]).is_file():
+        if hit is not None:
+            if self.files.path(hit[0]).is_file():
+                return
             del self.hits[page.url]
-            page.content = content()
-            page.meta["template"] = hit[1]
-            self.keys[page.url] = hit[0]
-            self._taken[page.url] = env.get_template(hit[1]).render(context)
+            self.keys[page.url], template = hit
+        else:
+            k, template = self._tasks[page.url]
+            if not self.helper.mine(k) and self.files.path(self.keys[page.url]).is_file():
+                self.hits[page.url] = (self.keys.pop(page.url), template)
+                return
+        page.content = content()
+        self._taken[page.url] = env.get_template(template).render(context)
 
     def output(self, page, output: str) -> str:
         """on_post_page: during a full build, the page's file is linked to the stored one (stored first if it was
@@ -154,10 +187,16 @@ class PageCache:
         for write in self._writes:
             write.result()
         self._writes.clear()
+        if prune:
+            self.timings = self.helper.finish()
+        else:
+            self.helper.stop()
         self._writer.shutdown(wait=True)  # one build, one writer: no thread outlives it
         self.active = False
         self.keys.clear()
         self.hits.clear()
+        self.misses.clear()
+        self._tasks.clear()
         self._taken.clear()
         if prune:
             self.files.prune(self.used)

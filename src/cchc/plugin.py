@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2
+from mkdocs.commands.build import get_context
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
@@ -291,6 +292,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
             raise PluginError(str(exc)) from None
         self.timings["search_wait"] = time.monotonic() - started
         self.page_cache.finish(prune=True)
+        self.timings.update(self.page_cache.timings)
         self.renders.store.prune()
         log.info(f"cchc: chỉ mục tìm kiếm trong {self.timings['search']:.2f} giây")
         (site_dir / ".htaccess").write_text(htaccess(self.scripts.seen), encoding="utf-8")
@@ -338,7 +340,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         view = context["view"] = self.site.views.get(page.file.src_uri)
         context["corpus"] = self.corpus
         content = lambda: self.page_html.get(page.url, None)  # noqa: E731
-        if page.meta.get("template") == CACHED_TEMPLATE:  # unchanged since a build before: its output is kept
+        if page.meta.get("template") == CACHED_TEMPLATE and not self.page_cache.in_helper:  # a full build
             self.page_cache.take(page, context, self.env, content)
             self.scripts.hashes(context["base_url"])  # the policy it carries, for the server configuration
         else:
@@ -349,6 +351,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
 
     @event_priority(-10)
     def on_env(self, env, config, files):
+        self._config = config
         env.filters.update(ngay=dates.format_date, ngay_gio=dates.format_datetime, kich_thuoc=_file_size)
         env.globals["timedelta"] = timedelta
         self.renders.store.flush()  # every page's Markdown is rendered now
@@ -370,6 +373,8 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self.fingerprints = fingerprints(self, self.digests)
         self.page_cache.plan(pages, self.page_html.digest, self.fingerprints[0], self.nav)
         self.timings.update(page_keys=time.monotonic() - started, pages=len(pages), pages_cached=len(self.page_cache.hits))
+        self._doc_files = files.documentation_pages()
+        self.page_cache.share(self._render_page)  # before any thread starts: see helper.py
         # Every page's HTML is known now (MkDocs has read all pages; templates come next): the search index
         # is made by a second process meanwhile. CCHC_SEQUENTIAL=1 makes it in on_post_build instead (tests
         # compare the two, byte for byte).
@@ -378,6 +383,18 @@ class CchcPlugin(BasePlugin[CchcConfig]):
             self.index = BackgroundIndex(Path(config.site_dir), self.search_stream(), self.corpus.glossary,
                                          self.search_cache)
         return env
+
+
+    def _render_page(self, page, template: str) -> str:
+        """What MkDocs' _build_page makes of a page, without writing it: the helper's work (page_cache.share)."""
+        config = self._config
+        config._current_page, page.active = page, True
+        try:
+            context = get_context(self.nav, self._doc_files, config, page)
+            context = config.plugins.on_page_context(context, page=page, config=config, nav=self.nav)
+            return self.env.get_template(template).render(context)
+        finally:
+            config._current_page, page.active, page.content = None, False, None
 
 
 def page_file(config, view) -> File:

@@ -1,0 +1,118 @@
+"""The second core for the build: a forked copy of the build process takes tasks from the back of a list while
+the build takes them from the front, until they meet.
+
+A task's result goes where the build would look for it anyway (a cache entry). The build, reaching a task the
+helper took, waits for it and reads the entry; a task the helper could not do (an error, the helper gone) the
+build does itself. So the helper can save time but never change what is built. CCHC_SEQUENTIAL=1 turns it off
+(the tests compare both builds byte for byte).
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import re
+import signal
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+PENDING, DONE, FAILED = 0, 1, 2
+
+
+def enabled() -> bool:
+    return os.environ.get("CCHC_SEQUENTIAL") != "1" and (os.cpu_count() or 1) > 1 and hasattr(os, "fork")
+
+
+class Helper:
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.pid = 0
+        self._lock = multiprocessing.Lock()
+        self._ends = multiprocessing.RawArray("q", [0, count])  # next for the build, one past the helper's next
+        self._state = multiprocessing.RawArray("b", count)
+        self._stats = multiprocessing.RawArray("q", 3)  # tasks done by the helper, its peak and private memory (KB)
+
+    def start(self, work: Callable[[int], None]) -> None:
+        """Fork the helper, which calls `work(k)` for tasks from the back. Call before starting any thread that
+        the helper might need (a forked process has only the thread that forked)."""
+        if self.count < 2 or not enabled():
+            return
+        gc.freeze()  # the helper's collector leaves the build's objects alone: their pages stay shared
+        pid = os.fork()
+        if pid:
+            gc.unfreeze()
+            self.pid = pid
+            return
+        code = 0
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            while (k := self._claim_back()) is not None:
+                try:
+                    work(k)
+                    self._state[k] = DONE
+                except Exception:  # noqa: BLE001 (the build does this task itself and reports its error)
+                    self._state[k] = FAILED
+                self._stats[0] += 1
+            self._stats[1], self._stats[2] = _memory_kb()
+        except BaseException:  # noqa: BLE001 (never back into the build's code: leave at once)
+            code = 1
+        finally:
+            os._exit(code)
+
+    def _claim_back(self) -> int | None:
+        with self._lock:
+            if self._ends[0] >= self._ends[1]:
+                return None
+            self._ends[1] -= 1
+            return self._ends[1]
+
+    def mine(self, k: int) -> bool:
+        """Asked for k = 0, 1, 2… in order: does the build do task k itself? If not, the helper has done it by
+        the time this returns."""
+        if not self.pid:
+            return True
+        with self._lock:
+            if k < self._ends[1]:
+                self._ends[0] = k + 1
+                return True
+        while self._state[k] == PENDING:
+            if not self._alive():
+                return True
+            time.sleep(0.0005)
+        return self._state[k] != DONE
+
+    def _alive(self) -> bool:
+        if self.pid and os.waitpid(self.pid, os.WNOHANG)[0]:
+            self.pid = 0
+        return bool(self.pid)
+
+    def finish(self) -> dict[str, float]:
+        """Wait for the helper (it has no task left once the build has asked for the last one)."""
+        if self.pid:
+            os.waitpid(self.pid, 0)
+            self.pid = 0
+        done, peak, private = self._stats
+        return {"helper_tasks": done, "helper_peak_mb": peak / 1024, "helper_private_mb": private / 1024}
+
+    def stop(self) -> None:
+        """The build failed: the helper's work is not wanted."""
+        if self.pid:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            os.waitpid(self.pid, 0)
+            self.pid = 0
+
+
+def _memory_kb() -> tuple[int, int]:
+    """Peak resident memory (counting pages still shared with the build) and this process's own pages."""
+    try:
+        peak = int(re.search(r"VmHWM:\s+(\d+)", Path("/proc/self/status").read_text()).group(1))
+        rollup = Path("/proc/self/smaps_rollup").read_text()
+        private = sum(int(n) for n in re.findall(r"^Private_(?:Clean|Dirty):\s+(\d+)", rollup, re.M))
+        return peak, private
+    except (OSError, AttributeError):
+        return 0, 0
