@@ -95,10 +95,11 @@ def test_a_build_on_both_cores_equals_a_sequential_one(tmp_path, monkeypatch):
     monkeypatch.setenv("CCHC_NOW", SAMPLE_NOW)
     both = build_site(copy_sample(tmp_path / "mau"), tmp_path / "song-song")
     assert both.ok and both.timings["pages_cached"] == 0
-    assert 0 < both.timings["helper_tasks"] < both.timings["pages"]
+    assert 0 < both.timings["helper_pages"] < both.timings["pages"]
+    assert 0 < both.timings["helper_markdown"]
     monkeypatch.setenv("CCHC_SEQUENTIAL", "1")
     one = build_site(copy_sample(tmp_path / "mau-2"), tmp_path / "tuan-tu")
-    assert one.ok and one.timings["pages_cached"] == 0 and one.timings["helper_tasks"] == 0
+    assert one.ok and one.timings["pages_cached"] == 0 and one.timings["helper_pages"] == one.timings["helper_markdown"] == 0
     parallel, sequential = tree(tmp_path / "song-song"), tree(tmp_path / "tuan-tu")
     assert any(name.startswith("tim-kiem/du-lieu/s/") for name in parallel)
     assert parallel.keys() == sequential.keys()

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from cchc.search_index import EXCERPT_CHARS, Abbreviations, terms
+from cchc.search_index import EXCERPT_CHARS, Abbreviations, segments
 from conftest import Served
 
 # (query as a reader types it, the item they want): accented, unaccented, mixed, d/đ words, acronyms,
@@ -110,7 +110,7 @@ def indexed_words(site, glossary) -> dict[str, set[str]]:
         if len(d["x"]) >= EXCERPT_CHARS:
             continue  # long plans: the index keeps only the start of their text for excerpts
         text = abbreviations.expand(" ".join([d["t"], d["n"], d["s"], d["x"]]))
-        found[d["u"].strip("/").split("/")[-1]] = {w for seg in terms(text) for w, _ in seg}
+        found[d["u"].strip("/").split("/")[-1]] = {w for folded, _ in segments(text) for w in folded}
     return found
 
 

@@ -10,6 +10,7 @@ build does itself. So the helper can save time but never change what is built. C
 from __future__ import annotations
 
 import gc
+import logging
 import multiprocessing
 import os
 import re
@@ -19,6 +20,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 PENDING, DONE, FAILED = 0, 1, 2
+_inside = False  # True in a helper process
+
+
+def inside() -> bool:
+    """Is this a helper? Its work skips what only the build does (background threads, output files)."""
+    return _inside
 
 
 def enabled() -> bool:
@@ -26,8 +33,8 @@ def enabled() -> bool:
 
 
 class Helper:
-    def __init__(self, count: int) -> None:
-        self.count = count
+    def __init__(self, count: int, name: str = "") -> None:
+        self.count, self.name = count, name  # name: of its figures in the build's timings
         self.pid = 0
         self._lock = multiprocessing.Lock()
         self._ends = multiprocessing.RawArray("q", [0, count])  # next for the build, one past the helper's next
@@ -45,9 +52,11 @@ class Helper:
             gc.unfreeze()
             self.pid = pid
             return
-        code = 0
+        global _inside
+        _inside, code = True, 0
         try:
             signal.signal(signal.SIGINT, signal.SIG_DFL)
+            logging.disable(logging.CRITICAL)  # a task that fails is done again, and reported, by the build
             while (k := self._claim_back()) is not None:
                 try:
                     work(k)
@@ -94,7 +103,8 @@ class Helper:
             os.waitpid(self.pid, 0)
             self.pid = 0
         done, peak, private = self._stats
-        return {"helper_tasks": done, "helper_peak_mb": peak / 1024, "helper_private_mb": private / 1024}
+        name = f"helper_{self.name}"
+        return {name: done, f"{name}_peak_mb": peak / 1024, f"{name}_private_mb": private / 1024}
 
     def stop(self) -> None:
         """The build failed: the helper's work is not wanted."""

@@ -74,8 +74,7 @@ class PageCache:
         self.hits: dict[str, tuple[str, str]] = {}  # page URL -> (key, its template), for pages found
         self.misses: list = []  # the pages to render, in the build's order (shared with the helper)
         self._tasks: dict[str, tuple[int, str]] = {}  # page URL -> (its number in misses, its template)
-        self.helper = Helper(0)
-        self.in_helper = False
+        self.helper = Helper(0, "pages")
         self.timings: dict[str, float] = {}  # the helper's, for benchmarks/
         self._taken: dict[str, str] = {}  # page URL -> output, between on_page_context and on_post_page
         self.used: set[str] = set()
@@ -119,10 +118,9 @@ class PageCache:
     def share(self, render: Callable[[object, str], str]) -> None:
         """Fork the helper (helper.py): it renders pages from the back of the misses, `render(page, template)`,
         and stores them; take() finds them stored."""
-        self.helper = Helper(len(self.misses))
+        self.helper = Helper(len(self.misses), "pages")
 
         def work(k: int) -> None:
-            self.in_helper = True
             page = self.misses[k]
             output = render(page, self._tasks[page.url][1])
             if self.files.write(self.keys[page.url], output.encode("utf-8", "xmlcharrefreplace")) is None:

@@ -20,15 +20,16 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2
-from mkdocs.commands.build import get_context
+from mkdocs.commands.build import _populate_page, get_context
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from markupsafe import Markup, escape
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
 
-from . import dates, editor, redirects
+from . import dates, editor, helper, redirects
 from .broadcast import Broadcast
 from .cache import ItemCache
 from .check import STATUS_VI
@@ -76,6 +77,8 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self._documents: dict[int, tuple] = {}  # id(item or plan) -> (it, search document, digest): search_documents
         self.page_cache = PageCache(Path(config.config_file_path).parent, config, self.drafts, self.strict)
         self._cached: dict[str, str] = {}  # page URL -> cached HTML to use instead of rendering
+        self._markdown_tasks: dict[str, int] = {}  # item's src_uri -> its task number (_share_markdown)
+        self.markdown_helper = helper.Helper(0, "markdown")
         self.template_ids = template_ids(Path(config.theme.custom_dir))  # staff content never takes these
         root = Path(config.config_file_path).parent
         self.item_cache = ItemCache(root, root / "plans")  # kept: the preview's updates start from the same items
@@ -217,7 +220,22 @@ class CchcPlugin(BasePlugin[CchcConfig]):
 
     def on_nav(self, nav, config, files):
         self.nav = nav  # kept, with files and env, for the live preview's partial re-renders
+        self._share_markdown(config, files)
         return nav
+
+    def _share_markdown(self, config, files) -> None:
+        """Fork a helper (helper.py) that renders news items' Markdown from the back into the render cache while
+        MkDocs reads pages from the front; on_page_markdown finds the helper's items there."""
+        items = [f for f in files.documentation_pages() if "item" in getattr(self.site.views.get(f.src_uri), "data", {})]
+        self._markdown_tasks = {file.src_uri: k for k, file in enumerate(items)}
+        self.markdown_helper = helper.Helper(len(items), "markdown")
+
+        def work(k: int) -> None:
+            file = items[k]
+            _populate_page(file.page or Page(None, file, config), config, files)
+            self.renders.store.flush()
+
+        self.markdown_helper.start(work)
 
     def on_page_markdown(self, markdown, page, config, files):
         view = self.site.views.get(page.file.src_uri)
@@ -226,6 +244,8 @@ class CchcPlugin(BasePlugin[CchcConfig]):
             if not view.searchable:
                 page.meta["search"] = {"exclude": True}
             if "item" in view.data:
+                if (task := self._markdown_tasks.get(page.file.src_uri)) is not None:
+                    self.markdown_helper.mine(task)  # if the helper took it, it is in the render cache now
                 key = self.renders.key(markdown, page.file.src_uri, page.url)
                 page.meta["cchc_render_key"] = key
                 hit = self.renders.get(key) if key else None
@@ -252,6 +272,8 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         html = safe_html(html)
         if key:
             self.renders.put(key, html, page.toc)
+        if helper.inside():
+            return Markup()  # the helper's work is done: the build itself takes the page from here
         title = page.meta.get("title")
         page.meta["title"] = escape(_plain(title)) if title else safe_text(page.title or "")
         for key in ("description", "author"):
@@ -303,6 +325,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
                               "không trang chuyển tiếp nào được đăng cho các dòng này:\n  " + "\n  ".join(missing))
 
     def on_build_error(self, error, **kwargs) -> None:
+        self.markdown_helper.stop()
         self.page_cache.finish(prune=False)
         if self.index is not None:
             self.index.stop()
@@ -340,7 +363,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         view = context["view"] = self.site.views.get(page.file.src_uri)
         context["corpus"] = self.corpus
         content = lambda: self.page_html.get(page.url, None)  # noqa: E731
-        if page.meta.get("template") == CACHED_TEMPLATE and not self.page_cache.in_helper:  # a full build
+        if page.meta.get("template") == CACHED_TEMPLATE and not helper.inside():  # a full build
             self.page_cache.take(page, context, self.env, content)
             self.scripts.hashes(context["base_url"])  # the policy it carries, for the server configuration
         else:
@@ -352,6 +375,8 @@ class CchcPlugin(BasePlugin[CchcConfig]):
     @event_priority(-10)
     def on_env(self, env, config, files):
         self._config = config
+        self.timings.update(self.markdown_helper.finish())  # every item's Markdown was asked for by now
+        self._markdown_tasks = {}
         env.filters.update(ngay=dates.format_date, ngay_gio=dates.format_datetime, kich_thuoc=_file_size)
         env.globals["timedelta"] = timedelta
         self.renders.store.flush()  # every page's Markdown is rendered now

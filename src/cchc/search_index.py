@@ -44,7 +44,7 @@ from .keyed_files import KeyedStore, link
 from .text import fold  # the same rule as the page's fold() in cchc-search.js
 
 FOLDER = "tim-kiem/du-lieu"  # site-relative folder of the index files
-VERSION = "2"  # of the term cache: bump when terms() or the weights change
+VERSION = "2"  # of the term cache: bump when segments() or the weights change
 WEIGHTS = {"title": 6.0, "number": 6.0, "summary": 2.0, "body": 1.0}
 EXCERPT_CHARS = 6000  # of each item's text kept for excerpts
 K1, B = 1.2, 0.75
@@ -58,25 +58,26 @@ class SearchIndexError(RuntimeError):
     pass
 
 
-def terms(text: str) -> list[list[tuple[str, str]]]:
-    """Segments (split at punctuation) of (folded, as written) syllables."""
-    segments = []
-    for segment in _BREAK.split(unicodedata.normalize("NFC", text).lower()):
-        words = []
-        for word in _WORD.findall(segment):
-            words.extend(_syllables(word))
-        if words:
-            segments.append(words)
-    return segments
-
-
 @functools.lru_cache(maxsize=1 << 17)
-def _syllables(word: str) -> tuple[tuple[str, str], ...]:
-    """(folded, as written) of one word; a language has few syllables, so each is folded once."""
-    folded = _ASCII.findall(fold(word))
-    if len(folded) == 1:
-        return ((folded[0], word),)
-    return tuple((part, part) for part in folded)
+def _word_terms(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """One word's folded syllables, and the word as written ("=" before) when it is one syllable that folding
+    changed; a language has few words, so each is folded once."""
+    folded = tuple(_ASCII.findall(fold(word)))
+    return folded, ("=" + word,) if len(folded) == 1 and folded[0] != word else ()
+
+
+def segments(text: str) -> Iterator[tuple[list[str], list[str]]]:
+    """The text's segments (split at punctuation), each as its folded syllables and its syllables as written
+    where they differ ("=" before)."""
+    for segment in _BREAK.split(unicodedata.normalize("NFC", text).lower()):
+        folded: list[str] = []
+        written: list[str] = []
+        for word in _WORD.findall(segment):
+            f, w = _word_terms(word)
+            folded += f
+            written += w
+        if folded:
+            yield folded, written
 
 
 def shard_of(term: str, shards: int) -> int:
@@ -162,11 +163,10 @@ def _weighted_terms(doc: dict, abbreviations: Abbreviations) -> tuple[list[tuple
     length = 0.0
     for field, weight in WEIGHTS.items():
         found: list[str] = []  # counted at once (in C), then weighted
-        for segment in terms(abbreviations.expand(doc[field])):
-            length += weight * len(segment)
-            folded = [f for f, _ in segment]
+        for folded, written in segments(abbreviations.expand(doc[field])):
+            length += weight * len(folded)
             found += folded
-            found += ["=" + w for f, w in segment if w != f]
+            found += written
             found += map(" ".join, zip(folded, folded[1:]))
         for term, count in Counter(found).items():
             tf[term] += weight * count
