@@ -16,7 +16,7 @@ from pathlib import Path
 from .model import NewsItem
 from .problems import Problem
 
-VERSION = 9  # bump when NewsItem, Problem or the validation rules change
+VERSION = 10  # bump when NewsItem, Problem or the validation rules change
 
 
 @dataclass

@@ -75,7 +75,7 @@ def fingerprints(plugin, known: dict[int, tuple[NewsItem, bytes]]) -> tuple[dict
 
     pages = {}
     for src, v in views.items():
-        salt = page_map if links_to_pages(v.markdown) else b""
+        salt = page_map if (v.data["item"].links_pages if "item" in v.data else links_to_pages(v.markdown)) else b""
         if "item" in v.data and v.data.keys() <= _ITEM_DATA and not v.items and not v.meta:
             # An item's own page (two thirds of a site): its data are items and plain values, digested as such
             # without the pickler's call per object. Its Markdown is its body: in the item's digest.
@@ -88,6 +88,6 @@ def fingerprints(plugin, known: dict[int, tuple[NewsItem, bytes]]) -> tuple[dict
             continue
         markdown = "" if "item" in v.data else v.markdown
         pages[src] = digest((v.title, v.template, markdown, v.searchable, v.items, v.pager, v.data, v.meta), salt)
-    feeds = {feed.path: digest((feed, items), page_map if any(links_to_pages(i.body) for i in items) else b"")
+    feeds = {feed.path: digest((feed, items), page_map if any(i.links_pages for i in items) else b"")
              for feed, items in plugin.catalogue}  # a feed carries its items' HTML, links included
     return pages, feeds

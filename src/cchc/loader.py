@@ -15,10 +15,11 @@ from .cache import Entry, ItemCache
 from .fields import Fields
 from .full_text import check_full_text
 from .images import HOW_TO_SIZE, why_hidden
-from .model import (CADENCES, LEVELS, REPORT_PERIODS, BasedOn, Corpus, LegalDocument, MandatedItem,
+from .model import (CADENCES, LEVELS, REPORT_PERIODS, BasedOn, Corpus, LegalDocument, MandatedItem, pack_text,
                     NewsItem, Plan, Target, Task)
 from .problems import Problems
 from .publishing import IMAGES, check_tree, resolve
+from .render_cache import links_to_pages
 from .safety import find_unsafe_html
 from .site_settings import load_site_settings
 from .source import read_document, read_text
@@ -192,7 +193,7 @@ class Loader:
             plans=tuple(str(v).strip() for key in ("plan", "plans") for v, _ in f.items(key)),
             plans_line=f.line("plans") if f.has("plans") else f.line("plan"),
             guid=f.text("guid"),
-            body=doc.body, body_line=doc.body_line,
+            packed_body=pack_text(doc.body), body_line=doc.body_line, links_pages=links_to_pages(doc.body),
         )
         if not item.topics and not f.has("topics"):
             self.problems.add(path, 1, "bài chưa gắn chủ đề (topics)", 'thêm dòng "topics: [thu-tuc-hanh-chinh]" (mã trong plans/chu-de.yml)')

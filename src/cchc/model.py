@@ -6,6 +6,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
+import zlib
+
+
+def pack_text(text: str) -> bytes:
+    return zlib.compress(text.encode("utf-8", "surrogatepass"), 1) if text else b""
+
+
+def unpack_text(packed: bytes) -> str:
+    return zlib.decompress(packed).decode("utf-8", "surrogatepass") if packed else ""
 
 
 @dataclass(frozen=True)
@@ -86,8 +95,13 @@ class NewsItem:
     plans_line: int = 1  # where `plan:` is written, for messages
     guid: str = ""  # the feed ID it had on another portal before a merge (feeds keep it, so no reader sees it twice)
     document: LegalDocument | None = None
-    body: str = ""
+    packed_body: bytes = b""  # its Markdown, compressed (pack_text): 20,000 items' text at a fraction of its size
     body_line: int = 1
+    links_pages: bool = False  # does the body link to other pages by file ([…](other.md))?
+
+    @property
+    def body(self) -> str:
+        return unpack_text(self.packed_body)
 
     @property
     def teaser(self) -> str:

@@ -144,7 +144,8 @@ class CchcPlugin(BasePlugin[CchcConfig]):
             hit = known.get(id(source))
             if hit is None or hit[0] is not source:
                 doc = (document if k < len(items) else plan_document)(self.corpus, source, "")
-                text = json.dumps([doc, source.body], ensure_ascii=False, sort_keys=True).encode()
+                body = source.packed_body if k < len(items) else source.body.encode("utf-8", "surrogatepass")
+                text = json.dumps(doc, ensure_ascii=False, sort_keys=True).encode() + b"\0" + body
                 hit = (source, doc, hashlib.blake2b(text, digest_size=16).digest())
             self._documents[id(source)] = hit  # holds the source: its id is not reused meanwhile
             documents.append(hit[1])
@@ -237,6 +238,11 @@ class CchcPlugin(BasePlugin[CchcConfig]):
 
         self.markdown_helper.start(work)
 
+    def on_page_read_source(self, page, config):
+        """An item's Markdown comes from the model (kept compressed there), not from a copy in its page file."""
+        view = self.site.views.get(page.file.src_uri)
+        return view.data["item"].body if view and "item" in view.data else None
+
     def on_page_markdown(self, markdown, page, config, files):
         view = self.site.views.get(page.file.src_uri)
         if view:
@@ -281,6 +287,8 @@ class CchcPlugin(BasePlugin[CchcConfig]):
                 page.meta[key] = escape(_plain(page.meta[key]))
         _escape_toc(page.toc)
         self.page_html.put(page.url, html)
+        if view and "item" in view.data:
+            page.markdown = ""  # the item keeps it (compressed)
         if view and "reading" in view.data:  # synthesis starts now, in the background of the other pages
             page.meta["cchc_voice"] = self.broadcast.read(view.data["item"], html)
         return Markup()  # page.content is given back by on_page_context, just before its template

@@ -126,7 +126,7 @@ class SiteViews:
             self.listing(f"the-loai/{kind.slug}/", kind.name, self.by_type.get(kind.slug, []),
                          markdown=kind.description, kind="type", term=kind)
         for item in self.visible:
-            self.add(View(item.src_uri, item.title, "cchc/item.html", item.body, True, data={
+            self.add(View(item.src_uri, item.title, "cchc/item.html", "", True, data={  # Markdown: item.body
                 "item": item, "related": self.related(item), "document_size": self.file_size(item.document.file if item.document else ""),
                 "audio_size": self.file_size(item.audio),
             }))
