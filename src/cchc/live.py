@@ -27,6 +27,7 @@ from mkdocs.structure.pages import Page
 
 from .build import Collect
 from .fingerprint import fingerprints, item_digests
+from .helper import Helper
 from .loader import NEWS_DIR
 from .plugin import page_file
 from .render_cache import links_to_pages
@@ -38,6 +39,7 @@ class Update:
     pages: int = 0  # pages written or deleted
     feeds: int = 0
     search_changed: bool = False  # the search index should be rebuilt
+    helped: int = 0  # later pages a forked helper rendered (helper.py)
     first_seconds: float = 0.0  # until the pages a reader is likely looking at were written
     seconds: float = 0.0
 
@@ -119,7 +121,7 @@ class LiveSite:
             self._render(first)
             publish(published | {p.url for p in first})
             update = Update(True, collect.messages, len(todo) + len(gone), first_seconds=time.monotonic() - started)
-            self._render(later)
+            update.helped = self._render(later, share=True)
             if moved:
                 for template in config.theme.static_templates:
                     _build_theme_template(template, plugin.env, files, config, plugin.nav)
@@ -139,13 +141,29 @@ class LiveSite:
         finally:
             logger.removeHandler(collect)
 
-    def _render(self, pages: list[Page]) -> None:
-        """MkDocs' own two steps for each page: Markdown (with our plugin's hooks), then the template."""
-        for page in pages:
-            _populate_page(page, self.config, self.plugin.files)
+    def _render(self, pages: list[Page], share: bool = False) -> int:
+        """MkDocs' own two steps for each page: Markdown (with our plugin's hooks), then the template. With
+        `share`, a forked helper (helper.py) takes pages from the back of the list, except pages with an
+        automatic reading (made by this process's threads). Returns how many pages the helper rendered."""
+        views = self.plugin.site.views
+        shared = [p for p in pages if share and "reading" not in getattr(views.get(p.file.src_uri), "data", {})]
+        own = [p for p in pages if not shared or "reading" in getattr(views.get(p.file.src_uri), "data", {})]
         doc_files = self.plugin.files.documentation_pages(inclusion=InclusionLevel.is_included)
-        for page in pages:
+        for page in own:
+            _populate_page(page, self.config, self.plugin.files)
+        for page in own:
             _build_page(page, self.config, doc_files, self.plugin.nav, self.plugin.env)
+
+        def one(page: Page) -> None:
+            _populate_page(page, self.config, self.plugin.files)
+            _build_page(page, self.config, doc_files, self.plugin.nav, self.plugin.env)
+
+        work = Helper(len(shared), "preview")
+        work.start(lambda k: one(shared[k]))
+        for k, page in enumerate(shared):
+            if work.mine(k):
+                one(page)
+        return int(work.finish()["helper_preview"])
 
     def save(self) -> None:
         """Write the item cache to disk (on leaving the preview), so the next start reads only what changed."""

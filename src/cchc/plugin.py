@@ -78,6 +78,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self.page_cache = PageCache(Path(config.config_file_path).parent, config, self.drafts, self.strict)
         self._cached: dict[str, str] = {}  # page URL -> cached HTML to use instead of rendering
         self._markdown_tasks: dict[str, int] = {}  # item's src_uri -> its task number (_share_markdown)
+        self._markdown_only = False
         self.markdown_helper = helper.Helper(0, "markdown")
         self.template_ids = template_ids(Path(config.theme.custom_dir))  # staff content never takes these
         root = Path(config.config_file_path).parent
@@ -232,6 +233,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self.markdown_helper = helper.Helper(len(items), "markdown")
 
         def work(k: int) -> None:
+            self._markdown_only = True  # in the helper only
             file = items[k]
             _populate_page(file.page or Page(None, file, config), config, files)
             self.renders.store.flush()
@@ -278,8 +280,8 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         html = safe_html(html)
         if key:
             self.renders.put(key, html, page.toc)
-        if helper.inside():
-            return Markup()  # the helper's work is done: the build itself takes the page from here
+        if self._markdown_only:
+            return Markup()  # the Markdown helper's work is done: the build itself takes the page from here
         title = page.meta.get("title")
         page.meta["title"] = escape(_plain(title)) if title else safe_text(page.title or "")
         for key in ("description", "author"):
