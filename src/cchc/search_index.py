@@ -174,8 +174,8 @@ def _weighted_terms(doc: dict, abbreviations: Abbreviations) -> tuple[list[tuple
 
 
 class TermCache:
-    """Each document's weighted terms, kept between builds (build/cache/search/): a warm build splits only new
-    and edited items into terms. Keyed by the fields indexed, the glossary and the weights."""
+    """Each document's weighted terms, kept between builds (build/cache/search/terms.sqlite): a warm build splits
+    only new and edited items into terms. Keyed by the fields indexed, the glossary and the weights."""
 
     def __init__(self, path: Path, glossary: dict[str, str]) -> None:
         self.store = KeyedStore(path)
