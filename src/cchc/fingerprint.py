@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .model import NewsItem, Plan, Term
 from .render_cache import links_to_pages
+from .views import Pager
 
 _ITEM_FIELDS = [f.name for f in fields(NewsItem)]
 _ITEM_DATA = {"item", "related", "document_size", "audio_size", "reading"}  # what an item's page View holds
@@ -24,9 +25,9 @@ _ITEM_DATA = {"item", "related", "document_size", "audio_size", "reading"}  # wh
 class _Fingerprinter(pickle.Pickler):
     """Pickles a View with each news item replaced by its digest and each vocabulary term or plan by its key."""
 
-    def __init__(self, out: io.BytesIO, digests: dict[int, bytes]) -> None:
+    def __init__(self, out: io.BytesIO, digests: dict[int, bytes], lists: dict[int, bytes]) -> None:
         super().__init__(out, protocol=pickle.HIGHEST_PROTOCOL)
-        self.digests = digests
+        self.digests, self.lists = digests, lists
 
     def reducer_override(self, obj):  # not called for str, int, list, dict…: cheaper than persistent_id
         if isinstance(obj, NewsItem):
@@ -35,6 +36,11 @@ class _Fingerprinter(pickle.Pickler):
             return str, (f"{type(obj).__name__}:{obj.slug}",)
         if isinstance(obj, Plan):
             return str, (f"Plan:{obj.id}",)
+        if isinstance(obj, Pager):  # the URLs of its listing's pages: digested once per listing, not per page
+            urls = self.lists.get(id(obj.urls))
+            if urls is None:
+                urls = self.lists[id(obj.urls)] = hashlib.blake2b(repr(obj.urls).encode(), digest_size=16).digest()
+            return tuple, ((obj.number, obj.count, urls),)
         return NotImplemented
 
 
@@ -68,9 +74,11 @@ def fingerprints(plugin, known: dict[int, tuple[NewsItem, bytes]]) -> tuple[dict
     page_map = hashlib.blake2b(repr(sorted((v.src_uri, v.data["item"].url) for v in views.values()
                                            if "item" in v.data)).encode()).digest()
 
+    lists: dict[int, bytes] = {}  # id(a listing's URLs) -> their digest, while the views hold them
+
     def digest(obj, salt: bytes = b"") -> bytes:
         out = io.BytesIO()
-        _Fingerprinter(out, digests).dump(obj)
+        _Fingerprinter(out, digests, lists).dump(obj)
         return hashlib.blake2b(out.getvalue() + salt, digest_size=16).digest()
 
     pages = {}

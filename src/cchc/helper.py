@@ -46,10 +46,12 @@ class Helper:
         the helper might need (a forked process has only the thread that forked)."""
         if self.count < 2 or not enabled():
             return
+        frozen = gc.get_freeze_count()  # the preview keeps its build frozen: left so
         gc.freeze()  # the helper's collector leaves the build's objects alone: their pages stay shared
         pid = os.fork()
         if pid:
-            gc.unfreeze()
+            if not frozen:
+                gc.unfreeze()
             self.pid = pid
             return
         global _inside

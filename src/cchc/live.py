@@ -121,15 +121,18 @@ class LiveSite:
             self._render(first)
             publish(published | {p.url for p in first})
             update = Update(True, collect.messages, len(todo) + len(gone), first_seconds=time.monotonic() - started)
-            update.helped = self._render(later, share=True)
-            if moved:
-                for template in config.theme.static_templates:
-                    _build_theme_template(template, plugin.env, files, config, plugin.nav)
             stale = [(feed, items) for feed, items in plugin.catalogue if self.feeds.get(feed.path) != feeds[feed.path]]
-            plugin.write_feeds(self.site_dir, stale)
-            for path in set(self.feeds) - set(feeds):
-                (self.site_dir / path).unlink(missing_ok=True)
-            plugin.broadcast.prune(self.site_dir)  # readings and bulletins no feed carries any more
+
+            def meanwhile() -> None:  # while a helper renders later pages: the sitemap and the feeds
+                if moved:
+                    for template in config.theme.static_templates:
+                        _build_theme_template(template, plugin.env, files, config, plugin.nav)
+                plugin.write_feeds(self.site_dir, stale)
+                for path in set(self.feeds) - set(feeds):
+                    (self.site_dir / path).unlink(missing_ok=True)
+                plugin.broadcast.prune(self.site_dir)  # readings and bulletins no feed carries any more
+
+            update.helped = self._render(later, share=True, meanwhile=meanwhile)
             if later or stale:
                 publish({p.url for p in later} | {feed.path for feed, _ in stale})
             update.feeds = len(stale)
@@ -141,18 +144,15 @@ class LiveSite:
         finally:
             logger.removeHandler(collect)
 
-    def _render(self, pages: list[Page], share: bool = False) -> int:
+    def _render(self, pages: list[Page], share: bool = False, meanwhile: Callable[[], None] = lambda: None) -> int:
         """MkDocs' own two steps for each page: Markdown (with our plugin's hooks), then the template. With
         `share`, a forked helper (helper.py) takes pages from the back of the list, except pages with an
-        automatic reading (made by this process's threads). Returns how many pages the helper rendered."""
+        automatic reading (made by this process's threads), and `meanwhile` runs before this process takes
+        its share. Returns how many pages the helper rendered."""
         views = self.plugin.site.views
         shared = [p for p in pages if share and "reading" not in getattr(views.get(p.file.src_uri), "data", {})]
         own = [p for p in pages if not shared or "reading" in getattr(views.get(p.file.src_uri), "data", {})]
         doc_files = self.plugin.files.documentation_pages(inclusion=InclusionLevel.is_included)
-        for page in own:
-            _populate_page(page, self.config, self.plugin.files)
-        for page in own:
-            _build_page(page, self.config, doc_files, self.plugin.nav, self.plugin.env)
 
         def one(page: Page) -> None:
             _populate_page(page, self.config, self.plugin.files)
@@ -160,6 +160,11 @@ class LiveSite:
 
         work = Helper(len(shared), "preview")
         work.start(lambda k: one(shared[k]))
+        meanwhile()
+        for page in own:
+            _populate_page(page, self.config, self.plugin.files)
+        for page in own:
+            _build_page(page, self.config, doc_files, self.plugin.nav, self.plugin.env)
         for k, page in enumerate(shared):
             if work.mine(k):
                 one(page)
