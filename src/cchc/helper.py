@@ -1,8 +1,8 @@
 """The second core for the build: a forked copy of the build process takes tasks from the back of a list while
 the build takes them from the front, until they meet.
 
-A task's result goes where the build would look for it anyway (a cache entry). The build, reaching a task the
-helper took, waits for it and reads the entry; a task the helper could not do (an error, the helper gone) the
+A task's result goes where the build would look for it anyway (a cache entry; in the preview, the page's own
+file). The build, reaching a task the helper took, waits for it and reads the entry; a task the helper could not do (an error, the helper gone) the
 build does itself. So the helper can save time but never change what is built. CCHC_SEQUENTIAL=1 turns it off
 (the tests compare both builds byte for byte).
 """

@@ -409,7 +409,8 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self.page_cache.plan(pages, self.page_html.digest, self.fingerprints[0], self.nav)
         self.timings.update(page_keys=time.monotonic() - started, pages=len(pages), pages_cached=len(self.page_cache.hits))
         self._doc_files = files.documentation_pages()
-        self.page_cache.share(self._render_page)  # before any thread starts: see helper.py
+        # forked before the index's thread starts (readings' threads may run: the helper touches nothing of theirs)
+        self.page_cache.share(self._render_page)
         # Every page's HTML is known now (MkDocs has read all pages; templates come next): the search index
         # is made by a second process meanwhile. CCHC_SEQUENTIAL=1 makes it in on_post_build instead (tests
         # compare the two, byte for byte).
@@ -418,7 +419,6 @@ class CchcPlugin(BasePlugin[CchcConfig]):
             self.index = BackgroundIndex(Path(config.site_dir), self.search_stream(), self.corpus.glossary,
                                          self.search_cache)
         return env
-
 
     def _render_page(self, page, template: str) -> str:
         """What MkDocs' _build_page makes of a page, without writing it: the helper's work (page_cache.share)."""
