@@ -14,6 +14,7 @@ import logging
 import multiprocessing
 import os
 import re
+import resource
 import signal
 import time
 from collections.abc import Callable
@@ -119,12 +120,20 @@ class Helper:
             self.pid = 0
 
 
+def peak_kb() -> int:
+    """This process's peak resident memory since it started (Linux's VmHWM; getrusage's figure would count the
+    pages of the process it was started from)."""
+    try:
+        return int(re.search(r"VmHWM:\s+(\d+)", Path("/proc/self/status").read_text()).group(1))
+    except (OSError, AttributeError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def _memory_kb() -> tuple[int, int]:
     """Peak resident memory (counting pages still shared with the build) and this process's own pages."""
     try:
-        peak = int(re.search(r"VmHWM:\s+(\d+)", Path("/proc/self/status").read_text()).group(1))
         rollup = Path("/proc/self/smaps_rollup").read_text()
         private = sum(int(n) for n in re.findall(r"^Private_(?:Clean|Dirty):\s+(\d+)", rollup, re.M))
-        return peak, private
-    except (OSError, AttributeError):
-        return 0, 0
+    except OSError:
+        private = 0
+    return peak_kb(), private

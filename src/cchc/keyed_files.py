@@ -59,8 +59,9 @@ class KeyedStore:
 
     BATCH = 200
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, path: Path, replaces: Path | None = None) -> None:
+        """`replaces`: the folder of files an older version kept these entries in, removed on first use."""
+        self.path, self.replaces = path, replaces
         self._db: sqlite3.Connection | None = None
         self._pid = 0
         self._pending: list[tuple[str, bytes]] = []
@@ -69,6 +70,8 @@ class KeyedStore:
     def _connection(self) -> sqlite3.Connection | None:
         if self._pid != os.getpid():
             self._db, self._pid, self._pending = None, os.getpid(), []
+            if self.replaces is not None:
+                shutil.rmtree(self.replaces, ignore_errors=True)
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 db = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)

@@ -150,8 +150,9 @@ class LiveSite:
         automatic reading (made by this process's threads), and `meanwhile` runs before this process takes
         its share. Returns how many pages the helper rendered."""
         views = self.plugin.site.views
-        shared = [p for p in pages if share and "reading" not in getattr(views.get(p.file.src_uri), "data", {})]
-        own = [p for p in pages if not shared or "reading" in getattr(views.get(p.file.src_uri), "data", {})]
+        read = [p for p in pages if "reading" in getattr(views.get(p.file.src_uri), "data", {})]
+        own = read if share else pages
+        shared = [p for p in pages if share and p not in own]
         doc_files = self.plugin.files.documentation_pages(inclusion=InclusionLevel.is_included)
 
         def one(page: Page) -> None:

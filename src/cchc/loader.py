@@ -15,8 +15,8 @@ from .cache import Entry, ItemCache
 from .fields import Fields
 from .full_text import check_full_text
 from .images import HOW_TO_SIZE, why_hidden
-from .model import (CADENCES, LEVELS, REPORT_PERIODS, BasedOn, Corpus, LegalDocument, MandatedItem, pack_text,
-                    NewsItem, Plan, Target, Task)
+from .model import (CADENCES, LEVELS, REPORT_PERIODS, BasedOn, Corpus, LegalDocument, MandatedItem,
+                    NewsItem, Plan, Target, Task, pack_text)
 from .problems import Problems
 from .publishing import IMAGES, check_tree, resolve
 from .render_cache import links_to_pages

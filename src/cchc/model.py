@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
-import zlib
 
 
 def pack_text(text: str) -> bytes:

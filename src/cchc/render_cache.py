@@ -35,7 +35,7 @@ def links_to_pages(markdown: str) -> bool:
 
 class RenderCache:
     def __init__(self, root: Path, config) -> None:
-        self.store = KeyedStore(root / "build" / "cache" / "html.sqlite")
+        self.store = KeyedStore(root / "build" / "cache" / "html.sqlite", replaces=root / "build" / "cache" / "html")
         settings = json.dumps([config["markdown_extensions"], config["mdx_configs"], mkdocs.__version__,
                                markdown.__version__, VERSION], sort_keys=True, default=str)
         self.settings = hashlib.sha256(settings.encode()).hexdigest()

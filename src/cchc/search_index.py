@@ -27,7 +27,6 @@ import math
 import os
 import pickle
 import re
-import resource
 import shutil
 import signal
 import subprocess
@@ -40,6 +39,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from .helper import peak_kb
 from .keyed_files import KeyedStore, link
 from .text import fold  # the same rule as the page's fold() in cchc-search.js
 
@@ -178,7 +178,7 @@ class TermCache:
     only new and edited items into terms. Keyed by the fields indexed, the glossary and the weights."""
 
     def __init__(self, path: Path, glossary: dict[str, str]) -> None:
-        self.store = KeyedStore(path)
+        self.store = KeyedStore(path, replaces=path.with_suffix(""))  # terms/: a file each before
         self.salt = json.dumps([VERSION, WEIGHTS, sorted(glossary.items())], ensure_ascii=False).encode()
 
     def terms(self, doc: dict, abbreviations: Abbreviations) -> tuple[list[tuple[str, float]], float]:
@@ -404,15 +404,6 @@ def _parsed(lines: list[bytes]) -> Iterator[dict]:
         yield json.loads(lines.pop())
 
 
-def _peak_kb() -> int:
-    """This process's peak resident memory since it started Python (Linux's VmHWM: getrusage's figure would
-    count the parent's pages it shared before exec)."""
-    try:
-        return int(re.search(r"VmHWM:\s+(\d+)", Path("/proc/self/status").read_text()).group(1))
-    except (OSError, AttributeError):
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-
-
 def main() -> int:
     """`python -m cchc.search_index SITE_DIR [CACHE_DIR]` reading BackgroundIndex's lines on standard input: the
     glossary, then each document. The preview indexes in its own process, at low priority, and stops it when a
@@ -423,7 +414,7 @@ def main() -> int:
         lines, key = _received(stream, glossary)
         cache = Path(sys.argv[2]) if len(sys.argv) > 2 else None
         write_index(Path(sys.argv[1]), _parsed(lines), json.loads(glossary), cache, key)
-        print(f"{_PEAK} {_peak_kb()}", file=sys.stderr)  # for timings
+        print(f"{_PEAK} {peak_kb()}", file=sys.stderr)  # for timings
     except (SearchIndexError, OSError, ValueError) as exc:
         print(exc, file=sys.stderr)
         return 1
