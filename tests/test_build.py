@@ -89,7 +89,9 @@ def tree(folder):
 
 def test_a_build_on_both_cores_equals_a_sequential_one(tmp_path, monkeypatch):
     """Both cores (the index in a second process, a forked helper rendering pages from the back while the build
-    renders from the front) give the sequential build's bytes; neither build reuses the other's pages."""
+    renders from the front) give the sequential build's bytes; neither build reuses the other's pages. The
+    sequential build renders the navigation of every page (nav_memo.py off)."""
+    from cchc.nav_memo import NavMemo
     from conftest import SAMPLE_NOW, copy_sample
 
     monkeypatch.setenv("CCHC_NOW", SAMPLE_NOW)
@@ -97,9 +99,12 @@ def test_a_build_on_both_cores_equals_a_sequential_one(tmp_path, monkeypatch):
     assert both.ok and both.timings["pages_cached"] == 0
     assert 0 < both.timings["helper_pages"] < both.timings["pages"]
     assert 0 < both.timings["helper_markdown"]
+    assert both.timings["nav_reused"] > both.timings["pages"] - both.timings["helper_pages"]  # both partials
     monkeypatch.setenv("CCHC_SEQUENTIAL", "1")
+    monkeypatch.setattr(NavMemo, "install", lambda self, env: None)
     one = build_site(copy_sample(tmp_path / "mau-2"), tmp_path / "tuan-tu")
     assert one.ok and one.timings["pages_cached"] == 0 and one.timings["helper_pages"] == one.timings["helper_markdown"] == 0
+    assert one.timings["nav_reused"] == 0
     parallel, sequential = tree(tmp_path / "song-song"), tree(tmp_path / "tuan-tu")
     assert any(name.startswith("tim-kiem/du-lieu/s/") for name in parallel)
     assert parallel.keys() == sequential.keys()

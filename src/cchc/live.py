@@ -74,6 +74,7 @@ class LiveSite:
         logger.addHandler(collect)
         try:
             problems = plugin.load(config, self.cache)
+            plugin.nav_memo.clear()
             if problems.blocking(plugin.strict):
                 return Update(False, [problems.report()])
             if problems:

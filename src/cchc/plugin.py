@@ -36,6 +36,7 @@ from .check import STATUS_VI
 from .feeds import FeedBuilder, FeedSettings
 from .images import image_size, size_images
 from .loader import NEWS_DIR, load_corpus
+from .nav_memo import NavMemo
 from .model import CADENCES, LEVELS, REPORT_PERIODS
 from .problems import Problems
 from .render_cache import RenderCache
@@ -324,7 +325,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
             raise PluginError(str(exc)) from None
         self.timings["search_wait"] = time.monotonic() - started
         self.page_cache.finish(prune=True)
-        self.timings.update(self.page_cache.timings)
+        self.timings.update(self.page_cache.timings, nav_reused=self.nav_memo.reused)
         self.renders.store.prune()
         log.info(f"cchc: chỉ mục tìm kiếm trong {self.timings['search']:.2f} giây")
         (site_dir / ".htaccess").write_text(htaccess(self.scripts.seen), encoding="utf-8")
@@ -401,6 +402,8 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         env.globals["content_security_policy"] = lambda base_url: policy(self.scripts.hashes(base_url))
         self.env = env
         env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({CACHED_TEMPLATE: ""}), env.loader])
+        self.nav_memo = NavMemo()
+        self.nav_memo.install(env)
         started = time.monotonic()
         pages = [f.page for f in files.documentation_pages() if f.page is not None]
         # Digests of what every page and feed shows: keys of the page cache, and the preview's starting point

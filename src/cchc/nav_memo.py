@@ -1,0 +1,72 @@
+"""Material's navigation (sidebar and tabs) rendered once for all the pages that share it.
+
+Pages outside the navigation (items, later listing pages, topic pages: most of a site) mark no entry of it
+active, so the two partials differ between them only by their links, which are relative to the page. They are
+rendered once for each distinct set of those links and reused: a third of a page's template time. Pages in the
+navigation (an entry active) are rendered as usual.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from mkdocs.utils import normalize_url
+
+PARTIALS = ("partials/nav.html", "partials/tabs.html")
+
+
+class NavMemo:
+    def __init__(self) -> None:
+        self.kept: dict[tuple, str] = {}
+        self.reused = 0  # pages given a kept rendering (timings)
+        self._links: tuple = (None, [], [])  # the nav, its pages and links, their URLs
+
+    def install(self, env) -> None:
+        """Wrap the partials' compiled templates (an include runs a template's root_render_func); a template
+        Jinja compiles anew (its file changed) is simply not wrapped."""
+        self.clear()
+        for name in PARTIALS:
+            template = env.get_template(name)
+            render = getattr(template.root_render_func, "cchc_render", template.root_render_func)
+            wrapped = functools.partial(self._render, name, render)
+            wrapped.cchc_render = render
+            template.root_render_func = wrapped
+
+    def clear(self) -> None:
+        """Forget what was rendered (the preview, after an edit: a title in the navigation may be the one edited)."""
+        self.kept.clear()
+        self._links = (None, [], [])
+
+    def _render(self, name: str, render, context):
+        key = self._key(name, context)
+        if key is None:
+            yield from render(context)
+            return
+        html = self.kept.get(key)
+        if html is None:
+            html = self.kept[key] = "".join(render(context))
+        else:
+            self.reused += 1
+        yield html
+
+    def _key(self, name: str, context) -> tuple | None:
+        page, nav, config = context.get("page"), context.get("nav"), context.get("config")
+        if page is None or nav is None or config is None or page.parent is not None:
+            return None
+        if self._links[0] is not nav:
+            links = list(_links(nav.items))
+            urls = [link.url for link in links] + [nav.homepage.url if nav.homepage else "",
+                                                   config.extra.get("homepage") or "", config.theme.get("logo") or ""]
+            self._links = (nav, links, [url for url in urls if url])
+        _, links, urls = self._links
+        if any(link is page for link in links):
+            return None
+        return (name, context.get("base_url"), *(normalize_url(url, page) for url in urls))
+
+
+def _links(items):
+    """Every page and link of the navigation, sections opened."""
+    for item in items:
+        if getattr(item, "url", None) is not None:
+            yield item
+        yield from _links(getattr(item, "children", None) or ())
