@@ -80,6 +80,10 @@ class FeedBuilder:
         self.published = corpus.published(now)
         self._entries: dict[str, FeedEntry] = {}
 
+    def forget(self) -> None:
+        """Let go of the entries made so far (each holds its item's HTML)."""
+        self._entries.clear()
+
     def guid(self, item: NewsItem) -> str:
         return item.guid or f"{self.settings.feed_id}{item.url}"
 

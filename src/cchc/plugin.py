@@ -368,6 +368,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
             except VoiceError as exc:
                 raise PluginError(f"Chưa làm được bản đọc tự động cho phát thanh: {exc}. Sửa cài đặt giọng đọc "
                                   "(mục radio: của mkdocs.yml) hoặc tắt bằng dòng `voice: tắt`.") from None
+        self.feeds.forget()  # the entries shared between feeds: the preview keeps the builder
 
     def on_page_context(self, context, page, config, nav):
         self._template_started = time.monotonic()

@@ -165,6 +165,7 @@ class Preview:
               f"(trang đang xem: {_seconds(update.first_seconds)} giây).", file=sys.stderr)
         if update.search_changed:
             self.index_wanted.set()
+        _give_back_memory()  # what the update let go (the pages it rendered, the old views)
 
     def _index_worker(self) -> None:
         """Rebuild the search index after edits, in its own process at low priority: off the path of
@@ -177,7 +178,9 @@ class Preview:
             live = self.live
             if live is None:
                 continue
-            documents = iter(list(live.plugin.search_stream()))  # as they are now: edits go on meanwhile
+            # Made one at a time as the index process reads them (20,000 pages' text is not held at once); an
+            # edit meanwhile stops this index (on_change) and another follows the pause after it.
+            documents = live.plugin.search_stream()
             self.indexer = BackgroundIndex(live.site_dir, documents, live.plugin.corpus.glossary,
                                            live.plugin.search_cache, nice=15)
             try:

@@ -93,6 +93,8 @@ class SiteViews:
         self._old_related = previous._related if previous else {}
         self._old_visible = previous.visible if previous else []
         self._build()
+        # needed while building only: the preview keeps the views (20,000 items: tens of MB)
+        self._stamps, self._positions, self._old_related, self._old_visible = None, {}, {}, []
 
     def add(self, view: View) -> None:
         self.views[view.src_uri] = view
