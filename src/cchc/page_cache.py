@@ -75,6 +75,7 @@ class PageCache:
         self.misses: list = []  # the pages to render, in the build's order (shared with the helper)
         self._tasks: dict[str, tuple[int, str]] = {}  # page URL -> (its number in misses, its template)
         self.helper = Helper(0, "pages")
+        self._extras: list[Callable[[], None]] = []
         self.timings: dict[str, float] = {}  # the helper's, for benchmarks/
         self._taken: dict[str, str] = {}  # page URL -> output, between on_page_context and on_post_page
         self.used: set[str] = set()
@@ -115,18 +116,26 @@ class PageCache:
                 self.misses.append(page)
             page.meta["template"] = TEMPLATE
 
-    def share(self, render: Callable[[object, str], str]) -> None:
+    def share(self, render: Callable[[object, str], str], extras: list[Callable[[], None]] = ()) -> None:
         """Fork the helper (helper.py): it renders pages from the back of the misses, `render(page, template)`,
-        and stores them; take() finds them stored."""
-        self.helper = Helper(len(self.misses), "pages")
+        and stores them; take() finds them stored. `extras`, other work of the build's end, it does first; the
+        build asks extra(j) for each, after the pages."""
+        self._extras = list(extras)
+        self.helper = Helper(len(self.misses) + len(self._extras), "pages")
 
         def work(k: int) -> None:
+            if k >= len(self.misses):
+                return self._extras[k - len(self.misses)]()
             page = self.misses[k]
             output = render(page, self._tasks[page.url][1])
             if self.files.write(self.keys[page.url], output.encode("utf-8", "xmlcharrefreplace")) is None:
                 raise OSError("page not stored")
 
         self.helper.start(work)
+
+    def extra(self, j: int) -> bool:
+        """Asked for j = 0, 1, 2… in order, once every page is done: does the build do extra j itself?"""
+        return self.helper.mine(len(self.misses) + j)
 
     def take(self, page, context, env, content: Callable[[], str]) -> None:
         """on_page_context (every page has the empty template): renders the page's real template here, unless it
@@ -196,6 +205,7 @@ class PageCache:
         self.misses.clear()
         self._tasks.clear()
         self._taken.clear()
+        self._extras.clear()
         if prune:
             self.files.prune(self.used)
         self.used.clear()

@@ -52,6 +52,7 @@ from .views import SiteViews
 from .voice import VoiceError, missing_programs
 
 log = logging.getLogger("mkdocs.plugins.cchc")
+SHARED_FEEDS = ("rss", "atom")  # kinds of feed the pages helper writes: without automatic readings
 
 
 class CchcConfig(base.Config):
@@ -306,7 +307,9 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         """Feeds are written last: they need every item's rendered HTML."""
         started = time.monotonic()
         site_dir = Path(config.site_dir)
-        self.write_feeds(site_dir, self.catalogue)
+        shared = self._shared_feeds()  # the pages helper has written them, unless it could not
+        self.write_feeds(site_dir, [entry for entry in self.catalogue if entry[0].kind not in SHARED_FEEDS]
+                         + [entry for j, entry in enumerate(shared) if self.page_cache.extra(j)])
         self.timings["feeds"] = time.monotonic() - started
         hits, made = self.broadcast.counts
         self.timings.update(readings_cached=hits, readings_made=made)
@@ -358,7 +361,11 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         news = editor.editor_config(self.corpus, settings, self.now.year, self.drafts, NEWS_DIR)
         editor.write_editor(site_dir, bundle, news, editor.policy(settings, self.drafts), styles)
 
-    def write_feeds(self, site_dir: Path, feeds) -> None:
+    def _shared_feeds(self) -> list:
+        """The feeds the pages helper writes: those without automatic readings (made by this process's threads)."""
+        return [(feed, items) for feed, items in self.catalogue if feed.kind in SHARED_FEEDS]
+
+    def write_feeds(self, site_dir: Path, feeds, forget: bool = True) -> None:
         """Each feed, with the automatic readings and bulletins its episodes carry."""
         for feed, items in feeds:
             target = site_dir / feed.path
@@ -368,7 +375,8 @@ class CchcPlugin(BasePlugin[CchcConfig]):
             except VoiceError as exc:
                 raise PluginError(f"Chưa làm được bản đọc tự động cho phát thanh: {exc}. Sửa cài đặt giọng đọc "
                                   "(mục radio: của mkdocs.yml) hoặc tắt bằng dòng `voice: tắt`.") from None
-        self.feeds.forget()  # the entries shared between feeds: the preview keeps the builder
+        if forget:
+            self.feeds.forget()  # the entries shared between feeds: the preview keeps the builder
 
     def on_page_context(self, context, page, config, nav):
         self._template_started = time.monotonic()
@@ -414,7 +422,9 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self.timings.update(page_keys=time.monotonic() - started, pages=len(pages), pages_cached=len(self.page_cache.hits))
         self._doc_files = files.documentation_pages()
         # forked before the index's thread starts (readings' threads may run: the helper touches nothing of theirs)
-        self.page_cache.share(self._render_page)
+        site_dir = Path(config.site_dir)
+        self.page_cache.share(self._render_page, [functools.partial(self.write_feeds, site_dir, [entry], forget=False)
+                                                  for entry in self._shared_feeds()])
         # Every page's HTML is known now (MkDocs has read all pages; templates come next): the search index
         # is made by a second process meanwhile. CCHC_SEQUENTIAL=1 makes it in on_post_build instead (tests
         # compare the two, byte for byte).
