@@ -152,3 +152,24 @@ def test_documents_cut_short_make_no_index(tmp_path):
     with pytest.raises(SearchIndexError, match="don-vi-khong-co"):
         BackgroundIndex(tmp_path, documents(), {}).wait()
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def test_a_page_without_markdown_gets_what_markdown_makes_of_empty_text(project):
+    """ModelPage skips building a Markdown converter for empty text: the page must come out as MkDocs' own."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.pages import Page
+
+    from cchc.plugin import ModelPage
+
+    config = load_config(str(project.root / "mkdocs.yml"))
+    for text in ("", "  \n\n", "# Tiêu đề\n\nNội dung [liên kết](#tieu-de)."):
+        made = []
+        for kind in (Page, ModelPage):
+            file = File("thu/index.md", str(project.root / "docs"), str(project.root / "site"), True)
+            page = kind(None, file, config)
+            page.markdown = text
+            page.render(config, Files([file]))
+            links = {to.src_uri: anchors for to, anchors in (page.links_to_anchors or {}).items()}
+            made.append((page.content, [(t.id, t.title) for t in page.toc], page.title, page.present_anchor_ids, links))
+        assert made[0] == made[1], text

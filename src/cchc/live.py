@@ -29,7 +29,7 @@ from .build import Collect
 from .fingerprint import fingerprints, item_digests
 from .helper import Helper
 from .loader import NEWS_DIR
-from .plugin import page_file
+from .plugin import ModelPage, page_file
 from .render_cache import links_to_pages
 
 @dataclass
@@ -98,7 +98,7 @@ class LiveSite:
                         published.add(file.url)
                         self._delete(file)
                     files.append(fresh)
-                    Page(None, fresh, config)
+                    ModelPage(None, fresh, config)
                     file, moved = fresh, True
                 else:
                     file.content_string = views[src].markdown
