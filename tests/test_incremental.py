@@ -3,6 +3,7 @@ byte for byte, the site a cold build of the same files gives."""
 
 from __future__ import annotations
 
+import gzip
 import shutil
 import time
 from pathlib import Path
@@ -119,6 +120,12 @@ def test_the_same_documents_reuse_the_whole_search_index(root, tmp_path):
     now = list((root / "build/cache/search/index").iterdir())
     assert len(now) == 1 and now != kept  # indexed again, and only the latest index kept
     assert not (tmp_path / "c/tim-kiem/du-lieu/tu-vung.dat").samefile(tmp_path / "b/tim-kiem/du-lieu/tu-vung.dat")
+    # each unchanged document's own file is the one made before (linked); only the edited one is new
+    before, after = (sorted((tmp_path / site / "tim-kiem/du-lieu/d").iterdir()) for site in ("b", "c"))
+    assert [p.name for p in before] == [p.name for p in after] and len(after) > 60
+    made = [p for p, q in zip(after, before) if not p.samefile(q)]
+    assert len(made) == 1 and b"14 \xc4\x91\xe1\xbb\x99i" in gzip.decompress(made[0].read_bytes())
+    assert not any(p.name.startswith(".") for p in (tmp_path / "c/tim-kiem/du-lieu").rglob("*"))
 
 
 def test_the_replaced_site_is_removed_after_the_new_one_is_in_place(root, tmp_path):

@@ -11,14 +11,16 @@ import sqlite3
 from pathlib import Path
 
 
-def link(stored: Path, dest: Path) -> None:
-    """A site file as a hard link to a kept one (a copy across file systems). Neither is ever written in place
-    afterwards: a new version is a new file."""
+def link(stored: Path, dest: Path, copy: bool = True) -> None:
+    """A site file as a hard link to a kept one (a copy across file systems, unless not `copy`: OSError). Neither
+    is ever written in place afterwards: a new version is a new file."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.unlink(missing_ok=True)
     try:
         os.link(stored, dest)
     except OSError:
+        if not copy:
+            raise
         shutil.copyfile(stored, dest)
 
 

@@ -200,10 +200,11 @@ class TermCache:
 
 
 def build(documents: Iterable[dict], glossary: dict[str, str] | None, write: Callable[[str, bytes], None],
-          cache: TermCache | None = None) -> None:
+          cache: TermCache | None = None, reuse: Callable[[str, bytes], bool] = lambda rel, data: False) -> None:
     """Index files (path under FOLDER, gzip bytes) for these documents, handed to `write`. Documents come newest
     first (newest_first) and are numbered so: the page breaks ties and lists filters by date with the numbers
-    alone. Each document's own file is written as it comes; only the postings are kept."""
+    alone. Each document's own file is written as it comes, unless `reuse(path, its JSON)` places an earlier
+    build's file with the same content there; only the postings are kept."""
     abbreviations = Abbreviations(glossary or {})
     # Postings as two flat arrays per term (item numbers, weights): a few bytes each, not a tuple of objects.
     postings: dict[str, tuple[array, array]] = {}
@@ -226,9 +227,11 @@ def build(documents: Iterable[dict], glossary: dict[str, str] | None, write: Cal
         for name, values in doc["filters"].items():
             for value in values:
                 chosen[name][value].append(number)
-        write(f"d/{number}.dat", _pack({
-            "u": doc["url"], "t": doc["title"], "d": doc["date"], "n": doc["number"], "m": [doc["unit"], doc["type"]],
-            "p": doc["topics"], "s": doc["summary"], "x": doc["body"][:EXCERPT_CHARS]}))
+        data = _json({"u": doc["url"], "t": doc["title"], "d": doc["date"], "n": doc["number"],
+                      "m": [doc["unit"], doc["type"]], "p": doc["topics"], "s": doc["summary"],
+                      "x": doc["body"][:EXCERPT_CHARS]})
+        if not reuse(f"d/{number}.dat", data):
+            write(f"d/{number}.dat", _gzip(data))
     total = len(lengths)
     shards = shard_count(total)
     average = sum(lengths) / total if total else 1.0
@@ -263,8 +266,59 @@ def _deltas(ids) -> list[int]:
     return [b - a for a, b in zip(itertools.chain((0,), ids), ids)]
 
 
+def _json(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _gzip(data: bytes) -> bytes:
+    return gzip.compress(data, 6, mtime=0)
+
+
 def _pack(value) -> bytes:
-    return gzip.compress(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6, mtime=0)
+    return _gzip(_json(value))
+
+
+@functools.cache
+def _code() -> str:
+    """A digest of the indexing code: an index kept by other code is not reused."""
+    digest = hashlib.blake2b(digest_size=20)
+    for name in ("search_index.py", "text.py"):
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()
+
+
+MANIFEST = ".documents.json"  # in a kept index: the digest of each document file's JSON -> its path
+
+
+class EarlierDocuments:
+    """The document files of the index kept by the last build (write_index), found by the digest of their JSON:
+    a document unchanged since is linked from there, whatever its number now (a new item shifts them all)."""
+
+    def __init__(self, cache_dir: Path | None, into: Path) -> None:
+        self.into, self.folder, self.files = into, None, {}
+        self.made: dict[str, str] = {}  # for the manifest of this index
+        for folder in (cache_dir / "index").glob("*") if cache_dir else ():
+            try:
+                manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if manifest.get("code") == _code():
+                self.folder, self.files = folder, manifest["documents"]
+
+    def reuse(self, rel: str, data: bytes) -> bool:
+        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        self.made[digest] = rel
+        earlier = self.files.get(digest)
+        if earlier is None:
+            return False
+        try:
+            link(self.folder / earlier, self.into / rel, copy=False)
+        except OSError:
+            return False
+        return True
+
+    def manifest(self) -> str:
+        return json.dumps({"code": _code(), "documents": self.made}, ensure_ascii=False)
 
 
 def write_index(site_dir: Path, documents: Iterable[dict], glossary: dict[str, str] | None = None,
@@ -272,7 +326,7 @@ def write_index(site_dir: Path, documents: Iterable[dict], glossary: dict[str, s
     """Write the index beside its folder and swap it in when complete: a reader never meets half an index.
     `documents` newest first (newest_first); `cache_dir` keeps each document's terms for the next build and,
     under `key` (a digest of everything sent, see main), the whole index: the same documents again are linked
-    from there, not indexed again."""
+    from there, not indexed again; other documents' files are linked from there where unchanged."""
     target = site_dir / FOLDER
     fresh, old = target.with_name(".du-lieu-new"), target.with_name(".du-lieu-old")
     for folder in (fresh, old):
@@ -293,9 +347,10 @@ def write_index(site_dir: Path, documents: Iterable[dict], glossary: dict[str, s
             _mirror(kept, fresh)
             cache = None  # the terms of these very documents are kept already
         else:
-            build(documents, glossary, write, cache)
+            earlier = EarlierDocuments(cache_dir if kept else None, fresh)
+            build(documents, glossary, write, cache, earlier.reuse)
             if kept:
-                _keep(fresh, kept)
+                _keep(fresh, kept, earlier.manifest())
         if target.exists():
             target.rename(old)
         fresh.rename(target)
@@ -309,18 +364,21 @@ def write_index(site_dir: Path, documents: Iterable[dict], glossary: dict[str, s
 
 
 def _mirror(source: Path, target: Path) -> None:
-    """The files of `source` at the same places under `target`, linked (a new index is a new folder)."""
+    """The index files of `source` at the same places under `target`, linked (a new index is a new folder)."""
     for folder, _, names in os.walk(source):
         into = target / Path(folder).relative_to(source)
         for name in names:
-            link(Path(folder, name), into / name)
+            if name != MANIFEST:
+                link(Path(folder, name), into / name)
 
 
-def _keep(index: Path, kept: Path) -> None:
-    """Keep this index for the next build with the same documents, in place of the one kept before."""
+def _keep(index: Path, kept: Path, manifest: str) -> None:
+    """Keep this index for the next build with the same documents (and its document files for any next build),
+    in place of the one kept before."""
     tmp = kept.with_name(f".{kept.name}.tmp{os.getpid()}")
     try:
         _mirror(index, tmp)
+        (tmp / MANIFEST).write_text(manifest, encoding="utf-8")
         for other in kept.parent.iterdir():
             if other != tmp:
                 shutil.rmtree(other, ignore_errors=True)
@@ -387,9 +445,7 @@ class BackgroundIndex:
 def _received(stream, glossary: bytes) -> tuple[list[bytes], str]:
     """The document lines sent (all of them: a stream cut short makes no index) and the key of the whole index:
     a digest of the indexing code, the glossary line and every document line."""
-    lines, digest = [], hashlib.blake2b(glossary, digest_size=20)
-    for name in ("search_index.py", "text.py"):
-        digest.update((Path(__file__).parent / name).read_bytes())
+    lines, digest = [], hashlib.blake2b(glossary + _code().encode(), digest_size=20)
     for raw in stream:
         if raw == _END:
             return lines, digest.hexdigest()
