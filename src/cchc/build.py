@@ -102,9 +102,11 @@ def build_site(root: Path, site_dir: Path, *, strict: bool = True, drafts: bool 
 
 def remove_later(folder: Path) -> None:
     """Remove the replaced site by a process of its own at low priority: tens of thousands of files take seconds
-    the new site need not wait for. One cut short is removed by the next build."""
+    the new site need not wait for. One cut short is removed by the next build. Its own process group (Ctrl+C in
+    the terminal does not reach it) but not its own session: with Linux's autogroups a new session would get as
+    much of the processor as the whole next build, whatever its nice value."""
     try:
-        subprocess.Popen(["nice", "-n", "19", "rm", "-rf", "--", str(folder)], start_new_session=True,
+        subprocess.Popen(["nice", "-n", "19", "rm", "-rf", "--", str(folder)], process_group=0,
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except OSError:
         shutil.rmtree(folder, ignore_errors=True)

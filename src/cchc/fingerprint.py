@@ -36,12 +36,17 @@ class _Fingerprinter(pickle.Pickler):
             return str, (f"{type(obj).__name__}:{obj.slug}",)
         if isinstance(obj, Plan):
             return str, (f"Plan:{obj.id}",)
-        if isinstance(obj, Pager):  # the URLs of its listing's pages: digested once per listing, not per page
-            urls = self.lists.get(id(obj.urls))
-            if urls is None:
-                urls = self.lists[id(obj.urls)] = hashlib.blake2b(repr(obj.urls).encode(), digest_size=16).digest()
-            return tuple, ((obj.number, obj.count, urls),)
+        if isinstance(obj, Pager):
+            return tuple, (self.pager(obj, self.lists),)
         return NotImplemented
+
+    @staticmethod
+    def pager(pager: Pager, lists: dict[int, bytes]) -> tuple:
+        """The URLs of its listing's pages: digested once per listing, not per page."""
+        urls = lists.get(id(pager.urls))
+        if urls is None:
+            urls = lists[id(pager.urls)] = hashlib.blake2b(repr(pager.urls).encode(), digest_size=16).digest()
+        return pager.number, pager.count, urls
 
 
 def _item_digest(item: NewsItem, docs_dir: Path | None) -> bytes:
@@ -75,6 +80,7 @@ def fingerprints(plugin, known: dict[int, tuple[NewsItem, bytes]]) -> tuple[dict
                                            if "item" in v.data)).encode()).digest()
 
     lists: dict[int, bytes] = {}  # id(a listing's URLs) -> their digest, while the views hold them
+    shared: dict[int, bytes] = {}  # id(a listing's data) -> its digest, likewise
 
     def digest(obj, salt: bytes = b"") -> bytes:
         out = io.BytesIO()
@@ -91,6 +97,17 @@ def fingerprints(plugin, known: dict[int, tuple[NewsItem, bytes]]) -> tuple[dict
             plain = (v.title, v.template, v.searchable, sorted(d), digests[id(d["item"])],
                      [digests[id(r)] for r in d.get("related", ())], d.get("document_size"), d.get("audio_size"),
                      d.get("reading"))
+            pages[src] = hashlib.blake2b(pickle.dumps(plain, protocol=pickle.HIGHEST_PROTOCOL) + salt,
+                                         digest_size=16).digest()
+            continue
+        if v.pager is not None and not v.meta and not v.data.keys() & _ITEM_DATA:
+            # A listing's page (a third of a site): its items by digest, its pager and data (shared by the
+            # listing's pages: pickled once) as digests.
+            data = shared.get(id(v.data))
+            if data is None:
+                data = shared[id(v.data)] = digest(v.data)
+            plain = (v.title, v.template, v.markdown, v.searchable, [digests[id(i)] for i in v.items], data,
+                     _Fingerprinter.pager(v.pager, lists))
             pages[src] = hashlib.blake2b(pickle.dumps(plain, protocol=pickle.HIGHEST_PROTOCOL) + salt,
                                          digest_size=16).digest()
             continue

@@ -98,7 +98,7 @@ class Loader:
         by_slug: dict[str, NewsItem] = {}
         own_cache = cache is None
         cache = cache or ItemCache(self.root, self.plans_dir)
-        files = sorted((self.docs_dir / NEWS_DIR).rglob("*.md"))
+        files = sorted((self.docs_dir / NEWS_DIR).rglob("*.md"), key=lambda f: f.parts)  # Path's order, faster
         for file in files:
             item = self.load_item_cached(file, cache)
             if item is None:

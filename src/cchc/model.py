@@ -296,10 +296,14 @@ class Corpus:
     glossary: dict[str, str] = field(default_factory=dict)  # abbreviations spelled out on air
     settings: SiteSettings = field(default_factory=SiteSettings)
     now: datetime | None = None
+    _published: dict = field(default_factory=dict, repr=False, compare=False)  # (moment, items) -> published
 
     def published(self, at: datetime | None = None) -> list[NewsItem]:
         at = at or self.now
-        return [item for item in self.items if item.is_published(at)]
+        key = (at, id(self.items), len(self.items))  # the site, feeds, index and each plan's check ask again
+        if key not in self._published:
+            self._published[key] = [item for item in self.items if item.is_published(at)]
+        return list(self._published[key])
 
     @cached_property
     def _topic_children(self) -> dict[str, list[str]]:
