@@ -92,7 +92,7 @@ class LiveSite:
             for src, digest in pages.items():
                 if self.pages.get(src) == digest:
                     continue
-                file, fresh = files.get_file_from_path(src), page_file(config, views[src])
+                file, fresh = files.src_uris.get(src), page_file(config, views[src])
                 if file is None or file.dest_uri != fresh.dest_uri:
                     if file is not None:
                         published.add(file.url)
@@ -104,8 +104,7 @@ class LiveSite:
                     file.content_string = views[src].markdown
                 todo.append(file.page)
             if moved:  # keep the order a full build gives (the sitemap lists pages in it)
-                for src in views:
-                    file = files.get_file_from_path(src)
+                for file in [files.src_uris[src] for src in views]:  # src_uris: no path parsing per page
                     files.remove(file)
                     files.append(file)
                 # staff pages (not made from the model) may link to an item that moved
