@@ -89,3 +89,27 @@ def test_an_edit_reloads_the_pages_showing_it_and_only_those(browser, served):
     server.wait_for("Xây dựng xong", after=mark)
     other.wait_for_function("() => window.notReloaded !== true", timeout=15000)
     context.close()
+
+
+def test_the_search_index_waits_for_the_update_in_progress(tmp_path, monkeypatch):
+    """The index after edits (a low-priority process) never starts while an update runs: it would take the processor
+    from the pages being written. It starts once the update is over and the edits have paused."""
+    import time
+
+    from cchc import serve
+
+    from conftest import SAMPLE_NOW
+
+    monkeypatch.setenv("CCHC_NOW", SAMPLE_NOW)
+    monkeypatch.setattr(serve, "INDEX_QUIET", 0.2)
+    preview = serve.Preview(copy_sample(tmp_path / "project"))
+    assert preview.full_build()
+    with preview.building:  # as on_change holds it during an update
+        preview.index_wanted.set()
+        time.sleep(1.5)
+        assert preview.indexer is None
+    deadline = time.monotonic() + 20
+    while preview.indexer is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert preview.indexer is not None
+    preview.indexer.wait()

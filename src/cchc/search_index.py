@@ -401,8 +401,12 @@ class BackgroundIndex:
                  cache_dir: Path | None = None, nice: int = 0) -> None:
         self.started = time.monotonic()
         command = [sys.executable, "-m", "cchc.search_index", str(site_dir)] + ([str(cache_dir)] if cache_dir else [])
+        # A process group of its own (stop() kills it whole). The build's index (nice 0) also takes a session of its
+        # own: with Linux's autogroups it then gets a core beside the build's processes. A niced one (the
+        # preview's) stays in its caller's session, where its nice value counts.
+        group = {"process_group": 0} if nice else {"start_new_session": True}
         self.process = subprocess.Popen((["nice", "-n", str(nice)] if nice else []) + command, stdin=subprocess.PIPE,
-                                        stderr=subprocess.PIPE, start_new_session=True)
+                                        stderr=subprocess.PIPE, **group)
         self.failed: Exception | None = None
         self._writer = threading.Thread(target=self._send, args=(documents, glossary), daemon=True)
         self._writer.start()

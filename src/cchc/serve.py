@@ -92,6 +92,7 @@ class Preview:
         self.changed = threading.Condition()
         self.index_wanted = threading.Event()
         self.indexer: BackgroundIndex | None = None
+        self.building = threading.RLock()  # held while a build or an update runs: no index starts beside it
         threading.Thread(target=self._index_worker, daemon=True).start()
 
     # -- telling pages ----------------------------------------------------------------------------
@@ -118,6 +119,10 @@ class Preview:
     # -- building ---------------------------------------------------------------------------------
 
     def full_build(self) -> bool:
+        with self.building:
+            return self._full_build()
+
+    def _full_build(self) -> bool:
         started = time.monotonic()
         self.link.parent.mkdir(parents=True, exist_ok=True)
         target = fresh_folder(self.link.parent, "preview-")
@@ -146,6 +151,10 @@ class Preview:
         return True
 
     def on_change(self, paths: set[str]) -> None:
+        with self.building:
+            self._on_change(paths)
+
+    def _on_change(self, paths: set[str]) -> None:
         self.stop_indexing()
         if self.live is None or not only_items(paths, self.root / "docs"):
             self.full_build()
@@ -175,14 +184,15 @@ class Preview:
             while self.index_wanted.is_set():  # wait for a pause in the edits
                 self.index_wanted.clear()
                 time.sleep(INDEX_QUIET)
-            live = self.live
-            if live is None:
-                continue
-            # Made one at a time as the index process reads them (20,000 pages' text is not held at once); an
-            # edit meanwhile stops this index (on_change) and another follows the pause after it.
-            documents = live.plugin.search_stream()
-            self.indexer = BackgroundIndex(live.site_dir, documents, live.plugin.corpus.glossary,
-                                           live.plugin.search_cache, nice=15)
+            with self.building:  # an update running past the pause would share the processor with the index
+                live = self.live
+                if live is None or self.index_wanted.is_set():  # an edit came meanwhile: wait for its pause
+                    continue
+                # Made one at a time as the index process reads them (20,000 pages' text is not held at once); an
+                # edit meanwhile stops this index (on_change) and another follows the pause after it.
+                documents = live.plugin.search_stream()
+                self.indexer = BackgroundIndex(live.site_dir, documents, live.plugin.corpus.glossary,
+                                               live.plugin.search_cache, nice=15)
             try:
                 self.indexer.wait()
                 print("Đã cập nhật chỉ mục tìm kiếm.", file=sys.stderr)
