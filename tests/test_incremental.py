@@ -160,3 +160,15 @@ def test_the_preview_never_writes_into_a_stored_page(root, tmp_path):
     assert result.ok and result.timings["pages_cached"] == result.timings["pages"]
     page = (tmp_path / "again/tin-tuc/hoi-thi-tim-hieu-cchc-hai-hau/index.html").read_text(encoding="utf-8")
     assert "Bản sửa tạm" not in page and "Sôi nổi hội thi" in page
+
+
+def test_a_damaged_manifest_of_the_kept_index_only_costs_the_reuse(root, tmp_path):
+    build(root, tmp_path / "a")
+    kept = next((root / "build/cache/search/index").iterdir())
+    for damaged in ('{"code": 1, "documents": [1]}', "[1, 2", '"x"'):
+        (kept / ".documents.json").write_text(damaged, encoding="utf-8")
+        item = root / ITEM
+        item.write_text(item.read_text(encoding="utf-8") + "\nThêm một dòng.\n", encoding="utf-8")
+        build(root, tmp_path / "b")
+        kept = next((root / "build/cache/search/index").iterdir())
+    assert differences(tree(tmp_path / "b"), cold(root, tmp_path / "cold")) == []

@@ -83,6 +83,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self._markdown_tasks: dict[str, int] = {}  # item's src_uri -> its task number (_share_markdown)
         self._markdown_only = False
         self.markdown_helper = helper.Helper(0, "markdown")
+        self.nav_memo = NavMemo()  # installed in on_env
         self.template_ids = template_ids(Path(config.theme.custom_dir))  # staff content never takes these
         root = Path(config.config_file_path).parent
         self.item_cache = ItemCache(root, root / "plans")  # kept: the preview's updates start from the same items
@@ -308,7 +309,8 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         return output
 
     def on_post_build(self, config):
-        """Feeds are written last: they need every item's rendered HTML."""
+        """Feeds are written last: they need every item's rendered HTML (those without automatic readings, by
+        the pages helper meanwhile, see on_env)."""
         started = time.monotonic()
         site_dir = Path(config.site_dir)
         shared = self._shared_feeds()  # the pages helper has written them, unless it could not
@@ -415,7 +417,6 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         env.globals["content_security_policy"] = lambda base_url: policy(self.scripts.hashes(base_url))
         self.env = env
         env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({CACHED_TEMPLATE: ""}), env.loader])
-        self.nav_memo = NavMemo()
         self.nav_memo.install(env)
         started = time.monotonic()
         pages = [f.page for f in files.documentation_pages() if f.page is not None]

@@ -302,8 +302,9 @@ class EarlierDocuments:
                 manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 continue
-            if manifest.get("code") == _code():
-                self.folder, self.files = folder, manifest["documents"]
+            documents = manifest.get("documents") if isinstance(manifest, dict) else None
+            if isinstance(documents, dict) and manifest.get("code") == _code():
+                self.folder, self.files = folder, documents
 
     def reuse(self, rel: str, data: bytes) -> bool:
         digest = hashlib.blake2b(data, digest_size=16).hexdigest()
