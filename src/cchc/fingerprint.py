@@ -37,16 +37,16 @@ class _Fingerprinter(pickle.Pickler):
         if isinstance(obj, Plan):
             return str, (f"Plan:{obj.id}",)
         if isinstance(obj, Pager):
-            return tuple, (self.pager(obj, self.lists),)
+            return tuple, (_pager(obj, self.lists),)
         return NotImplemented
 
-    @staticmethod
-    def pager(pager: Pager, lists: dict[int, bytes]) -> tuple:
-        """The URLs of its listing's pages: digested once per listing, not per page."""
-        urls = lists.get(id(pager.urls))
-        if urls is None:
-            urls = lists[id(pager.urls)] = hashlib.blake2b(repr(pager.urls).encode(), digest_size=16).digest()
-        return pager.number, pager.count, urls
+
+def _pager(pager: Pager, lists: dict[int, bytes]) -> tuple:
+    """A pager as its number, count and the URLs of its listing's pages, digested once per listing (`lists`)."""
+    urls = lists.get(id(pager.urls))
+    if urls is None:
+        urls = lists[id(pager.urls)] = hashlib.blake2b(repr(pager.urls).encode(), digest_size=16).digest()
+    return pager.number, pager.count, urls
 
 
 def _item_digest(item: NewsItem, docs_dir: Path | None) -> bytes:
@@ -107,7 +107,7 @@ def fingerprints(plugin, known: dict[int, tuple[NewsItem, bytes]]) -> tuple[dict
             if data is None:
                 data = shared[id(v.data)] = digest(v.data)
             plain = (v.title, v.template, v.markdown, v.searchable, [digests[id(i)] for i in v.items], data,
-                     _Fingerprinter.pager(v.pager, lists))
+                     _pager(v.pager, lists))
             pages[src] = hashlib.blake2b(pickle.dumps(plain, protocol=pickle.HIGHEST_PROTOCOL) + salt,
                                          digest_size=16).digest()
             continue

@@ -150,9 +150,9 @@ class LiveSite:
         automatic reading (made by this process's threads), and `meanwhile` runs before this process takes
         its share. Returns how many pages the helper rendered."""
         views = self.plugin.site.views
-        read = [p for p in pages if "reading" in getattr(views.get(p.file.src_uri), "data", {})]
-        own = read if share else pages
-        shared = [p for p in pages if share and p not in own]
+        kept = [not share or "reading" in getattr(views.get(p.file.src_uri), "data", {}) for p in pages]
+        own = [page for page, mine in zip(pages, kept) if mine]
+        shared = [page for page, mine in zip(pages, kept) if not mine]
         doc_files = self.plugin.files.documentation_pages(inclusion=InclusionLevel.is_included)
 
         def one(page: Page) -> None:

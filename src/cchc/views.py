@@ -104,11 +104,10 @@ class SiteViews:
         chunks = [items[i:i + self.per_page] for i in range(0, len(items), self.per_page)] or [[]]
         srcs = [f"{base}index.md"] + [f"{base}trang/{n}.md" for n in range(2, len(chunks) + 1)]
         urls = [base] + [f"{base}trang/{n}/" for n in range(2, len(chunks) + 1)]
-        shared = dict(data)  # one dict for the listing's pages (nothing changes it): fingerprinted once
         for number, (src, chunk) in enumerate(zip(srcs, chunks), start=1):
             page_title = title if number == 1 else f"{title} (trang {number})"
             self.add(View(src, page_title, "cchc/listing.html", markdown if number == 1 else "", False, chunk,
-                          Pager(number, len(chunks), urls), shared))
+                          Pager(number, len(chunks), urls), data))  # one dict, nothing changes it: fingerprinted once
 
     # -- the site map -----------------------------------------------------------------------------
 
