@@ -49,7 +49,8 @@ $(NODE_STAMP): package.json package-lock.json   ## the editor (decap-cms, decap-
 	npm ci --no-audit --no-fund --silent
 	touch $(NODE_STAMP)
 
-test: setup voice tools $(NODE_STAMP)  ## the whole test suite (what CI runs)
+test: setup voice tools $(NODE_STAMP)  ## the layer rule (import-linter), then the whole test suite (what CI runs)
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
 
 bench: setup voice browser ## scale benchmark: ours vs plain Material blog vs Hugo (long: see benchmarks/scale.py)

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("CCHC_NOW", "2026-06-30 12:00")
-from cchc.build import build_site  # noqa: E402
+from cchc.site.build import build_site  # noqa: E402
 
 
 def tree(pid: int) -> list[int]:

@@ -98,7 +98,7 @@ def main() -> int:
         site = Path(sys.argv[1])
         results = measure(site)
     else:
-        from cchc.build import build_site
+        from cchc.site.build import build_site
         os.environ.setdefault("CCHC_NOW", "2026-06-30 12:00")
         with tempfile.TemporaryDirectory() as tmp:
             project = Path(tmp) / "project"

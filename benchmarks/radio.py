@@ -30,9 +30,9 @@ PY = sys.executable
 
 from make_corpus import write_corpus  # noqa: E402
 
-from cchc.model import VoiceSettings  # noqa: E402
-from cchc.speech import speak  # noqa: E402
-from cchc.voice import Readings, seconds_of  # noqa: E402
+from cchc.content.model import VoiceSettings  # noqa: E402
+from cchc.radio.speech import speak  # noqa: E402
+from cchc.radio.voice import Readings, seconds_of  # noqa: E402
 
 
 def texts_of_1000_words(project: Path, count: int) -> list[str]:

@@ -34,8 +34,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from make_corpus import write_corpus  # noqa: E402
 
-from cchc.dates import parse_datetime  # noqa: E402
-from cchc.loader import load_corpus  # noqa: E402
+from cchc.content.dates import parse_datetime  # noqa: E402
+from cchc.content.loader import load_corpus  # noqa: E402
 
 PY = sys.executable
 NOW = "2026-06-30 12:00"  # the same "now" for every build and the preview

@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from cchc.loader import load_corpus  # noqa: E402
+from cchc.content.loader import load_corpus  # noqa: E402
 
 OPENINGS = [
     "Thực hiện kế hoạch thông tin, tuyên truyền cải cách hành chính năm {year}, {unit} đã triển khai nhiều hoạt động thiết thực về {topic}.",

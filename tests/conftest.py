@@ -45,7 +45,7 @@ class Project:
         return self.write(f"docs/tin-tuc/{name}.md", "---\n" + "\n".join(lines) + "\n---\n\n" + body + "\n")
 
     def load(self):
-        from cchc.loader import load_corpus
+        from cchc.content.loader import load_corpus
         return load_corpus(self.root)
 
 
@@ -123,8 +123,8 @@ def sample(tmp_path_factory):
     os.environ["CCHC_NOW"] = SAMPLE_NOW
     try:
         site = tmp_path_factory.mktemp("sample") / "site"
-        from cchc.build import build_site
-        from cchc.loader import load_corpus
+        from cchc.site.build import build_site
+        from cchc.content.loader import load_corpus
         result = build_site(ROOT, site)
         assert result.ok, result.messages
         corpus, problems = load_corpus(ROOT)
@@ -221,3 +221,37 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             return None
+
+
+# What a screenshot is kept for, measured: nothing wider than the screen, and no two boxes of text or media drawn
+# over each other (a box inside another is fine). Screenshots stay in test-output/ for a person to look at.
+_LAYOUT = """() => {
+  const doc = document.documentElement, overflow = doc.scrollWidth - doc.clientWidth;
+  const picked = [...document.querySelectorAll(
+      'main h1, main h2, main h3, main p, main li, main th, main td, main figure, main img, main audio, main form, '
+      + 'main summary, .md-header__inner > *, .cchc-searchbar form > *')].filter(e => {
+    const r = e.getBoundingClientRect(), s = getComputedStyle(e);
+    return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && e.checkVisibility(); });
+  const boxes = picked.map(e => e.getBoundingClientRect()), clashes = [];
+  for (let i = 0; i < picked.length && clashes.length < 5; i++)
+    for (let j = i + 1; j < picked.length; j++) {
+      const a = picked[i], b = picked[j], p = boxes[i], q = boxes[j];
+      if (a.contains(b) || b.contains(a)) continue;
+      const w = Math.min(p.right, q.right) - Math.max(p.left, q.left), h = Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top);
+      if (w > 2 && h > 2) clashes.push([a.tagName + '.' + a.className + ' ' + (a.textContent || '').trim().slice(0, 30),
+                                        b.tagName + '.' + b.className + ' ' + (b.textContent || '').trim().slice(0, 30)]);
+    }
+  return {overflow, clashes, checked: picked.length};
+}"""
+
+
+def screenshot(page, path) -> dict:
+    """Keep a full-page screenshot for people, and assert what it is kept for: the page fits its width and no two
+    blocks overlap."""
+    layout = page.evaluate(_LAYOUT)
+    assert layout["overflow"] <= 0, f"{page.url}: {layout['overflow']} px wider than the screen"
+    assert layout["clashes"] == [], f"{page.url}: {layout['clashes']}"
+    assert layout["checked"] > 3
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    return layout

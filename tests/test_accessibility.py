@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import PAGE_TYPES, VIEWPORTS, Served, settle
+from conftest import PAGE_TYPES, VIEWPORTS, Served, screenshot, settle
 
 AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
 SHOTS = Path(__file__).resolve().parents[1] / "test-output" / "screenshots"  # kept for a person to look at
@@ -33,7 +33,7 @@ def test_no_wcag_21_aa_violations(browser, site, kind, scheme, viewport):
     violations = page.evaluate("""async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}))
         .violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(' | '))""")
     SHOTS.mkdir(parents=True, exist_ok=True)  # after axe: a full-page shot resizes the page and may restart transitions
-    page.screenshot(path=str(SHOTS / f"{kind}-{viewport}-{scheme}.png"), full_page=True)
+    screenshot(page, SHOTS / f"{kind}-{viewport}-{scheme}.png")
     assert violations == []
     page.close()
 

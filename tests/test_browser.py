@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cchc.build import build_site
-from conftest import Served
+from cchc.site.build import build_site
+from conftest import Served, screenshot
 
 OUTPUT = Path(__file__).resolve().parents[1] / "test-output" / "screenshots"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
@@ -75,7 +75,7 @@ def test_search_finds_vietnamese_with_or_without_diacritics(browser, search_site
     assert "ban-nhap" not in found
     assert errors == []
     OUTPUT.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(OUTPUT / f"search-{viewport}-{first or 'cai-cach'}.png"), full_page=True)
+    screenshot(page, OUTPUT / f"search-{viewport}-{first or 'cai-cach'}.png")
     page.close()
 
 
@@ -118,22 +118,22 @@ def test_navigation_home_topic_item_unit_with_feeds_and_no_console_errors(browse
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     OUTPUT.mkdir(parents=True, exist_ok=True)
     page.goto(sample_served.url)
-    page.screenshot(path=str(OUTPUT / f"home-{viewport}.png"), full_page=True)
+    screenshot(page, OUTPUT / f"home-{viewport}.png")
     assert page.locator("link[rel~=alternate][type='application/rss+xml']").count() >= 1
     page.click("a.cchc-chip >> text=Cải cách thủ tục hành chính")
     assert page.url.endswith("/chu-de/thu-tuc-hanh-chinh/")
     assert page.locator("link[rel~=alternate][href='rss.xml']").count() == 1  # this topic's own feed
-    page.screenshot(path=str(OUTPUT / f"topic-{viewport}.png"), full_page=True)
+    screenshot(page, OUTPUT / f"topic-{viewport}.png")
     title = page.locator(".cchc-list__title a").first.text_content()
     page.locator(".cchc-list__title a").first.click()
     assert page.locator("h1").first.text_content() == title
-    page.screenshot(path=str(OUTPUT / f"item-{viewport}.png"), full_page=True)
+    screenshot(page, OUTPUT / f"item-{viewport}.png")
     page.locator(".cchc-item__head .cchc-meta a").first.click()
     assert "/don-vi/" in page.url and page.locator("link[rel~=alternate][href='rss.xml']").count() == 1
-    page.screenshot(path=str(OUTPUT / f"unit-{viewport}.png"), full_page=True)
+    screenshot(page, OUTPUT / f"unit-{viewport}.png")
     for url in ("ke-hoach/ben-tre-2021/", "tien-do/", "rss/"):
         page.goto(sample_served.url + url)
-        page.screenshot(path=str(OUTPUT / f"{url.split('/')[0]}-{viewport}.png"), full_page=True)
+        screenshot(page, OUTPUT / f"{url.split('/')[0]}-{viewport}.png")
     assert errors == []
     page.close()
 
@@ -150,13 +150,13 @@ def test_a_station_reaches_a_bulletin_from_the_radio_page_and_both_players_play(
     assert page.url.endswith("/phat-thanh/")
     page.locator(".cchc-bulletins a").first.click()
     assert "/phat-thanh/ban-tin/" in page.url
-    page.screenshot(path=str(OUTPUT / f"ban-tin-{viewport}.png"), full_page=True)
+    screenshot(page, OUTPUT / f"ban-tin-{viewport}.png")
     duration = "() => new Promise(done => { const a = document.querySelector('audio'); a.onloadedmetadata = () => " \
                "done(a.duration); a.onerror = () => done(-1); a.preload = 'auto'; a.load(); })"
     bulletin = page.evaluate(duration)
     page.locator("main ol a").first.click()
     assert "bản đọc tự động" in page.locator(".cchc-audio figcaption").text_content()
-    page.screenshot(path=str(OUTPUT / f"ban-doc-{viewport}.png"), full_page=True)
+    screenshot(page, OUTPUT / f"ban-doc-{viewport}.png")
     reading = page.evaluate(duration)
     assert 1 < reading < bulletin  # the bulletin holds the item's reading and an opening and closing
     assert errors == []

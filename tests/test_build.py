@@ -6,11 +6,11 @@ import os
 import stat
 import subprocess
 import sys
-import time
+from pathlib import Path
 
 import pytest
 
-from cchc.build import build_site
+from cchc.site.build import build_site
 
 
 def test_a_failed_build_keeps_the_last_good_site(project):
@@ -91,7 +91,7 @@ def test_a_build_on_both_cores_equals_a_sequential_one(tmp_path, monkeypatch):
     """Both cores (the index in a second process, a forked helper rendering pages from the back while the build
     renders from the front) give the sequential build's bytes; neither build reuses the other's pages. The
     sequential build renders the navigation of every page (nav_memo.py off)."""
-    from cchc.nav_memo import NavMemo
+    from cchc.site.nav_memo import NavMemo
     from conftest import SAMPLE_NOW, copy_sample
 
     monkeypatch.setenv("CCHC_NOW", SAMPLE_NOW)
@@ -118,12 +118,29 @@ def test_a_build_failing_in_its_templates_stops_the_index_and_leaves_no_folder(p
     template.write_text(text.replace("<h1>{{ item.title }}</h1>", "<h1>{{ item.title.khong_co() }}</h1>"), encoding="utf-8")
     result = build_site(project.root, project.root / "site")
     assert not result.ok
-    time.sleep(1)  # a child left running would write its folder by now
+    assert index_processes() == []  # stopped and waited for: no child is left that could write its folder later
     assert sorted(p.name for p in project.root.iterdir() if p.name.startswith("site")) == []
 
 
+def index_processes() -> list[int]:
+    """Search-index processes started by this test process (or its children) that are still alive."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            command = (proc / "cmdline").read_bytes().split(b"\0")
+            ancestors, pid = [], proc.name
+            while pid not in ("0", "1"):
+                pid = (Path("/proc") / pid / "stat").read_text().rsplit(")", 1)[1].split()[1]
+                ancestors.append(pid)
+        except (OSError, IndexError):
+            continue
+        if b"cchc.search.background" in command and str(os.getpid()) in ancestors:
+            found.append(int(proc.name))
+    return found
+
+
 def test_a_stopped_index_process_writes_nothing(tmp_path):
-    from cchc.search_index import BackgroundIndex
+    from cchc.search.background import BackgroundIndex
 
     body = "Cải cách thủ tục hành chính, một cửa liên thông, dịch vụ công trực tuyến. " * 200
     documents = [{"url": f"tin-tuc/{n}/", "date": "15/03/2024", "sort": f"2024-03-15T{9999 - n:06d}", "title": f"Tin {n}",
@@ -132,7 +149,8 @@ def test_a_stopped_index_process_writes_nothing(tmp_path):
     index = BackgroundIndex(tmp_path, iter(documents), {})
     index.stop()
     assert index.process.poll() is not None
-    time.sleep(1)
+    with pytest.raises(ProcessLookupError):  # nothing of its process group is left to write later
+        os.killpg(index.process.pid, 0)
     assert not (tmp_path / "tim-kiem").exists()
     finished = BackgroundIndex(tmp_path, iter(documents[:50]), {})
     assert finished.wait() > 0 and (tmp_path / "tim-kiem/du-lieu/chi-muc.json").is_file()  # the same, left to finish
@@ -140,7 +158,8 @@ def test_a_stopped_index_process_writes_nothing(tmp_path):
 
 def test_documents_cut_short_make_no_index(tmp_path):
     """The index process reads documents one per line: if making one fails half way, no index is written."""
-    from cchc.search_index import BackgroundIndex, SearchIndexError
+    from cchc.search.background import BackgroundIndex
+    from cchc.search.index import SearchIndexError
 
     def documents():
         for n in range(20):
@@ -160,7 +179,7 @@ def test_a_page_without_markdown_gets_what_markdown_makes_of_empty_text(project)
     from mkdocs.structure.files import File, Files
     from mkdocs.structure.pages import Page
 
-    from cchc.plugin import ModelPage
+    from cchc.site.plugin import ModelPage
 
     config = load_config(str(project.root / "mkdocs.yml"))
     for text in ("", "  \n\n", "# Tiêu đề\n\nNội dung [liên kết](#tieu-de)."):

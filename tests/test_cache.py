@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-import cchc.loader
+import cchc.content.loader
 from conftest import messages
 
 
@@ -14,13 +14,13 @@ from conftest import messages
 def reads(monkeypatch):
     """Counts the files the loader actually parses."""
     seen = []
-    original = cchc.loader.read_document
+    original = cchc.content.loader.read_document
 
     def counting(file, path, problems):
         seen.append(path)
         return original(file, path, problems)
 
-    monkeypatch.setattr(cchc.loader, "read_document", counting)
+    monkeypatch.setattr(cchc.content.loader, "read_document", counting)
     return seen
 
 

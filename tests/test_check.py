@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from cchc.check import BEHIND, COVERED, DONE, NOT_MEASURED, NOT_STARTED, ON_TRACK, UNCOVERED, check_plan
+from cchc.plans.check import BEHIND, COVERED, DONE, NOT_MEASURED, NOT_STARTED, ON_TRACK, UNCOVERED, check_plan
 
 PLAN = """
 ---

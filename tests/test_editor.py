@@ -230,7 +230,7 @@ def test_an_item_written_by_hand_keeps_every_field_through_the_editor(browser, r
     assert checked.returncode == 0, checked.stderr
 
 
-def test_the_editor_is_vietnamese_and_axe_finds_no_serious_violation(browser, room):
+def test_the_editor_is_vietnamese_and_its_only_serious_axe_violations_are_decaps_known_ones(browser, room):
     _, server = room
     page, _ = open_room(browser, server, "tieng-viet")
     assert page.locator("html").get_attribute("lang") == "vi"
@@ -254,6 +254,13 @@ def test_the_editor_is_vietnamese_and_axe_finds_no_serious_violation(browser, ro
         .map(v => ({id: v.id, nodes: v.nodes.map(n => n.html.slice(0, 240)).slice(0, 5)}))""")
     ours = [v for v in found if v["id"] in OUR_RULES]
     assert not ours, ours
+    # Every other serious one is in Decap's own interface, named here so that a new one fails: its preview switch
+    # (no name, no aria-checked), its status badge and publish button (contrast), its preview frame (no title),
+    # its dropdowns (a button inside a button). Mending them is the editing room's work (issue 28).
+    assert {v["id"] for v in found} <= DECAP_KNOWN, [v for v in found if v["id"] not in DECAP_KNOWN]
+
+
+DECAP_KNOWN = {"aria-required-attr", "button-name", "color-contrast", "frame-title", "nested-interactive"}
 
 
 # What our configuration controls on the editor's pages: the document's language and title, and every

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import yaml
 
-from cchc import editor
-from cchc.build import build_site
-from cchc.model import EditorSettings
+from cchc.site import editor
+from cchc.site.build import build_site
+from cchc.content.model import EditorSettings
 
 GITLAB = EditorSettings("gitlab", "so-noi-vu/cchc", "https://git.tinh.gov.vn", "https://git.tinh.gov.vn/api/v4", "abc",
                         "main", True)

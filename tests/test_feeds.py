@@ -13,8 +13,8 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from cchc.build import build_site
-from cchc.radio import radio_text
+from cchc.site.build import build_site
+from cchc.radio.script import radio_text
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
@@ -249,7 +249,7 @@ def test_a_naive_datetime_reaches_feedgen_as_vietnam_time(project):
     """feedgen raises on naive datetimes; our one guard gives them Vietnam time."""
     from datetime import datetime
 
-    from cchc.feeds import Feed, FeedBuilder, FeedSettings
+    from cchc.site.feeds import Feed, FeedBuilder, FeedSettings
 
     project.item("ngay-khong-mui-gio")
     corpus, _ = project.load()

@@ -8,9 +8,9 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from cchc.build import build_site
-from cchc.check import check_plan
-from cchc.dates import end_of_day, parse_datetime
+from cchc.site.build import build_site
+from cchc.plans.check import check_plan
+from cchc.content.dates import end_of_day, parse_datetime
 from conftest import SAMPLE_NOW, messages
 
 

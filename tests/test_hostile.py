@@ -16,8 +16,8 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from cchc.build import build_site
-from cchc.dates import DateError, parse_bound, parse_datetime
+from cchc.site.build import build_site
+from cchc.content.dates import DateError, parse_bound, parse_datetime
 from conftest import NOW, new_project
 
 MARK = "XSS"  # every payload carries it, so a scan can tell payload from theme
@@ -176,7 +176,9 @@ def refused(tmp_path_factory):
 def test_refused_input_is_named_with_its_line_and_a_fix(refused, case):
     _, corpus, messages, _ = refused
     _, files, path, line, words = case
-    if not path:  # a file no step reads: nothing to say, and nothing crashed
+    if not path:  # a file no step reads: the load went on (the good item is there) and nobody spoke of it
+        assert "tot" in [i.slug for i in corpus.items]
+        assert not [m for m in messages for name, _ in files if name in m]
         return
     assert prefixed(messages, path, line, *words), [m for m in messages if m.startswith(path)] or messages[:5]
 
@@ -525,7 +527,7 @@ def test_every_command_refuses_bad_content_with_a_message(project, capsys, comma
 
 
 def test_an_unexpected_failure_in_the_build_is_a_message_and_cleans_up(project, monkeypatch):
-    import cchc.views
+    import cchc.site.views
     project.item("tot")
     site = project.root / "site"
     assert build_site(project.root, site).ok
@@ -533,7 +535,7 @@ def test_an_unexpected_failure_in_the_build_is_a_message_and_cleans_up(project, 
 
     def broken(self):
         raise RecursionError("maximum recursion depth exceeded")
-    monkeypatch.setattr(cchc.views.SiteViews, "_build", broken)
+    monkeypatch.setattr(cchc.site.views.SiteViews, "_build", broken)
     result = build_site(project.root, site)
     assert not result.ok and any("Lỗi không mong đợi" in m and "RecursionError" in m for m in result.messages)
     assert (site / "index.html").read_bytes() == before
@@ -541,16 +543,16 @@ def test_an_unexpected_failure_in_the_build_is_a_message_and_cleans_up(project, 
 
 
 def test_an_unexpected_failure_reading_one_file_names_that_file(project, monkeypatch):
-    import cchc.loader
+    import cchc.content.loader
     project.item("a")
     project.item("b")
-    real = cchc.loader.Loader.load_item
+    real = cchc.content.loader.Loader.load_item
 
     def flaky(self, file):
         if file.name == "b.md":
             raise OverflowError("date value out of range")
         return real(self, file)
-    monkeypatch.setattr(cchc.loader.Loader, "load_item", flaky)
+    monkeypatch.setattr(cchc.content.loader.Loader, "load_item", flaky)
     corpus, problems = project.load()
     (message,) = [str(p) for p in problems.items]
     assert message.startswith("docs/tin-tuc/b.md: không xử lý được tệp này (OverflowError") and " — " in message

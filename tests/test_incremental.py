@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from cchc.build import build_site
-from cchc.keyed_files import KeyedStore
+from cchc.site.build import build_site
+from cchc.stores.keyed import KeyedStore
 
 from conftest import SAMPLE_NOW, copy_sample
 
@@ -143,8 +143,8 @@ def test_the_replaced_site_is_removed_after_the_new_one_is_in_place(root, tmp_pa
 
 def test_the_preview_never_writes_into_a_stored_page(root, tmp_path):
     """Site pages are links to stored ones: the preview's rewrite of a page must leave the stored page as it was."""
-    from cchc.build import build_into
-    from cchc.live import LiveSite
+    from cchc.site.build import build_into
+    from cchc.preview.update import LiveSite
 
     result, config = build_into(root, tmp_path / "live", strict=False, drafts=True)
     assert result.ok

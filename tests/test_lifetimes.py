@@ -7,7 +7,7 @@ from datetime import date
 
 import lxml.html
 
-from cchc.search_index import LINEAGE, document
+from cchc.search.documents import LINEAGE, document
 from conftest import ROOT, messages
 
 
@@ -132,7 +132,7 @@ def test_the_search_filter_offers_the_successor_with_its_predecessors_as_a_choic
 
 
 def test_an_item_keeps_the_feed_id_it_had_on_its_former_portal(project, tmp_path):
-    from cchc.build import build_site
+    from cchc.site.build import build_site
     old_id = "tag:bentre.gov.vn,2019:tin-tuc/cai-cach-thu-tuc-2019/"
     project.item("cai-cach-thu-tuc-2019", date="15/03/2024 08:30", unit="ben-tre", guid=old_id)
     project.item("tin-moi", date="16/03/2024 08:30", unit="ben-tre")
@@ -154,8 +154,8 @@ def test_plans_on_both_sides_of_the_change_are_checked_and_reported(sample, tmp_
     import subprocess
     import sys
 
-    from cchc.check import check_plan
-    from cchc.dates import end_of_day, parse_datetime
+    from cchc.plans.check import check_plan
+    from cchc.content.dates import end_of_day, parse_datetime
     _, corpus = sample
     now = parse_datetime("30/06/2026 12:00")
     new = check_plan(corpus, corpus.plans["vinh-long-2026"], now)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from cchc.build import build_into
-from cchc.live import LiveSite, only_items
+from cchc.site.build import build_into
+from cchc.preview.update import LiveSite, only_items
 
 from conftest import SAMPLE_NOW, copy_sample
 

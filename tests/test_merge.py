@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cchc.build import build_site
-from cchc.loader import load_corpus
+from cchc.site.build import build_site
+from cchc.content.loader import load_corpus
 from conftest import ROOT, SAMPLE_NOW, TINY_JPEG, Served, copy_sample
 
 OLD_SITE = "https://cchc.travinh.example.gov.vn/"

@@ -32,7 +32,7 @@ def built(root: Path, site_url: str) -> Path:
     config = (root / "mkdocs.yml").read_text(encoding="utf-8")
     config = re.sub(r"^site_url: .*$", f"site_url: {site_url}", config, count=1, flags=re.M)
     (root / "mkdocs.yml").write_text(config.replace("\nextra:\n", "\nextra:\n" + EDITOR, 1), encoding="utf-8")
-    from cchc.build import build_site
+    from cchc.site.build import build_site
     saved = os.environ.get("CCHC_NOW")
     os.environ["CCHC_NOW"] = SAMPLE_NOW
     try:

@@ -13,8 +13,8 @@ import markdown
 import pytest
 from docx import Document
 
-from cchc.plan_outline import outline
-from cchc.plan_source import read_blocks
+from cchc.plans.outline import outline
+from cchc.plans.source import read_blocks
 from conftest import ROOT, messages
 
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -94,7 +94,7 @@ def test_a_seed_plan_imports_to_a_draft_that_validates_once_its_todos_are_filled
     corpus, problems = project.load()
     assert not [m for m in messages(problems) if m.startswith(f"plans/{plan_id}.md")], problems.report()
     plan = corpus.plans[plan_id]
-    hand_plan = __import__("cchc.loader", fromlist=["load_corpus"]).load_corpus(ROOT)[0].plans[plan_id]
+    hand_plan = __import__("cchc.content.loader", fromlist=["load_corpus"]).load_corpus(ROOT)[0].plans[plan_id]
     assert plan.title.startswith("Kế hoạch") and str(plan.end.year) in plan.title
     assert (plan.issuer, plan.level, plan.start, plan.end) == (hand_plan.issuer, hand_plan.level, hand_plan.start, hand_plan.end)
     assert plan.number == hand_plan.number and plan.issued == hand_plan.issued

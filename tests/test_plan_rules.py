@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from cchc.check import BEHIND, COUNTED, ON_TRACK, check_plan
+from cchc.plans.check import BEHIND, COUNTED, ON_TRACK, check_plan
 from conftest import ROOT, messages
 
 HEAD = """---
@@ -214,7 +214,7 @@ def test_text_laid_out_as_markdown_wants_is_not_warned(project):
 
 
 def test_the_sample_plans_full_texts_render_as_they_read():
-    from cchc.loader import load_corpus
+    from cchc.content.loader import load_corpus
     _, problems = load_corpus(ROOT)
     assert not problems, problems.report()
 

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from cchc.loader import load_corpus
+from cchc.content.loader import load_corpus
 from conftest import ROOT
 
 SEEDS = ROOT.parent / "shared" / "seeds"

@@ -15,10 +15,10 @@ import pytest
 from lxml import etree
 from mutagen.id3 import ID3
 
-from cchc.build import build_into, build_site
-from cchc.dates import vietnam_time
-from cchc.radio import bulletins
-from cchc.voice import frame_count, strip_id3
+from cchc.site.build import build_into, build_site
+from cchc.content.dates import vietnam_time
+from cchc.radio.script import bulletins
+from cchc.radio.voice import frame_count, strip_id3
 
 from conftest import ROOT, SAMPLE_NOW
 

@@ -9,7 +9,8 @@ import json
 
 import pytest
 
-from cchc.search_index import EXCERPT_CHARS, Abbreviations, segments
+from cchc.search.index import EXCERPT_CHARS
+from cchc.search.terms import Abbreviations, segments
 from conftest import Served
 
 # (query as a reader types it, the item they want): accented, unaccented, mixed, d/đ words, acronyms,
@@ -169,7 +170,7 @@ def test_nonsense_finds_nothing(search_page, query):
 
 
 def test_the_preview_indexes_in_its_own_process_from_json(tmp_path):
-    """The build and `cchc serve` hand the documents to `python -m cchc.search_index` on standard input: the
+    """The build and `cchc serve` hand the documents to `python -m cchc.search.background` on standard input: the
     glossary, then one document a line, then "end"."""
     import subprocess
     import sys
@@ -178,14 +179,14 @@ def test_the_preview_indexes_in_its_own_process_from_json(tmp_path):
            "filters": {"năm": ["2024"]}}
     lines = [json.dumps(value, ensure_ascii=False) for value in ({"CCHC": "cải cách hành chính"}, doc, "end")]
     given = "\n".join(lines) + "\n"
-    run = subprocess.run([sys.executable, "-m", "cchc.search_index", str(tmp_path)], input=given, text=True,
+    run = subprocess.run([sys.executable, "-m", "cchc.search.background", str(tmp_path)], input=given, text=True,
                          capture_output=True)
     assert run.returncode == 0, run.stderr
     shard = next(f for f in (tmp_path / "tim-kiem/du-lieu/s").iterdir())
     assert "cai cach" in json.loads(gzip.decompress(shard.read_bytes()))  # the glossary was applied
-    bad = subprocess.run([sys.executable, "-m", "cchc.search_index", str(tmp_path)], input="{", text=True,
+    bad = subprocess.run([sys.executable, "-m", "cchc.search.background", str(tmp_path)], input="{", text=True,
                          capture_output=True)
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
-    cut = subprocess.run([sys.executable, "-m", "cchc.search_index", str(tmp_path / "cut")],
+    cut = subprocess.run([sys.executable, "-m", "cchc.search.background", str(tmp_path / "cut")],
                          input="\n".join(lines[:2]) + "\n", text=True, capture_output=True)
     assert cut.returncode == 1 and "ngắt giữa chừng" in cut.stderr and not (tmp_path / "cut/tim-kiem/du-lieu").exists()

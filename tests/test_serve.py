@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -40,10 +41,21 @@ def test_an_edit_reloads_the_pages_showing_it_and_only_those(browser, served):
     edited.wait_for_function("() => document.querySelector('h1').textContent.includes('tiêu đề vừa sửa')", timeout=15000)
     assert "Đã cập nhật" in server.wait_for("Đã cập nhật", after=mark)  # the partial path, not a full build
     assert not any("Xây dựng xong" in line for line in server.lines[mark:])
+    # Listings show it too: its month's archive (dated 19/07/2024), and exactly one page of the news listing
     listing = context.new_page()
-    listing.goto(server.url + "tin-tuc/")
-    news = listing.locator("main").inner_text()
-    assert "Phiếu hẹn bằng tin nhắn, tiêu đề vừa sửa" in news or listing.locator("a[rel=next]").count()
+    listing.goto(server.url + "luu-tru/2024/07/")
+    month = listing.locator("main").inner_text()
+    assert "Phiếu hẹn bằng tin nhắn, tiêu đề vừa sửa" in month and 'Sáng kiến "phiếu hẹn' not in month
+    shown, url = [], server.url + "tin-tuc/"
+    while url:
+        listing.goto(url)
+        text = listing.locator("main").inner_text()
+        assert 'Sáng kiến "phiếu hẹn' not in text, url  # the old title is gone everywhere
+        if "Phiếu hẹn bằng tin nhắn, tiêu đề vừa sửa" in text:
+            shown.append(url)
+        following = listing.locator("a[rel=next]")
+        url = urllib.parse.urljoin(url, following.first.get_attribute("href")) if following.count() else None
+    assert len(shown) == 1, shown
     assert other.evaluate("() => window.notReloaded === true")  # its page did not change: not reloaded
 
     # A bad edit: the terminal says what and where; the browser keeps the last good page.
@@ -96,7 +108,7 @@ def test_the_search_index_waits_for_the_update_in_progress(tmp_path, monkeypatch
     from the pages being written. It starts once the update is over and the edits have paused."""
     import time
 
-    from cchc import serve
+    from cchc.preview import serve
 
     from conftest import SAMPLE_NOW
 
@@ -106,8 +118,8 @@ def test_the_search_index_waits_for_the_update_in_progress(tmp_path, monkeypatch
     assert preview.full_build()
     with preview.building:  # as on_change holds it during an update
         preview.index_wanted.set()
-        time.sleep(1.5)
-        assert preview.indexer is None
+        assert preview.index_waiting.wait(20)  # the edits' pause is over and the index asks for the processor…
+        assert preview.indexer is None  # …but does not get it while the update holds it
     deadline = time.monotonic() + 20
     while preview.indexer is None and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from cchc.speech import number, speak
+from cchc.radio.speech import number, speak
 
 GLOSSARY = {"CCHC": "cải cách hành chính", "UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân",
             "MTTQ": "Mặt trận Tổ quốc", "PAR INDEX": "Chỉ số cải cách hành chính", "SIPAS": "Chỉ số hài lòng",
@@ -131,8 +131,8 @@ def test_the_first_use_is_shared_across_the_parts_of_one_item():
 def test_the_projects_glossary_spells_out_every_index_the_plans_name():
     from pathlib import Path
 
-    from cchc.problems import Problems
-    from cchc.vocab import load_glossary
+    from cchc.content.problems import Problems
+    from cchc.content.vocab import load_glossary
 
     root = Path(__file__).resolve().parents[1]
     glossary = load_glossary(root / "plans", root, Problems())

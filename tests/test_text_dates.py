@@ -4,10 +4,10 @@ from datetime import date
 
 import pytest
 
-from cchc.dates import DateError, format_date, format_datetime, parse_bound, parse_datetime
+from cchc.content.dates import DateError, format_date, format_datetime, parse_bound, parse_datetime
 import unicodedata
 
-from cchc.text import fold, nfc, slugify
+from cchc.content.text import fold, nfc, slugify
 
 
 def test_slugs_are_ascii_without_diacritics_and_d_bar_becomes_d():

@@ -130,7 +130,7 @@ def test_unsafe_html_is_reported_with_its_line(project):
 
 
 def test_sanitiser_removes_scripts_handlers_and_javascript_links_but_keeps_content():
-    from cchc.safety import sanitize
+    from cchc.content.safety import sanitize
     html = ('<p id="a" class="b">Chữ <a href="javascript:alert(1)">x</a></p><script>alert(1)</script>'
             '<img src="a.png" alt="ảnh" onerror="alert(1)"><table><tr><td>1</td></tr></table>')
     clean = sanitize(html)

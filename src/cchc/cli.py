@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
-from .build import build_site, print_result, unexpected
-from .dates import DATE_HINT, DateError, parse_datetime
-from .loader import load_corpus
-from .problems import Problem
+from .content.dates import DATE_HINT, DateError, parse_datetime
+from .content.loader import load_corpus
+from .content.problems import Problem
+from .site.build import build_site, print_result, unexpected
 
 
 class Parser(argparse.ArgumentParser):
@@ -144,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"Đã kiểm tra {len(corpus.items)} bài, {len(corpus.plans)} kế hoạch.", file=sys.stderr)
         return 1 if problems else 0
     if args.command == "nhap-ke-hoach":
-        from .plan_import import run_import
+        from .plans.importer import run_import
         return run_import(root, args.file, plan_id=args.id, force=args.force)
     if args.command == "check":
         return run_check(root, args)
@@ -158,18 +158,18 @@ def run(args: argparse.Namespace) -> int:
         print_result(result, site_dir)
         return 0 if result.ok else 1
     if args.command == "gop-cong":
-        from .merge import run
+        from .portals.merge import run
         return run(root, args.source, args.ma)
     if args.command == "edit":
-        from .edit import edit
+        from .preview.edit import edit
         return edit(root, port=args.port)
-    from .serve import serve
+    from .preview.serve import serve
     return serve(root, args.host, args.port)
 
 
 def print_web_config(root: Path, server: str) -> int:
     """The policy the last build wrote (site/.htaccess), for the web server in use."""
-    from .csp import htaccess, nginx
+    from .site.csp import htaccess, nginx
 
     written = root / "site" / ".htaccess"
     if not written.is_file():
@@ -190,7 +190,7 @@ def _valid_corpus(root: Path, plan_id: str | None, as_json: bool = False):
     if not why:
         return corpus
     if as_json:
-        from .check_output import problems_json
+        from .plans.check_output import problems_json
         print(problems_json(why))
     else:
         print(problems.report() if problems.errors else why[0].message + " — " + why[0].hint, file=sys.stderr)
@@ -199,9 +199,9 @@ def _valid_corpus(root: Path, plan_id: str | None, as_json: bool = False):
 
 def run_check(root: Path, args: argparse.Namespace) -> int:
     """Exit 0: report written (with --strict: and everything on track); 1: --strict and lagging; 2: bad input."""
-    from .check import check_plan
-    from .check_output import problems_json, to_json, to_markdown, to_table
-    from .dates import now
+    from .content.dates import now
+    from .plans.check import check_plan
+    from .plans.check_output import problems_json, to_json, to_markdown, to_table
 
     as_json = args.format == "json"
     try:
@@ -223,8 +223,8 @@ def run_check(root: Path, args: argparse.Namespace) -> int:
 def run_report(root: Path, args: argparse.Namespace) -> int:
     import yaml
 
-    from .dates import parse_date
-    from .report import make_report, report_stem, to_docx, to_markdown
+    from .content.dates import parse_date
+    from .plans.report import make_report, report_stem, to_docx, to_markdown
 
     corpus = _valid_corpus(root, args.plan)
     if corpus is None:

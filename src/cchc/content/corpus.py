@@ -1,0 +1,149 @@
+"""The corpus: everything loaded from one project, and the questions the site, feeds, checker and reports ask of it
+(published items, a topic's or unit's subtree, a unit's predecessors and heirs)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+
+from .model import Channel, ItemType, NewsItem, Plan, SiteSettings, Term, Topic, Unit
+
+
+@dataclass
+class Corpus:
+    """Everything loaded from one project: vocabularies, plans, news items and the site's settings."""
+
+    topics: dict[str, Topic] = field(default_factory=dict)
+    units: dict[str, Unit] = field(default_factory=dict)
+    channels: dict[str, Channel] = field(default_factory=dict)
+    types: dict[str, ItemType] = field(default_factory=dict)
+    plans: dict[str, Plan] = field(default_factory=dict)
+    items: list[NewsItem] = field(default_factory=list)  # every valid item, newest first
+    glossary: dict[str, str] = field(default_factory=dict)  # abbreviations spelled out on air
+    settings: SiteSettings = field(default_factory=SiteSettings)
+    now: datetime | None = None
+    _published: dict = field(default_factory=dict, repr=False, compare=False)  # (moment, items) -> published
+
+    def published(self, at: datetime | None = None) -> list[NewsItem]:
+        at = at or self.now
+        key = (at, id(self.items), len(self.items))  # the site, feeds, index and each plan's check ask again
+        if key not in self._published:
+            self._published[key] = [item for item in self.items if item.is_published(at)]
+        return list(self._published[key])
+
+    @cached_property
+    def _topic_children(self) -> dict[str, list[str]]:
+        return _children(self.topics)
+
+    @cached_property
+    def _unit_children(self) -> dict[str, list[str]]:
+        return _children(self.units)
+
+    @cached_property
+    def _channel_children(self) -> dict[str, list[str]]:
+        return _children(self.channels)
+
+    def channel_subtree(self, slug: str) -> set[str]:
+        """A channel and the outlets under it: "cổng thông tin" includes the province portal and department sites."""
+        return _subtree(slug, self._channel_children)
+
+    def topic_subtree(self, slug: str) -> set[str]:
+        """A topic and all its descendants: an item about 'một cửa' is about 'thủ tục hành chính'."""
+        return _subtree(slug, self._topic_children)
+
+    def unit_subtree(self, slug: str) -> set[str]:
+        """A unit and all units under it: a district's items include its communes'."""
+        return _subtree(slug, self._unit_children)
+
+    def unit_ancestors(self, slug: str) -> list[str]:
+        """A unit and the units above it, nearest first."""
+        return _ancestors(slug, self.units)
+
+    def near_units(self, issuer: str) -> dict[str, float]:
+        """Units to suggest first for a plan of `issuer`: its own units, then its province's (bonus per slug)."""
+        if issuer not in self.units:
+            return {}
+        near = dict.fromkeys(self.unit_subtree(self.unit_ancestors(issuer)[-1]), 0.2)
+        near.update(dict.fromkeys(self.unit_subtree(issuer), 0.3))
+        return near
+
+    def topic_ancestors(self, slug: str) -> list[str]:
+        """A topic and its parents, nearest first."""
+        return _ancestors(slug, self.topics)
+
+    def topic_roots(self) -> list[Topic]:
+        return [t for t in self.topics.values() if not t.parent]
+
+    def unit_roots(self) -> list[Unit]:
+        return [u for u in self.units.values() if not u.parent]
+
+    def topic_children(self, slug: str) -> list[Topic]:
+        return [self.topics[s] for s in self._topic_children.get(slug, [])]
+
+    def unit_children(self, slug: str) -> list[Unit]:
+        return [self.units[s] for s in self._unit_children.get(slug, [])]
+
+    @cached_property
+    def _predecessors(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = defaultdict(list)
+        for unit in self.units.values():
+            if unit.successor:
+                found[unit.successor].append(unit.slug)
+        return found
+
+    def predecessors(self, slug: str) -> list[Unit]:
+        """The units merged into this one (Bến Tre and Trà Vinh into Vĩnh Long), by the day they ended; a
+        unit whose parent was merged into the same one is reached through that parent, not listed here."""
+        direct = [self.units[s] for s in self._predecessors.get(slug, [])]
+        top = [u for u in direct if not (u.parent in self.units and self.units[u.parent].successor == slug)]
+        return sorted(top, key=lambda u: (u.until or date.max, u.name))
+
+    def lineage(self, slug: str) -> set[str]:
+        """A unit, every unit merged into it (and into those, back in time) and all their sub-units."""
+        found, todo = set(), [slug]
+        while todo:
+            current = todo.pop()
+            if current not in found:
+                found.add(current)
+                todo += self._predecessors.get(current, [])
+        return {s for unit in found for s in self.unit_subtree(unit)}
+
+    def heirs(self, slug: str) -> list[str]:
+        """The units that took over this unit or one above it (through every later merge), nearest first."""
+        found: list[str] = []
+        todo = [self.units[a].successor for a in self.unit_ancestors(slug) if self.units[a].successor]
+        while todo:
+            current = todo.pop(0)
+            if current in self.units and current not in found:
+                found.append(current)
+                todo += [self.units[a].successor for a in self.unit_ancestors(current) if self.units[a].successor]
+        return found
+
+
+
+def _children(terms: dict[str, Term]) -> dict[str, list[str]]:
+    children: dict[str, list[str]] = defaultdict(list)
+    for term in terms.values():
+        if term.parent:
+            children[term.parent].append(term.slug)
+    return children
+
+
+def _ancestors(slug: str, terms: dict[str, Term]) -> list[str]:
+    chain: list[str] = []
+    while slug and slug in terms and slug not in chain:
+        chain.append(slug)
+        slug = terms[slug].parent or ""
+    return chain
+
+
+def _subtree(slug: str, children: dict[str, list[str]]) -> set[str]:
+    seen, stack = set(), [slug]
+    while stack:
+        current = stack.pop()
+        if current not in seen:
+            seen.add(current)
+            stack.extend(children.get(current, []))
+    return seen

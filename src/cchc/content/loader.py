@@ -1,0 +1,281 @@
+"""The one content loader: plans/ vocabularies and plans, docs/tin-tuc/ news items -> Corpus."""
+
+from __future__ import annotations
+
+import html as htmllib
+import os
+import posixpath
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, TypeVar
+
+from . import dates, lifetime
+from .corpus import Corpus
+from .fields import Fields
+from .images import HOW_TO_SIZE, why_hidden
+from .item_cache import Entry, ItemCache
+from .model import LegalDocument, NewsItem, pack_text
+from .plan_files import PlanFiles
+from .problems import Problems
+from .publishing import IMAGES, check_tree, resolve
+from .safety import find_unsafe_html
+from .settings import load_site_settings
+from .source import read_document, read_text
+from .text import links_to_pages, slugify
+from .vocab import load_glossary, load_vocabulary
+
+T = TypeVar("T")
+NEWS_DIR = "tin-tuc"
+ITEM_FIELDS = {"title", "date", "updated", "summary", "topics", "unit", "type", "channel", "author", "image",
+               "image_alt", "audio", "draft", "plan", "plans", "slug", "document", "guid"}
+DOCUMENT_FIELDS = {"number", "issuer", "issued", "effective", "file"}
+AUDIO_FILES = {".mp3", ".m4a", ".ogg"}
+RESERVED_SLUGS = {"trang", "index"}  # /tin-tuc/trang/N/ are the listing's pages
+
+_LINK = re.compile(r"(!?)\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
+_EXTERNAL = re.compile(r"^([a-z][a-z0-9+.-]*:|#|//)", re.I)
+
+
+class Loader(PlanFiles):
+    """Reads one project (a folder with docs/ and plans/) into a Corpus, collecting problems."""
+
+    def __init__(self, root: Path, now: datetime | None = None) -> None:
+        self.root = root.resolve()
+        self.docs_dir = self.root / "docs"
+        self.plans_dir = self.root / "plans"
+        self.problems = Problems()
+        self.now = now or dates.now()
+        self.seen: dict[str, bool] = {}  # files the item being loaded refers to, and whether they exist
+
+    def locate(self, target: str, base: str = "") -> tuple[str | None, bool, str]:
+        """A path named by a field or link: (docs-relative path, exists, "") or (None, False, why refused).
+        Whether it exists is recorded, so a cached item is re-checked when the answer changes."""
+        rel, why = resolve(self.docs_dir, target, base)
+        if rel is None:
+            return None, False, why
+        self.seen[rel] = found = (self.docs_dir / rel).is_file()
+        return rel, found, ""
+
+    def rel(self, file: Path) -> str:
+        text, prefix = str(file), str(self.root) + os.sep  # plain string work: called for every file
+        return (text[len(prefix):] if text.startswith(prefix) else os.path.relpath(text, self.root)).replace(os.sep, "/")
+
+    def load(self, cache: ItemCache | None = None) -> tuple[Corpus, Problems]:
+        """The corpus and every problem found. A cache passed in is kept in memory by the caller (the
+        live preview), who saves it; otherwise the one on disk is read and written back."""
+        p = self.problems
+        self.topics = load_vocabulary(self.plans_dir, self.root, "topics", p)
+        self.units = load_vocabulary(self.plans_dir, self.root, "units", p)
+        self.channels = load_vocabulary(self.plans_dir, self.root, "channels", p)
+        self.types = load_vocabulary(self.plans_dir, self.root, "types", p)
+        corpus = Corpus(topics=self.topics, units=self.units, channels=self.channels, types=self.types, now=self.now,
+                        glossary=load_glossary(self.plans_dir, self.root, p),
+                        settings=load_site_settings(self.root, self.topics, self.units, self.types, p))
+        check_tree(self.plans_dir, self.root, p, publish=False)
+        for rel in check_tree(self.docs_dir, self.root, p, publish=True):
+            if not rel.startswith(NEWS_DIR + "/"):
+                self.guarded(self.docs_dir / rel, self.check_page)
+        for file in sorted(self.plans_dir.glob("*.md")):
+            if not file.name.startswith("_"):
+                plan = self.guarded(file, self.load_plan)
+                if plan and plan.id in corpus.plans:
+                    p.add(plan.path, plan.id_line, f'mã kế hoạch "{plan.id}" trùng với {corpus.plans[plan.id].path}', "đổi dòng id: thành mã khác")
+                elif plan:
+                    corpus.plans[plan.id] = plan
+        by_slug: dict[str, NewsItem] = {}
+        own_cache = cache is None
+        cache = cache or ItemCache(self.root, self.plans_dir)
+        files = sorted((self.docs_dir / NEWS_DIR).rglob("*.md"), key=lambda f: f.parts)  # Path's order, faster
+        for file in files:
+            item = self.load_item_cached(file, cache)
+            if item is None:
+                continue
+            if item.slug in by_slug:
+                first = by_slug[item.slug]
+                p.add(item.path, 1, f'đường dẫn "/{item.url}" trùng với bài {first.path}',
+                      'đổi tên tệp, hoặc thêm dòng "slug: ten-khac" vào phần thông tin đầu tệp')
+                continue
+            by_slug[item.slug] = item
+        guids: dict[str, NewsItem] = {}
+        for item in by_slug.values():  # a kept feed ID (guid:) is one item's only, or readers would lose one
+            if item.guid and item.guid in guids:
+                p.add(item.path, 1, f'mã nguồn tin (guid) "{item.guid}" trùng với bài {guids[item.guid].path}',
+                      "mỗi bài giữ mã của chính nó; xóa dòng guid: của bài không được gộp từ cổng khác")
+            guids.setdefault(item.guid, item)
+        for item in by_slug.values():
+            for plan_id in item.plans:
+                if plan_id not in corpus.plans:
+                    p.add(item.path, item.plans_line, f'kế hoạch "{plan_id}" không có trong thư mục plans/',
+                          "dùng mã id của một kế hoạch, ví dụ: " + ", ".join(sorted(corpus.plans)[:3]))
+        corpus.items = sorted(by_slug.values(), key=lambda i: (i.date, i.slug), reverse=True)
+        cache.keep_only({self.rel(f) for f in files})
+        if own_cache:
+            cache.save()
+        return corpus, p
+
+    def guarded(self, file: Path, load: Callable[[Path], T]) -> T | None:
+        """Run one file's loading step; anything unexpected becomes a problem naming the file, never a traceback."""
+        try:
+            return load(file)
+        except Exception as exc:  # noqa: BLE001 (bad input must not stop the others)
+            detail = f"{type(exc).__name__}: {exc}"[:200]
+            self.problems.add(self.rel(file), 0, f"không xử lý được tệp này ({detail})",
+                              "kiểm tra nội dung tệp (ngày tháng, độ dài, ký tự lạ); nếu vẫn lỗi, gửi tệp cho quản trị cổng")
+            return None
+
+    def check_page(self, file: Path) -> None:
+        """A Markdown page of docs/ other than a news item (the about page…): same checks as an item body."""
+        path = self.rel(file)
+        text = read_text(file, path, self.problems)
+        if text is not None:
+            rel = file.relative_to(self.docs_dir).as_posix()
+            self.check_markdown(text, path, 1, posixpath.dirname(rel))
+
+    # -- news items -------------------------------------------------------------------------------
+
+    def load_item_cached(self, file: Path, cache: ItemCache) -> NewsItem | None:
+        """load_item, unless the cache holds this file unchanged (then its item and problems are reused)."""
+        path, stat = self.rel(file), file.stat()
+        entry = cache.get(path, stat)
+        if entry is None:
+            main, self.problems, self.seen = self.problems, Problems(), {}
+            try:
+                item = self.guarded(file, self.load_item)
+            finally:
+                local, self.problems = self.problems, main
+            entry = Entry(0, 0, item, local.items, self.seen)
+            cache.put(path, stat, entry)
+        self.problems.items.extend(entry.problems)
+        return entry.item
+
+    def load_item(self, file: Path) -> NewsItem | None:
+        path = self.rel(file)
+        doc = read_document(file, path, self.problems)
+        if doc is None:
+            return None
+        f = Fields(doc.meta, path, self.problems, known=ITEM_FIELDS)
+        title = f.text("title", required="tiêu đề")
+        published = f.datetime("date", required="ngày đăng")
+        src_uri = file.relative_to(self.docs_dir).as_posix()
+        slug = f.text("slug") or slugify(file.stem)
+        if f.has("slug") and slugify(slug) != slug:
+            f.error("slug", f'slug "{slug}" chỉ được có chữ thường không dấu, số và gạch ngang', f'viết "{slugify(slug)}"')
+            slug = slugify(slug)
+        if slug in RESERVED_SLUGS or not slug:
+            f.error("slug", f'tên tệp "{file.name}" không dùng làm đường dẫn được', "đổi tên tệp theo tiêu đề bài, ví dụ hoi-nghi-cchc-2023.md")
+        item_type = f.ref("type", self.types) or ("tin" if not f.has("type") else "")
+        item = NewsItem(
+            path=path, src_uri=src_uri, slug=slug, title=title, date=published or self.now,
+            summary=f.text("summary"), excerpt=_first_paragraph(doc.body),
+            updated=f.datetime("updated"),
+            topics=f.refs("topics", self.topics),
+            unit=f.ref("unit", self.units, required="đơn vị đăng tin"),
+            type=item_type,
+            channel=f.ref("channel", self.channels) if f.has("channel") else "cong-thong-tin",
+            author=f.text("author"),
+            image=f.file("image", self.locate, "ảnh", IMAGES, "ảnh JPG, PNG, GIF, WebP hoặc SVG"),
+            image_alt=f.text("image_alt"),
+            audio=f.file("audio", self.locate, "âm thanh", AUDIO_FILES, "âm thanh MP3 (hoặc M4A, OGG)"),
+            draft=f.flag("draft"),
+            plans=tuple(str(v).strip() for key in ("plan", "plans") for v, _ in f.items(key)),
+            plans_line=f.line("plans") if f.has("plans") else f.line("plan"),
+            guid=f.text("guid"),
+            packed_body=pack_text(doc.body), body_line=doc.body_line, links_pages=links_to_pages(doc.body),
+        )
+        if not item.topics and not f.has("topics"):
+            self.problems.add(path, 1, "bài chưa gắn chủ đề (topics)", 'thêm dòng "topics: [thu-tuc-hanh-chinh]" (mã trong plans/chu-de.yml)')
+        if item.image and (why := why_hidden(self.docs_dir / item.image)):
+            self.problems.warn(path, f.line("image"), why, HOW_TO_SIZE)
+        if item.image and not item.image_alt:
+            f.error("image", "ảnh đại diện thiếu mô tả thay thế (image_alt)", "thêm dòng image_alt: mô tả ngắn nội dung ảnh, cho người khiếm thị")
+        if item.unit and published and (why := lifetime.refusal(self.units[item.unit], published.date(), self.units, "bài đăng")):
+            f.error("unit", *why)
+        if item.updated and published and item.updated < published:
+            f.error("updated", "ngày cập nhật sớm hơn ngày đăng", "sửa ngày ở dòng updated:")
+        if item.type == "van-ban":
+            item.document = self.load_document_fields(f, path)
+        self.check_body(item)
+        if not title or published is None or not item.unit or (f.has("type") and not item_type):
+            return None
+        return item
+
+    def load_document_fields(self, f: Fields, path: str) -> LegalDocument | None:
+        if not f.has("document"):
+            f.error("type", "bài loại văn bản cần khối document: (số hiệu, cơ quan ban hành, ngày ban hành, ngày hiệu lực, tệp đính kèm)",
+                    "xem mẫu mau/van-ban.md")
+            return None
+        sub = f.mappings("document", "văn bản", known=DOCUMENT_FIELDS)
+        if not sub:
+            return None
+        d = sub[0]
+        number = d.text("number", required="số hiệu văn bản")
+        issuer = d.text("issuer", required="cơ quan ban hành")
+        issued = d.date("issued", required="ngày ban hành")
+        effective = d.date("effective")
+        file = d.text("file", required="tệp văn bản đính kèm") and d.file(
+            "file", self.locate, "văn bản", {".pdf", ".docx", ".doc", ".odt"}, "PDF hoặc DOCX (lưu văn bản dưới dạng .pdf hoặc .docx)")
+        if not (number and issuer and issued and file):
+            return None
+        return LegalDocument(number, issuer, issued, effective, file)
+
+    def check_body(self, item: NewsItem) -> None:
+        self.check_markdown(item.body, item.path, item.body_line, posixpath.dirname(item.src_uri))
+
+    def check_markdown(self, text: str, path: str, first_line: int, base: str) -> None:
+        """Staff Markdown (an item, a plan's text, a page, a description): unsafe HTML, images without a
+        description or from another site, links to missing files or out of docs/. `base` is the docs-relative
+        folder the page is published from."""
+        if not text:
+            return
+        for offset, what in find_unsafe_html(text):
+            self.problems.warn(path, first_line + offset, f"mã HTML không an toàn ({what}) đã bị loại khỏi trang",
+                               "xóa đoạn mã này; muốn nhúng video hay bản đồ, hãy nhờ quản trị cổng")
+        for offset, line in enumerate(text.split("\n")):
+            if "](" not in line:
+                continue
+            for bang, label, target in _LINK.findall(line):
+                target = htmllib.unescape(target)  # "&#106;avascript:" is javascript: (reported as unsafe above)
+                if bang and not label.strip():
+                    self.problems.warn(path, first_line + offset, "ảnh thiếu mô tả thay thế",
+                                       "viết mô tả trong ngoặc vuông: ![Quang cảnh hội nghị](anh.jpg)")
+                if _EXTERNAL.match(target):
+                    if bang and target.lower().startswith(("http:", "https:", "//")):
+                        self.problems.warn(path, first_line + offset, f'ảnh lấy từ trang khác "{target[:60]}" sẽ không hiện',
+                                           "trang chỉ hiện ảnh của chính mình: tải ảnh về, chép vào docs/anh/ rồi dẫn tới tệp đó")
+                    continue
+                target = target.split("#")[0].split("?")[0]
+                if not target:
+                    continue
+                rel, found, why = self.locate(target, base)
+                if rel is None:
+                    self.problems.add(path, first_line + offset, f"liên kết bị từ chối: {why}",
+                                      "chỉ dẫn tới tệp trong thư mục docs/, hoặc tới trang web bằng địa chỉ https://…")
+                elif found and bang and (why := why_hidden(self.docs_dir / rel)):
+                    self.problems.warn(path, first_line + offset, why, HOW_TO_SIZE)
+                elif not found and not target.endswith((".md", "/")) and not (self.docs_dir / rel).is_dir():
+                    # links to pages (.md) may name pages the site makes; MkDocs checks those when it builds
+                    self.problems.add(path, first_line + offset, f'liên kết tới tệp không tồn tại "{target}"',
+                                      f"kiểm tra tên tệp; đường dẫn tính từ thư mục {posixpath.join('docs', base)}/")
+
+
+_NOT_PARAGRAPH = re.compile(r"^\s*(#|\||!!!|```|~~~|\[\^[^\]]+\]:|<|[-*+] |\d+[.)] |> )")
+
+
+def _first_paragraph(body: str, limit: int = 240) -> str:
+    """The teaser: the first real paragraph (never a heading, list, table, quote, note or footnote)."""
+    for block in body.split("\n\n"):
+        if _NOT_PARAGRAPH.match(block):
+            continue
+        text = re.sub(r"\[\^[^\]]+\]", "", block)  # footnote marks
+        text = re.sub(r"[#>*_`]|!\[[^\]]*\]\([^)]*\)|<[^>]+>", "", text).strip()
+        text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+        text = " ".join(text.split())
+        if text:
+            return text if len(text) <= limit else text[: limit].rsplit(" ", 1)[0] + "…"
+    return ""
+
+
+def load_corpus(root: Path, now: datetime | None = None, cache: ItemCache | None = None) -> tuple[Corpus, Problems]:
+    """The single entry point: every command and the mkdocs plugin load content through here."""
+    return Loader(root, now).load(cache)

@@ -1,0 +1,177 @@
+"""Who does what, drafted from a plan: tasks per unit (its tasks sections) and targets (its appendix tables), with
+units matched to plans/don-vi.yml — the plan's own province and issuer first — or a `# TODO` naming the words."""
+
+from __future__ import annotations
+
+import re
+
+from ..content.corpus import Corpus
+from ..content.dates import DateError, parse_bound
+from ..content.text import fold, lookup_key
+from ..content.vocab import Vocabulary
+from .frontmatter import Draft, q
+from .outline import Node, descendants, sections
+from .source import Block
+
+_COUNT = re.compile(r"(?:số lượng|sl)\s*:?\s*(\d+)|\((\d+)\s", re.I)
+
+
+def _unit_slug(words: str, units: Vocabulary, near: dict[str, float]) -> tuple[str, str]:
+    """(slug, "") when the words name one unit for sure, else ("", best guess or ""). Sure means: a name,
+    alias or slug of the vocabulary, or the start of exactly one unit's name in the plan's own province
+    ("Sở Nội vụ" in a Bến Tre plan is "Sở Nội vụ tỉnh Bến Tre")."""
+    words = re.sub(r"^(Đề nghị|Giao)\s+", "", words.strip().rstrip(":;.")).strip()
+    key = lookup_key(words)
+    if slug := units.names.get(key):
+        return slug, ""
+    starts = {slug for name, slug in units.names.items() if slug in near and name.startswith(key + "-")}
+    if key and len(starts) == 1:
+        return starts.pop(), ""
+    guesses = units.suggest(words, near)
+    return "", guesses[0] if guesses else ""
+
+
+_UNIT_WORDS = re.compile(r"^(Đề nghị|Giao|Các|Sở|Phòng|Ban|Đài|Báo|Công chức|Cán bộ|Ủy ban|Uỷ ban|UBND|Trung tâm|Văn phòng|"
+                         r"Đoàn|Hội|Trường|Tỉnh Đoàn|Huyện Đoàn|Cơ quan|Bộ phận|Thủ trưởng|Chủ tịch)\b")
+
+
+def tasks(d: Draft, nodes: list[Node], units: Vocabulary, near: dict[str, float]) -> None:
+    """A task is a numbered point of a tasks section headed by a unit ("1. Sở Nội vụ:"); a point that
+    groups such points ("2. Đề nghị các cơ quan phối hợp.") gives its own; others (Kinh phí…) are text."""
+    tasks = []
+
+    def visit(node: Node) -> None:
+        head = node.text.split(":")[0].strip()
+        slug, guess = _unit_slug(head, units, near) if len(head) <= 160 else ("", "")
+        if not slug and not _UNIT_WORDS.match(head):
+            for child in node.children:
+                if child.level in (3, 4):
+                    visit(child)
+            return
+        if not slug and any(_UNIT_WORDS.match(c.text) for c in node.children if c.level in (3, 4)):
+            for child in node.children:
+                if child.level in (3, 4):
+                    visit(child)
+            return
+        body = [c.text if not c.label else f"{c.label} {c.text}" for c in descendants(node) if c.block.kind == "para"]
+        if ":" in node.text and node.text.split(":", 1)[1].strip():
+            body.insert(0, node.text.split(":", 1)[1].strip())
+        if body:
+            tasks.append((node.ref, head, slug, guess, body))
+
+    for section in sections(nodes, ("NHIỆM VỤ", "TỔ CHỨC THỰC HIỆN", "TRÁCH NHIỆM")):
+        for node in section.children:
+            if node.level in (2, 3, 4):
+                visit(node)
+    if not tasks:
+        return
+    d.add("tasks:")
+    for ref, head, slug, guess, body in tasks:
+        if slug:
+            d.add(f"  - unit: {slug}")
+        else:
+            d.todo('  - unit: ""', f'không tìm thấy "{head[:80]}" trong plans/don-vi.yml'
+                   + (f' (gần nhất: {guess})' if guess else "") + "; nhiều đơn vị thì ghi [ma-1, ma-2]")
+        d.add(f"    ref: {q(ref)}")
+        d.add("    text:")
+        for line in body:
+            d.add(f"      - {q(line)}")
+
+
+_HEADERS = {"ref": ("stt", "tt"), "task": ("noi dung", "nhiem vu", "hoat dong"), "product": ("san pham", "ket qua"),
+            "start": ("trien khai", "bat dau"), "end": ("hoan thanh", "ket thuc"), "lead": ("chu tri",),
+            "partners": ("phoi hop",), "note": ("ghi chu",), "count": ("so luong",), "time": ("thoi gian",)}
+
+
+def targets(d: Draft, blocks: list[Block], corpus: Corpus, near: dict[str, float]) -> None:
+    rows_out = []
+    for block in blocks:
+        if block.kind != "table" or len(block.rows) < 2:
+            continue
+        header = [fold(c) for c in block.rows[0]]
+        if not any("san pham" in h or "so luong" in h or "chi tieu" in h for h in header):
+            continue
+        body = block.rows[1:]
+        if body and not body[0][0].strip():  # a second header row: "Triển khai | Hoàn thành" under "THỜI GIAN"
+            header = [f"{h} {fold(s)}".strip() for h, s in zip(header, body[0] + [""] * len(header))]
+            body = body[1:]
+        columns = {}
+        for key, words in _HEADERS.items():
+            for i, h in enumerate(header):
+                if i not in columns.values() and any(w in h for w in words) and key not in columns:
+                    columns[key] = i
+        for row in body:
+            cells = {k: (row[i] if i < len(row) else "") for k, i in columns.items()}
+            if any(cells.values()):
+                rows_out.append(cells)
+    if not rows_out:
+        return
+    d.add("targets:")
+    for n, cells in enumerate(rows_out, 1):
+        product = cells.get("task") or cells.get("product") or ""
+        d.add(f"  - ref: {q('PL.' + (cells.get('ref') or str(n)))}")
+        d.add(f"    product: {q(product)}")
+        words = " ".join(cells.values())
+        count, unlimited = _count(cells.get("count", "") + " " + cells.get("product", ""))
+        if unlimited:
+            d.add("    count: không giới hạn")
+        elif count is not None:
+            d.add(f"    count: {count}")
+        cadence = _cadence(fold(words), count)
+        if cadence:
+            d.add(f"    cadence: {cadence}")
+        elif count is not None:
+            d.todo("    cadence: \"\"", "ghi chu kỳ: hằng tháng, hằng quý, hằng năm, thường xuyên hoặc một lần")
+        for key in ("start", "end"):
+            value = cells.get(key, "")
+            try:
+                parse_bound(value, end=key == "end")
+                d.add(f"    {key}: {q(value)}")
+            except DateError:
+                pass
+        for key in ("lead", "partners"):
+            slugs, unknown = _unit_list(cells.get(key, ""), corpus.units, near)  # type: ignore[arg-type]
+            if key == "lead" and not slugs:
+                d.todo('    lead: ""', f'không tìm thấy cơ quan chủ trì "{cells.get(key, "")[:80]}" trong plans/don-vi.yml')
+            elif slugs:
+                d.add(f"    {key}: [{', '.join(slugs)}]" + (f"  # TODO: chưa nhận ra: {'; '.join(unknown)}" if unknown else ""))
+                if unknown:
+                    d.todos.append(f"đơn vị {'; '.join(unknown)}")
+        note = "; ".join(x for x in (cells.get("product", "") if cells.get("task") else "", cells.get("note", "")) if x)
+        if note:
+            d.add(f"    note: {q(note)}")
+        d.add("    # bộ lọc bài được tính (không bắt buộc): channels, types, units, topics — xem README")
+
+
+def _count(text: str) -> tuple[int | None, bool]:
+    folded = fold(text)
+    if "khong gioi han" in folded:
+        return None, True
+    if m := _COUNT.search(text):
+        return int(m.group(1) or m.group(2)), False
+    return None, False
+
+
+def _cadence(words: str, count: int | None) -> str:
+    for needle, cadence in (("hang thang", "hằng tháng"), ("hàng tháng", "hằng tháng"), ("moi thang", "hằng tháng"),
+                            ("hang quy", "hằng quý"), ("moi quy", "hằng quý"), ("thuong xuyen", "thường xuyên"),
+                            ("hang nam", "hằng năm")):
+        if needle in words:
+            return cadence
+    return "một lần" if count == 1 else ""
+
+
+def _unit_list(text: str, units: Vocabulary, near: dict[str, float]) -> tuple[list[str], list[str]]:
+    slugs, unknown = [], []
+    for part in [p for p in re.split(r";", text) if p.strip()]:
+        slug, _ = _unit_slug(part, units, near)
+        if slug:
+            slugs.append(slug)
+            continue
+        pieces = [p for p in re.split(r",| và ", part) if p.strip()]
+        resolved = [_unit_slug(p, units, near)[0] for p in pieces]
+        if pieces and all(resolved):
+            slugs += resolved
+        else:
+            unknown.append(part.strip())
+    return list(dict.fromkeys(slugs)), unknown

@@ -1,0 +1,180 @@
+"""The plan checker: which mandated topics have published items, and whether targets are on track.
+
+Semantics, stated once:
+- An item counts for a plan when it is published as of the as-of time, dated within the plan's
+  period (both ends inclusive, whole days, Vietnam time), and either published by a unit in the plan's
+  scope (its scope unit or any unit under it) or naming the plan explicitly (`plan:`).
+- It covers a mandated content item when one of its topics is one of the item's topics or under one.
+- It counts for a target when it is dated within the target's own window and matches every filter the
+  target sets (channels, types, publishing units with their sub-units, topics with their sub-topics).
+  A target with none of those filters cannot be measured from content and is listed as such.
+  Every window (the plan's, a target's, a report's) is clipped to the plan's period: nothing dated
+  outside the plan's period counts for it.
+- Due so far, pro rata by cadence: monthly and continuous targets by completed months of the target's
+  window, quarterly by completed quarters, yearly and one-off targets at the end of their window.
+  A target without a count is only counted ("đã có N bài"), never on or behind schedule. Monthly
+  targets list the elapsed months without an item, with or without a count.
+- The as-of date means the end of that day (23:59:59, Vietnam time).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from ..content.corpus import Corpus
+from ..content.dates import VN_TZ, end_of_day, month_end, vietnam_time
+from ..content.model import MandatedItem, NewsItem, Plan, Target
+
+COVERED, UNCOVERED = "covered", "uncovered"
+DONE, ON_TRACK, BEHIND, NOT_MEASURED, NOT_STARTED, COUNTED = (
+    "done", "on_track", "behind", "not_measured", "not_started", "counted")
+STATUS_VI = {
+    COVERED: "Đã có bài", UNCOVERED: "Chưa có bài",
+    DONE: "Hoàn thành", ON_TRACK: "Đúng tiến độ", BEHIND: "Chậm tiến độ",
+    NOT_MEASURED: "Không đo từ bài đăng", NOT_STARTED: "Chưa đến thời gian", COUNTED: "Không nêu số lượng",
+}
+
+
+@dataclass
+class Coverage:
+    mandated: MandatedItem
+    items: list[NewsItem]
+
+    @property
+    def status(self) -> str:
+        return COVERED if self.items else UNCOVERED
+
+    @property
+    def latest(self) -> datetime | None:
+        return max((i.date for i in self.items), default=None)
+
+
+@dataclass
+class Progress:
+    target: Target
+    items: list[NewsItem]
+    due: int | None  # how many should exist by as-of; None when not quantified
+    status: str
+    empty_months: list[tuple[int, int]] = field(default_factory=list)  # past months with nothing (monthly targets)
+
+    @property
+    def done(self) -> int:
+        return len(self.items)
+
+    @property
+    def status_text(self) -> str:
+        """The status as staff read it; a target without a count just says how many items it has."""
+        return f"Đã có {self.done} bài" if self.status == COUNTED else STATUS_VI[self.status]
+
+
+@dataclass
+class PlanCheck:
+    plan: Plan
+    as_of: datetime
+    items: list[NewsItem]  # every item that counts for the plan, newest first
+    coverage: list[Coverage]
+    progress: list[Progress]
+
+    @property
+    def ok(self) -> bool:
+        return all(c.status == COVERED for c in self.coverage) and all(
+            p.status != BEHIND for p in self.progress)
+
+
+def as_of_moment(value: date | datetime) -> datetime:
+    """A date means the whole day: everything published up to its last minute counts."""
+    return vietnam_time(value) if isinstance(value, datetime) else end_of_day(value)
+
+
+def check_plan(corpus: Corpus, plan: Plan, as_of: date | datetime, since: date | None = None) -> PlanCheck:
+    """`since` narrows the counted items to a reporting window (never before the plan's start)."""
+    moment = as_of_moment(as_of)
+    scope = corpus.unit_subtree(plan.scope)
+    first, end = _day_start(plan.start), end_of_day(plan.end)
+    scoped = [i for i in corpus.published(moment) if (i.unit in scope or plan.id in i.plans) and first <= i.date <= end]
+    start = _day_start(max(since or plan.start, plan.start))
+    items = [i for i in scoped if start <= i.date]
+    coverage = []
+    for mandated in plan.content:
+        wanted = set().union(*(corpus.topic_subtree(t) for t in mandated.topics)) if mandated.topics else set()
+        coverage.append(Coverage(mandated, [i for i in items if wanted.intersection(i.topics)]))
+    progress = [_progress(corpus, target, scoped, moment) for target in plan.targets]
+    return PlanCheck(plan, moment, items, coverage, progress)
+
+
+def _progress(corpus: Corpus, target: Target, scoped: list[NewsItem], moment: datetime) -> Progress:
+    if not (target.channels or target.types or target.units or target.topics):
+        return Progress(target, [], None, NOT_MEASURED)
+    channels = set().union(*(corpus.channel_subtree(c) for c in target.channels)) if target.channels else None
+    units = set().union(*(corpus.unit_subtree(u) for u in target.units)) if target.units else None
+    topics = set().union(*(corpus.topic_subtree(t) for t in target.topics)) if target.topics else None
+    start, end = _day_start(target.start), end_of_day(target.end)
+    items = [i for i in scoped if start <= i.date <= end
+             and (channels is None or i.channel in channels)
+             and (not target.types or i.type in target.types)
+             and (units is None or i.unit in units)
+             and (topics is None or topics.intersection(i.topics))]
+    if moment < start:
+        return Progress(target, items, 0, NOT_STARTED)
+    months = _months(target.start, target.end)
+    elapsed = [m for m in months if _month_over(m) <= moment]
+    empty = []
+    if target.cadence == "hang-thang":
+        seen = {(i.date.year, i.date.month) for i in items}
+        empty = [m for m in elapsed if m not in seen]
+    if target.count is None:  # "không giới hạn" or "theo quy định": counted, never on or behind schedule
+        return Progress(target, items, None, COUNTED, empty)
+    if target.cadence in ("hang-thang", "thuong-xuyen"):
+        due = target.count * len(elapsed) // len(months)
+    elif target.cadence == "hang-quy":
+        quarters = sorted({(y, (m - 1) // 3) for y, m in months})
+        done_quarters = [q for q in quarters if all(_month_over(m) <= moment for m in months if (m[0], (m[1] - 1) // 3) == q)]
+        due = target.count * len(done_quarters) // len(quarters)
+    else:
+        due = target.count if moment >= end else 0
+    status = DONE if len(items) >= target.count else ON_TRACK if len(items) >= due else BEHIND
+    return Progress(target, items, due, status, empty)
+
+
+def _day_start(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=VN_TZ)
+
+
+def _months(start: date, end: date) -> list[tuple[int, int]]:
+    months, (year, month) = [], (start.year, start.month)
+    while (year, month) <= (end.year, end.month):
+        months.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _month_over(month: tuple[int, int]) -> datetime:
+    """The last instant of the month: from then on the month counts as elapsed."""
+    return end_of_day(month_end(*month))
+
+
+@dataclass
+class GridRow:
+    topic: str
+    counts: list[int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+def topic_month_grid(corpus: Corpus, result: PlanCheck) -> tuple[list[tuple[int, int]], list[GridRow]]:
+    """Published counts per mandated topic (with its sub-topics) and month of the plan's period."""
+    months = _months(result.plan.start, result.plan.end)
+    index = {m: n for n, m in enumerate(months)}
+    topics = list(dict.fromkeys(t for m in result.plan.content for t in m.topics))
+    rows = []
+    for topic in topics:
+        subtree = corpus.topic_subtree(topic)
+        counts = [0] * len(months)
+        for item in result.items:
+            if subtree.intersection(item.topics) and (item.date.year, item.date.month) in index:
+                counts[index[(item.date.year, item.date.month)]] += 1
+        rows.append(GridRow(topic, counts))
+    return months, rows

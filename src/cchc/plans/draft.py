@@ -1,0 +1,344 @@
+"""A plan file drafted from the plan's own text: front matter recognised from its words, with a `# TODO`
+comment wherever a value could not be recognised, then the full text as Markdown.
+
+What is recognised: the number and date line ("Số: 105/KH-UBND", "Bến Tre, ngày 30 tháng 12 năm 2020"),
+the title (the line after "KẾ HOẠCH"), the issuer and level ("Ủy ban nhân dân huyện Hải Hậu", against
+plans/don-vi.yml), the period (the title's year), the documents it is based on ("Căn cứ…", "Thực hiện…"),
+aims (section "MỤC ĐÍCH"), mandated content items (the numbered points of section "NỘI DUNG", topics
+found by the vocabulary's names and aliases), channels (section "HÌNH THỨC"), tasks per unit (sections
+"NHIỆM VỤ", "TỔ CHỨC THỰC HIỆN"), targets (appendix tables with a product column), reporting periods,
+signer and recipients. Units are resolved with the plan's own province and issuer first.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from ..content.corpus import Corpus
+from ..content.dates import parse_bound
+from ..content.text import fold, lookup_key, slugify
+from ..content.vocab import Vocabulary
+from .assignments import targets, tasks
+from .frontmatter import Draft, q
+from .outline import Node, descendants, outline, sections, to_markdown
+from .source import Block
+
+_PLACE_KINDS = {"tỉnh": "tinh", "thành phố": "tinh", "huyện": "huyen", "thị xã": "huyen", "xã": "xa",
+                "phường": "xa", "thị trấn": "xa"}
+_BODY = re.compile(r"(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND)(?:\s*\(UBND\))?\s+(tỉnh|thành phố|huyện|thị xã|xã|phường|thị trấn)"
+                   r"\s+((?:[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][\wÀ-ỹ]*|\d+)(?:\s+(?:[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][\wÀ-ỹ]*|\d+))*)")
+_DATE_LINE = re.compile(r"^([^,]{2,40}),\s*ngày\s*(\d{1,2})?\s*tháng\s*(\d{1,2})?\s*năm\s*(\d{4})")
+_NUMBER = re.compile(r"^Số\s*:\s*(\S*)")
+_DOC = re.compile(r"(Quyết định|Kế hoạch|Nghị quyết|Chỉ thị|Công văn|Thông tư|Nghị định|Chương trình|Hướng dẫn)\s+(?:số\s+)?"
+                  r"(\d+[\w./-]*/[\w./-]*\w)(?:\s+ngày\s+(\d{1,2})(?:/|\s+tháng\s+)(\d{1,2})(?:/|\s+năm\s+)(\d{4}))?")
+
+
+def draft_plan(blocks: list[Block], corpus: Corpus, source_name: str, plan_id: str | None = None) -> Draft:
+    nodes = outline(blocks)
+    paras = [n for n in nodes if n.block.kind == "para"]
+    head = _head(paras)
+    d = Draft(body=to_markdown(nodes))
+    units: Vocabulary = corpus.units  # type: ignore[assignment]
+    issuer, level, issuer_words = _issuer(paras, head, units)
+    year = head.get("year")
+    d.plan_id = plan_id or slugify(f"{issuer or head.get('place') or 'ke-hoach'}-{year or ''}")
+    d.add(f"# Bản nháp do `cchc nhap-ke-hoach` tạo từ tệp {source_name}. Đối chiếu với văn bản gốc; làm hết các dòng")
+    d.add("# có \"TODO\" rồi xóa chữ TODO đi. `cchc validate` liệt kê những gì còn thiếu.")
+    d.add(f"id: {d.plan_id}")
+    if head.get("number"):
+        d.add(f"number: {q(head['number'])}")
+    else:
+        d.add(f'number: ""  # văn bản gốc ghi "{head.get("number_line", "không có số")}"')
+    if head.get("title"):
+        d.add(f"title: {q(head['title'])}")
+    else:
+        d.todo("title: \"\"", "không tìm thấy tên kế hoạch (dòng sau chữ KẾ HOẠCH)")
+    if issuer:
+        d.add(f"issuer: {issuer}")
+    else:
+        d.todo('issuer: ""', f'không tìm thấy "{issuer_words or "cơ quan ban hành"}" trong plans/don-vi.yml: thêm đơn vị đó '
+               "vào danh mục rồi ghi mã của nó ở đây")
+    if level:
+        d.add(f"level: {level}")
+    if head.get("issued"):
+        d.add(f"issued: {head['issued']:%d/%m/%Y}")
+    else:
+        d.add(f'issued: ""  # văn bản gốc ghi "{head.get("date_line", "không có ngày")}"')
+    if year:
+        start, end, why = _period(year, blocks)
+        d.add("period:" + (f"  # {why}" if why else ""))
+        d.add(f"  start: {start:%d/%m/%Y}")
+        d.add(f"  end: {end:%d/%m/%Y}")
+    else:
+        d.add("period:")
+        d.todo('  start: ""', "không thấy năm của kế hoạch: ghi ngày bắt đầu thực hiện")
+        d.todo('  end: ""', "ghi ngày kết thúc thực hiện")
+    near = corpus.near_units(issuer)
+    _list(d, "purposes", [n.text for n in _section_leaves(nodes, ("MỤC ĐÍCH", "MỤC TIÊU"), bullets=True)])
+    _based_on(d, paras)
+    _content(d, nodes, corpus)
+    channels = _channels(nodes, corpus)
+    if channels:
+        d.add(f"channels: [{', '.join(channels)}]")
+    tasks(d, nodes, units, near)
+    targets(d, blocks, corpus, near)
+    _reports(d, paras)
+    _signature(d, paras)
+    d.add(f"source: {q('Nhập từ tệp ' + source_name + ' bằng lệnh cchc nhap-ke-hoach')}")
+    return d
+
+
+def _period(year: int, blocks: list[Block]) -> tuple[date, date, str]:
+    """The title's year, widened to the appendix's own dates when a task there starts or ends outside it."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    bounds = []
+    for block in blocks:
+        for row in block.rows if block.kind == "table" else []:
+            for cell in row:
+                if re.fullmatch(r"(Tháng|Quý)\s+[\dIVX]+/\d{4}", cell.strip(), re.I):
+                    bounds.append((cell.strip(), parse_bound(cell, end=False), parse_bound(cell, end=True)))
+    early = [b for b in bounds if b[1] < start]
+    late = [b for b in bounds if b[2] > end]
+    why = []
+    if early:
+        start = min(b[1] for b in early)
+        why.append(f"phụ lục có việc từ {early[0][0]}")
+    if late:
+        end = max(b[2] for b in late)
+        why.append(f"phụ lục có việc đến {late[0][0]}")
+    return start, end, f"kế hoạch năm {year}, nhưng " + ", ".join(why) if why else ""
+
+
+# -- header -----------------------------------------------------------------------------------------
+
+def _head(paras: list[Node]) -> dict:
+    head: dict = {}
+    texts = [n.block.text for n in paras]
+    for i, text in enumerate(texts[:40]):
+        if (m := _NUMBER.match(text)) and "number_line" not in head:
+            head["number_line"] = text
+            if re.match(r"^\d+/", m.group(1)):
+                head["number"] = m.group(1)
+        if (m := _DATE_LINE.match(text)) and "date_line" not in head:
+            head["date_line"], head["place"] = text, m.group(1).strip()
+            if m.group(2) and m.group(3):
+                head["issued"] = _date(m.group(2), m.group(3), m.group(4))
+        if fold(text).startswith("ke hoach") and len(text) < 12 and i + 1 < len(texts) and "title" not in head:
+            rest = texts[i + 1]
+            head["title"] = "Kế hoạch " + rest[0].lower() + rest[1:]
+    if "title" not in head:  # "KẾ HOẠCH Thông tin, tuyên truyền …" on one line
+        for text in texts[:40]:
+            if fold(text).startswith("ke hoach ") and "nam" in fold(text) and len(text) < 160:
+                head["title"] = "Kế hoạch " + text[9:].strip()
+                break
+    if head.get("title"):
+        head["title"] = head["title"].rstrip(".")
+        if m := re.search(r"năm (\d{4})", head["title"]):
+            head["year"] = int(m.group(1))
+    for text in texts:  # the appendix names the plan it belongs to: "(Ban hành kèm theo Kế hoạch số 105/KH-UBND ngày …"
+        if "number" not in head and (m := re.search(r"kèm theo Kế hoạch số\s+(\d+/[\w-]+)(?:\s+ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4}))?", text)):
+            head["number"] = m.group(1)
+            if m.group(2) and "issued" not in head:
+                head["issued"] = _date(m.group(2), m.group(3), m.group(4))
+    return head
+
+
+def _date(day: str, month: str, year: str) -> date | None:
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def _issuer(paras: list[Node], head: dict, units: Vocabulary) -> tuple[str, str, str]:
+    """(slug, level, the words naming it) of the body issuing the plan."""
+    found: dict[tuple[str, str], int] = {}
+    for n in paras:
+        for kind, name in _BODY.findall(n.block.text):
+            found[(kind, name)] = found.get((kind, name), 0) + 1
+        for kind, name in re.findall(r"\b(tỉnh|huyện|xã)\s+((?:[A-ZĐ][\wÀ-ỹ]*)(?:\s+(?:[A-ZĐ][\wÀ-ỹ]*|\d+))*)", n.block.text):
+            found[(kind, name)] = found.get((kind, name), 0) + 0.5
+    place = head.get("place", "")
+    ranked = sorted(found, key=lambda k: (k[1] != place, -found[k]))
+    words = ""
+    for kind, name in ranked:
+        words = words or f"Ủy ban nhân dân {kind} {name}"
+        slug = units.names.get(lookup_key(f"{kind} {name}")) or (units.names.get(lookup_key(f"Ủy ban nhân dân {kind} {name}")))
+        if slug:
+            return slug, _PLACE_KINDS[kind], ""
+    return "", _PLACE_KINDS.get(ranked[0][0], "") if ranked else "", words
+
+
+def _section_leaves(nodes: list[Node], words: tuple[str, ...], bullets: bool = False) -> list[Node]:
+    """Numbered points with no numbered points under them (with bullets: the bullets too) in the sections
+    named by `words` — or in their first numbered child so named (I. MỤC ĐÍCH, YÊU CẦU > 1. Mục đích)."""
+    result = []
+    for section in sections(nodes, words) + [n for n in nodes if n.level == 2 and any(fold(w) in fold(n.text) for w in words)
+                                              and not n.children == []]:
+        for node in descendants(section):
+            numbered_children = [c for c in node.children if c.level in (2, 3, 4)]
+            if node.level in (2, 3, 4) and not numbered_children and not (bullets and node.children):
+                result.append(node)
+            elif bullets and node.level in (5, 6):
+                result.append(node)
+        if result:
+            break
+    return result
+
+
+def _list(d: Draft, key: str, values: list[str]) -> None:
+    if values:
+        d.add(f"{key}:")
+        for value in values:
+            d.add(f"  - {q(value)}")
+
+
+def _based_on(d: Draft, paras: list[Node]) -> None:
+    docs = []
+    for n in paras:
+        if n.level == 1:
+            break
+        if re.match(r"^(Căn cứ|Thực hiện)", n.block.text):
+            for clause in re.split(r";\s*", n.block.text):
+                if m := _DOC.search(clause):
+                    text = clause.strip().rstrip(".,;")
+                    text = re.sub(r"^(Căn cứ|Thực hiện)\s+", "", text)
+                    text = text[0].upper() + text[1:]
+                    day = _date(m.group(3), m.group(4), m.group(5)) if m.group(3) else None
+                    docs.append((text.split(";")[0][:300], m.group(2), day))
+    if docs:
+        d.add("based_on:")
+        for text, number, day in docs:
+            d.add(f"  - text: {q(text)}")
+            d.add(f"    number: {q(number)}")
+            if day:
+                d.add(f"    date: {day:%d/%m/%Y}")
+
+
+def _content(d: Draft, nodes: list[Node], corpus: Corpus) -> None:
+    section = next(iter(sections(nodes, ("NỘI DUNG",))), None)
+    if section is None:
+        d.add("# TODO: không thấy phần NỘI DUNG TUYÊN TRUYỀN; ghi các nội dung bắt buộc vào content: (xem mau/ke-hoach.md)")
+        d.todos.append("nội dung tuyên truyền")
+        return
+    items = []
+    for node in descendants(section):
+        if node.level not in (2, 3, 4) or any(c.level in (2, 3, 4) for c in node.children):
+            continue
+        if any(w in fold(node.text) for w in ("hinh thuc", "phuong tien")) and node.level == 2 and node.children:
+            continue
+        ancestors_text = fold(" ".join(a.text for a in _path(section, node)[1:-1]))
+        if "hinh thuc" in ancestors_text and "noi dung" not in ancestors_text:
+            continue
+        bullets = [c for c in node.children if c.level in (5, 6)]
+        if (node.text.endswith(":") or node.heading) and len(bullets) >= 2:  # "c) … các nội dung cơ bản:", one bullet per item
+            items += _bullet_items(node.ref, bullets, corpus)
+            continue
+        text = node.text
+        items.append((node.ref, text, _topics(text + " " + " ".join(c.text for c in bullets), corpus)))
+    if not items:
+        return
+    d.add("content:")
+    for ref, text, topics in items:
+        d.add(f"  - ref: {q(ref)}")
+        d.add(f"    text: {q(text)}")
+        if topics:
+            d.add(f"    topics: [{', '.join(topics)}]")
+        else:
+            d.add(f"    # TODO: chưa nhận ra chủ đề trong \"{text[:70]}…\": thêm dòng topics: [mã chủ đề] (plans/chu-de.yml)")
+            d.todos.append(f"chủ đề của nội dung {ref}")
+
+
+def _bullet_items(ref: str, bullets: list[Node], corpus: Corpus) -> list[tuple[str, str, list[str]]]:
+    """Bullets of a point as content items II.1.c.1, II.1.c.2…; "+" bullets under a "-" bullet ending in ":"
+    as II.1.4.1, II.1.4.2…"""
+    items, i = [], 0
+    for n, bullet in enumerate(bullets):
+        if bullet.level == 6 and i:
+            continue
+        i += 1
+        subs = []
+        for following in bullets[n + 1:]:
+            if following.level != 6:
+                break
+            subs.append(following)
+        if subs and bullet.text.endswith(":"):
+            items += [(f"{ref}.{i}.{j}", s.text, _topics(s.text, corpus)) for j, s in enumerate(subs, 1)]
+        else:
+            text = " ".join([bullet.text, *(s.text for s in subs)])
+            items.append((f"{ref}.{i}", bullet.text, _topics(text, corpus)))
+    return items
+
+
+def _path(root: Node, target: Node) -> list[Node]:
+    """The nodes from root down to target."""
+    if root is target:
+        return [root]
+    for child in root.children:
+        if found := _path(child, target):
+            return [root, *found]
+    return []
+
+
+def _matches(text: str, vocab: Vocabulary) -> list[str]:
+    """Slugs whose name, slug or alias appears in the text as whole words, most specific first."""
+    haystack = "-" + slugify(text) + "-"
+    found = [slug for key, slug in vocab.names.items() if len(key) > 2 and f"-{key}-" in haystack]
+    return list(dict.fromkeys(found))
+
+
+def _topics(text: str, corpus: Corpus) -> list[str]:
+    found = _matches(text, corpus.topics)  # type: ignore[arg-type]
+    # a topic found together with one of its sub-topics is too broad: keep the sub-topic
+    specific = [t for t in found if not any(t != o and t in corpus.topic_ancestors(o) for o in found)]
+    return specific[:4]
+
+
+def _channels(nodes: list[Node], corpus: Corpus) -> list[str]:
+    named = sections(nodes, ("HÌNH THỨC", "PHƯƠNG TIỆN")) or nodes
+    text = " ".join(n.block.text for s in named for n in [s, *descendants(s)] if n.block.kind == "para")
+    return _matches(text, corpus.channels)  # type: ignore[arg-type]
+
+
+def _reports(d: Draft, paras: list[Node]) -> None:
+    found = []
+    for n in paras:
+        text = fold(n.block.text)
+        if "bao cao" not in text:
+            continue
+        for period, pattern in (("q1", r"quy i\b"), ("6m", r"\b0?6 thang|sau thang"), ("9m", r"\b0?9 thang"),
+                                ("year", r"\bnam\)|, nam\b|cuoi nam|hang nam")):
+            if re.search(pattern, text) and period not in found:
+                found.append(period)
+    if found:
+        order = ["q1", "6m", "9m", "year"]
+        d.add(f"reports: [{', '.join(sorted(found, key=order.index))}]")
+
+
+def _signature(d: Draft, paras: list[Node]) -> None:
+    texts = [n.block.text for n in paras]
+    start = next((i for i, t in enumerate(texts) if fold(t).startswith("noi nhan")), None)
+    if start is None:
+        return
+    recipients, i = [], start + 1
+    while i < len(texts) and paras[i].level in (5, 6):
+        recipients.append(paras[i].text.rstrip(";.,"))
+        i += 1
+    titles, signer = [], ""
+    for t in texts[i:i + 8]:
+        if re.match(r"^(TM\.|KT\.|Q\.|CHỦ TỊCH|PHÓ CHỦ TỊCH)", t):
+            titles.append(t)
+        elif titles and re.fullmatch(r"(?:[A-ZĐ][\wÀ-ỹ]+\s){1,4}[A-ZĐ][\wÀ-ỹ]+", t):
+            signer = t
+            break
+    if not signer:  # the name can sit before "Nơi nhận:" (a two-column layout read left to right)
+        for t in texts[max(0, start - 6):start]:
+            if re.fullmatch(r"(?:[A-ZĐ][\wÀ-ỹ]+\s){1,4}[A-ZĐ][\wÀ-ỹ]+", t) and not t.isupper():
+                signer = t
+    if signer:
+        d.add(f"signer: {q(signer)}")
+    titles = [t for t in titles if not t.startswith("TM.")]
+    if titles:
+        d.add(f"signer_title: {q(' – '.join(titles))}")
+    _list(d, "recipients", recipients)

@@ -1,0 +1,316 @@
+"""`cchc serve` for staff: preview with drafts, updated on every change, never showing a broken build.
+
+The preview lives in build/preview (a link to the latest good build; site/ stays the published build).
+An edit of news items only re-renders the pages it changes (live.py), within about a second even for
+thousands of items; any other change (plans, vocabularies, templates, media, mkdocs.yml) rebuilds all.
+On a bad edit the terminal shows the same Vietnamese list as `cchc validate` and the browser keeps the
+last good site. Each open page asks the server (a long poll) to be told when *it* changed, and reloads.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import faulthandler
+import functools
+import gc
+import os
+import queue
+import shutil
+import signal
+import sys
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from ..search.background import BackgroundIndex
+from ..search.index import SearchIndexError
+from ..site.build import build_into, fresh_folder, print_result, unexpected
+from .update import LiveSite, only_items
+
+WATCHED = ("docs", "plans", "overrides")
+SETTLE = 0.05  # seconds to wait for the rest of an editor's save (temporary file, rename…)
+WAIT = 25  # seconds a page's question "did I change?" is held open
+INDEX_QUIET = 2.0  # seconds without edits before the search index is rebuilt
+# The page asks the server (a long poll) whether a later build changed it. An external script, not an
+# inline one: the pages' Content-Security-Policy allows scripts from the site's own origin only.
+RELOAD_PATH = "/__cchc_live__.js"
+EDITOR_PATH = "/quan-tri/"  # the editing room never reloads under a writer's hands
+RELOAD_SCRIPT = b"""(function(){var me=document.currentScript,v=+me.getAttribute("data-build");function ask(){
+fetch('/__cchc_build__?since='+v+'&path='+encodeURIComponent(location.pathname),{cache:'no-store'})
+.then(function(r){return r.text()}).then(function(t){var a=t.split(' ');if(a[0]==='1'){location.reload()}
+else{v=+a[1];ask()}}).catch(function(){setTimeout(ask,2000)})}ask()})();
+"""
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")  # Vietnamese decimal comma
+
+
+def _ignored(path: str) -> bool:
+    """Editors' scratch files: hidden, backups, swap files, vim's write test."""
+    name = os.path.basename(path)
+    return name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swx", ".tmp")) or name == "4913"
+
+
+class _Changes(FileSystemEventHandler):
+    def __init__(self, root: Path, found: queue.Queue) -> None:
+        self.root, self.found = root, found
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.is_directory or event.event_type in ("opened", "closed_no_write"):
+            return  # reads (our own builds read every file) are not changes
+        for path in (event.src_path, getattr(event, "dest_path", "")):
+            path = os.fsdecode(path)
+            if path and not _ignored(path) and (Path(path).parent != self.root or Path(path).name == "mkdocs.yml"):
+                self.found.put((event.event_type == "created", path))
+
+
+def settled(found: queue.Queue) -> set[str]:
+    """The paths of one save: the first event, then all within SETTLE. A file created and gone again
+    in between (a tool's temporary file, renamed over the real one) is not a change."""
+    events = [found.get()]
+    time.sleep(SETTLE)
+    while not found.empty():
+        events.append(found.get())
+    born = {path for created, path in events if created}
+    return {path for _, path in events if path not in born or os.path.exists(path)}
+
+
+class Preview:
+    """The preview's state: the kept build, which pages changed in which build, the search index worker."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.link = self.root / "build" / "preview"
+        self.live: LiveSite | None = None
+        self.number = 0  # build number; pages wait for a larger one that touches them
+        self.changes: list[tuple[int, set[str] | None]] = []  # (number, site-relative URLs or None for all)
+        self.changed = threading.Condition()
+        self.index_wanted = threading.Event()
+        self.index_waiting = threading.Event()  # set while the index waits for an update to end
+        self.indexer: BackgroundIndex | None = None
+        self.building = threading.RLock()  # held while a build or an update runs: no index starts beside it
+        threading.Thread(target=self._index_worker, daemon=True).start()
+
+    # -- telling pages ----------------------------------------------------------------------------
+
+    def publish(self, urls: set[str] | None) -> None:
+        with self.changed:
+            self.number += 1
+            self.changes = self.changes[-200:] + [(self.number, urls)]
+            self.changed.notify_all()
+
+    def wait(self, since: int, path: str) -> tuple[bool, int]:
+        """Block until a build after `since` changes the page at `path` (or WAIT passes)."""
+        url = path.lstrip("/").removesuffix("index.html")
+
+        def touched() -> bool:
+            if self.changes and since < self.changes[0][0] - 1:
+                return True  # older than the builds remembered: reload to be safe
+            return any(n > since and (urls is None or url in urls) for n, urls in self.changes)
+
+        with self.changed:
+            self.changed.wait_for(touched, timeout=WAIT)
+            return touched(), self.number
+
+    # -- building ---------------------------------------------------------------------------------
+
+    def full_build(self) -> bool:
+        with self.building:
+            return self._full_build()
+
+    def _full_build(self) -> bool:
+        started = time.monotonic()
+        self.link.parent.mkdir(parents=True, exist_ok=True)
+        target = fresh_folder(self.link.parent, "preview-")
+        gc.unfreeze()  # let the previous build's objects go
+        result, config = build_into(self.root, target, strict=False, drafts=True)
+        print_result(result, self.link)
+        if not result.ok:
+            shutil.rmtree(target, ignore_errors=True)
+            print("Trình duyệt vẫn hiển thị bản xây dựng tốt gần nhất.", file=sys.stderr)
+            return False
+        old = self.link.resolve() if self.link.is_symlink() else None
+        if self.link.exists() and not self.link.is_symlink():
+            shutil.rmtree(self.link)  # a real folder left by an older version
+        tmp_link = self.link.with_name("preview.link-tmp")
+        tmp_link.unlink(missing_ok=True)
+        tmp_link.symlink_to(target.name)
+        tmp_link.replace(self.link)  # atomic: readers see the old build or the new one
+        if old and old != target:
+            shutil.rmtree(old, ignore_errors=True)
+        self.live = LiveSite(config)
+        gc.collect()
+        gc.freeze()  # the kept build is long-lived: later collections need not walk it
+        _give_back_memory()
+        self.publish(None)
+        print(f"Xây dựng xong sau {_seconds(time.monotonic() - started)} giây.", file=sys.stderr)
+        return True
+
+    def on_change(self, paths: set[str]) -> None:
+        with self.building:
+            self._on_change(paths)
+
+    def _on_change(self, paths: set[str]) -> None:
+        self.stop_indexing()
+        if self.live is None or not only_items(paths, self.root / "docs"):
+            self.full_build()
+            return
+        try:
+            update = self.live.update(self.publish)
+        except Exception as exc:  # noqa: BLE001 (anything unexpected: the full build reports it properly)
+            print(f"Cập nhật nhanh không được ({exc}); xây dựng lại toàn bộ.", file=sys.stderr)
+            self.full_build()
+            return
+        for message in update.messages:
+            print(message, file=sys.stderr)
+        if not update.ok:
+            print("Trình duyệt vẫn hiển thị bản xây dựng tốt gần nhất.", file=sys.stderr)
+            return
+        print(f"Đã cập nhật {update.pages} trang và {update.feeds} nguồn tin sau {_seconds(update.seconds)} giây "
+              f"(trang đang xem: {_seconds(update.first_seconds)} giây).", file=sys.stderr)
+        if update.search_changed:
+            self.index_wanted.set()
+        _give_back_memory()  # what the update let go (the pages it rendered, the old views)
+
+    def _index_worker(self) -> None:
+        """Rebuild the search index after edits, in its own process at low priority: off the path of
+        showing the change, and stopped (to start again after the next pause) when a new edit arrives."""
+        while True:
+            self.index_wanted.wait()
+            while self.index_wanted.is_set():  # wait for a pause in the edits
+                self.index_wanted.clear()
+                time.sleep(INDEX_QUIET)
+            self.index_waiting.set()  # the pause is over: the index waits for any update in progress
+            with self.building:  # an update running past the pause would share the processor with the index
+                self.index_waiting.clear()
+                live = self.live
+                if live is None or self.index_wanted.is_set():  # an edit came meanwhile: wait for its pause
+                    continue
+                # Made one at a time as the index process reads them (20,000 pages' text is not held at once); an
+                # edit meanwhile stops this index (on_change) and another follows the pause after it.
+                documents = live.plugin.search_stream()
+                self.indexer = BackgroundIndex(live.site_dir, documents, live.plugin.corpus.glossary,
+                                               live.plugin.search_cache, nice=15)
+            try:
+                self.indexer.wait()
+                print("Đã cập nhật chỉ mục tìm kiếm.", file=sys.stderr)
+            except SearchIndexError as exc:
+                if self.indexer.process.returncode > 0 and live is self.live:  # < 0: stopped for a newer edit
+                    print(exc, file=sys.stderr)
+
+    def stop_indexing(self) -> None:
+        indexer = self.indexer
+        if indexer is not None and indexer.process.poll() is None:
+            indexer.stop()
+            self.index_wanted.set()  # index again after the pause
+
+    def watch(self) -> queue.Queue:
+        found: queue.Queue = queue.Queue()
+        observer = Observer()
+        handler = _Changes(self.root, found)
+        for name in WATCHED:
+            if (self.root / name).is_dir():
+                observer.schedule(handler, str(self.root / name), recursive=True)
+        observer.schedule(handler, str(self.root), recursive=False)  # mkdocs.yml
+        observer.daemon = True
+        observer.start()
+        return found
+
+
+def _handler(preview: Preview):
+    class Handler(SimpleHTTPRequestHandler):
+        extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".yml": "text/yaml; charset=utf-8"}
+
+        def do_GET(self):  # noqa: N802 (http.server naming)
+            parts = urlsplit(self.path)
+            if parts.path == "/__cchc_build__":
+                query = parse_qs(parts.query)
+                changed, number = preview.wait(int(query.get("since", ["0"])[0]), query.get("path", ["/"])[0])
+                self._send(f"{int(changed)} {number}".encode(), "text/plain")
+                return
+            if parts.path == RELOAD_PATH:
+                self._send(RELOAD_SCRIPT, "text/javascript; charset=utf-8")
+                return
+            number = preview.number
+            path = self.translate_path(self.path)
+            if os.path.isdir(path) and parts.path.endswith("/"):
+                path = os.path.join(path, "index.html")
+            if path.endswith(".html") and os.path.isfile(path) and not parts.path.startswith(EDITOR_PATH):
+                with open(path, "rb") as f:
+                    script = f'<script src="{RELOAD_PATH}" data-build="{number}"></script>'.encode()
+                    self._send(f.read().replace(b"</body>", script + b"</body>", 1), "text/html; charset=utf-8")
+                return
+            super().do_GET()
+
+        def _send(self, body: bytes, kind: str) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format, *args):  # quiet: staff watch build messages, not requests
+            pass
+
+    return Handler
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a closed tab or a reload mid-answer: normal
+            super().handle_error(request, client_address)
+
+
+def _give_back_memory() -> None:
+    """Return the build's freed memory to the system (glibc keeps it otherwise): the preview stays resident for
+    hours beside the staff's other programs."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass  # not glibc: nothing to do
+
+
+def _stop(signum, frame) -> None:
+    raise KeyboardInterrupt  # a polite stop (SIGTERM) ends the preview like Ctrl+C does
+
+
+def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, also: str = "") -> int:
+    """Build, serve and rebuild on changes until Ctrl+C or SIGTERM; `also` is printed with the address."""
+    signal.signal(signal.SIGTERM, _stop)
+    preview = Preview(root)
+    found = preview.watch()
+    if not preview.full_build():
+        print("Chưa có bản xây dựng nào chạy được: sửa các lỗi trên, trang sẽ tự xây dựng lại.", file=sys.stderr)
+        preview.link.mkdir(parents=True, exist_ok=True)
+    handler = functools.partial(_handler(preview), directory=str(preview.link))
+    server = _Server((host, port), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(f"Đang phục vụ tại http://{host}:{server.server_port}/ — sửa tệp trong docs/ hoặc plans/, trang tự cập nhật. "
+          "Nhấn Ctrl+C để dừng.", file=sys.stderr, flush=True)
+    if also:
+        print(also.format(url=f"http://{host}:{server.server_port}/"), file=sys.stderr, flush=True)
+    try:
+        while True:
+            paths = settled(found)
+            if paths:
+                try:
+                    preview.on_change(paths)
+                except Exception as exc:  # noqa: BLE001 (content never stops the preview)
+                    print(unexpected(exc).replace("Trang đã đăng", "Trang xem thử"), file=sys.stderr)
+                    print("Trình duyệt vẫn hiển thị bản xây dựng tốt gần nhất.", file=sys.stderr)
+    except KeyboardInterrupt:
+        # A stop that hangs (a thread or a child that will not end) prints where every thread is and still ends.
+        faulthandler.dump_traceback_later(15, exit=True)
+        preview.stop_indexing()
+        server.shutdown()
+        if preview.live:
+            preview.live.save()
+    return 0

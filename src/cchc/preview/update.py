@@ -1,0 +1,189 @@
+"""The preview's partial rebuild: after an edit of news items, render again only the pages that changed.
+
+After a full build the MkDocs session (config, files, nav, Jinja environment, our plugin with its model)
+is kept. When only files under docs/tin-tuc/ changed, the plugin reloads the corpus (the item cache parses
+just the edited files) and derives every page's View again. Each View is fingerprinted — its template,
+title, Markdown and data, with every news item in it standing for a digest of the item's fields — and only
+pages whose fingerprint changed go through MkDocs' page pipeline again; pages that appear or go away are
+added or deleted, and feeds likewise. Listings, related items, counts and plan progress are all View data,
+so they follow an edit. Templates must therefore read only their View and the vocabularies. Anything
+else (vocabularies, plans, templates, media, mkdocs.yml) takes a full build.
+
+Uses MkDocs 1.6's build steps (`_populate_page`, `_build_page`, `_build_theme_template`), which are not public
+API: the version is pinned, and tests compare a partial rebuild with a full build of the same files.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mkdocs.commands.build import _build_page, _build_theme_template, _populate_page
+from mkdocs.structure.files import InclusionLevel
+from mkdocs.structure.pages import Page
+
+from ..content.loader import NEWS_DIR
+from ..content.text import links_to_pages
+from ..site.build import Collect
+from ..site.fingerprint import fingerprints, item_digests
+from ..site.pages import ModelPage, page_file
+from ..stores.helper import Helper
+
+
+@dataclass
+class Update:
+    ok: bool
+    messages: list[str] = field(default_factory=list)
+    pages: int = 0  # pages written or deleted
+    feeds: int = 0
+    search_changed: bool = False  # the search index should be rebuilt
+    helped: int = 0  # later pages a forked helper rendered (helper.py)
+    first_seconds: float = 0.0  # until the pages a reader is likely looking at were written
+    seconds: float = 0.0
+
+
+def only_items(paths: set[str], docs_dir: Path) -> bool:
+    """May these changed paths be handled by a partial rebuild? Only Markdown under docs/tin-tuc/."""
+    news = docs_dir.resolve() / NEWS_DIR
+    return bool(paths) and all(p.endswith(".md") and Path(p).resolve().is_relative_to(news) for p in paths)
+
+
+class LiveSite:
+    """A finished MkDocs build kept in memory, updated in place after edits of news items."""
+
+    def __init__(self, config) -> None:
+        self.config = config
+        self.plugin = config.plugins["cchc"]
+        self.site_dir, self.docs_dir = Path(config.site_dir), Path(config.docs_dir)
+        self.cache = self.plugin.item_cache  # in memory: an edit re-reads only the edited file
+        self.items = self.plugin.digests  # of the very item objects the cache holds (made in on_env)
+        self.pages, self.feeds = self.plugin.fingerprints  # what the files on disk show
+        self.search_urls = list(self.plugin.search_urls)
+
+    def update(self, publish: Callable[[set[str]], None] = lambda urls: None) -> Update:
+        """Bring the site in line with the files. Pages a reader is likely looking at (the edited items'
+        own pages, first pages of listings, everything not paginated) are written first and handed to
+        `publish` (site-relative URLs) so the preview can reload them; later listing pages, other items'
+        pages (their related items), the sitemap and the feeds follow, and are published too."""
+        started = time.monotonic()
+        plugin, config, files = self.plugin, self.config, self.plugin.files
+        collect = Collect()
+        logger = logging.getLogger("mkdocs")
+        logger.addHandler(collect)
+        try:
+            problems = plugin.load(config, self.cache)
+            plugin.nav_memo.clear()
+            if problems.blocking(plugin.strict):
+                return Update(False, [problems.report()])
+            if problems:
+                collect.messages.append(problems.report())
+            known = {digest for _, digest in self.items.values()}
+            self.items = item_digests(plugin.corpus.items, self.items, self.docs_dir)
+            pages, feeds = fingerprints(plugin, self.items)
+            views = plugin.site.views
+            gone = [files.get_file_from_path(src) for src in self.pages if src not in pages]
+            published = {file.url for file in gone}
+            for file in gone:
+                self._delete(file)
+            moved = bool(gone)  # the set of pages changed: the sitemap follows
+            todo: list[Page] = []
+            for src, digest in pages.items():
+                if self.pages.get(src) == digest:
+                    continue
+                file, fresh = files.src_uris.get(src), page_file(config, views[src])
+                if file is None or file.dest_uri != fresh.dest_uri:
+                    if file is not None:
+                        published.add(file.url)
+                        self._delete(file)
+                    files.append(fresh)
+                    ModelPage(None, fresh, config)
+                    file, moved = fresh, True
+                else:
+                    file.content_string = views[src].markdown
+                todo.append(file.page)
+            if moved:  # keep the order a full build gives (the sitemap lists pages in it)
+                for file in [files.src_uris[src] for src in views]:  # src_uris: no path parsing per page
+                    files.remove(file)
+                    files.append(file)
+                # staff pages (not made from the model) may link to an item that moved
+                todo += [f.page for f in files.documentation_pages() if f.page and f.src_uri not in views
+                         and links_to_pages(f.content_string)]
+            first, later = [], []
+            for page in todo:
+                view = views.get(page.file.src_uri)
+                if view and "item" in view.data:  # an unchanged item's page changes only in its related items
+                    late = self.items[id(view.data["item"])][1] in known
+                else:  # second and later pages of a listing
+                    late = bool(view and view.pager and view.pager.number > 1)
+                (later if late else first).append(page)
+            self._render(first)
+            publish(published | {p.url for p in first})
+            update = Update(True, collect.messages, len(todo) + len(gone), first_seconds=time.monotonic() - started)
+            stale = [(feed, items) for feed, items in plugin.catalogue if self.feeds.get(feed.path) != feeds[feed.path]]
+
+            def meanwhile() -> None:  # while a helper renders later pages: the sitemap and the feeds
+                if moved:
+                    for template in config.theme.static_templates:
+                        _build_theme_template(template, plugin.env, files, config, plugin.nav)
+                plugin.write_feeds(self.site_dir, stale)
+                for path in set(self.feeds) - set(feeds):
+                    (self.site_dir / path).unlink(missing_ok=True)
+                plugin.broadcast.prune(self.site_dir)  # readings and bulletins no feed carries any more
+
+            update.helped = self._render(later, share=True, meanwhile=meanwhile)
+            if later or stale:
+                publish({p.url for p in later} | {feed.path for feed, _ in stale})
+            update.feeds = len(stale)
+            update.search_changed = plugin.search_urls != self.search_urls or any(
+                views[p.file.src_uri].searchable for p in todo if p.file.src_uri in views)
+            self.pages, self.feeds, self.search_urls = pages, feeds, list(plugin.search_urls)
+            update.seconds = time.monotonic() - started
+            return update
+        finally:
+            logger.removeHandler(collect)
+
+    def _render(self, pages: list[Page], share: bool = False, meanwhile: Callable[[], None] = lambda: None) -> int:
+        """MkDocs' own two steps for each page: Markdown (with our plugin's hooks), then the template. With
+        `share`, a forked helper (helper.py) takes pages from the back of the list, except pages with an
+        automatic reading (made by this process's threads), and `meanwhile` runs before this process takes
+        its share. Returns how many pages the helper rendered."""
+        views = self.plugin.site.views
+        kept = [not share or "reading" in getattr(views.get(p.file.src_uri), "data", {}) for p in pages]
+        own = [page for page, mine in zip(pages, kept) if mine]
+        shared = [page for page, mine in zip(pages, kept) if not mine]
+        doc_files = self.plugin.files.documentation_pages(inclusion=InclusionLevel.is_included)
+
+        def one(page: Page) -> None:
+            _populate_page(page, self.config, self.plugin.files)
+            _build_page(page, self.config, doc_files, self.plugin.nav, self.plugin.env)
+
+        work = Helper(len(shared), "preview")
+        work.start(lambda k: one(shared[k]))
+        meanwhile()
+        for page in own:
+            _populate_page(page, self.config, self.plugin.files)
+        for page in own:
+            _build_page(page, self.config, doc_files, self.plugin.nav, self.plugin.env)
+        for k, page in enumerate(shared):
+            if work.mine(k):
+                one(page)
+        return int(work.finish()["helper_preview"])
+
+    def save(self) -> None:
+        """Write the item cache to disk (on leaving the preview), so the next start reads only what changed."""
+        self.cache.save()
+        self.plugin.renders.store.flush()
+
+    def _delete(self, file) -> None:
+        if file is None:
+            return
+        self.plugin.files.remove(file)
+        path = Path(file.abs_dest_path)
+        path.unlink(missing_ok=True)
+        try:
+            path.parent.rmdir()  # an item's own folder, now empty
+        except OSError:
+            pass

@@ -1,0 +1,108 @@
+"""What the radio publishes besides feed text: an automatic reading of every radio item without a recorded
+MP3 ("Bản đọc tự động"), and bulletins joining a day's (or week's) items into one MP3 with chapters.
+
+The plugin asks for each reading while pages are built (`read`, from the page's own HTML), so synthesis
+runs in the background; the feeds collect the files (`item_audio`, `bulletin_audio`), which writes them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..content.model import NewsItem, RadioSettings
+from .script import Bulletin, bulletins, reading
+from .speech import speak
+from .voice import Audio, Readings, Tags, VoiceError, write_mp3
+
+SYNTHETIC = "Bản đọc tự động"
+
+
+def recorded_mp3(item: NewsItem) -> bool:
+    return bool(item.audio) and item.audio.lower().endswith(".mp3")
+
+
+class Broadcast:
+    def __init__(self, settings: RadioSettings, cache_dir: Path, docs_dir: Path, site_name: str, publisher: str,
+                 glossary: dict[str, str]) -> None:
+        self.settings, self.docs_dir = settings, docs_dir
+        self.site_name, self.publisher, self.glossary = site_name, publisher, glossary
+        self.readings = Readings(settings.voice, cache_dir)
+        self.keys: dict[str, str] = {}  # item URL -> key of its reading (kept across the preview's updates)
+        self.bulletins: list[Bulletin] = []
+        self.read_here: set[str] = set()  # URLs of items that need a reading
+        self._radio_items: list[NewsItem] = []
+        self._written: dict[str, Audio] = {}  # site path -> what was written there by this process
+
+    def plan(self, radio_items: list[NewsItem], published: list[NewsItem]) -> None:
+        """Which items are read (the radio feed's, unless a recording covers them) and the bulletins."""
+        enabled = self.readings.enabled
+        self.bulletins = bulletins(radio_items, published, self.settings.bulletin) if enabled else []
+        self.read_here = {i.url for i in radio_items if enabled and not recorded_mp3(i)}
+        self._radio_items = radio_items
+
+    def shows_reading(self, item: NewsItem) -> bool:
+        """Does the item's page and radio entry carry the automatic reading? (Any recording wins.)"""
+        return item.url in self.read_here and not item.audio
+
+    def read(self, item: NewsItem, html: str) -> str:
+        """Start the reading of an item from its page's HTML; the site path of its MP3 ("" if none)."""
+        if item.url not in self.read_here:
+            return ""
+        key = self.keys[item.url] = self.readings.request(reading(item, html, self.glossary).script)
+        return self.path(item) if self.shows_reading(item) else ""
+
+    def path(self, item: NewsItem) -> str:
+        return f"{item.url}ban-doc-{self.keys[item.url][:12]}.mp3"
+
+    def item_audio(self, item: NewsItem, site_dir: Path) -> Audio | None:
+        if not self.shows_reading(item) or item.url not in self.keys:
+            return None
+        path = self.path(item)
+        if path not in self._written or not (site_dir / path).is_file():
+            frames = self._frames(self.keys[item.url], item.title)
+            seconds = write_mp3(site_dir / path, [(item.title, frames)],
+                                Tags(item.title, self.publisher, f"{self.site_name} — bản tin phát thanh", SYNTHETIC))
+            self._written[path] = Audio(path, (site_dir / path).stat().st_size, seconds)
+        return self._written[path]
+
+    def bulletin_audio(self, bulletin: Bulletin, site_dir: Path) -> Audio:
+        """The bulletin's MP3: a spoken opening, each item (its recording if MP3, else its reading), a closing."""
+        opening = speak(bulletin.opening(self.site_name), self.glossary, set())
+        closing = speak(Bulletin.CLOSING, self.glossary, set())
+        parts = [("Mở đầu", self.readings.request(opening))]
+        for item in bulletin.items:
+            parts.append((item.title, self.readings.recorded(self.docs_dir / item.audio) if recorded_mp3(item)
+                          else self.keys[item.url]))
+        parts.append(("Kết thúc", self.readings.request(closing)))
+        seconds = write_mp3(site_dir / bulletin.audio, [(title, self._frames(key, title)) for title, key in parts],
+                            Tags(bulletin.title, self.publisher, f"{self.site_name} — bản tin phát thanh", SYNTHETIC))
+        audio = Audio(bulletin.audio, (site_dir / bulletin.audio).stat().st_size, seconds)
+        self._written[bulletin.audio] = audio
+        return audio
+
+    def prune(self, site_dir: Path) -> list[str]:
+        """Remove the MP3s this process wrote that no page or feed carries any more (the preview, after an
+        edit: an item's old reading, a bulletin gone); their folders too when left empty. Paths removed."""
+        current = {b.audio for b in self.bulletins} | {
+            self.path(i) for i in self._radio_items if self.shows_reading(i) and i.url in self.keys}
+        gone = sorted(set(self._written) - current)
+        for path in gone:
+            del self._written[path]
+            file = site_dir / path
+            file.unlink(missing_ok=True)
+            try:
+                file.parent.rmdir()
+            except OSError:
+                pass  # the folder still holds its page
+        return gone
+
+    def _frames(self, key: str, title: str) -> bytes:
+        try:
+            return self.readings.frames(key)
+        except VoiceError as exc:
+            raise VoiceError(f'"{title}": {exc}') from None
+
+    @property
+    def counts(self) -> tuple[int, int]:
+        """(readings found in the cache, readings made) since the start."""
+        return self.readings.hits, self.readings.misses

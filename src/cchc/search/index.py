@@ -1,0 +1,235 @@
+"""The search index: built from the model for Vietnamese, read by overrides/assets/javascripts/cchc-search.js.
+
+Vietnamese is written in syllables, and the ones readers type ("cai", "cach", "hanh", "chinh") occur in
+nearly every item of a CCHC section. So the index keeps, for each term, only the items and one weight byte
+(no positions), and its terms are:
+- syllables folded ("Đánh giá" -> "danh", "gia": a query matches with or without diacritics, d = đ);
+- adjacent syllable pairs ("danh gia"): an item with the words side by side ranks above one with them apart,
+  whatever the accents ("đánh giá" above "danh ... giá");
+- syllables as written ("=đánh"): a query typed with accents prefers items with the same accents.
+Weights are BM25 over the title, document number, summary and body (title and number count most); author,
+channel, unit and topics are filters and fields, never body text.
+
+Terms are spread over shards by a hash the page computes too, so a query fetches a few small files; each
+item has its own small file (title, metadata, text for the excerpt), fetched only when shown. Files are
+gzip-compressed here and decompressed by the page, so no server setting is needed.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import hashlib
+import itertools
+import json
+import math
+import os
+import shutil
+from array import array
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from ..stores.keyed import link
+from .documents import plain_text
+from .terms import Abbreviations, TermCache, shard_count, shard_of, weighted_terms
+
+FOLDER = "tim-kiem/du-lieu"  # site-relative folder of the index files
+EXCERPT_CHARS = 6000  # of each item's text kept for excerpts
+K1, B = 1.2, 0.75
+
+
+class SearchIndexError(RuntimeError):
+    pass
+
+
+def build(documents: Iterable[dict], glossary: dict[str, str] | None, write: Callable[[str, bytes], None],
+          cache: TermCache | None = None, reuse: Callable[[str, bytes], bool] = lambda rel, data: False) -> None:
+    """Index files (path under FOLDER, gzip bytes) for these documents, handed to `write`. Documents come newest
+    first (newest_first) and are numbered so: the page breaks ties and lists filters by date with the numbers
+    alone. Each document's own file is written as it comes, unless `reuse(path, its JSON)` places an earlier
+    build's file with the same content there; only the postings are kept."""
+    abbreviations = Abbreviations(glossary or {})
+    # Postings as two flat arrays per term (item numbers, weights): a few bytes each, not a tuple of objects.
+    postings: dict[str, tuple[array, array]] = {}
+    lengths = []
+    chosen: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    last = None
+    for number, doc in enumerate(documents):
+        if last is not None and doc["sort"] > last:
+            raise SearchIndexError("Chỉ mục tìm kiếm: tài liệu không theo thứ tự mới trước (lỗi chương trình)")
+        last = doc["sort"]
+        doc["body"] = plain_text(doc["body"])
+        tf, length = cache.terms(doc, abbreviations) if cache else weighted_terms(doc, abbreviations)
+        lengths.append(length)
+        for term, weight in tf:
+            entry = postings.get(term)
+            if entry is None:
+                entry = postings[term] = (array("I"), array("d"))
+            entry[0].append(number)
+            entry[1].append(weight)
+        for name, values in doc["filters"].items():
+            for value in values:
+                chosen[name][value].append(number)
+        data = _json({"u": doc["url"], "t": doc["title"], "d": doc["date"], "n": doc["number"],
+                      "m": [doc["unit"], doc["type"]], "p": doc["topics"], "s": doc["summary"],
+                      "x": doc["body"][:EXCERPT_CHARS]})
+        if not reuse(f"d/{number}.dat", data):
+            write(f"d/{number}.dat", _gzip(data))
+    total = len(lengths)
+    shards = shard_count(total)
+    average = sum(lengths) / total if total else 1.0
+    norms = [K1 * (1 - B + B * length / average) for length in lengths]
+    top = 0.0
+    for term, (ids, weights) in postings.items():  # weights become BM25 impacts
+        idf = math.log(1 + (total - len(ids) + 0.5) / (len(ids) + 0.5))
+        impacts = array("d", [idf * w * (K1 + 1) / (w + norms[n]) for n, w in zip(ids, weights)])
+        postings[term] = (ids, impacts)
+        top = max(top, max(impacts))
+    vocabulary = sorted(((t, len(e[0])) for t, e in postings.items() if " " not in t and not t.startswith("=")),
+                        key=lambda te: (-te[1], te[0]))
+    members: list[list[str]] = [[] for _ in range(shards)]
+    for term in postings:
+        members[shard_of(term, shards)].append(term)
+    for n, names in enumerate(members):  # one shard's lists at a time; its postings let go once written
+        bucket = {}
+        for term in names:
+            ids, scores = postings.pop(term)
+            bucket[term] = _deltas(ids) + [round(255 * score / top) or 1 for score in scores]
+        write(f"s/{n}.dat", _pack(bucket))
+    write("tu-vung.dat", _pack([[t for t, _ in vocabulary], [df for _, df in vocabulary]]))
+    write("loc.dat", _pack({name: {v: _deltas(ids) for v, ids in values.items()} for name, values in chosen.items()}))
+    write("chi-muc.json", json.dumps({"docs": total, "shards": shards}).encode())
+
+
+def newest_first(documents: list[dict]) -> list[dict]:
+    return sorted(documents, key=lambda d: d["sort"], reverse=True)
+
+
+def _deltas(ids) -> list[int]:
+    return [b - a for a, b in zip(itertools.chain((0,), ids), ids)]
+
+
+def _json(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _gzip(data: bytes) -> bytes:
+    return gzip.compress(data, 6, mtime=0)
+
+
+def _pack(value) -> bytes:
+    return _gzip(_json(value))
+
+
+@functools.cache
+def code_digest() -> str:
+    """A digest of the indexing code: an index kept by other code is not reused."""
+    digest = hashlib.blake2b(digest_size=20)
+    here = Path(__file__).parent
+    for file in [*sorted(here.glob("*.py")), here.parent / "content" / "text.py"]:
+        digest.update(file.name.encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()
+
+
+MANIFEST = ".documents.json"  # in a kept index: the digest of each document file's JSON -> its path
+
+
+class EarlierDocuments:
+    """The document files of the index kept by the last build (write_index), found by the digest of their JSON:
+    a document unchanged since is linked from there, whatever its number now (a new item shifts them all)."""
+
+    def __init__(self, cache_dir: Path | None, into: Path) -> None:
+        self.into, self.folder, self.files = into, None, {}
+        self.made: dict[str, str] = {}  # for the manifest of this index
+        for folder in (cache_dir / "index").glob("*") if cache_dir else ():
+            try:
+                manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            documents = manifest.get("documents") if isinstance(manifest, dict) else None
+            if isinstance(documents, dict) and manifest.get("code") == code_digest():
+                self.folder, self.files = folder, documents
+
+    def reuse(self, rel: str, data: bytes) -> bool:
+        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        self.made[digest] = rel
+        earlier = self.files.get(digest)
+        if earlier is None:
+            return False
+        try:
+            link(self.folder / earlier, self.into / rel, copy=False)
+        except OSError:
+            return False
+        return True
+
+    def manifest(self) -> str:
+        return json.dumps({"code": code_digest(), "documents": self.made}, ensure_ascii=False)
+
+
+def write_index(site_dir: Path, documents: Iterable[dict], glossary: dict[str, str] | None = None,
+                cache_dir: Path | None = None, key: str | None = None) -> None:
+    """Write the index beside its folder and swap it in when complete: a reader never meets half an index.
+    `documents` newest first (newest_first); `cache_dir` keeps each document's terms for the next build and,
+    under `key` (a digest of everything sent, see main), the whole index: the same documents again are linked
+    from there, not indexed again; other documents' files are linked from there where unchanged."""
+    target = site_dir / FOLDER
+    fresh, old = target.with_name(".du-lieu-new"), target.with_name(".du-lieu-old")
+    for folder in (fresh, old):
+        shutil.rmtree(folder, ignore_errors=True)
+    cache = TermCache(cache_dir / "terms.sqlite", glossary or {}) if cache_dir else None
+    kept = cache_dir / "index" / key if cache_dir and key else None
+    made: set[Path] = set()
+
+    def write(rel: str, data: bytes) -> None:
+        path = fresh / rel
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        path.write_bytes(data)
+
+    try:
+        if kept and (kept / "chi-muc.json").is_file():
+            _mirror(kept, fresh)
+            cache = None  # the terms of these very documents are kept already
+        else:
+            earlier = EarlierDocuments(cache_dir if kept else None, fresh)
+            build(documents, glossary, write, cache, earlier.reuse)
+            if kept:
+                _keep(fresh, kept, earlier.manifest())
+        if target.exists():
+            target.rename(old)
+        fresh.rename(target)
+    except OSError as exc:
+        raise SearchIndexError(f"Không ghi được chỉ mục tìm kiếm ({exc.strerror}: {exc.filename})") from None
+    finally:
+        for folder in (fresh, old):
+            shutil.rmtree(folder, ignore_errors=True)
+    if cache:
+        cache.prune()
+
+
+def _mirror(source: Path, target: Path) -> None:
+    """The index files of `source` at the same places under `target`, linked (a new index is a new folder)."""
+    for folder, _, names in os.walk(source):
+        into = target / Path(folder).relative_to(source)
+        for name in names:
+            if name != MANIFEST:
+                link(Path(folder, name), into / name)
+
+
+def _keep(index: Path, kept: Path, manifest: str) -> None:
+    """Keep this index for the next build with the same documents (and its document files for any next build),
+    in place of the one kept before."""
+    tmp = kept.with_name(f".{kept.name}.tmp{os.getpid()}")
+    try:
+        _mirror(index, tmp)
+        (tmp / MANIFEST).write_text(manifest, encoding="utf-8")
+        for other in kept.parent.iterdir():
+            if other != tmp:
+                shutil.rmtree(other, ignore_errors=True)
+        tmp.rename(kept)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)  # a read-only cache: the next build indexes again
+
+

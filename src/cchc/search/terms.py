@@ -1,0 +1,119 @@
+"""Search terms of a document, for Vietnamese: folded syllables, adjacent pairs, syllables as written, and the
+glossary's abbreviations both ways; weighted by field. Kept per document between builds (TermCache)."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import math
+import pickle
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..content.text import fold  # the same rule as the page's fold() in cchc-search.js
+from ..stores.keyed import KeyedStore
+
+VERSION = "2"  # of the term cache: bump when segments() or the weights change
+WEIGHTS = {"title": 6.0, "number": 6.0, "summary": 2.0, "body": 1.0}
+_WORD = re.compile(r"[^\W_]+")
+_ASCII = re.compile(r"[a-z0-9]+")
+_BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”‘’…|\\\n–—]+|\s-\s")  # not "/" or "-": 105/KH-UBND stays one phrase
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _word_terms(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """One word's folded syllables, and the word as written ("=" before) when it is one syllable that folding
+    changed; a language has few words, so each is folded once."""
+    folded = tuple(_ASCII.findall(fold(word)))
+    return folded, ("=" + word,) if len(folded) == 1 and folded[0] != word else ()
+
+
+def segments(text: str) -> Iterator[tuple[list[str], list[str]]]:
+    """The text's segments (split at punctuation), each as its folded syllables and its syllables as written
+    where they differ ("=" before)."""
+    for segment in _BREAK.split(unicodedata.normalize("NFC", text).lower()):
+        folded: list[str] = []
+        written: list[str] = []
+        for word in _WORD.findall(segment):
+            f, w = _word_terms(word)
+            folded += f
+            written += w
+        if folded:
+            yield folded, written
+
+
+def shard_of(term: str, shards: int) -> int:
+    """FNV-1a (32 bit) of the term's UTF-8 bytes, modulo the shard count (the page computes the same)."""
+    h = 0x811C9DC5
+    for byte in term.encode("utf-8"):
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h % shards
+
+
+def shard_count(documents: int) -> int:
+    """About eight items' worth of terms per shard, as a power of two: a shard stays a few KB."""
+    return 1 << max(0, min(12, round(math.log2(max(1, documents / 8)))))
+
+
+class Abbreviations:
+    """The glossary (plans/viet-tat.yml) both ways: "CCHC" is also indexed as "cải cách hành chính", and the
+    words as "CCHC", so a reader finds an item whichever form either of them wrote."""
+
+    def __init__(self, glossary: dict[str, str]) -> None:
+        self.forms: dict[str, str] = {}
+        for short, full in glossary.items():
+            text = f"{short}, {full},"
+            self.forms[unicodedata.normalize("NFC", short).lower()] = text
+            self.forms[unicodedata.normalize("NFC", full).lower()] = text
+        names = sorted(self.forms, key=len, reverse=True)
+        self.pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)", re.I) if names else None
+
+    def expand(self, text: str) -> str:
+        if self.pattern is None or not text:
+            return text
+        return self.pattern.sub(lambda m: self.forms[m.group(0).lower()], unicodedata.normalize("NFC", text))
+
+
+def weighted_terms(doc: dict, abbreviations: Abbreviations) -> tuple[list[tuple[str, float]], float]:
+    tf: Counter = Counter()
+    length = 0.0
+    for field, weight in WEIGHTS.items():
+        found: list[str] = []  # counted at once (in C), then weighted
+        for folded, written in segments(abbreviations.expand(doc[field])):
+            length += weight * len(folded)
+            found += folded
+            found += written
+            found += map(" ".join, zip(folded, folded[1:]))
+        for term, count in Counter(found).items():
+            tf[term] += weight * count
+    return list(tf.items()), length
+
+
+class TermCache:
+    """Each document's weighted terms, kept between builds (build/cache/search/terms.sqlite): a warm build splits
+    only new and edited items into terms. Keyed by the fields indexed, the glossary and the weights."""
+
+    def __init__(self, path: Path, glossary: dict[str, str]) -> None:
+        self.store = KeyedStore(path, replaces=path.with_suffix(""))  # terms/: a file each before
+        self.salt = json.dumps([VERSION, WEIGHTS, sorted(glossary.items())], ensure_ascii=False).encode()
+
+    def terms(self, doc: dict, abbreviations: Abbreviations) -> tuple[list[tuple[str, float]], float]:
+        digest = hashlib.blake2b(self.salt, digest_size=20)
+        for field in WEIGHTS:
+            digest.update(b"\x1f" + doc[field].encode("utf-8", "surrogatepass"))
+        key = digest.hexdigest()
+        kept = self.store.get(key)
+        try:
+            return pickle.loads(kept)
+        except (TypeError, pickle.UnpicklingError, EOFError, ValueError):
+            found = weighted_terms(doc, abbreviations)
+        self.store.put(key, pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
+        return found
+
+    def prune(self) -> None:
+        """Remove the terms of documents this index did not hold (items edited or gone)."""
+        self.store.prune()

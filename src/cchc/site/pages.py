@@ -1,0 +1,84 @@
+"""Pages made from the model as MkDocs files and pages, and what every page's titles go through for the theme."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from markupsafe import escape
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+from ..content.loader import NEWS_DIR
+from ..content.publishing import clean_svg, refusal
+from ..content.safety import plain, safe_text
+
+
+class ModelPage(Page):
+    """MkDocs' page, for the pages made from the model: one without Markdown (listings; items whose HTML the render
+    cache holds) gets what a converter makes of empty text, without building a converter for it (a fifth of a
+    millisecond a page, tens of thousands of pages)."""
+
+    def render(self, config, files) -> None:
+        if self.markdown is None or self.markdown.strip():
+            return super().render(config, files)
+        self.content, self.toc, self._title_from_render = "", get_toc([]), None
+        self.present_anchor_ids, self.links_to_anchors = set(), {}
+
+
+def page_file(config, view) -> File:
+    """The MkDocs file of a model-made page: generated content, outside the nav, items at their own URL."""
+    generated = File.generated(config, view.src_uri, content=view.markdown, inclusion=InclusionLevel.NOT_IN_NAV)
+    if "item" in view.data:
+        generated.dest_uri = f"{view.data['item'].url}index.html"
+    return generated
+
+
+def model_files(files: Files, config, views: dict) -> Files:
+    """The site's files: staff files the publishing policy refuses stop the build (the loader has reported them:
+    this is the backstop), SVG images are published sanitised, and news items' sources give way to the pages the
+    model makes (items, listings, plans…)."""
+    docs_dir = Path(config.docs_dir)
+    refused = []
+    for file in list(files):
+        if file.abs_src_path is None or not Path(file.abs_src_path).is_relative_to(docs_dir):
+            continue  # the theme's own files (overrides/, Material)
+        if file.inclusion.is_excluded():
+            continue  # never published (hidden files: MkDocs' own rule)
+        if why := refusal(docs_dir, file.src_uri):
+            files.remove(file)
+            refused.append(f"docs/{file.src_uri}: {why[0]} — {why[1]}")
+        elif file.src_uri.lower().endswith(".svg"):
+            files.remove(file)
+            try:
+                files.append(File.generated(config, file.src_uri, content=clean_svg(file.content_bytes)))
+            except ValueError:
+                refused.append(f"docs/{file.src_uri}: ảnh SVG không đọc được — xuất lại ảnh dưới dạng SVG thường hoặc PNG")
+    if refused:
+        raise PluginError("\n".join(refused))
+    for file in list(files):
+        if file.src_uri.startswith(NEWS_DIR + "/") and file.is_documentation_page():
+            files.remove(file)  # staff source: replaced below by its model page, or dropped if unpublished
+    for view in views.values():
+        if files.get_file_from_path(view.src_uri):
+            raise PluginError(f"docs/{view.src_uri}: trùng đường dẫn với trang do hệ thống tạo — đổi tên hoặc xóa tệp này")
+        files.append(page_file(config, view))
+    return files
+
+
+def escape_for_theme(page) -> None:
+    """A page's title, description, author and table of contents escaped for the theme's templates, which print
+    them as they are."""
+    title = page.meta.get("title")
+    page.meta["title"] = escape(plain(title)) if title else safe_text(page.title or "")
+    for key in ("description", "author"):
+        if key in page.meta:
+            page.meta[key] = escape(plain(page.meta[key]))
+    _escape_toc(page.toc)
+
+
+def _escape_toc(toc) -> None:
+    for anchor in toc or []:
+        anchor.title = safe_text(anchor.title)
+        _escape_toc(anchor.children)

@@ -1,0 +1,40 @@
+"""The Jinja environment our templates render in: filters, globals, autoescape for overrides/, the CSP."""
+
+from __future__ import annotations
+
+import functools
+from datetime import timedelta
+from pathlib import Path
+
+import jinja2
+
+from ..content import dates
+from ..content.images import image_size
+from ..content.model import CADENCES, LEVELS, REPORT_PERIODS
+from ..plans.check import STATUS_VI
+from ..stores.pages import TEMPLATE as CACHED_TEMPLATE
+from .csp import ThemeScripts, policy
+
+
+def prepare(env: jinja2.Environment, config) -> ThemeScripts:
+    """Our filters and globals; autoescape for our own templates; the empty template cached pages get. Returns the
+    theme's inline scripts, whose hashes make the Content-Security-Policy."""
+    env.filters.update(ngay=dates.format_date, ngay_gio=dates.format_datetime, kich_thuoc=file_size)
+    env.globals["timedelta"] = timedelta
+    docs_dir = Path(config.docs_dir)
+    env.globals["image_size"] = lambda rel: image_size(docs_dir / rel)
+    env.globals.update(CADENCES=CADENCES, LEVELS=LEVELS, REPORT_PERIODS=REPORT_PERIODS, STATUS_VI=STATUS_VI)
+    # Our templates (overrides/) escape every value unless it is Markup (made only in content/safety.py);
+    # Material's own templates keep their behaviour and get escaped values from the plugin's page hooks.
+    ours = Path(config.theme.custom_dir).resolve()
+    env.autoescape = functools.cache(lambda name: bool(name) and (ours / name).is_file())  # asked per include
+    scripts = ThemeScripts(env, config)
+    env.globals["content_security_policy"] = lambda base_url: policy(scripts.hashes(base_url))
+    env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({CACHED_TEMPLATE: ""}), env.loader])
+    return scripts
+
+
+def file_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
+    return f"{max(1, round(size / 1024))} KB"
