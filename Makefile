@@ -23,7 +23,7 @@ build: setup voice $(NODE_STAMP)  ## write the static site to site/ (strict: any
 serve: setup voice $(NODE_STAMP)  ## build and serve on http://127.0.0.1:8000, rebuilding on every change
 	$(BIN)/cchc serve
 
-edit: setup voice $(NODE_STAMP)   ## the editing room on this machine: http://127.0.0.1:8000/quan-tri/ (decap-server on 127.0.0.1:8081)
+edit: setup voice $(NODE_STAMP)   ## the editing room on this machine: http://127.0.0.1:8000/quan-tri/ (the preview saves into docs/)
 	$(BIN)/cchc edit
 
 validate: setup         ## list every problem in the content, in Vietnamese
@@ -45,7 +45,7 @@ tools: browser          ## Debian's nginx (the web-server configuration is teste
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends nginx rsync; }
 
-$(NODE_STAMP): package.json package-lock.json   ## the editor (decap-cms, decap-server) and test tools (axe-core), exact versions from the lock
+$(NODE_STAMP): package.json package-lock.json   ## the editor (decap-cms) and test tools (axe-core), exact versions from the lock
 	npm ci --no-audit --no-fund --silent
 	touch $(NODE_STAMP)
 

@@ -1,4 +1,4 @@
-"""The editing room (/quan-tri/) in a real browser, against `cchc edit` (decap-server + the live preview) on
+"""The editing room (/quan-tri/) in a real browser, against `cchc edit` (the live preview and its file service) on
 a copy of the sample: staff write, upload and save without git; nothing written by hand is lost."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import SAMPLE_NOW, Server, copy_sample, free_port
+from conftest import SAMPLE_NOW, Server, copy_sample
 
 SHOTS = Path(__file__).resolve().parents[1] / "test-output" / "editor"
 AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
@@ -92,7 +92,7 @@ def validate(root: Path) -> subprocess.CompletedProcess:
 def room(tmp_path):
     root = copy_sample(tmp_path / "project")
     (root / HAND_PATH).write_text(HAND, encoding="utf-8")
-    server = Server(root, "edit", CCHC_EDITOR_PORT=str(free_port()))
+    server = Server(root, "edit")
     yield root, server
     assert server.stop() == 0, "\n".join(server.lines)
 

@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SAMPLE_NOW
 
 GOLDEN = Path(__file__).parent / "golden" / "sample-site.sha256"

@@ -90,10 +90,16 @@ def _kind_refusal(path: Path) -> tuple[str, str] | None:
                 head = f.read(8)
         except OSError as exc:
             return f"không đọc được tệp ({exc.strerror})", "kiểm tra quyền đọc tệp"
-        if not head.startswith(_MAGIC[suffix]):
-            kind = _KIND_NAMES.get(suffix, f"tệp {suffix}")
-            return (f"nội dung tệp không phải {kind} như phần mở rộng {suffix} cho biết",
-                    "mở tệp bằng phần mềm gốc rồi lưu (xuất) lại đúng định dạng, hoặc đổi phần mở rộng cho đúng")
+        return bytes_refusal(suffix, head)
+    return None
+
+
+def bytes_refusal(suffix: str, head: bytes) -> tuple[str, str] | None:
+    """(what is wrong, how to fix it) when a media file's first bytes are not of the type its suffix names."""
+    if suffix in _MAGIC and not head.startswith(_MAGIC[suffix]):
+        kind = _KIND_NAMES.get(suffix, f"tệp {suffix}")
+        return (f"nội dung tệp không phải {kind} như phần mở rộng {suffix} cho biết",
+                "mở tệp bằng phần mềm gốc rồi lưu (xuất) lại đúng định dạng, hoặc đổi phần mở rộng cho đúng")
     return None
 
 

@@ -13,6 +13,7 @@ import ctypes
 import faulthandler
 import functools
 import gc
+import json
 import os
 import queue
 import shutil
@@ -30,6 +31,7 @@ from watchdog.observers import Observer
 from ..search.background import BackgroundIndex
 from ..search.index import SearchIndexError
 from ..site.build import build_into, fresh_folder, print_result, unexpected
+from .backend import MAX_BODY, FileService
 from .update import LiveSite, only_items
 
 WATCHED = ("docs", "plans", "overrides")
@@ -223,7 +225,7 @@ class Preview:
         return found
 
 
-def _handler(preview: Preview):
+def _handler(preview: Preview, files: FileService | None):
     class Handler(SimpleHTTPRequestHandler):
         extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".yml": "text/yaml; charset=utf-8"}
 
@@ -248,8 +250,18 @@ def _handler(preview: Preview):
                 return
             super().do_GET()
 
-        def _send(self, body: bytes, kind: str) -> None:
-            self.send_response(200)
+        def do_POST(self):  # noqa: N802 (http.server naming): the editing room's requests (cchc edit)
+            size = int(self.headers.get("Content-Length") or 0)
+            if files is None or size > MAX_BODY:
+                self.send_error(404 if files is None else 413)
+                return
+            status, answer = files.answer(urlsplit(self.path).path, self.headers, self.rfile.read(size),
+                                          self.server.server_port)
+            self._send(json.dumps(answer, ensure_ascii=False).encode("utf-8"), "application/json; charset=utf-8",
+                       status)
+
+        def _send(self, body: bytes, kind: str, status: int = 200) -> None:
+            self.send_response(status)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
@@ -281,15 +293,16 @@ def _stop(signum, frame) -> None:
     raise KeyboardInterrupt  # a polite stop (SIGTERM) ends the preview like Ctrl+C does
 
 
-def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, also: str = "") -> int:
-    """Build, serve and rebuild on changes until Ctrl+C or SIGTERM; `also` is printed with the address."""
+def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, also: str = "", files: FileService | None = None) -> int:
+    """Build, serve and rebuild on changes until Ctrl+C or SIGTERM; `also` is printed with the address; `files`
+    answers the editing room's requests (`cchc edit`)."""
     signal.signal(signal.SIGTERM, _stop)
     preview = Preview(root)
     found = preview.watch()
     if not preview.full_build():
         print("Chưa có bản xây dựng nào chạy được: sửa các lỗi trên, trang sẽ tự xây dựng lại.", file=sys.stderr)
         preview.link.mkdir(parents=True, exist_ok=True)
-    handler = functools.partial(_handler(preview), directory=str(preview.link))
+    handler = functools.partial(_handler(preview, files), directory=str(preview.link))
     server = _Server((host, port), handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()

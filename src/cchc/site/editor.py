@@ -23,14 +23,16 @@ from ..content.model import EditorSettings
 
 PATH = "quan-tri"
 BUNDLE = Path("node_modules/decap-cms/dist/decap-cms.js")
-PROXY_PORT = 8081  # decap-server started by `cchc edit`, bound to 127.0.0.1 (CCHC_EDITOR_PORT to change)
+API_ENV = "CCHC_EDITOR_API"  # set by `cchc edit`: the path, on the preview's own origin, of its file service
 DATETIME = "DD/MM/YYYY HH:mm"  # dayjs tokens for the README's 15/03/2024 08:30
 DAY = "DD/MM/YYYY"
 _ASSETS = Path(__file__).with_name("quan_tri")
 
 
 def local_proxy() -> str:
-    return f"http://127.0.0.1:{int(os.environ.get('CCHC_EDITOR_PORT') or PROXY_PORT)}/api/v1"
+    """Where the editor sends its requests on one machine: the preview itself (same origin, a secret path), or, in a
+    preview without the editing room (`cchc serve`), a path nothing answers."""
+    return os.environ.get(API_ENV) or "/api/khong-mo/v1"
 
 
 def find_bundle(root: Path) -> Path | None:
@@ -47,7 +49,7 @@ def _origin(url: str) -> str:
 
 
 def backend(settings: EditorSettings | None) -> dict:
-    """The province's git server when mkdocs.yml names one; otherwise (preview only) decap-server."""
+    """The province's git server when mkdocs.yml names one; otherwise (preview only) the preview itself."""
     if settings is None:
         return {"name": "proxy", "proxy_url": local_proxy(), "branch": "main"}
     found = {"name": settings.backend, "repo": settings.repo, "branch": settings.branch,
@@ -65,8 +67,6 @@ def policy(settings: EditorSettings | None, local: bool) -> str:
     compiles its schema at run time) and the one git server it talks to. Scripts still come only from the
     site itself; these exceptions hold on /quan-tri/ only, never on a page the public reads."""
     servers = [_origin(u) for u in ((settings.base_url, settings.api_root) if settings else ()) if u]
-    if local:
-        servers.append(_origin(local_proxy()))
     servers = sorted(set(servers))
     directives = {
         "default-src": ["'self'"],
@@ -223,7 +223,7 @@ class EditorMissing(RuntimeError):
 
 
 def publish(root: Path, site_dir: Path, corpus: Corpus, year: int, local: bool, news_dir: str) -> str:
-    """/quan-tri/ when the site names its git server, and always in the preview (`local`: decap-server).
+    """/quan-tri/ when the site names its git server, and always in the preview (`local`: `cchc edit`).
     Returns a warning for the preview when Decap CMS is not installed; raises EditorMissing for a real build."""
     settings = corpus.settings.editor
     if settings is None and not local:
