@@ -266,3 +266,41 @@ DECAP_KNOWN = {"aria-required-attr", "button-name", "color-contrast", "frame-tit
 # What our configuration controls on the editor's pages: the document's language and title, and every
 # field's label (Decap renders a <label> from each `label:` we generate).
 OUR_RULES = {"html-has-lang", "html-lang-valid", "document-title", "label", "select-name", "aria-input-field-name"}
+
+
+# What staff paste: a Word document with a photo (Word's HTML: mso classes, VML and a local file) and a news page
+# (a figure with a remote image and a caption).
+WORD_HTML = ("<html xmlns:v='urn:schemas-microsoft-com:vml' xmlns:o='urn:schemas-microsoft-com:office:office'><body>"
+             "<!--StartFragment--><p class=MsoNormal><b><span lang=VI>Hội nghị tập huấn CCHC</span></b></p>"
+             "<p class=MsoNormal><span lang=VI><!--[if gte vml 1]><v:shape style='width:200pt;height:150pt'>"
+             "<v:imagedata src=\"file:///C:/Users/canbo/AppData/Local/Temp/msohtmlclip1/01/clip_image001.jpg\" "
+             "o:title=\"\"/></v:shape><![endif]--><![if !vml]><img width=267 height=200 "
+             "src=\"file:///C:/Users/canbo/AppData/Local/Temp/msohtmlclip1/01/clip_image002.jpg\" v:shapes=\"_x0000_i1025\">"
+             "<![endif]></span></p><p class=MsoNormal><span lang=VI>Sáng 15/3, UBND huyện tổ chức tập huấn.</span></p>"
+             "<!--EndFragment--></body></html>")
+WEB_HTML = ("<meta charset='utf-8'><h2>Trung tâm phục vụ hành chính công</h2><figure class='image'>"
+            "<img src='https://baomoi.example/anh/trung-tam.jpg' alt='Quầy tiếp nhận'><figcaption>Quầy tiếp nhận hồ sơ"
+            "</figcaption></figure><p>Người dân nộp hồ sơ trực tuyến tăng mạnh.</p>")
+
+
+@pytest.mark.parametrize("source, html, words", [("word", WORD_HTML, "Sáng 15/3, UBND huyện tổ chức tập huấn."),
+                                                 ("web", WEB_HTML, "Người dân nộp hồ sơ trực tuyến tăng mạnh.")])
+def test_pasting_text_with_pictures_keeps_the_editor_and_says_the_picture_was_left_out(browser, room, source, html, words):
+    _, server = room
+    page, errors = open_room(browser, server, f"dan-{source}")
+    go(page, server, "collections/tin-bai/new")
+    page.locator("[id^='title-field']").fill("Bài dán từ " + source)
+    editor = page.locator("[data-slate-editor='true']").first
+    editor.click()
+    # the system clipboard, then Ctrl+V: the browser's own paste, as staff do it
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url.rstrip("/"))
+    page.evaluate("""async (html) => navigator.clipboard.write([new ClipboardItem({
+        'text/html': new Blob([html], {type: 'text/html'}),
+        'text/plain': new Blob([html.replace(/<[^>]+>/g, ' ')], {type: 'text/plain'})})])""", html)
+    editor.click()
+    page.keyboard.press("Control+V")
+    editor.get_by_text(words, exact=False).wait_for(timeout=10000)  # the text arrived…
+    assert page.locator("[id^='title-field']").input_value() == "Bài dán từ " + source  # …in the editor, still there
+    assert "ảnh trong phần dán đã được bỏ" in editor.inner_text()  # the picture: left out, and said so in the text
+    assert not [e for e in errors if "destructure" in e or "Cannot read" in e], errors
+    page.screenshot(path=SHOTS / f"dan-{source}.png")

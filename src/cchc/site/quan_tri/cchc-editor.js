@@ -85,6 +85,30 @@
     });
   }).observe(document.body, { childList: true, subtree: true });
 
+  // Pasting text with a picture (from Word or a web page) makes Decap's rich-text editor crash — its own bug: an
+  // image node without data — and the unsaved item is lost. The picture is left out before Decap sees it, and the
+  // text says so where it was, so the writer adds it properly (uploaded under docs/anh/, with a description).
+  var PICTURE_LEFT_OUT = "[ảnh trong phần dán đã được bỏ: thêm ảnh bằng nút + › Hình ảnh, nhớ ghi mô tả ảnh]";
+  window.addEventListener("paste", function (event) {
+    var data = event.clipboardData, html = data ? data.getData("text/html") : "";
+    var box = event.target && event.target.closest ? event.target.closest("[data-slate-editor]") : null;
+    if (!box || !/<(img|picture)\b|imagedata/i.test(html)) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    doc.querySelectorAll("picture, img").forEach(function (picture) {
+      if (!picture.isConnected) return;  // an <img> inside a <picture> already replaced
+      var note = doc.createElement("span");
+      note.textContent = " " + PICTURE_LEFT_OUT + " ";
+      picture.replaceWith(note);
+    });
+    var cleaned = new DataTransfer();
+    cleaned.setData("text/html", doc.body.innerHTML);
+    cleaned.setData("text/plain", data.getData("text/plain"));
+    box.dispatchEvent(new InputEvent("beforeinput", { inputType: "insertFromPaste", dataTransfer: cleaned,
+                                                      bubbles: true, cancelable: true }));
+  }, true);
+
   // Rules across fields, in the words `cchc validate` uses (the save is refused and the message shown).
   var AUDIO = /\.(mp3|m4a|ogg)$/i, DOCUMENT = /\.(pdf|docx?|odt|xlsx?|ods|zip)$/i;
   CMS.registerEventListener({
