@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import SAMPLE_NOW, Server, copy_sample
 
 SHOTS = Path(__file__).resolve().parents[1] / "test-output" / "editor"
@@ -225,7 +224,11 @@ def test_an_item_written_by_hand_keeps_every_field_through_the_editor(browser, r
         after_meta, after_body = split(root / HAND_PATH)
         assert after_meta == {**before_meta, "title": new}, json.dumps([before_meta, after_meta], ensure_ascii=False, default=str)
         assert after_body.strip() == before_body.strip()
+        lines = [(b, a) for b, a in zip(HAND.split("\n"), (root / HAND_PATH).read_text(encoding="utf-8").split("\n"))
+                 if a != b]
+        assert lines == ([] if new == before_meta["title"] else [(f'title: "{old}"', lines[0][1])]), lines
         page.close()
+    assert (root / HAND_PATH).read_text(encoding="utf-8") == HAND  # the title put back: the very bytes written by hand
     checked = validate(root)
     assert checked.returncode == 0, checked.stderr
 
@@ -304,3 +307,60 @@ def test_pasting_text_with_pictures_keeps_the_editor_and_says_the_picture_was_le
     assert "ảnh trong phần dán đã được bỏ" in editor.inner_text()  # the picture: left out, and said so in the text
     assert not [e for e in errors if "destructure" in e or "Cannot read" in e], errors
     page.screenshot(path=SHOTS / f"dan-{source}.png")
+
+
+# An item written from mau/tin.md the way staff do: the template's comments, topics by name, a table aligned right,
+# "-" bullets, "_x_" emphasis.
+STYLED = """---
+# MẪU TIN, BÀI. Các dòng bắt đầu bằng # là ghi chú, có thể xóa.
+title: Kết quả giải quyết hồ sơ quý I
+date: 2024-04-02 08:30          # ngày giờ đăng (giờ Việt Nam)
+topics: [Cơ chế một cửa, thu tuc hanh chinh]   # mã hoặc tên chủ đề trong plans/chu-de.yml
+unit: hai-hau                   # đơn vị đăng tin
+type: tin
+author: Ban biên tập
+---
+
+Quý I, Bộ phận một cửa tiếp nhận _gần 2.000_ hồ sơ.
+
+| Lĩnh vực | Hồ sơ |
+|---|---:|
+| Đất đai | 812 |
+| Hộ tịch | 1.104 |
+
+- Trả đúng hạn: 98%;
+- Trả qua bưu chính: 15%.
+
+Người dân góp ý qua đường dây nóng.
+"""
+STYLED_PATH = "docs/tin-tuc/2024/ket-qua-quy-1.md"
+
+
+def test_a_hand_written_file_changes_only_where_the_writer_changed_it(browser, room):
+    root, server = room
+    path = root / STYLED_PATH
+    path.write_text(STYLED, encoding="utf-8")
+    page, errors = open_room(browser, server, "giu-nguyen-mau")
+    go(page, server, "collections/tin-bai/entries/2024/ket-qua-quy-1")
+    page.locator("[id^='title-field']").wait_for()
+    shown = page.locator("form, [class*=ControlPane]").first.inner_text()  # topics by name: shown as chosen topics
+    assert "Cơ chế một cửa" in shown and "Cải cách thủ tục hành chính" in shown, shown[:600]
+    title = page.locator("[id^='title-field']")
+    title.fill("Kết quả giải quyết hồ sơ quý I năm 2026")
+    # one word added at the end of the body's last paragraph
+    page.locator("[data-slate-editor='true']").get_by_text("Người dân góp ý qua đường dây nóng.").click()
+    page.keyboard.type(" 1022")
+    publish(page)
+    after = path.read_text(encoding="utf-8").split("\n")
+    before = STYLED.split("\n")
+    changed = {n: (b, a) for n, (b, a) in enumerate(zip(before, after)) if a != b}
+    assert len(after) == len(before), after
+    # the title line and the edited paragraph, nothing else: comments, topics by name, the ISO date, the table's
+    # right alignment, "-" bullets and "_x_" stay as written
+    assert sorted(changed) == [before.index("title: Kết quả giải quyết hồ sơ quý I"),
+                               before.index("Người dân góp ý qua đường dây nóng.")], changed
+    assert after[before.index("title: Kết quả giải quyết hồ sơ quý I")] == "title: Kết quả giải quyết hồ sơ quý I năm 2026"
+    assert "1022" in after[before.index("Người dân góp ý qua đường dây nóng.")]
+    assert not errors, errors
+    checked = validate(root)
+    assert checked.returncode == 0, checked.stderr

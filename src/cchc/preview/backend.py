@@ -24,7 +24,11 @@ import sys
 from pathlib import Path
 
 from ..content.loader import NEWS_DIR
+from ..content.problems import Problems
 from ..content.publishing import ACTIVE, PUBLISHED, bytes_refusal
+from ..content.text import lookup_key
+from ..content.vocab import load_vocabulary
+from .roundtrip import for_editor, merge
 
 MEDIA_DIRS = ("anh", "media", "van-ban")  # docs/<these>/: uploads (images, audio, documents)
 MAX_BODY = 50 * 1024 * 1024  # as decap-server: a request (an entry and its uploads, base64) of at most 50 MB
@@ -109,6 +113,16 @@ class FileService:
                 raise Refused(403, f'"{path[:80]}": loại tệp "{suffix or "(không có)"}" không được đăng')
         return rel
 
+    def _resolver(self):
+        """(vocabulary kind, name/alias/code) -> code, from plans/ as it is now."""
+        found: dict = {}
+
+        def resolve(kind: str, value: str) -> str | None:
+            if kind not in found:
+                found[kind] = load_vocabulary(self.root / "plans", self.root, kind, Problems()).names
+            return found[kind].get(lookup_key(value))
+        return resolve
+
     # -- actions (the shapes decap-server answers with) ------------------------------------------------
 
     def _info(self, params: dict) -> dict:
@@ -120,7 +134,10 @@ class FileService:
             data = (self.root / rel).read_bytes()
         except OSError:
             return {"data": None, "file": {"path": rel, "label": label, "id": None}}
-        return {"data": data.decode("utf-8", "replace"), "file": {"path": rel, "label": label, "id": _sha(data)}}
+        text = data.decode("utf-8", "replace")
+        if rel.endswith(".md"):
+            text = for_editor(text, self._resolver())  # topics… by name shown as the codes the editor offers
+        return {"data": text, "file": {"path": rel, "label": label, "id": _sha(data)}}
 
     def _files(self, folder: str, extension: str, depth: int) -> list[str]:
         base = self.root / self._rel(folder, write=False)
@@ -167,6 +184,14 @@ class FileService:
             raise Refused(422, f'"{rel}": {why[0]} — {why[1]}')
         return rel, data
 
+    def _as_written(self, rel: str, raw: str, resolve) -> str:
+        """The editor's file merged into the one on disk, so that only what the writer changed changes."""
+        try:
+            old = (self.root / rel).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return raw
+        return merge(old, raw, resolve)
+
     def _write(self, rel: str, data: bytes) -> None:
         target = self.root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -178,8 +203,9 @@ class FileService:
         """The entry's file(s) and their uploads: every path and file checked before anything is written."""
         entry = params.get("entry") or {}
         files = [f for f in params.get("dataFiles") or [entry] if isinstance(f, dict)]
-        writes = [self._checked(self._rel(f.get("path"), write=True), str(f.get("raw", "")).encode("utf-8"))
-                  for f in files]
+        resolve = self._resolver()
+        writes = [self._checked(rel, self._as_written(rel, str(f.get("raw", "")), resolve).encode("utf-8"))
+                  for f in files for rel in [self._rel(f.get("path"), write=True)]]
         uploads = [self._checked(self._rel(a.get("path"), write=True), _decoded(a))
                    for a in params.get("assets") or [] if isinstance(a, dict)]
         moves = [(self._rel(f.get("path"), write=True), self._rel(f.get("newPath"), write=True))
