@@ -364,3 +364,26 @@ def test_a_hand_written_file_changes_only_where_the_writer_changed_it(browser, r
     assert not errors, errors
     checked = validate(root)
     assert checked.returncode == 0, checked.stderr
+
+
+@pytest.mark.parametrize("title, words", [
+    ("Tri Hải gương sáng kiến một cửa", "đã có bài cùng đường dẫn /tin-tuc/tri-hai-guong-sang-kien-mot-cua/"),
+    ("Cải cách hành chính " * 11, "quá 200 ký tự"),
+])
+def test_a_save_validate_would_refuse_is_refused_in_the_editor_with_our_words(browser, room, title, words):
+    """An address taken by an item of another year, an over-long title: refused before anything is written, and the
+    writer reads why in the editor (no file to rename afterwards, no silent 404 in the preview)."""
+    root, server = room
+    before = sorted(p.relative_to(root).as_posix() for p in (root / "docs" / "tin-tuc").rglob("*.md"))
+    page, _ = open_room(browser, server, "trung-duong-dan")
+    go(page, server, "collections/tin-bai/new")
+    page.locator("[id^='title-field']").fill(title.strip())
+    page.locator("[id^='date-field']").fill("2026-06-15T08:30")
+    choose(page, "topics", "một cửa")
+    choose(page, "unit", "Xã Tri Hải")
+    write_body(page, "Nội dung.")
+    page.get_by_role("button", name="Công bố").first.click()
+    page.get_by_role("menuitem", name="Công bố ngay").click()
+    page.get_by_text(words, exact=False).first.wait_for(timeout=20000)
+    page.screenshot(path=SHOTS / f"tu-choi-{len(title)}.png")
+    assert sorted(p.relative_to(root).as_posix() for p in (root / "docs" / "tin-tuc").rglob("*.md")) == before

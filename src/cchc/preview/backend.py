@@ -19,18 +19,22 @@ import hashlib
 import json
 import os
 import posixpath
+import re
 import secrets
 import sys
 from pathlib import Path
+
+import yaml
 
 from ..content.loader import NEWS_DIR
 from ..content.problems import Problems
 from ..content.publishing import ACTIVE, PUBLISHED, bytes_refusal
 from ..content.text import lookup_key
 from ..content.vocab import load_vocabulary
-from .roundtrip import for_editor, merge
+from .roundtrip import for_editor, merge, split
 
 MEDIA_DIRS = ("anh", "media", "van-ban")  # docs/<these>/: uploads (images, audio, documents)
+MAX_TITLE = 200  # characters: a title longer is a summary
 MAX_BODY = 50 * 1024 * 1024  # as decap-server: a request (an entry and its uploads, base64) of at most 50 MB
 READ_ACTIONS = {"info", "entriesByFolder", "entriesByFiles", "getEntry", "getMedia", "getMediaFile", "getDeployPreview"}
 WRITE_ACTIONS = {"persistEntry", "persistMedia", "deleteFile", "deleteFiles"}
@@ -184,6 +188,26 @@ class FileService:
             raise Refused(422, f'"{rel}": {why[0]} — {why[1]}')
         return rel, data
 
+    def _check_new_item(self, rel: str, raw: str) -> None:
+        """What `cchc validate` would refuse in a new item and the editor cannot fix afterwards: its address (the file
+        name, made from the title) taken by another item of any year, a title longer than MAX_TITLE."""
+        if (self.root / rel).exists() or not rel.startswith(f"docs/{NEWS_DIR}/"):
+            return
+        parts = split(raw)
+        meta = yaml.load("\n".join(parts[1]), Loader=yaml.BaseLoader) if parts else None
+        title = str(meta.get("title", "")) if isinstance(meta, dict) else ""
+        if len(title) > MAX_TITLE:
+            raise Refused(422, f"tiêu đề dài {len(title)} ký tự, quá {MAX_TITLE} ký tự: rút gọn tiêu đề (ý chính), "
+                               "đưa phần còn lại vào ô Tóm tắt")
+        slug = posixpath.splitext(posixpath.basename(rel))[0]
+        for other in (self.docs / NEWS_DIR).rglob("*.md"):
+            text = other.read_text(encoding="utf-8", errors="replace")[:4000]
+            named = re.search(r"^slug:\s*[\"']?([\w-]+)", text, re.M)
+            if (named.group(1) if named else other.stem) == slug:
+                raise Refused(409, f"đã có bài cùng đường dẫn /{NEWS_DIR}/{slug}/ "
+                                   f"({other.relative_to(self.root).as_posix()}): sửa tiêu đề cho khác đi một chút "
+                                   "(tên tệp, cũng là đường dẫn của bài, lấy từ tiêu đề)")
+
     def _as_written(self, rel: str, raw: str, resolve) -> str:
         """The editor's file merged into the one on disk, so that only what the writer changed changes."""
         try:
@@ -210,6 +234,8 @@ class FileService:
                    for a in params.get("assets") or [] if isinstance(a, dict)]
         moves = [(self._rel(f.get("path"), write=True), self._rel(f.get("newPath"), write=True))
                  for f in files if f.get("newPath")]
+        for rel, data in writes:
+            self._check_new_item(rel, data.decode("utf-8"))
         for rel, data in uploads + writes:
             self._write(rel, data)
         for old, new in moves if moves and len(moves) == len(files) else []:
