@@ -387,3 +387,24 @@ def test_a_save_validate_would_refuse_is_refused_in_the_editor_with_our_words(br
     page.get_by_text(words, exact=False).first.wait_for(timeout=20000)
     page.screenshot(path=SHOTS / f"tu-choi-{len(title)}.png")
     assert sorted(p.relative_to(root).as_posix() for p in (root / "docs" / "tin-tuc").rglob("*.md")) == before
+
+
+def test_after_a_save_the_editor_shows_what_validate_says_of_that_file_only(browser, room):
+    """A rule the editor cannot check (a unit that no longer existed on the item's date): the file is saved, the
+    preview cannot take it, and the writer reads, in the editor, validate's words about that very file."""
+    root, server = room
+    (root / "docs/tin-tuc/2024/khac.md").write_text("---\ntitle: Bài khác\n---\n", encoding="utf-8")  # another error
+    page, _ = open_room(browser, server, "sau-khi-luu")
+    go(page, server, "collections/tin-bai/new")
+    page.locator("[id^='title-field']").fill("Huyện Hải Hậu sơ kết năm")
+    page.locator("[id^='date-field']").fill("2026-06-15T08:30")
+    choose(page, "topics", "một cửa")
+    choose(page, "unit", "Huyện Hải Hậu")
+    write_body(page, "Nội dung.")
+    publish(page)
+    banner = page.locator("#cchc-preview-problems")
+    banner.wait_for(timeout=30000)
+    text = banner.inner_text()
+    assert f"docs/tin-tuc/{YEAR}/huyen-hai-hau-so-ket-nam.md:" in text and "thôi hoạt động" in text, text
+    assert "khac.md" not in text  # only the file the writer has open
+    page.screenshot(path=SHOTS / "sau-khi-luu.png")

@@ -6,17 +6,16 @@ tests/test_editor.py; here every real file goes through the merge."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 import yaml
+from conftest import ROOT
 
 from cchc.content.dates import parse_datetime
 from cchc.content.problems import Problems
 from cchc.content.text import lookup_key
 from cchc.content.vocab import load_vocabulary
 from cchc.preview.roundtrip import for_editor, merge, split
-from conftest import ROOT
 
 FILES = sorted((ROOT / "docs" / "tin-tuc").rglob("*.md")) + sorted((ROOT / "mau").glob("*.md"))
 

@@ -8,7 +8,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import Server, copy_sample
 
 
@@ -65,11 +64,18 @@ def test_an_edit_reloads_the_pages_showing_it_and_only_those(browser, served):
     line = server.wait_for("31/02/2024", after=mark)
     assert "tri-hai-guong-sang-kien-mot-cua.md" in line
     server.wait_for("bản xây dựng tốt gần nhất", after=mark)
+    # every open page says so, without reloading: a banner names the file and the line (validate's words)
+    for page in (edited, other):
+        banner = page.locator("#cchc-preview-problems")
+        banner.wait_for(timeout=15000)
+        assert "tri-hai-guong-sang-kien-mot-cua.md:" in banner.inner_text() and "31/02/2024" in banner.inner_text()
+        assert banner.get_attribute("role") == "alert"
     assert edited.evaluate("() => window.notReloaded === true")
     assert "tiêu đề vừa sửa" in edited.locator("h1").inner_text()
     set_field(item, "date", "19/07/2024 10:30")  # fixed (and an hour later than before the bad edit)
     edited.wait_for_function("() => window.notReloaded !== true", timeout=15000)
     assert "19/07/2024" in edited.locator("main").inner_text()
+    other.locator("#cchc-preview-problems").wait_for(state="detached", timeout=15000)  # fixed: the banner goes
 
     # The search index follows, in the background.
     server.wait_for("chỉ mục tìm kiếm", after=mark)
@@ -108,9 +114,9 @@ def test_the_search_index_waits_for_the_update_in_progress(tmp_path, monkeypatch
     from the pages being written. It starts once the update is over and the edits have paused."""
     import time
 
-    from cchc.preview import serve
-
     from conftest import SAMPLE_NOW
+
+    from cchc.preview import serve
 
     monkeypatch.setenv("CCHC_NOW", SAMPLE_NOW)
     monkeypatch.setattr(serve, "INDEX_QUIET", 0.2)

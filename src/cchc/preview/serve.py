@@ -16,6 +16,7 @@ import gc
 import json
 import os
 import queue
+import re
 import shutil
 import signal
 import sys
@@ -41,12 +42,29 @@ INDEX_QUIET = 2.0  # seconds without edits before the search index is rebuilt
 # The page asks the server (a long poll) whether a later build changed it. An external script, not an
 # inline one: the pages' Content-Security-Policy allows scripts from the site's own origin only.
 RELOAD_PATH = "/__cchc_live__.js"
-EDITOR_PATH = "/quan-tri/"  # the editing room never reloads under a writer's hands
-RELOAD_SCRIPT = b"""(function(){var me=document.currentScript,v=+me.getAttribute("data-build");function ask(){
-fetch('/__cchc_build__?since='+v+'&path='+encodeURIComponent(location.pathname),{cache:'no-store'})
-.then(function(r){return r.text()}).then(function(t){var a=t.split(' ');if(a[0]==='1'){location.reload()}
-else{v=+a[1];ask()}}).catch(function(){setTimeout(ask,2000)})}ask()})();
+EDITOR_PATH = "/quan-tri/"  # the editing room: never reloaded, shown the problems of the entry open
+RELOAD_SCRIPT = b"""(function(){var me=document.currentScript,v=+me.getAttribute("data-build"),p=-1;
+function show(list){var old=document.getElementById("cchc-preview-problems"),e;if(old)old.remove();
+if(me.hasAttribute("data-stay")){e=location.hash.match(/\/entries\/(.+)$/);list=e?list.filter(function(x){
+return x.indexOf("/"+decodeURIComponent(e[1])+".md:")>=0}):[]}if(!list.length)return;
+var box=document.createElement("div"),s=box.style,h=document.createElement("strong"),ul=document.createElement("ul");
+box.id="cchc-preview-problems";box.setAttribute("role","alert");s.position="sticky";s.top="0";s.zIndex="10";
+if(me.hasAttribute("data-stay")){s.position="fixed";s.top="auto";s.bottom="0";s.left="0";s.right="0";s.zIndex="1000";
+s.maxHeight="40vh";s.overflow="auto";s.borderTop=s.borderBottom}
+s.background="#fff3cd";s.color="#332700";s.borderBottom="3px solid #9a6700";s.padding=".5rem 1rem";
+s.font="14px/1.45 system-ui,sans-serif";h.textContent="B\u1ea3n xem th\u1eed ch\u01b0a c\u1eadp nh\u1eadt \u0111\u01b0\u1ee3c: "+
+list.length+" l\u1ed7i (trang \u0111ang hi\u1ec7n b\u1ea3n t\u1ed1t g\u1ea7n nh\u1ea5t)";box.appendChild(h);
+list.slice(0,8).forEach(function(m){var li=document.createElement("li");li.textContent=m;ul.appendChild(li)});
+ul.style.margin=".25rem 0 0";box.appendChild(ul);document.body.insertBefore(box,document.body.firstChild)}
+function problems(){fetch('/__cchc_problems__',{cache:'no-store'}).then(function(r){return r.json()}).then(show)}
+function ask(){fetch('/__cchc_build__?since='+v+'&problems='+p+'&path='+encodeURIComponent(location.pathname),
+{cache:'no-store'}).then(function(r){return r.text()}).then(function(t){var a=t.split(' ');if(a[0]==='1'){
+if(!me.hasAttribute("data-stay"))location.reload();else{v=+a[1];ask()}}else{v=+a[1];if(+a[2]!==p){p=+a[2];
+problems()}ask()}}).catch(function(){setTimeout(ask,2000)})}addEventListener("hashchange",problems);ask()})();
 """
+
+
+_PROBLEM_LINE = re.compile(r"^[^\s:]+\.(md|yml|yaml)(:\d+)?: ")  # "docs/tin-tuc/a.md:3: …" as validate says
 
 
 def _seconds(value: float) -> str:
@@ -93,6 +111,8 @@ class Preview:
         self.number = 0  # build number; pages wait for a larger one that touches them
         self.changes: list[tuple[int, set[str] | None]] = []  # (number, site-relative URLs or None for all)
         self.changed = threading.Condition()
+        self.problems: list[str] = []  # of the last build or update that failed, until one succeeds (the banner)
+        self.problems_version = 0
         self.index_wanted = threading.Event()
         self.index_waiting = threading.Event()  # set while the index waits for an update to end
         self.indexer: BackgroundIndex | None = None
@@ -107,8 +127,19 @@ class Preview:
             self.changes = self.changes[-200:] + [(self.number, urls)]
             self.changed.notify_all()
 
-    def wait(self, since: int, path: str) -> tuple[bool, int]:
-        """Block until a build after `since` changes the page at `path` (or WAIT passes)."""
+    def set_problems(self, messages: list[str]) -> None:
+        """The content errors every preview page shows in a banner (messages of a failed build), [] once fixed."""
+        lines = [line.strip() for m in messages for line in m.split("\n") if line.strip()]
+        named = [line for line in lines if _PROBLEM_LINE.match(line)]
+        problems = named or lines
+        with self.changed:
+            if problems != self.problems:
+                self.problems, self.problems_version = problems, self.problems_version + 1
+                self.changed.notify_all()
+
+    def wait(self, since: int, path: str, problems: int = -1) -> tuple[bool, int, int]:
+        """Block until a build after `since` changes the page at `path`, or the problems differ from version
+        `problems` (or WAIT passes)."""
         url = path.lstrip("/").removesuffix("index.html")
 
         def touched() -> bool:
@@ -117,8 +148,8 @@ class Preview:
             return any(n > since and (urls is None or url in urls) for n, urls in self.changes)
 
         with self.changed:
-            self.changed.wait_for(touched, timeout=WAIT)
-            return touched(), self.number
+            self.changed.wait_for(lambda: touched() or problems != self.problems_version, timeout=WAIT)
+            return touched(), self.number, self.problems_version
 
     # -- building ---------------------------------------------------------------------------------
 
@@ -133,6 +164,7 @@ class Preview:
         gc.unfreeze()  # let the previous build's objects go
         result, config = build_into(self.root, target, strict=False, drafts=True)
         print_result(result, self.link)
+        self.set_problems([] if result.ok else result.messages)
         if not result.ok:
             shutil.rmtree(target, ignore_errors=True)
             print("Trình duyệt vẫn hiển thị bản xây dựng tốt gần nhất.", file=sys.stderr)
@@ -171,6 +203,7 @@ class Preview:
             return
         for message in update.messages:
             print(message, file=sys.stderr)
+        self.set_problems([] if update.ok else update.messages)
         if not update.ok:
             print("Trình duyệt vẫn hiển thị bản xây dựng tốt gần nhất.", file=sys.stderr)
             return
@@ -233,8 +266,15 @@ def _handler(preview: Preview, files: FileService | None):
             parts = urlsplit(self.path)
             if parts.path == "/__cchc_build__":
                 query = parse_qs(parts.query)
-                changed, number = preview.wait(int(query.get("since", ["0"])[0]), query.get("path", ["/"])[0])
-                self._send(f"{int(changed)} {number}".encode(), "text/plain")
+                try:
+                    since, seen = int(query.get("since", ["0"])[0]), int(query.get("problems", ["-1"])[0])
+                except ValueError:
+                    since, seen = 0, -1
+                changed, number, version = preview.wait(since, query.get("path", ["/"])[0], seen)
+                self._send(f"{int(changed)} {number} {version}".encode(), "text/plain")
+                return
+            if parts.path == "/__cchc_problems__":
+                self._send(json.dumps(preview.problems, ensure_ascii=False).encode(), "application/json; charset=utf-8")
                 return
             if parts.path == RELOAD_PATH:
                 self._send(RELOAD_SCRIPT, "text/javascript; charset=utf-8")
@@ -243,9 +283,11 @@ def _handler(preview: Preview, files: FileService | None):
             path = self.translate_path(self.path)
             if os.path.isdir(path) and parts.path.endswith("/"):
                 path = os.path.join(path, "index.html")
-            if path.endswith(".html") and os.path.isfile(path) and not parts.path.startswith(EDITOR_PATH):
+            if path.endswith(".html") and os.path.isfile(path):
+                # the editing room never reloads under a writer's hands: it only shows the problems of its entry
+                stay = " data-stay" if parts.path.startswith(EDITOR_PATH) else ""
                 with open(path, "rb") as f:
-                    script = f'<script src="{RELOAD_PATH}" data-build="{number}"></script>'.encode()
+                    script = f'<script src="{RELOAD_PATH}" data-build="{number}"{stay}></script>'.encode()
                     self._send(f.read().replace(b"</body>", script + b"</body>", 1), "text/html; charset=utf-8")
                 return
             super().do_GET()
@@ -317,7 +359,9 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, also: str = "",
                 try:
                     preview.on_change(paths)
                 except Exception as exc:  # noqa: BLE001 (content never stops the preview)
-                    print(unexpected(exc).replace("Trang đã đăng", "Trang xem thử"), file=sys.stderr)
+                    message = unexpected(exc).replace("Trang đã đăng", "Trang xem thử")
+                    preview.set_problems([message])
+                    print(message, file=sys.stderr)
                     print("Trình duyệt vẫn hiển thị bản xây dựng tốt gần nhất.", file=sys.stderr)
     except KeyboardInterrupt:
         # A stop that hangs (a thread or a child that will not end) prints where every thread is and still ends.
