@@ -135,7 +135,10 @@ def test_pages_carry_the_security_headers_and_a_short_cache(where):
 
 def test_feeds_audio_and_documents_have_their_types(where):
     port, prefix, site = where
-    for path, kind in [("/rss.xml", "application/xml; charset=utf-8"), ("/phat-thanh/rss.xml", "application/xml; charset=utf-8"),
+    for path, kind in [("/rss.xml", "application/rss+xml; charset=utf-8"), ("/atom.xml", "application/atom+xml; charset=utf-8"),
+                       ("/phat-thanh/rss.xml", "application/rss+xml; charset=utf-8"),
+                       ("/chu-de/mot-cua/rss.xml", "application/rss+xml; charset=utf-8"),
+                       ("/sitemap.xml", "application/xml; charset=utf-8"),
                        ("/media/2024/ninh-thuan-ban-tin-cchc.mp3", "audio/mpeg"),
                        ("/van-ban/2024/ke-hoach-tuyen-truyen-cchc-ninh-thuan.pdf", "application/pdf"),
                        ("/van-ban/2024/mau.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")]:
@@ -186,3 +189,17 @@ def test_the_editing_room_has_its_own_policy_and_is_never_cached(where):
     assert b"base_url: https://git.example.gov.vn" in body
     status, headers, _ = get(port, prefix + "/quan-tri/decap-cms.js", gzip=True)
     assert status == 200 and headers["content-encoding"] == "gzip"
+
+
+@pytest.mark.parametrize("path", ["/", "/tin-tuc/tri-hai-guong-sang-kien-mot-cua/", "/rss.xml", "/atom.xml", "/sitemap.xml",
+                                  "/media/2024/ninh-thuan-ban-tin-cchc.mp3", "/anh/2024/trung-tam-hcc-ninh-thuan.svg",
+                                  "/quan-tri/", "/quan-tri/config.yml", "/khong-co/"])
+def test_every_kind_of_response_keeps_every_security_header(where, path):
+    """nginx drops the add_header lines of the level above in a location that has its own: each location must
+    repeat them. Every kind of response: no sniffing, a referrer policy, and never framed by another site."""
+    port, prefix, _ = where
+    status, headers, _ = get(port, prefix + path)
+    assert status in (200, 404), path
+    assert headers.get("x-content-type-options") == "nosniff", path
+    assert headers.get("referrer-policy") in ("strict-origin-when-cross-origin", "same-origin"), path
+    assert "frame-ancestors 'self'" in headers.get("content-security-policy", ""), path

@@ -73,6 +73,11 @@ def htaccess(hashes: set[str]) -> str:
         '  Header always set X-Content-Type-Options "nosniff"\n'
         '  Header always set Referrer-Policy "strict-origin-when-cross-origin"\n'
         "</IfModule>\n"
+        "# Feeds by their own types, so readers and radio stations' players recognise them.\n"
+        "<IfModule mod_mime.c>\n"
+        '  <Files "rss.xml">\n    ForceType "application/rss+xml; charset=utf-8"\n  </Files>\n'
+        '  <Files "atom.xml">\n    ForceType "application/atom+xml; charset=utf-8"\n  </Files>\n'
+        "</IfModule>\n"
     )
 
 
