@@ -201,6 +201,8 @@ def test_an_image_without_its_description_is_refused_with_the_validators_words(b
     page.get_by_role("button", name="Công bố").first.click()
     page.get_by_role("menuitem", name="Công bố ngay").click()
     page.get_by_text("điền ô “Mô tả ảnh”", exact=False).wait_for(timeout=20000)
+    label = page.locator("label", has_text="Mô tả ảnh").first.inner_text().lower()
+    assert "bắt buộc khi có ảnh" in label and "không bắt buộc" not in label  # the label agrees with its hint
     page.screenshot(path=SHOTS / "thieu-mo-ta.png")
     assert not list((root / "docs" / "tin-tuc").rglob("anh-khong-co-mo-ta.md"))
 

@@ -137,3 +137,9 @@ def test_plan_page_has_progress_and_a_topics_by_months_grid(sample):
     grid = page.split("Số bài theo chủ đề và tháng")[1].split("</table>")[0]
     assert grid.count('<th scope="col">') == 13 + 2  # topic, 13 months (the appendix starts 12/2020), total
     assert '<th scope="row"><a href="../../chu-de/mot-cua/">' in grid
+
+
+def test_the_themes_source_maps_are_not_published(sample):
+    site, _ = sample
+    assert list(site.rglob("*.map")) == []
+    assert list((site / "assets" / "javascripts").glob("bundle.*.min.js"))  # the scripts themselves are

@@ -43,6 +43,8 @@ def model_files(files: Files, config, views: dict) -> Files:
     refused = []
     for file in list(files):
         if file.abs_src_path is None or not Path(file.abs_src_path).is_relative_to(docs_dir):
+            if file.src_uri.endswith(".map"):
+                files.remove(file)  # the theme's source maps: a developer's aid, not published
             continue  # the theme's own files (overrides/, Material)
         if file.inclusion.is_excluded():
             continue  # never published (hidden files: MkDocs' own rule)

@@ -76,7 +76,17 @@
 
   // Decap's Markdown editor is a contenteditable box with no name: give it its field's label, so a screen
   // reader says "Nội dung" (axe: aria-input-field-name).
+  // A field required only with another (the image's description) is not "optional": Decap's label says so.
+  var WHEN = { "Mô tả ảnh": "bắt buộc khi có ảnh" };
   new MutationObserver(function () {
+    document.querySelectorAll("label").forEach(function (label) {
+      var name = Object.keys(WHEN).find(function (n) { return label.textContent.indexOf(n) === 0; });
+      if (!name) return;
+      var walk = document.createTreeWalker(label, NodeFilter.SHOW_TEXT), node;
+      while ((node = walk.nextNode())) {  // the text node React owns keeps its identity: only its value changes
+        if (/không bắt buộc/.test(node.nodeValue)) node.nodeValue = node.nodeValue.replace(/không bắt buộc/, WHEN[name]);
+      }
+    });
     document.querySelectorAll("[contenteditable=true][role=textbox]:not([aria-label])").forEach(function (box) {
       for (var up = box.parentElement; up; up = up.parentElement) {
         var found = up.querySelector("label");
