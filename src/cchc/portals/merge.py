@@ -212,7 +212,7 @@ class _Merge:
         self.moved: dict[str, str] = {}  # media paths that had to change (docs-relative)
         config = (source / "mkdocs.yml").read_text(encoding="utf-8")
         self.old_site = _setting(config, "site_url").rstrip("/") + "/"
-        self.feed_id = _setting(config, "feed_id") or f"tag:{urlsplit(self.old_site).hostname},2024:"  # as plugin.py
+        self.feed_id = _setting(config, "feed_id") or f"tag:{urlsplit(self.old_site).hostname},2024:"  # as site/syndication.py
 
     def write(self, rel: str, text: str) -> Path:
         target = self.stage / rel

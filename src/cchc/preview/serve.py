@@ -1,7 +1,7 @@
 """`cchc serve` for staff: preview with drafts, updated on every change, never showing a broken build.
 
 The preview lives in build/preview (a link to the latest good build; site/ stays the published build).
-An edit of news items only re-renders the pages it changes (live.py), within about a second even for
+An edit of news items only re-renders the pages it changes (update.py), within about a second even for
 thousands of items; any other change (plans, vocabularies, templates, media, mkdocs.yml) rebuilds all.
 On a bad edit the terminal shows the same Vietnamese list as `cchc validate` and the browser keeps the
 last good site. Each open page asks the server (a long poll) to be told when *it* changed, and reloads.

@@ -40,7 +40,7 @@ class Update:
     pages: int = 0  # pages written or deleted
     feeds: int = 0
     search_changed: bool = False  # the search index should be rebuilt
-    helped: int = 0  # later pages a forked helper rendered (helper.py)
+    helped: int = 0  # later pages a forked helper rendered (stores/helper.py)
     first_seconds: float = 0.0  # until the pages a reader is likely looking at were written
     seconds: float = 0.0
 
@@ -147,7 +147,7 @@ class LiveSite:
 
     def _render(self, pages: list[Page], share: bool = False, meanwhile: Callable[[], None] = lambda: None) -> int:
         """MkDocs' own two steps for each page: Markdown (with our plugin's hooks), then the template. With
-        `share`, a forked helper (helper.py) takes pages from the back of the list, except pages with an
+        `share`, a forked helper (stores/helper.py) takes pages from the back of the list, except pages with an
         automatic reading (made by this process's threads), and `meanwhile` runs before this process takes
         its share. Returns how many pages the helper rendered."""
         views = self.plugin.site.views

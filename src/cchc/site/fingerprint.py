@@ -3,7 +3,7 @@
 A View is pickled with every news item in it replaced by a digest of the item's fields, and every vocabulary
 term or plan by its key (those change only with files under plans/, which every cache keys on as a whole).
 Digests are the same in every process: the live preview compares them after an edit, and the page cache
-(page_cache.py) between builds.
+(stores/pages.py) between builds.
 """
 
 from __future__ import annotations
