@@ -4,6 +4,7 @@ a copy of the sample: staff write, upload and save without git; nothing written 
 from __future__ import annotations
 
 import json
+import re
 import struct
 import subprocess
 import sys
@@ -410,3 +411,20 @@ def test_after_a_save_the_editor_shows_what_validate_says_of_that_file_only(brow
     assert f"docs/tin-tuc/{YEAR}/huyen-hai-hau-so-ket-nam.md:" in text and "thôi hoạt động" in text, text
     assert "khac.md" not in text  # only the file the writer has open
     page.screenshot(path=SHOTS / "sau-khi-luu.png")
+
+
+def test_the_list_shows_the_newest_items_first(browser, room):
+    root, server = room
+    dated = []
+    for path in (root / "docs" / "tin-tuc").rglob("*.md"):
+        found = re.search(r"^date:\s*(\d\d)/(\d\d)/(\d{4}) (\d\d:\d\d)", path.read_text(encoding="utf-8"), re.M)
+        title = re.search(r"^title:\s*[\"']?(.+?)[\"']?\s*$", path.read_text(encoding="utf-8"), re.M).group(1)
+        if found:
+            day, month, year, hour = found.groups()
+            dated.append((f"{year}-{month}-{day} {hour}", title))
+    newest = [title for _, title in sorted(dated, reverse=True)[:3]]
+    page, _ = open_room(browser, server, "moi-nhat")
+    rows = page.locator("a[href*='/collections/tin-bai/entries/']")
+    rows.first.wait_for()
+    shown = [text.strip().rsplit(" (", 1)[0] for text in rows.all_inner_texts()[:3]]  # "<title> (<date>)"
+    assert shown == newest, (shown, newest)

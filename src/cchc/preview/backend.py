@@ -26,6 +26,7 @@ from pathlib import Path
 
 import yaml
 
+from ..content.dates import DateError, parse_datetime
 from ..content.loader import NEWS_DIR
 from ..content.problems import Problems
 from ..content.publishing import ACTIVE, PUBLISHED, bytes_refusal
@@ -155,8 +156,10 @@ class FileService:
         return sorted(found)
 
     def _entriesByFolder(self, params: dict) -> list:  # noqa: N802 (Decap's action names)
+        """The collection's entries, newest first by their date (Decap lists them in this order)."""
         depth = params.get("depth") if isinstance(params.get("depth"), int) else 1
-        return [self._entry(p) for p in self._files(params.get("folder"), str(params.get("extension") or ""), depth)]
+        entries = [self._entry(p) for p in self._files(params.get("folder"), str(params.get("extension") or ""), depth)]
+        return sorted(entries, key=lambda e: (_dated(e["data"] or ""), e["file"]["path"]), reverse=True)
 
     def _entriesByFiles(self, params: dict) -> list:  # noqa: N802
         return [self._entry(f.get("path"), f.get("label")) for f in params.get("files") or [] if isinstance(f, dict)]
@@ -272,3 +275,15 @@ def _decoded(asset: dict) -> bytes:
         return str(asset.get("content") or "").encode("utf-8")
     except ValueError:
         raise Refused(400, f'tệp "{str(asset.get("path"))[:80]}" không đọc được (base64 hỏng)') from None
+
+
+_DATE_LINE = re.compile(r"^date:[ \t]*[\"']?([^\"'#\n]+)", re.M)
+
+
+def _dated(text: str) -> str:
+    """An item's date as sortable text ("" when it has none that reads)."""
+    found = _DATE_LINE.search(text[:4000])
+    try:
+        return parse_datetime(found.group(1).strip()).isoformat() if found else ""
+    except DateError:
+        return ""
