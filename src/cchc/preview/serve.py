@@ -43,7 +43,7 @@ INDEX_QUIET = 2.0  # seconds without edits before the search index is rebuilt
 # inline one: the pages' Content-Security-Policy allows scripts from the site's own origin only.
 RELOAD_PATH = "/__cchc_live__.js"
 EDITOR_PATH = "/quan-tri/"  # the editing room: never reloaded, shown the problems of the entry open
-RELOAD_SCRIPT = b"""(function(){var me=document.currentScript,v=+me.getAttribute("data-build"),p=-1;
+RELOAD_SCRIPT = rb"""(function(){var me=document.currentScript,v=+me.getAttribute("data-build"),p=-1;
 function show(list){var old=document.getElementById("cchc-preview-problems"),e;if(old)old.remove();
 if(me.hasAttribute("data-stay")){e=location.hash.match(/\/entries\/(.+)$/);list=e?list.filter(function(x){
 return x.indexOf("/"+decodeURIComponent(e[1])+".md:")>=0}):[]}if(!list.length)return;
