@@ -87,6 +87,9 @@
         if (/không bắt buộc/.test(node.nodeValue)) node.nodeValue = node.nodeValue.replace(/không bắt buộc/, WHEN[name]);
       }
     });
+    document.querySelectorAll("iframe#preview-pane:not([title])").forEach(function (frame) {
+      frame.setAttribute("title", "Xem trước bài như trang sẽ đăng");  // axe: frame-title
+    });
     document.querySelectorAll("[contenteditable=true][role=textbox]:not([aria-label])").forEach(function (box) {
       for (var up = box.parentElement; up; up = up.parentElement) {
         var found = up.querySelector("label");
