@@ -429,3 +429,15 @@ def test_the_list_shows_the_newest_items_first(browser, room):
     rows.first.wait_for()
     shown = [text.strip().rsplit(" (", 1)[0] for text in rows.all_inner_texts()[:3]]  # "<title> (<date>)"
     assert shown == newest, (shown, newest)
+
+
+def test_the_full_view_of_an_item_with_its_own_address_opens_its_page(room):
+    """Decap's "Xem bản hoàn chỉnh" opens /tin-tuc/<file name>/; an item with `slug:` lives elsewhere: the preview
+    sends the reader there instead of a 404."""
+    root, server = room
+    with urllib.request.urlopen(server.url + "tin-tuc/quy-che-phoi-hop-tuyen-truyen/", timeout=30) as answer:
+        assert answer.url.endswith("/tin-tuc/quy-che-phoi-hop-tuyen-truyen-cchc/") and answer.status == 200
+        assert "Quy chế phối hợp tuyên truyền CCHC" in answer.read().decode("utf-8")
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(server.url + "tin-tuc/khong-co-bai-nay/", timeout=30)
+    assert missing.value.code == 404

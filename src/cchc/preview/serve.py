@@ -29,6 +29,7 @@ from urllib.parse import parse_qs, urlsplit
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from ..content.loader import NEWS_DIR
 from ..search.background import BackgroundIndex
 from ..search.index import SearchIndexError
 from ..site.build import build_into, fresh_folder, print_result, unexpected
@@ -126,6 +127,15 @@ class Preview:
             self.number += 1
             self.changes = self.changes[-200:] + [(self.number, urls)]
             self.changed.notify_all()
+
+    def item_address(self, url: str) -> str | None:
+        """/tin-tuc/<file name>/ of an item whose address is another (`slug:`): where it is published."""
+        found = re.fullmatch(rf"/{NEWS_DIR}/([a-z0-9-]+)/(?:index\.html)?", url)
+        for file in (self.root / "docs" / NEWS_DIR).rglob(f"{found.group(1)}.md") if found else ():
+            slug = re.search(r"^slug:[ \t]*[\"']?([a-z0-9-]+)", file.read_text(encoding="utf-8", errors="replace"), re.M)
+            if slug and slug.group(1) != found.group(1):
+                return f"/{NEWS_DIR}/{slug.group(1)}/"
+        return None
 
     def set_problems(self, messages: list[str]) -> None:
         """The content errors every preview page shows in a banner (messages of a failed build), [] once fixed."""
@@ -289,6 +299,11 @@ def _handler(preview: Preview, files: FileService | None):
                 with open(path, "rb") as f:
                     script = f'<script src="{RELOAD_PATH}" data-build="{number}"{stay}></script>'.encode()
                     self._send(f.read().replace(b"</body>", script + b"</body>", 1), "text/html; charset=utf-8")
+                return
+            if not os.path.exists(path) and (moved := preview.item_address(parts.path)):
+                self.send_response(302)  # the editor's "Xem bản hoàn chỉnh" names an item by its file
+                self.send_header("Location", moved)
+                self.end_headers()
                 return
             super().do_GET()
 
