@@ -67,7 +67,7 @@ def resolve(docs_dir: Path, target: str, base: str = "") -> tuple[str | None, st
 
 def refusal(docs_dir: Path, rel: str) -> tuple[str, str] | None:
     """(what is wrong, how to fix it) if docs/<rel> may not be published; None if it may."""
-    link = _symlink_in(docs_dir, rel)
+    link = symlink_in(docs_dir, rel)
     if link is not None:
         return (f'liên kết tượng trưng (symlink) "docs/{link}" tới "{os.readlink(docs_dir / link)}" không được đăng',
                 "xóa liên kết và chép tệp thật vào docs/")
@@ -103,7 +103,7 @@ def bytes_refusal(suffix: str, head: bytes) -> tuple[str, str] | None:
     return None
 
 
-def _symlink_in(docs_dir: Path, rel: str) -> str | None:
+def symlink_in(docs_dir: Path, rel: str) -> str | None:
     """The first component of docs/<rel> that is a symbolic link, if any."""
     parts = rel.split("/")
     for n in range(1, len(parts) + 1):

@@ -29,7 +29,7 @@ import yaml
 from ..content.dates import DateError, parse_datetime
 from ..content.loader import NEWS_DIR
 from ..content.problems import Problems
-from ..content.publishing import ACTIVE, PUBLISHED, bytes_refusal
+from ..content.publishing import ACTIVE, PUBLISHED, bytes_refusal, symlink_in
 from ..content.text import lookup_key
 from ..content.vocab import load_vocabulary
 from .roundtrip import for_editor, merge, split
@@ -104,9 +104,8 @@ class FileService:
             raise Refused(403, f'"{path[:80]}" nằm ngoài thư mục docs/')
         if any(p.startswith(".") for p in parts):
             raise Refused(403, f'"{path[:80]}": tệp, thư mục ẩn (bắt đầu bằng dấu chấm) không được đụng tới')
-        for n in range(1, len(parts) + 1):
-            if (self.root / "/".join(parts[:n])).is_symlink():
-                raise Refused(403, f'"{path[:80]}" đi qua liên kết tượng trưng (symlink) "{"/".join(parts[:n])}"')
+        if link := symlink_in(self.docs, "/".join(parts[1:])):  # the publishing policy's own check
+            raise Refused(403, f'"{path[:80]}" đi qua liên kết tượng trưng (symlink) "docs/{link}"')
         if write:
             suffix = posixpath.splitext(rel)[1].lower()
             if parts[1] not in (NEWS_DIR, *MEDIA_DIRS) or len(parts) < 3:
@@ -204,9 +203,7 @@ class FileService:
                                "đưa phần còn lại vào ô Tóm tắt")
         slug = posixpath.splitext(posixpath.basename(rel))[0]
         for other in (self.docs / NEWS_DIR).rglob("*.md"):
-            text = other.read_text(encoding="utf-8", errors="replace")[:4000]
-            named = re.search(r"^slug:\s*[\"']?([\w-]+)", text, re.M)
-            if (named.group(1) if named else other.stem) == slug:
+            if item_slug(other) == slug:
                 raise Refused(409, f"đã có bài cùng đường dẫn /{NEWS_DIR}/{slug}/ "
                                    f"({other.relative_to(self.root).as_posix()}): sửa tiêu đề cho khác đi một chút "
                                    "(tên tệp, cũng là đường dẫn của bài, lấy từ tiêu đề)")
@@ -287,3 +284,12 @@ def _dated(text: str) -> str:
         return parse_datetime(found.group(1).strip()).isoformat() if found else ""
     except DateError:
         return ""
+
+
+_SLUG_LINE = re.compile(r"^slug:[ \t]*[\"']?([\w-]+)", re.M)
+
+
+def item_slug(file: Path) -> str:
+    """An item's address as its file gives it (a `slug:` line, else the file name), without loading the item."""
+    named = _SLUG_LINE.search(file.read_text(encoding="utf-8", errors="replace")[:4000])
+    return named.group(1) if named else file.stem

@@ -33,7 +33,7 @@ from ..content.loader import NEWS_DIR
 from ..search.background import BackgroundIndex
 from ..search.index import SearchIndexError
 from ..site.build import build_into, fresh_folder, print_result, unexpected
-from .backend import MAX_BODY, FileService
+from .backend import MAX_BODY, FileService, item_slug
 from .update import LiveSite, only_items
 
 WATCHED = ("docs", "plans", "overrides")
@@ -132,9 +132,8 @@ class Preview:
         """/tin-tuc/<file name>/ of an item whose address is another (`slug:`): where it is published."""
         found = re.fullmatch(rf"/{NEWS_DIR}/([a-z0-9-]+)/(?:index\.html)?", url)
         for file in (self.root / "docs" / NEWS_DIR).rglob(f"{found.group(1)}.md") if found else ():
-            slug = re.search(r"^slug:[ \t]*[\"']?([a-z0-9-]+)", file.read_text(encoding="utf-8", errors="replace"), re.M)
-            if slug and slug.group(1) != found.group(1):
-                return f"/{NEWS_DIR}/{slug.group(1)}/"
+            if (slug := item_slug(file)) != found.group(1):
+                return f"/{NEWS_DIR}/{slug}/"
         return None
 
     def set_problems(self, messages: list[str]) -> None:
