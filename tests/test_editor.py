@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import zlib
 from pathlib import Path
@@ -441,3 +442,130 @@ def test_the_full_view_of_an_item_with_its_own_address_opens_its_page(room):
     with pytest.raises(urllib.error.HTTPError) as missing:
         urllib.request.urlopen(server.url + "tin-tuc/khong-co-bai-nay/", timeout=30)
     assert missing.value.code == 404
+
+
+LONG_TITLE = ("Ủy ban nhân dân xã Tri Hải tổ chức hội nghị tập huấn nghiệp vụ tiếp nhận, giải quyết hồ sơ thủ tục "
+              "hành chính trên Cổng dịch vụ công quốc gia cho cán bộ, công chức bộ phận một cửa")
+
+
+def test_a_new_item_goes_under_its_own_year_with_an_address_cut_between_words(browser, room):
+    """The file of a new item: docs/tin-tuc/<year of the item's date>/<address from the title, at most 80 characters,
+    cut between words>; the editor keeps working on it after the save (a second save changes that file)."""
+    from cchc.content.text import slugify
+
+    root, server = room
+    before = {p.relative_to(root).as_posix() for p in (root / "docs" / "tin-tuc").rglob("*.md")}
+    page, errors = open_room(browser, server, "nam-cua-bai")
+    go(page, server, "collections/tin-bai/new")
+    page.locator("[id^='title-field']").fill(LONG_TITLE)
+    page.locator("[id^='date-field']").fill("2025-03-10T08:00")  # written in 2026, dated 2025
+    choose(page, "topics", "một cửa")
+    choose(page, "unit", "Xã Tri Hải")
+    write_body(page, "Hội nghị có 40 cán bộ tham dự.")
+    publish(page)
+    new = {p.relative_to(root).as_posix() for p in (root / "docs" / "tin-tuc").rglob("*.md")} - before
+    assert len(new) == 1, new
+    written = root / new.pop()
+    full = slugify(LONG_TITLE)
+    assert written.parent.name == "2025", written
+    assert len(written.stem) <= 80 and full.startswith(written.stem) and full[len(written.stem)] == "-", written.stem
+    # the editor shows the saved item (its own later requests name the file Decap chose; they reach this one)
+    page.locator("[id^='title-field']").wait_for()
+    assert page.locator("[id^='title-field']").input_value() == LONG_TITLE
+    page.locator("[data-slate-editor='true']").get_by_text("Hội nghị có 40 cán bộ tham dự.").click()
+    page.keyboard.press("End")
+    page.keyboard.type(" Sau hội nghị, hồ sơ trực tuyến tăng.")
+    publish(page)
+    assert {p.relative_to(root).as_posix() for p in (root / "docs" / "tin-tuc").rglob("*.md")} - before == {
+        written.relative_to(root).as_posix()}
+    assert "hồ sơ trực tuyến tăng" in written.read_text(encoding="utf-8")
+    assert not errors, errors
+    checked = validate(root)
+    assert checked.returncode == 0, checked.stderr
+    page.screenshot(path=SHOTS / "nam-cua-bai.png")
+
+
+def test_a_picture_in_the_body_goes_under_anh_year_with_its_description(browser, room):
+    root, server = room
+    page, errors = open_room(browser, server, "anh-trong-bai")
+    go(page, server, "collections/tin-bai/new")
+    title = "Bộ phận một cửa xã Tri Hải có quầy mới"
+    page.locator("[id^='title-field']").fill(title)
+    page.locator("[id^='date-field']").fill("2026-06-15T08:30")
+    choose(page, "topics", "một cửa")
+    choose(page, "unit", "Xã Tri Hải")
+    write_body(page, "Quầy mới đặt ở tầng một.")
+    page.get_by_role("button", name="Thêm thành phần").click()
+    page.get_by_role("menuitem", name="Ảnh").click()
+    image = root.parent / "quay-mot-cua.png"
+    image.write_bytes(png())
+    page.get_by_role("textbox", name="Nội dung").get_by_role("button", name="Chọn một hình").click()
+    page.set_input_files("input[type=file]", image)
+    page.get_by_role("button", name="Lấy những cái đã chọn").click()
+    page.get_by_label("Mô tả ảnh (bắt buộc)").fill("Quầy tiếp nhận hồ sơ mới")
+    page.screenshot(path=SHOTS / "anh-trong-bai-soan.png")
+    publish(page)
+    written = root / "docs" / "tin-tuc" / YEAR / "bo-phan-mot-cua-xa-tri-hai-co-quay-moi.md"
+    _, body = split(written)
+    assert f"![Quầy tiếp nhận hồ sơ mới](../../anh/{YEAR}/quay-mot-cua.png)" in body, body
+    assert (root / "docs" / "anh" / YEAR / "quay-mot-cua.png").read_bytes() == png()
+    assert not list((root / "docs" / "tin-tuc").rglob("*.png"))
+    checked = validate(root)
+    assert checked.returncode == 0 and "ảnh" not in checked.stderr.lower(), checked.stderr
+    page_html = fetch_when_ready(server.url + f"tin-tuc/{written.stem}/")
+    src = re.search(r'<img[^>]+src="([^"]*quay-mot-cua[^"]*)"', page_html).group(1)
+    with urllib.request.urlopen(urllib.parse.urljoin(server.url + f"tin-tuc/{written.stem}/", src)) as answer:
+        assert answer.read() == png()
+    assert not errors, errors
+
+
+def test_unsaved_work_comes_back_after_the_tab_is_closed(browser, room):
+    """Decap keeps a backup of the open item in the browser; opening the item again offers it, in Vietnamese."""
+    _, server = room
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    try:
+        page = context.new_page()
+        page.goto(server.url + "quan-tri/")
+        page.get_by_role("button", name="Đăng nhập").click()
+        go(page, server, "collections/tin-bai/new")
+        page.locator("[id^='title-field']").fill("Bài đang viết dở khi mất điện")
+        write_body(page, "Đoạn đầu đã gõ xong.")
+        time.sleep(3)  # Decap writes its backup a moment after the last keystroke
+        page.close()
+        asked: list[str] = []
+        again = context.new_page()
+        again.on("dialog", lambda d: (asked.append(d.message), d.accept()))
+        again.goto(server.url + "quan-tri/#/collections/tin-bai/new")  # still logged in: straight to the item
+        again.wait_for_function("() => document.querySelector(\"[id^='title-field']\")?.value.includes('mất điện')",
+                                timeout=20000)
+        assert asked and "sao lưu" in asked[0], asked
+        assert "Đoạn đầu đã gõ xong." in again.locator("[data-slate-editor='true']").first.inner_text()
+        again.screenshot(path=SHOTS / "khoi-phuc.png")
+    finally:
+        context.close()
+
+
+def test_no_english_words_of_decap_show_in_the_editor(browser, room):
+    """Every tooltip, label and button of the item screen in Vietnamese: none of Decap's English phrases that its
+    Vietnamese translation lacks shows through."""
+    script = ("import en from './node_modules/decap-cms-locales/dist/esm/en/index.js';"
+              "const out = [];"
+              "(function walk(o) { for (const v of Object.values(o)) typeof v === 'object' ? walk(v) : out.push(v); })(en);"
+              "console.log(JSON.stringify(out));")
+    found = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True,
+                           cwd=AXE.parents[2], check=True)
+    english = {phrase for phrase in json.loads(found.stdout) if "%{" not in phrase} - {"Markdown", "OK"}
+    _, server = room
+    page, _ = open_room(browser, server, "khong-tieng-anh")
+    go(page, server, "collections/tin-bai/new")
+    page.locator("[data-slate-editor='true']").first.wait_for()
+    shown = page.evaluate("""() => {
+      const out = [];
+      for (const el of document.querySelectorAll('[title], [aria-label], button, label, [role=menuitem]')) {
+        for (const v of [el.getAttribute('title'), el.getAttribute('aria-label'), el.innerText]) if (v) out.push(v.trim());
+      }
+      return out;
+    }""")
+    assert len(shown) > 40, shown
+    leaked = sorted({s for s in shown if s in english})
+    assert not leaked, leaked

@@ -174,3 +174,26 @@ def test_a_page_of_another_origin_in_chromium_cannot_write(browser, room, tmp_pa
         page.close()
     finally:
         other.server.shutdown()
+
+
+def test_a_new_item_never_replaces_a_file_and_lands_in_its_own_year(room):
+    """A new entry is placed by its date and title, whatever name the editor proposed, and never written over an
+    existing item (same address in the same year): refused, the old file as it was."""
+    root, server, api, _ = room
+    taken = root / "docs/tin-tuc/2024/tri-hai-guong-sang-kien-mot-cua.md"
+    old = taken.read_bytes()
+    raw = "---\ntitle: Tri Hải gương sáng kiến một cửa\ndate: 02/01/2024 08:00\n---\nMới.\n"
+    new = {"action": "persistEntry", "params": {"entry": {"path": "docs/tin-tuc/2026/khac.md", "raw": raw},
+                                                "assets": [], "options": {"newEntry": True}}}
+    status, answer = post(server, api, new)
+    assert status == 409 and "tri-hai-guong-sang-kien-mot-cua" in answer["error"], answer
+    assert taken.read_bytes() == old and not (root / "docs/tin-tuc/2026/khac.md").exists()
+    raw = "---\ntitle: Bài viết năm trước\ndate: 31/12/2025 23:00\n---\nMới.\n"
+    new["params"]["entry"] = {"path": "docs/tin-tuc/2026/bai-viet-nam-truoc.md", "raw": raw}
+    status, _ = post(server, api, new)
+    placed = root / "docs/tin-tuc/2025/bai-viet-nam-truoc.md"
+    assert status == 200 and placed.read_text(encoding="utf-8") == raw
+    assert not (root / "docs/tin-tuc/2026/bai-viet-nam-truoc.md").exists()
+    status, answer = post(server, api, {"action": "getEntry", "params": {"path": "docs/tin-tuc/2026/bai-viet-nam-truoc.md"}})
+    assert status == 200 and answer["file"]["path"] == "docs/tin-tuc/2025/bai-viet-nam-truoc.md" and "Mới." in answer["data"]
+    placed.unlink()

@@ -7,12 +7,25 @@ import pytest
 from cchc.content.dates import DateError, format_date, format_datetime, parse_bound, parse_datetime
 import unicodedata
 
-from cchc.content.text import fold, nfc, slugify
+from cchc.content.text import address_slug, fold, nfc, slugify
 
 
 def test_slugs_are_ascii_without_diacritics_and_d_bar_becomes_d():
     assert slugify("Đường dây nóng: Cải cách thủ tục!") == "duong-day-nong-cai-cach-thu-tuc"
     assert slugify("Quý II/2021 — Hải Hậu") == "quy-ii-2021-hai-hau"
+
+
+@pytest.mark.parametrize("title, limit, expected", [
+    ("Đường dây nóng 1022", 80, "duong-day-nong-1022"),                      # short: the whole slug
+    ("một hai ba bốn", 11, "mot-hai-ba"),                                     # cut before the word that does not fit
+    ("một hai ba bốn", 10, "mot-hai-ba"),                                     # a word ending exactly at the limit stays
+    ("một hai ba bốn", 9, "mot-hai"),
+    ("Thủtụchànhchínhmộtcửaliênthông", 10, "thutuchanh"),                     # one long word: cut inside it
+    ("Ủy ban " * 40, 80, "uy-ban-" * 11 + "uy"),                               # 79 characters: "-ban" would make 83
+])
+def test_a_new_items_address_is_cut_between_words(title, limit, expected):
+    assert address_slug(title, limit) == expected
+    assert len(address_slug(title, limit)) <= limit
 
 
 def test_nfd_and_nfc_fold_to_the_same_text():

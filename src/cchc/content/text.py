@@ -26,6 +26,15 @@ def slugify(text: str) -> str:
     return _NON_SLUG.sub("-", fold(text)).strip("-")
 
 
+def address_slug(title: str, limit: int = 80) -> str:
+    """A new item's address from its title: its slug, cut between words to at most `limit` characters."""
+    slug = slugify(title)
+    if len(slug) <= limit:
+        return slug
+    cut = slug[:limit + 1].rsplit("-", 1)[0]  # a whole word fits when the next character is a hyphen
+    return cut if cut and len(cut) <= limit else slug[:limit].rstrip("-")
+
+
 def lookup_key(text: str) -> str:
     """Key under which names, aliases and slugs of a vocabulary entry are matched."""
     return slugify(text)

@@ -30,7 +30,7 @@ from ..content.dates import DateError, parse_datetime
 from ..content.loader import NEWS_DIR
 from ..content.problems import Problems
 from ..content.publishing import ACTIVE, PUBLISHED, bytes_refusal, symlink_in
-from ..content.text import lookup_key
+from ..content.text import address_slug, lookup_key
 from ..content.vocab import load_vocabulary
 from .roundtrip import for_editor, merge, split
 
@@ -58,6 +58,7 @@ class FileService:
         self.root = root.resolve()
         self.docs = self.root / "docs"
         self.path = f"/api/{secret}/v1"
+        self.placed: dict[str, str] = {}  # where the editor thinks a new item is -> where it was written
 
     # -- the request ----------------------------------------------------------------------------------
 
@@ -134,6 +135,7 @@ class FileService:
 
     def _entry(self, path: str, label=None) -> dict:
         rel = self._rel(path, write=False)
+        rel = self.placed.get(rel, rel)
         try:
             data = (self.root / rel).read_bytes()
         except OSError:
@@ -190,20 +192,42 @@ class FileService:
             raise Refused(422, f'"{rel}": {why[0]} — {why[1]}')
         return rel, data
 
+    def _front(self, raw: str) -> dict:
+        parts = split(raw)
+        try:
+            meta = yaml.load("\n".join(parts[1]), Loader=yaml.BaseLoader) if parts else None
+        except yaml.YAMLError:
+            return {}
+        return meta if isinstance(meta, dict) else {}
+
+    def _place(self, rel: str, raw: str) -> str:
+        """Where a new item goes: docs/<news>/<year of its date>/<address from its title, at most 80 characters cut
+        between words>.md. Decap names it by the year of writing and the whole title; its later requests for the
+        name it chose are answered from here (self.placed)."""
+        if not rel.startswith(f"docs/{NEWS_DIR}/"):
+            return rel
+        meta = self._front(raw)
+        slug = address_slug(str(meta.get("title", ""))) or posixpath.splitext(posixpath.basename(rel))[0]
+        try:
+            year = str(parse_datetime(str(meta.get("date", ""))).year)
+        except DateError:
+            year = rel.split("/")[2] if rel.count("/") > 2 else ""
+        placed = posixpath.join(f"docs/{NEWS_DIR}", year, f"{slug}.md")
+        self.placed[rel] = placed
+        return placed
+
     def _check_new_item(self, rel: str, raw: str) -> None:
         """What `cchc validate` would refuse in a new item and the editor cannot fix afterwards: its address (the file
         name, made from the title) taken by another item of any year, a title longer than MAX_TITLE."""
-        if (self.root / rel).exists() or not rel.startswith(f"docs/{NEWS_DIR}/"):
+        if not rel.startswith(f"docs/{NEWS_DIR}/"):
             return
-        parts = split(raw)
-        meta = yaml.load("\n".join(parts[1]), Loader=yaml.BaseLoader) if parts else None
-        title = str(meta.get("title", "")) if isinstance(meta, dict) else ""
+        title = str(self._front(raw).get("title", ""))
         if len(title) > MAX_TITLE:
             raise Refused(422, f"tiêu đề dài {len(title)} ký tự, quá {MAX_TITLE} ký tự: rút gọn tiêu đề (ý chính), "
                                "đưa phần còn lại vào ô Tóm tắt")
         slug = posixpath.splitext(posixpath.basename(rel))[0]
         for other in (self.docs / NEWS_DIR).rglob("*.md"):
-            if item_slug(other) == slug:
+            if item_slug(other) == slug or other == self.root / rel:
                 raise Refused(409, f"đã có bài cùng đường dẫn /{NEWS_DIR}/{slug}/ "
                                    f"({other.relative_to(self.root).as_posix()}): sửa tiêu đề cho khác đi một chút "
                                    "(tên tệp, cũng là đường dẫn của bài, lấy từ tiêu đề)")
@@ -227,20 +251,24 @@ class FileService:
         """The entry's file(s) and their uploads: every path and file checked before anything is written."""
         entry = params.get("entry") or {}
         files = [f for f in params.get("dataFiles") or [entry] if isinstance(f, dict)]
+        new = bool((params.get("options") or {}).get("newEntry")) if isinstance(params.get("options"), dict) else False
         resolve = self._resolver()
-        writes = [self._checked(rel, self._as_written(rel, str(f.get("raw", "")), resolve).encode("utf-8"))
-                  for f in files for rel in [self._rel(f.get("path"), write=True)]]
+        writes = []
+        for f in files:
+            rel, raw = self._rel(f.get("path"), write=True), str(f.get("raw", ""))
+            if new:
+                rel = self._place(rel, raw)
+                self._check_new_item(rel, raw)
+            writes.append(self._checked(rel, self._as_written(rel, raw, resolve).encode("utf-8")))
         uploads = [self._checked(self._rel(a.get("path"), write=True), _decoded(a))
                    for a in params.get("assets") or [] if isinstance(a, dict)]
         moves = [(self._rel(f.get("path"), write=True), self._rel(f.get("newPath"), write=True))
                  for f in files if f.get("newPath")]
-        for rel, data in writes:
-            self._check_new_item(rel, data.decode("utf-8"))
         for rel, data in uploads + writes:
             self._write(rel, data)
-        for old, new in moves if moves and len(moves) == len(files) else []:
-            (self.root / new).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(self.root / old, self.root / new)
+        for old, new_path in moves if moves and len(moves) == len(files) and not new else []:
+            (self.root / new_path).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.root / old, self.root / new_path)
         return {"message": "entry persisted"}
 
     def _persistMedia(self, params: dict) -> dict:  # noqa: N802

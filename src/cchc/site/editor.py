@@ -184,7 +184,9 @@ def editor_config(corpus: Corpus, settings: EditorSettings | None, year: int, lo
             continue
         collection = {
             "name": name, "label": label, "label_singular": singular,
-            "folder": f"docs/{news_dir}", "path": f"{year}/{{{{slug}}}}", "slug": "{{title}}",
+            "folder": f"docs/{news_dir}", "path": f"{year}/{{{{slug}}}}", "slug": "{{title | truncate(80, '-')}}",
+            # pictures in the body: beside the year's others, linked as the README writes them
+            "media_folder": f"/docs/anh/{year}", "public_folder": f"../../anh/{year}",
             "create": True, "extension": "md", "format": "frontmatter",
             "summary": "{{title}} ({{date}})", "sortable_fields": ["title"],
             "preview_path": f"{news_dir}/{{{{filename}}}}/",

@@ -11,6 +11,66 @@
     CMS.registerPreviewStyle(new URL(href, site).href);
   });
 
+  // Decap's Vietnamese lacks these phrases (its English shows through in tooltips and buttons): ours, merged in.
+  var PHRASES = {
+    auth: { loginWithAzure: "Đăng nhập bằng Azure", loginWithForgejo: "Đăng nhập bằng Forgejo" },
+    collection: {
+      collectionTop: { viewAsList: "Xem dạng danh sách", viewAsGrid: "Xem dạng lưới", groupBy: "Nhóm theo" },
+      entries: { unpublishedHeader: "Mục chưa công bố" },
+      groups: { other: "Khác", negateLabel: "Không phải %{label}" }
+    },
+    editor: {
+      editorControl: { field: { widgetLabel: "ô %{widgetLabel}" } },
+      editorControlPane: { i18n: { writingInLocale: "Đang viết bằng %{locale}", copyFromLocale: "Điền từ ngôn ngữ khác",
+        copyFromLocaleConfirm: "Điền dữ liệu từ %{locale}?\nMọi nội dung đang có sẽ bị thay thế." } },
+      editorInterface: { toggleI18n: "Bật, tắt đa ngôn ngữ", togglePreview: "Hiện, ẩn bản xem trước",
+        toggleScrollSync: "Cuộn đồng thời", toggleNotes: "Hiện, ẩn ghi chú" },
+      editorNotesPane: { title: "Ghi chú", emptyState: "Chưa có ghi chú. Thêm ghi chú đầu tiên ở dưới.",
+        addNote: "Thêm ghi chú", addPlaceholder: "Thêm ghi chú...", editPlaceholder: "Sửa ghi chú...", save: "Lưu",
+        cancel: "Hủy", edit: "Sửa", "delete": "Xóa", resolve: "Đã xong", unresolve: "Mở lại",
+        confirmDelete: "Xóa ghi chú này?", shortcut: "Mẹo: bấm Ctrl+Enter để thêm ghi chú nhanh" },
+      editorToolbar: {
+        statusInfoTooltipDraft: "Mục đang là bản nháp. Để gửi duyệt, chuyển trạng thái sang \u201cChờ duyệt\u201d.",
+        statusInfoTooltipInReview: "Mục đang chờ duyệt, không cần làm gì thêm; vẫn có thể sửa trong lúc chờ."
+      },
+      editorWidgets: {
+        markdown: { bold: "Đậm", italic: "Nghiêng", strikethrough: "Gạch ngang", code: "Mã", link: "Liên kết",
+          linkPrompt: "Nhập địa chỉ của liên kết", headings: "Tiêu đề mục", quote: "Trích dẫn",
+          bulletedList: "Danh sách gạch đầu dòng", numberedList: "Danh sách đánh số", addComponent: "Thêm thành phần",
+          toggleMode: { rich: "Chuyển sang chế độ soạn thảo", markdown: "Chuyển sang chế độ Markdown" } },
+        image: { chooseMultiple: "Chọn ảnh", chooseUrl: "Chèn từ địa chỉ", replaceUrl: "Thay bằng địa chỉ",
+          promptUrl: "Nhập địa chỉ của ảnh", addMore: "Thêm ảnh", removeAll: "Bỏ tất cả ảnh" },
+        file: { chooseUrl: "Chèn từ địa chỉ", chooseMultiple: "Chọn tệp", replaceUrl: "Thay bằng địa chỉ",
+          promptUrl: "Nhập địa chỉ của tệp", addMore: "Thêm tệp", removeAll: "Bỏ tất cả tệp" },
+        datetime: { setToNow: "Đặt %{fieldLabel} là bây giờ" },
+        list: { add: "Thêm %{item}", addType: "Thêm %{item}" },
+        object: { expand: "Mở rộng", collapse: "Thu gọn" }
+      }
+    },
+    mediaLibrary: {
+      mediaLibraryCard: { copy: "Sao chép", copyUrl: "Sao chép địa chỉ", copyPath: "Sao chép đường dẫn",
+        copyName: "Sao chép tên", copied: "Đã sao chép" },
+      mediaLibraryModal: { close: "Đóng" }
+    },
+    ui: {
+      settingsDropdown: { account: "Tùy chọn tài khoản" },
+      toast: { noteAdded: "Đã thêm ghi chú", onFailToAddNote: "Không thêm được ghi chú: %{details}",
+        noteUpdated: "Đã sửa ghi chú", onFailToUpdateNote: "Không sửa được ghi chú: %{details}",
+        noteDeleted: "Đã xóa ghi chú", onFailToDeleteNote: "Không xóa được ghi chú: %{details}",
+        noteResolved: "Ghi chú đã xong", noteReopened: "Đã mở lại ghi chú",
+        onFailToToggleNote: "Không đổi được trạng thái ghi chú: %{details}" }
+    }
+  };
+  function merged(base, extra) {  // base's own phrases win: ours only fill what is missing
+    var out = Object.assign({}, extra);
+    Object.keys(base || {}).forEach(function (key) {
+      var b = base[key], e = extra[key];
+      out[key] = b && e && typeof b === "object" && typeof e === "object" ? merged(b, e) : b;
+    });
+    return out;
+  }
+  CMS.registerLocale("vi", merged(CMS.getLocale("vi"), PHRASES));
+
   function field(fields, name) {
     return fields.find(function (f) { return f.get("name") === name; });
   }
@@ -122,6 +182,30 @@
                                                       bubbles: true, cancelable: true }));
   }, true);
 
+  // A picture in the body: Decap's own component with our words, written as the README's syntax
+  // ![mô tả](../../anh/<year>/tệp) (the collection's folders put the upload under docs/anh/<year>/).
+  var BODY_IMAGE = /^!\[([^\]]*)\]\((.*?)(\s"([^"]*)")?\)/;
+  CMS.registerEditorComponent({
+    id: "image",
+    label: "Ảnh",
+    pattern: BODY_IMAGE,
+    fields: [
+      { name: "image", label: "Ảnh", widget: "image", choose_url: false, media_library: { allow_multiple: false } },
+      { name: "alt", label: "Mô tả ảnh (bắt buộc)", hint: "Tả điều ảnh cho thấy, cho người khiếm thị." },
+      { name: "title", label: "Chú thích khi rê chuột", required: false }
+    ],
+    fromBlock: function (match) { return { image: match[2], alt: match[1], title: match[4] }; },
+    toBlock: function (data) {
+      var alt = String(data.alt || "").replace(/[\[\]]/g, "");
+      var title = data.title ? " \"" + String(data.title).replace(/"/g, "\\\"") + "\"" : "";
+      return "![" + alt + "](" + (data.image || "") + title + ")";
+    },
+    toPreview: function (data, getAsset, fields) {
+      var imageField = fields && fields.find(function (f) { return f.get("widget") === "image"; });
+      return h("img", { src: String(getAsset(data.image, imageField) || ""), alt: data.alt || "" });
+    }
+  });
+
   // Rules across fields, in the words `cchc validate` uses (the save is refused and the message shown).
   var AUDIO = /\.(mp3|m4a|ogg)$/i, DOCUMENT = /\.(pdf|docx?|odt|xlsx?|ods|zip)$/i;
   CMS.registerEventListener({
@@ -130,6 +214,9 @@
       var data = event.entry.get("data"), problems = [];
       if (data.get("image") && !String(data.get("image_alt") || "").trim()) {
         problems.push("Ảnh đại diện cần mô tả ảnh: điền ô \u201cMô tả ảnh\u201d (tả điều ảnh cho thấy).");
+      }
+      if (/!\[\s*\]\(/.test(String(data.get("body") || ""))) {
+        problems.push("Ảnh trong bài cần mô tả: bấm vào ảnh, điền ô \u201cMô tả ảnh\u201d.");
       }
       if (data.get("audio") && !AUDIO.test(data.get("audio"))) {
         problems.push("Tệp âm thanh phải là MP3 (hoặc M4A, OGG).");
