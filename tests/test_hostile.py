@@ -616,3 +616,213 @@ def test_sample_pages_break_no_policy_and_an_injected_script_is_blocked(browser,
         page.close()
         served.server.shutdown()
         shutil.rmtree(injected.parent)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Messages point at the cause: the root first and once, the line where the mistake is, the thing named,
+# arguments checked, long lists cut with a count
+# ---------------------------------------------------------------------------------------------------------
+
+PLAN = """---
+id: kh
+title: {title}
+issuer: hai-hau
+period: {{start: 01/01/2024, end: 31/12/2024}}
+---
+"""
+
+
+def validate_cli(capsys, project) -> tuple[int, list[str]]:
+    code, text = run_cli(capsys, "--root", str(project.root), "validate")
+    return code, [line.strip() for line in text.splitlines() if line.startswith("  ")]
+
+
+@pytest.mark.parametrize("plan, line, words", [
+    (PLAN.format(title='"Kế hoạch chưa đóng ngoặc'), 3, "ngoặc kép mở ở dòng này"),           # YAML error
+    (PLAN.format(title="'Kế hoạch chưa đóng ngoặc đơn"), 3, "ngoặc kép mở ở dòng này"),
+    (PLAN.format(title="Kế hoạch").replace("period: {start: 01/01/2024, end: 31/12/2024}\n", ""), 0, "thời gian thực hiện"),
+    (PLAN.format(title="[Kế hoạch, chưa đóng"), 3, "ngoặc vuông"),
+])
+def test_a_plan_with_an_error_is_named_first_and_references_point_at_it(project, capsys, plan, line, words):
+    project.write("plans/kh.md", plan)
+    for n in range(3):
+        project.item(f"bai-{n}", plan="kh")
+    code, shown = validate_cli(capsys, project)
+    assert code == 1 and shown[0].startswith("plans/kh.md") and words in shown[0], shown
+    if line:
+        assert shown[0].startswith(f"plans/kh.md:{line}:"), shown[0]
+    where = shown[0].split(": ")[0]
+    references = [m for m in shown if m.startswith("docs/")]
+    assert len(references) == 3 and all(f'kế hoạch "kh" đang có lỗi (xem {where})' in m for m in references), shown
+    assert not any("không có trong thư mục plans/" in m for m in shown)
+
+
+@pytest.mark.parametrize("vocabulary, breaks, line, words", [
+    ("chu-de.yml", lambda t: t.replace("  name: ", '  name: "', 1), None, "ngoặc kép mở ở dòng này"),
+    ("chu-de.yml", lambda t: "- chỉ một danh sách\n- không phải các mục\n", 1, "phải là các mục"),
+    ("chu-de.yml", lambda t: t.replace("\nmot-cua:\n", "\nmot-cua:\n  khong-ten: x\n", 1).replace(
+        "\nmot-cua:\n  khong-ten: x\n  name:", "\nmot-cua:\n  khong-ten: x\n  ten:", 1), None, '"mot-cua" thiếu tên'),
+    ("don-vi.yml", lambda t: t.replace("\nhai-hau:\n", "\nHai-Hau:\n", 1), None, "phải viết thường"),
+])
+def test_a_broken_vocabulary_is_the_first_message_and_items_say_it_has_an_error(project, capsys, vocabulary,
+                                                                                   breaks, line, words):
+    file = project.root / "plans" / vocabulary
+    text = file.read_text(encoding="utf-8")
+    file.write_text(breaks(text), encoding="utf-8")
+    project.item("mot", topics="[mot-cua]", unit="hai-hau")
+    project.item("hai", topics="[mot-cua]", unit="hai-hau")
+    code, shown = validate_cli(capsys, project)
+    assert code == 1 and shown[0].startswith(f"plans/{vocabulary}:") and words in shown[0], shown[:3]
+    if line:
+        assert shown[0].startswith(f"plans/{vocabulary}:{line}:")
+    if "ngoặc kép" in words:  # the line where the quote opens, not where the parser gave up
+        opened = next(n for n, row in enumerate(breaks(text).splitlines(), 1) if row.startswith('  name: "'))
+        assert shown[0].startswith(f"plans/{vocabulary}:{opened}:"), shown[0]
+    where = shown[0].split(": ")[0]
+    items = [m for m in shown if m.startswith("docs/tin-tuc/")]
+    assert len(items) == 2 and all(f"đang có lỗi (xem {where})" in m for m in items), shown
+    assert not any("không có trong danh mục" in m for m in shown if m.startswith("docs/")), shown
+
+
+@pytest.mark.parametrize("text, line, words", [
+    ('title: "Hội nghị\ndate: 15/03/2024 08:30\nunit: "hai-hau"\ntopics: [mot-cua]\n', 1, "ngoặc kép"),
+    ("title: Hội nghị\ntopics: [mot-cua, thu-tuc-hanh-chinh\ndate: 15/03/2024 08:30\nunit: hai-hau\n", 2, "ngoặc vuông"),
+    ("title: Hội nghị\ndocument: {number: 1/KH, issuer: x\ndate: 15/03/2024 08:30\nunit: hai-hau\n", 2, "ngoặc nhọn"),
+    ("title: 'Hội nghị\ndate: 15/03/2024 08:30\nsummary: 'Tóm tắt'\nunit: hai-hau\n", 1, "ngoặc kép"),
+])
+def test_a_yaml_error_names_the_line_where_the_quote_or_bracket_opens(project, text, line, words):
+    project.write("docs/tin-tuc/mo-ngoac.md", "---\n" + text + "---\n\nNội dung.\n")
+    _, problems = project.load()
+    found = [str(p) for p in problems.items if p.path == "docs/tin-tuc/mo-ngoac.md"]
+    assert len(found) == 1 and found[0].startswith(f"docs/tin-tuc/mo-ngoac.md:{line + 1}:") and words in found[0], found
+
+
+@pytest.mark.parametrize("entries, members, loop_lines", [
+    ("vong-a:\n  name: A\n  parent: vong-b\nvong-b:\n  name: B\n  parent: vong-a\n", ["vong-a", "vong-b"], 2),
+    ("tu-tro:\n  name: Tự trỏ\n  parent: tu-tro\n", ["tu-tro"], 1),
+    ("ba-a:\n  name: A\n  parent: ba-c\nba-b:\n  name: B\n  parent: ba-a\nba-c:\n  name: C\n  parent: ba-b\n",
+     ["ba-a", "ba-c", "ba-b"], 3),
+])
+def test_a_loop_of_parents_is_reported_once_at_a_parent_line_and_its_children_are_fine(project, entries, members,
+                                                                                         loop_lines):
+    file = project.root / "plans" / "chu-de.yml"
+    before = file.read_text(encoding="utf-8")
+    child = "con-cua-vong:\n  name: Con\n  parent: " + members[0] + "\n"
+    file.write_text(before + "\n" + entries + child, encoding="utf-8")
+    corpus, problems = project.load()
+    found = [p for p in problems.items if p.path == "plans/chu-de.yml"]
+    assert len(found) == 1, [str(p) for p in found]
+    rows = (before + "\n" + entries + child).splitlines()
+    parent_lines = [n for n, row in enumerate(rows, 1) if row.startswith("  parent: ") and n > len(before.splitlines())]
+    assert found[0].line == parent_lines[0] and "vòng lặp cha-con" in found[0].message
+    assert " › ".join([*members, members[0]]) in found[0].message  # in the direction of the parent: lines
+    assert "con-cua-vong" not in found[0].message and corpus.topic_ancestors("con-cua-vong")  # no endless walk
+
+
+@pytest.mark.parametrize("front, name, words, hint", [
+    ("slug: trang", "bai-a", 'slug "trang" trùng đường dẫn dành riêng', "slug: bai-a"),
+    ("slug: index", "bai-b", 'slug "index"', "slug: bai-b"),
+    ("slug: Trang Chủ", "bai-c", 'slug "Trang Chủ"', "slug: trang-chu"),
+    ("slug: TRANG", "trang", 'slug "TRANG"', "slug: tin-mau-ve-cai-cach-hanh-chinh"),
+    ("", "index", 'tên tệp "index.md"', "tin-mau-ve-cai-cach-hanh-chinh.md"),
+])
+def test_a_bad_address_names_the_slug_and_suggests_a_valid_one(project, front, name, words, hint):
+    project.item(name, front=front)
+    _, problems = project.load()
+    found = [str(p) for p in problems.items if "slug" in str(p) or "tên tệp" in str(p)]
+    assert len(found) == 1 and words in found[0] and hint in found[0].split(" — ")[1], found
+    suggested = found[0].split(" — ")[1]
+    assert not re.search(r"slug: (trang|index)(?![\w-])|(?<![\w-])(trang|index)\.md", suggested)
+
+
+@pytest.mark.parametrize("field, value, example", [
+    ("audio", "../../ngoai/ban-tin.mp3", "media/2024/ban-tin.mp3"),
+    ("image", "../../../etc/anh.jpg", "anh/2024/anh.jpg"),
+])
+def test_a_file_fields_hint_shows_a_path_of_its_own_kind(project, field, value, example):
+    project.item("tep", **{field: value, "image_alt": "Ảnh"})
+    _, problems = project.load()
+    found = [str(p) for p in problems.items if p.path == "docs/tin-tuc/tep.md" and "ví dụ" in p.hint]
+    assert found and example in found[0], found
+
+
+def test_a_directory_named_like_a_content_file_is_named_as_a_directory(project, capsys):
+    (project.root / "docs" / "tin-tuc" / "thu-muc.md").mkdir()
+    (project.root / "plans" / "thu-muc.md").mkdir()
+    code, shown = validate_cli(capsys, project)
+    assert code == 1 and len(shown) == 2, shown
+    assert all("là một thư mục, không phải tệp" in m and "đổi tên thư mục" in m for m in shown), shown
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--root", "/khong/co/thu/muc", "validate"], 'không có thư mục dự án "/khong/co/thu/muc"'),
+    (["--root", "/khong/co/thu/muc", "build"], 'không có thư mục dự án'),
+    (["--root", "{tmp}", "validate"], "không phải thư mục dự án"),
+    (["--root", "{file}", "check"], "là một tệp, không phải thư mục dự án"),
+    (["--root", "{bare}", "build"], "không có tệp mkdocs.yml"),
+    (["--root", "{root}", "report", "--plan", "kh", "--period", "q1", "--year", "0"], "--year 0: năm phải có bốn chữ số"),
+    (["--root", "{root}", "report", "--plan", "kh", "--period", "q1", "--year", "20245"], "--year 20245"),
+    (["--root", "{root}", "report", "--plan", "kh", "--period", "q1", "--year", "2031"], "chọn năm từ 2024 đến 2024"),
+    (["--root", "{root}", "serve", "--port", "70000"], "--port 70000"),
+    (["--root", "{root}", "check", "--as-of", "31/12/0000"], "năm 0"),
+    (["--root", "{root}", "report", "--plan", "kh", "--period", "q1", "--date", "30/02/2024"], "30/02/2024"),
+])
+def test_command_line_arguments_are_checked_never_replaced(project, capsys, tmp_path, args, words):
+    project.write("plans/kh.md", PLAN.format(title="Kế hoạch"))
+    (tmp_path / "tep").write_text("x", encoding="utf-8")
+    (tmp_path / "trong" / "plans").mkdir(parents=True)
+    values = {"{root}": str(project.root), "{tmp}": str(tmp_path / "trong" / "plans"), "{file}": str(tmp_path / "tep"),
+              "{bare}": str(tmp_path / "trong")}
+    code, text = run_cli(capsys, *[values.get(a, a) for a in args])
+    assert code == 2 and words in text and "Traceback" not in text, text
+    assert not (project.root / "bao-cao").exists() and not (project.root / "site").exists()
+
+
+def test_a_port_in_use_is_said_at_once_with_the_fix(project, capsys):
+    import socket
+
+    from cchc.preview.serve import serve
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    try:
+        port = taken.getsockname()[1]
+        assert serve(project.root, "127.0.0.1", port) == 2
+    finally:
+        taken.close()
+    text = capsys.readouterr().err
+    assert f"cổng {port} đang có chương trình khác dùng" in text and f"--port {port + 1}" in text, text
+    assert not (project.root / "build" / "preview").exists()  # said before any build
+
+
+@pytest.mark.parametrize("settings, line, words", [
+    ("site_name: Cổng\nnav: [\n  - a.md\n", 2, "ngoặc vuông"),
+    ("site_name: 'Cổng\ntheme:\n  name: material\n  custom_dir: 'overrides'\n", 1, "ngoặc kép"),
+    (None, 0, "không có thiết lập tên \"them_x\""),
+    ("theme:\n  name: material\n", 0, 'thiếu thiết lập "site_name"'),
+])
+def test_a_broken_mkdocs_yml_is_said_in_our_words(project, settings, line, words):
+    file = project.root / "mkdocs.yml"
+    text = file.read_text(encoding="utf-8")
+    file.write_text(text + "\nthem_x: 1\n" if settings is None else settings, encoding="utf-8")
+    result = build_site(project.root, project.root / "site")
+    said = "\n".join(result.messages)
+    assert not result.ok and words in said, said
+    assert not re.search(r"Config value|Aborted|MkDocs encountered|Unrecognised|Required configuration", said), said
+    if line:
+        assert said.startswith(f"mkdocs.yml:{line}:"), said
+    assert not (project.root / "site").exists()
+
+
+def test_a_long_list_of_one_mistake_is_cut_with_a_count_of_the_rest(project):
+    from cchc.content.problems import SHOWN_PER_KIND, Problems
+    problems = Problems()
+    for n in range(10_000):
+        problems.add(f"docs/tin-tuc/bai-{n:05d}.md", 3, f'chủ đề "x{n}" không có trong danh mục plans/chu-de.yml', "sửa")
+    problems.add("plans/chu-de.yml", 7, "lỗi cú pháp YAML", "sửa")
+    report = problems.report().splitlines()
+    assert report[0] == "Tìm thấy 10.001 lỗi và 0 cảnh báo trong nội dung:"
+    assert report[1].startswith("  plans/chu-de.yml:7:")  # the cause first
+    assert len(report) == 2 + SHOWN_PER_KIND + 1
+    assert report[-1] == f"  … và {10_000 - SHOWN_PER_KIND:,} lỗi cùng loại: chủ đề …".replace(",", ".") + \
+        " không có trong danh mục plans/chu-de.yml"

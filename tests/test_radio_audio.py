@@ -3,7 +3,6 @@ enclosures, the cache, the recording winning, chapters in the bulletin, and the 
 
 from __future__ import annotations
 
-import os
 import shutil
 import stat
 from datetime import datetime
@@ -11,7 +10,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import mutagen
-import pytest
 from lxml import etree
 from mutagen.id3 import ID3
 

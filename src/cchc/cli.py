@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
-from .content.dates import DATE_HINT, DateError, parse_datetime
+from .content.dates import DATE_HINT, DateError, format_date, parse_datetime
 from .content.loader import load_corpus
-from .content.problems import Problem
+from .content.problems import Problem, root_first
 from .site.build import build_site, print_result, unexpected
 
 
@@ -136,6 +136,9 @@ def run(args: argparse.Namespace) -> int:
             raise DateError(f"--now: {exc}") from None
         os.environ["CCHC_NOW"] = args.now
     root = args.root.resolve()
+    if refused := refused_arguments(args, root):
+        print(f"Lỗi: {refused}", file=sys.stderr)
+        return 2
 
     if args.command == "validate":
         corpus, problems = load_corpus(root)
@@ -167,6 +170,29 @@ def run(args: argparse.Namespace) -> int:
     return serve(root, args.host, args.port)
 
 
+NEEDS_SETTINGS = {"build", "serve", "edit", "web-config"}  # commands MkDocs reads mkdocs.yml for
+
+
+def refused_arguments(args: argparse.Namespace, root: Path) -> str:
+    """What the command line names wrongly, in Vietnamese with the fix ("" when all is well): nothing given is
+    replaced by a default behind the writer's back."""
+    if not root.is_dir():
+        return (f'không có thư mục dự án "{args.root}" — kiểm tra --root: thư mục có mkdocs.yml, docs/ và plans/'
+                if not root.exists() else f'"{args.root}" là một tệp, không phải thư mục dự án — --root chỉ thư mục')
+    if not any((root / name).exists() for name in ("mkdocs.yml", "docs", "plans")):
+        return (f'"{args.root}" không phải thư mục dự án (không có mkdocs.yml, docs/, plans/) — chạy lệnh trong thư mục '
+                "dự án hoặc chỉ đúng thư mục bằng --root")
+    if args.command in NEEDS_SETTINGS and not (root / "mkdocs.yml").is_file():
+        return f'thư mục "{args.root}" không có tệp mkdocs.yml — chạy lệnh trong thư mục dự án hoặc chỉ đúng thư mục bằng --root'
+    port = getattr(args, "port", None)
+    if port is not None and not 0 <= port <= 65535:
+        return f"--port {port}: cổng là một số từ 1 đến 65535 (ví dụ --port 8001)"
+    year = getattr(args, "year", None)
+    if year is not None and not 1900 <= year <= 2100:
+        return f"--year {year}: năm phải có bốn chữ số, từ 1900 đến 2100 (ví dụ --year 2024)"
+    return ""
+
+
 def print_web_config(root: Path, server: str) -> int:
     """The policy the last build wrote (site/.htaccess), for the web server in use."""
     from .site.csp import htaccess, nginx
@@ -184,9 +210,11 @@ def _valid_corpus(root: Path, plan_id: str | None, as_json: bool = False):
     """The corpus, or None after printing why (content errors, or an unknown plan id). With `as_json` the
     reasons are printed to stdout as a JSON document, so a script always has something to parse."""
     corpus, problems = load_corpus(root)
-    why = [] if not problems.errors else sorted(problems.items)
+    why = [] if not problems.errors else sorted(problems.items, key=root_first)
     if not why and plan_id and plan_id not in corpus.plans:
-        why = [Problem("plans/", 0, f'Không có kế hoạch "{plan_id}"', "các mã có: " + ", ".join(sorted(corpus.plans)))]
+        known = ", ".join(sorted(corpus.plans))
+        why = [Problem("plans/", 0, f'Không có kế hoạch "{plan_id}"',
+                       f"các mã có: {known}" if known else "chưa có kế hoạch nào trong plans/ (xem mau/ke-hoach.md)")]
     if not why:
         return corpus
     if as_json:
@@ -239,6 +267,11 @@ def run_report(root: Path, args: argparse.Namespace) -> int:
     except (OSError, yaml.YAMLError):
         site_url = ""
     site_url = site_url.rstrip("/") + "/" if site_url else "/"
+    plan = corpus.plans[args.plan]
+    if args.year is not None and not plan.start.year <= args.year <= plan.end.year:
+        print(f"Lỗi: --year {args.year}: kế hoạch {plan.id} thực hiện từ {format_date(plan.start)} đến "
+              f"{format_date(plan.end)} — chọn năm từ {plan.start.year} đến {plan.end.year}", file=sys.stderr)
+        return 2
     report = make_report(corpus, corpus.plans[args.plan], args.period, rule=args.rule, year=args.year,
                          issued=issued, number=args.number)
     out = args.out if args.out.is_absolute() else root / args.out

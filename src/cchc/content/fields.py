@@ -16,6 +16,13 @@ _TRUE = {"true", "yes", "co", "có", "1"}
 _FALSE = {"false", "no", "khong", "không", "0", ""}
 
 
+# An example path for a file field, of the kind the field takes (an audio field shows an audio path).
+_EXAMPLE_ORDER = [".mp3", ".pdf", ".jpg", ".m4a", ".ogg", ".docx", ".png", ".svg", ".webp"]
+_EXAMPLES = {".mp3": "media/2024/ban-tin.mp3", ".m4a": "media/2024/ban-tin.m4a", ".ogg": "media/2024/ban-tin.ogg",
+             ".pdf": "van-ban/2024/ke-hoach.pdf", ".docx": "van-ban/2024/ke-hoach.docx", ".jpg": "anh/2024/anh.jpg",
+             ".png": "anh/2024/anh.png", ".svg": "anh/2024/so-do.svg", ".webp": "anh/2024/anh.webp"}
+
+
 class Fields:
     """Typed access to one mapping of one file; every bad value becomes a Problem."""
 
@@ -146,7 +153,9 @@ class Fields:
             return ""
         rel, found, why = locate(text)
         if rel is None:
-            self.error(key, why, f"đặt tệp {what} trong thư mục docs/ và ghi đường dẫn tính từ docs/, ví dụ anh/2024/anh.jpg")
+            example = _EXAMPLES.get(min(suffixes or {".jpg"}, key=lambda s: _EXAMPLE_ORDER.index(s) if s in _EXAMPLE_ORDER else 99),
+                                    "anh/2024/anh.jpg")
+            self.error(key, why, f"đặt tệp {what} trong thư mục docs/ và ghi đường dẫn tính từ docs/, ví dụ {example}")
             return ""
         if suffixes is not None and Path(rel).suffix.lower() not in suffixes:
             self.error(key, f'tệp {what} "{rel}" không đúng loại', f"dùng tệp {kinds}")

@@ -76,10 +76,13 @@ class Loader(PlanFiles):
         for rel in check_tree(self.docs_dir, self.root, p, publish=True):
             if not rel.startswith(NEWS_DIR + "/"):
                 self.guarded(self.docs_dir / rel, self.check_page)
+        refused: dict[str, str] = {}  # a plan id whose file has an error that keeps it out -> "file:line"
         for file in sorted(self.plans_dir.glob("*.md")):
             if not file.name.startswith("_"):
                 plan = self.guarded(file, self.load_plan)
-                if plan and plan.id in corpus.plans:
+                if plan is None:
+                    refused.setdefault(_plan_id(file), p.where(self.rel(file)))
+                elif plan.id in corpus.plans:
                     p.add(plan.path, plan.id_line, f'mã kế hoạch "{plan.id}" trùng với {corpus.plans[plan.id].path}', "đổi dòng id: thành mã khác")
                 elif plan:
                     corpus.plans[plan.id] = plan
@@ -105,9 +108,16 @@ class Loader(PlanFiles):
             guids.setdefault(item.guid, item)
         for item in by_slug.values():
             for plan_id in item.plans:
-                if plan_id not in corpus.plans:
+                if plan_id in corpus.plans:
+                    continue
+                if where := refused.get(plan_id):
+                    p.add(item.path, item.plans_line, f'kế hoạch "{plan_id}" đang có lỗi (xem {where})',
+                          f"sửa lỗi ở {where} trước; dòng này không cần sửa", cause=where)
+                else:
+                    known = sorted(corpus.plans)[:3]
                     p.add(item.path, item.plans_line, f'kế hoạch "{plan_id}" không có trong thư mục plans/',
-                          "dùng mã id của một kế hoạch, ví dụ: " + ", ".join(sorted(corpus.plans)[:3]))
+                          ("dùng mã id của một kế hoạch, ví dụ: " + ", ".join(known)) if known
+                          else "chưa có kế hoạch nào: thêm tệp kế hoạch vào plans/ (xem mau/ke-hoach.md) hoặc xóa dòng này")
         corpus.items = sorted(by_slug.values(), key=lambda i: (i.date, i.slug), reverse=True)
         cache.keep_only({self.rel(f) for f in files})
         if own_cache:
@@ -158,12 +168,21 @@ class Loader(PlanFiles):
         title = f.text("title", required="tiêu đề")
         published = f.datetime("date", required="ngày đăng")
         src_uri = file.relative_to(self.docs_dir).as_posix()
-        slug = f.text("slug") or slugify(file.stem)
-        if f.has("slug") and slugify(slug) != slug:
-            f.error("slug", f'slug "{slug}" chỉ được có chữ thường không dấu, số và gạch ngang', f'viết "{slugify(slug)}"')
-            slug = slugify(slug)
-        if slug in RESERVED_SLUGS or not slug:
-            f.error("slug", f'tên tệp "{file.name}" không dùng làm đường dẫn được', "đổi tên tệp theo tiêu đề bài, ví dụ hoi-nghi-cchc-2023.md")
+        written = f.text("slug")
+        slug = slugify(written or file.stem)
+        better = next((s for s in (slug, slugify(file.stem), slugify(title or ""), f"{slug}-bai" if slug else "")
+                       if s and s not in RESERVED_SLUGS),
+                      "bai-moi")  # a suggestion that is itself a valid address
+        if written and slug != written:
+            f.error("slug", f'slug "{written}" chỉ được có chữ thường không dấu, số và gạch ngang', f"viết slug: {better}")
+        elif written and slug in RESERVED_SLUGS:
+            f.error("slug", f'slug "{written}" trùng đường dẫn dành riêng của trang danh sách (/{NEWS_DIR}/{slug}/)',
+                    f"đổi thành slug: {better}")
+        elif not slug or slug in RESERVED_SLUGS:
+            f.error("slug", f'tên tệp "{file.name}" cho đường dẫn "/{NEWS_DIR}/{slug}/" không dùng được '
+                            "(trống hoặc dành riêng cho trang danh sách)",
+                    f"đổi tên tệp thành {better}.md, hoặc thêm dòng slug: {better}")
+        slug = slug if slug and slug not in RESERVED_SLUGS else better
         item_type = f.ref("type", self.types) or ("tin" if not f.has("type") else "")
         item = NewsItem(
             path=path, src_uri=src_uri, slug=slug, title=title, date=published or self.now,
@@ -279,3 +298,15 @@ def _first_paragraph(body: str, limit: int = 240) -> str:
 def load_corpus(root: Path, now: datetime | None = None, cache: ItemCache | None = None) -> tuple[Corpus, Problems]:
     """The single entry point: every command and the mkdocs plugin load content through here."""
     return Loader(root, now).load(cache)
+
+
+_ID_LINE = re.compile(r"^id:[ \t]*[\"']?([\w-]+)", re.M)
+
+
+def _plan_id(file: Path) -> str:
+    """The id a plan file means to have, read from its text when its front matter does not load."""
+    try:
+        found = _ID_LINE.search(file.read_text(encoding="utf-8", errors="replace")[:20000])
+    except OSError:
+        found = None
+    return found.group(1) if found else slugify(file.stem)

@@ -220,6 +220,44 @@ def _check_nodes(root: yaml.Node, line_offset: int) -> None:
                            "không dùng ký hiệu & và * để nhân bản dữ liệu; viết các giá trị ra trực tiếp")
 
 
+_OPENING_CONTEXTS = {"while scanning a quoted scalar": "ngoặc kép", "while parsing a flow sequence": "ngoặc vuông [",
+                     "while parsing a flow mapping": "ngoặc nhọn {"}
+_QUOTE_OPENS = re.compile(r"""^\s*(?:-\s+)?(?:[^\s#'"][^:#]*:\s+)?(["'])""")
+
+
+def _unclosed_quote(line: str) -> bool:
+    """A value that opens a quote on this line and does not close it there."""
+    found = _QUOTE_OPENS.match(line)
+    if not found:
+        return False
+    rest = line[found.start(1):]
+    closed = _QUOTED.match(rest)
+    return closed is None
+
+
+def _opening(exc: yaml.YAMLError, text: str, failed_at: int) -> tuple[int, str] | None:
+    """(line, hint) of the quote or bracket left open that the parser only noticed later, at `failed_at`: the
+    parser's own mark of the construct when it names one, else the first line above that opens a quote without
+    closing it (a quoted value may run over several lines, so the parser fails at the next quote)."""
+    context, mark = getattr(exc, "context", None) or "", getattr(exc, "context_mark", None)
+    lines = text.splitlines()
+    if context in _OPENING_CONTEXTS and mark is not None and mark.line + 1 < failed_at:
+        what = _OPENING_CONTEXTS[context]
+        return mark.line + 1, f"{what} mở ở dòng này chưa được đóng — thêm dấu đóng ở cuối giá trị"
+    if "flow" in context:  # no mark of its own: the nearest line above that opens more brackets than it closes
+        for number in range(min(failed_at, len(lines)), 0, -1):
+            bare = _QUOTED.sub("", lines[number - 1]).split(" #")[0]
+            if bare.count("[") + bare.count("{") > bare.count("]") + bare.count("}"):
+                if number == failed_at:
+                    return None
+                what = "ngoặc vuông [" if bare.rfind("[") > bare.rfind("{") else "ngoặc nhọn {"
+                return number, f"{what} mở ở dòng này chưa được đóng — thêm dấu đóng ở cuối giá trị"
+    for number, line in enumerate(lines[:failed_at - 1], start=1):
+        if _unclosed_quote(line):
+            return number, "ngoặc kép mở ở dòng này chưa được đóng — thêm dấu đóng ở cuối giá trị"
+    return None
+
+
 def _parse_yaml(text: str, path: str, problems: Problems, line_offset: int, section: str = "") -> Any:
     loader = None
     try:
@@ -247,6 +285,8 @@ def _parse_yaml(text: str, path: str, problems: Problems, line_offset: int, sect
         line = min(line, line_offset + max(1, len(text.rstrip().splitlines())))  # at the end of the text: its last line
         raw = f"{getattr(exc, 'problem', '')} {getattr(exc, 'context', '')}"
         hint = next((h for key, h in _YAML_HINTS if key in raw), "kiểm tra dấu hai chấm, ngoặc kép và thụt lề trên dòng này")
+        if opened := _opening(exc, text, line - line_offset):  # the mistake is where a quote or bracket opened
+            line, hint = opened[0] + line_offset, opened[1]
         problems.add(path, line, "lỗi cú pháp YAML", hint)
         return None
     finally:
@@ -272,8 +312,15 @@ def read_text(file: Path, path: str, problems: Problems) -> str | None:
                          "tách thành nhiều bài; ảnh, âm thanh và văn bản đính kèm để thành tệp riêng trong docs/")
             return None
         raw = file.read_bytes()
+    except IsADirectoryError:
+        problems.add(path, 0, f'"{path}" là một thư mục, không phải tệp (tên thư mục có đuôi {file.suffix})',
+                     f"đổi tên thư mục (bỏ đuôi {file.suffix}), hoặc chuyển các tệp trong đó ra ngoài rồi xóa thư mục")
+        return None
+    except PermissionError:
+        problems.add(path, 0, "không có quyền đọc tệp", "cho phép đọc tệp (chmod a+r) hoặc chép lại tệp bằng tài khoản của mình")
+        return None
     except OSError as exc:
-        problems.add(path, 0, f"không đọc được tệp ({exc.strerror})", "kiểm tra quyền đọc tệp")
+        problems.add(path, 0, f"không đọc được tệp (mã lỗi {exc.errno})", "kiểm tra tệp: còn đó không, ổ đĩa có lỗi không")
         return None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -30,9 +31,12 @@ GLOSSARY_FILE = "viet-tat.yml"
 class Vocabulary(dict[str, T]):
     """Terms by slug, resolvable by slug, name or alias, with or without diacritics."""
 
-    def __init__(self, terms: dict[str, T], file: str, label: str) -> None:
+    def __init__(self, terms: dict[str, T], file: str, label: str, broken: str = "",
+                 rejected: dict[str, str] | None = None) -> None:
         super().__init__(terms)
         self.file, self.label = file, label
+        self.broken = broken  # "file:line" of the error that left the whole file unread
+        self.rejected = rejected or {}  # lookup key of an entry refused -> "file:line" of its error
         self._keys: dict[str, str] = {}
         for term in terms.values():
             for name in (term.slug, term.name, *term.aliases):
@@ -53,6 +57,10 @@ class Vocabulary(dict[str, T]):
         slug = self._keys.get(lookup_key(text)) if text else None
         if slug:
             return slug
+        if where := self.rejected.get(lookup_key(text)) or self.broken:  # the cause is there, not here
+            problems.add(path, line, f'{self.label} "{text}": danh mục {self.file} đang có lỗi (xem {where})',
+                         f"sửa lỗi ở {where} trước; dòng này không cần sửa", cause=where)
+            return None
         problems.add(path, line, f'{self.label} "{text}" không có trong danh mục {self.file}',
                      self.hint(text, near) + f"dùng mã hoặc tên có trong {self.file}, hoặc thêm {self.label} mới vào tệp đó")
         return None
@@ -99,22 +107,25 @@ def load_vocabulary(plans_dir: Path, root: Path, kind: str, problems: Problems) 
         return Vocabulary({}, path, label)
     data = read_yaml_file(file, path, problems)
     terms: dict[str, Term] = {}
+    rejected: dict[str, str] = {}
     if data is None:
-        return Vocabulary({}, path, label)
+        return Vocabulary({}, path, label, broken=problems.where(path))
     if not isinstance(data, LineDict):
         problems.add(path, 1, f"danh mục {label} phải là các mục dạng ma-so: (tên, mô tả…)", "xem README, mục Danh mục")
-        return Vocabulary({}, path, label)
+        return Vocabulary({}, path, label, broken=f"{path}:1")
     for slug, entry in data.items():
         line = data.line_of(slug)
         slug = str(slug)
         if slugify(slug) != slug:
             problems.add(path, line, f'mã "{slug}" phải viết thường, không dấu, nối bằng gạch ngang',
                          f'đổi thành "{slugify(slug)}"')
+            rejected[lookup_key(slug)] = f"{path}:{line}"
             continue
         if isinstance(entry, str):
             entry = LineDict(name=entry)
         if not isinstance(entry, LineDict) or not str(entry.get("name") or "").strip():
             problems.add(path, line, f'{label} "{slug}" thiếu tên (name)', "thêm dòng name: Tên tiếng Việt")
+            rejected[lookup_key(slug)] = f"{path}:{line}"
             continue
         aliases = entry.get("aliases") or []
         if isinstance(aliases, str):
@@ -133,26 +144,49 @@ def load_vocabulary(plans_dir: Path, root: Path, kind: str, problems: Problems) 
         )
         if cls is Unit:
             terms[slug] = lifetime.read(terms[slug], entry, path, problems)
-    _check_tree(terms, data, path, label, problems)
+    _check_tree(terms, data, path, label, problems, rejected)
     if cls is Unit:
         lifetime.check(terms, data, path, problems)
-    vocab = Vocabulary(terms, path, label)
+    vocab = Vocabulary(terms, path, label, rejected=rejected)
     _check_ambiguous(terms, data, path, label, problems)
     return vocab
 
 
-def _check_tree(terms: dict[str, Term], data: LineDict, path: str, label: str, problems: Problems) -> None:
+def _check_tree(terms: dict[str, Term], data: LineDict, path: str, label: str, problems: Problems,
+                rejected: dict[str, str]) -> None:
+    """A parent that is missing or refused, and each loop of parents: reported once, at the first `parent:` line of
+    its members, naming the others (their descendants are fine); the loop is then cut so that no later walk up the
+    tree is endless."""
+    def parent_line(slug: str) -> int:
+        entry = data.get(slug)
+        return entry.line_of("parent") if isinstance(entry, LineDict) else data.line_of(slug)
+
     for slug, term in terms.items():
         if term.parent and term.parent not in terms:
-            problems.add(path, data[slug].line_of("parent") if isinstance(data[slug], LineDict) else data.line_of(slug),
-                         f'{label} cha "{term.parent}" của "{slug}" không có trong danh mục', "sửa mã ở dòng parent:")
-        seen, current = set(), term
-        while current.parent and current.parent in terms:
-            if current.slug in seen:
-                problems.add(path, data.line_of(slug), f'"{slug}" nằm trong một vòng lặp cha-con', "sửa các dòng parent:")
-                break
-            seen.add(current.slug)
-            current = terms[current.parent]
+            if where := rejected.get(lookup_key(term.parent)):
+                problems.add(path, parent_line(slug), f'{label} cha "{term.parent}" của "{slug}" đang có lỗi (xem {where})',
+                             f"sửa lỗi ở {where} trước; dòng này không cần sửa", cause=where)
+            else:
+                problems.add(path, parent_line(slug), f'{label} cha "{term.parent}" của "{slug}" không có trong danh mục',
+                             "sửa mã ở dòng parent:")
+    in_loop: set[str] = set()
+    for slug in terms:
+        chain, current = [], slug
+        while current in terms and current not in chain and current not in in_loop:
+            chain.append(current)
+            current = terms[current].parent or ""
+        if current in chain:  # the walk came back: the members are the chain from there on
+            loop = chain[chain.index(current):]  # each member's parent follows it
+            first = min(range(len(loop)), key=lambda i: parent_line(loop[i]))
+            loop = loop[first:] + loop[:first]  # told from the member written first in the file
+            in_loop.update(loop)
+            shown = " › ".join([*loop, loop[0]])
+            others = ", ".join(str(parent_line(m)) for m in sorted(loop[1:], key=parent_line))
+            problems.add(path, parent_line(loop[0]), f"vòng lặp cha-con: {shown}"
+                         + (f" (các dòng parent: {parent_line(loop[0])}, {others})" if others else " (tự làm cha của chính nó)"),
+                         "sửa một dòng parent: trong vòng lặp cho đúng cấp trên thật")
+    for slug in in_loop:
+        terms[slug] = replace(terms[slug], parent=None)
 
 
 def _check_ambiguous(terms: dict[str, Term], data: LineDict, path: str, label: str, problems: Problems) -> None:

@@ -96,7 +96,7 @@ def report_stem(report: Report) -> str:
 # -- Markdown ---------------------------------------------------------------------------------
 
 def to_markdown(report: Report, corpus: Corpus, site_url: str = "") -> str:
-    r, c, w = report, report.check, report.window
+    r, c = report, report.check
     covered = [x for x in c.coverage if x.items]
     lines = ["# BÁO CÁO", "", f"**{r.title}**", "",
              f"Kỳ báo cáo: số liệu {r.window_text}.", "",

@@ -10,6 +10,7 @@ last good site. Each open page asks the server (a long poll) to be told when *it
 from __future__ import annotations
 
 import ctypes
+import errno
 import faulthandler
 import functools
 import gc
@@ -349,18 +350,33 @@ def _stop(signum, frame) -> None:
     raise KeyboardInterrupt  # a polite stop (SIGTERM) ends the preview like Ctrl+C does
 
 
+def bind_refusal(exc: OSError, host: str, port: int) -> str:
+    """Why the preview cannot listen at host:port, and what to do."""
+    if exc.errno == errno.EADDRINUSE:
+        return (f"cổng {port} đang có chương trình khác dùng (có thể là một lần make serve hay make edit chưa tắt) — "
+                f"tắt chương trình đó, hoặc chọn cổng khác: cchc serve --port {port + 1 if port < 65535 else 8001}")
+    if exc.errno == errno.EACCES:
+        return f"không được phép dùng cổng {port} (cổng dưới 1024 cần quyền quản trị) — chọn cổng khác, ví dụ --port 8000"
+    return (f'không mở được địa chỉ {host}:{port} ({exc.strerror or "lỗi mạng"}) — dùng --host 127.0.0.1, '
+            "hoặc một địa chỉ của chính máy này")
+
+
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, also: str = "", files: FileService | None = None) -> int:
     """Build, serve and rebuild on changes until Ctrl+C or SIGTERM; `also` is printed with the address; `files`
     answers the editing room's requests (`cchc edit`)."""
     signal.signal(signal.SIGTERM, _stop)
     preview = Preview(root)
+    handler = functools.partial(_handler(preview, files), directory=str(preview.link))
+    try:  # the address first: a port in use is said at once, not after the first build
+        server = _Server((host, port), handler)
+    except OSError as exc:
+        print(f"Lỗi: {bind_refusal(exc, host, port)}", file=sys.stderr)
+        return 2
+    server.daemon_threads = True
     found = preview.watch()
     if not preview.full_build():
         print("Chưa có bản xây dựng nào chạy được: sửa các lỗi trên, trang sẽ tự xây dựng lại.", file=sys.stderr)
         preview.link.mkdir(parents=True, exist_ok=True)
-    handler = functools.partial(_handler(preview, files), directory=str(preview.link))
-    server = _Server((host, port), handler)
-    server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"Đang phục vụ tại http://{host}:{server.server_port}/ — sửa tệp trong docs/ hoặc plans/, trang tự cập nhật. "
           "Nhấn Ctrl+C để dừng.", file=sys.stderr, flush=True)

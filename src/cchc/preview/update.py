@@ -148,8 +148,8 @@ class LiveSite:
     def _render(self, pages: list[Page], share: bool = False, meanwhile: Callable[[], None] = lambda: None) -> int:
         """MkDocs' own two steps for each page: Markdown (with our plugin's hooks), then the template. With
         `share`, a forked helper (stores/helper.py) takes pages from the back of the list, except pages with an
-        automatic reading (made by this process's threads), and `meanwhile` runs before this process takes
-        its share. Returns how many pages the helper rendered."""
+        automatic reading (made by this process's threads), and `meanwhile` runs once this process's pages have
+        their Markdown (so their readings are asked for) and before their templates. Returns how many pages the helper rendered."""
         views = self.plugin.site.views
         kept = [not share or "reading" in getattr(views.get(p.file.src_uri), "data", {}) for p in pages]
         own = [page for page, mine in zip(pages, kept) if mine]
@@ -162,9 +162,9 @@ class LiveSite:
 
         work = Helper(len(shared), "preview")
         work.start(lambda k: one(shared[k]))
-        meanwhile()
-        for page in own:
+        for page in own:  # Markdown first: it asks for the readings the feeds and bulletins written next carry
             _populate_page(page, self.config, self.plugin.files)
+        meanwhile()
         for page in own:
             _build_page(page, self.config, doc_files, self.plugin.nav, self.plugin.env)
         for k, page in enumerate(shared):

@@ -48,7 +48,7 @@ class Broadcast:
         """Start the reading of an item from its page's HTML; the site path of its MP3 ("" if none)."""
         if item.url not in self.read_here:
             return ""
-        key = self.keys[item.url] = self.readings.request(reading(item, html, self.glossary).script)
+        self.keys[item.url] = self.readings.request(reading(item, html, self.glossary).script)
         return self.path(item) if self.shows_reading(item) else ""
 
     def path(self, item: NewsItem) -> str:

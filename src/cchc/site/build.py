@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,9 @@ from pathlib import Path
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError
+
+from ..content.problems import Problems
+from ..content.source import read_yaml_file
 
 
 @dataclass
@@ -60,6 +64,8 @@ def fresh_folder(parent: Path, prefix: str) -> Path:
 
 def build_into(root: Path, target: Path, *, strict: bool = True, drafts: bool = False):
     """One MkDocs build into `target`; returns the result and the loaded config (its plugin keeps the model)."""
+    if refused := settings_refusal(root):
+        return BuildResult(False, [refused]), None
     collect = Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collect)
@@ -68,13 +74,50 @@ def build_into(root: Path, target: Path, *, strict: bool = True, drafts: bool = 
             config = load_config(str(root / "mkdocs.yml"), site_dir=str(target), strict=strict)
             mkdocs_build(config)
     except (Abort, ConfigurationError) as exc:
-        return BuildResult(False, collect.messages or [str(exc)]), None
+        text = (root / "mkdocs.yml").read_text(encoding="utf-8", errors="replace")
+        said = [m for m in (in_vietnamese(m, text) for m in collect.messages or [str(exc)]) if m]
+        return BuildResult(False, said or ["mkdocs.yml: MkDocs không đọc được cấu hình — so với mkdocs.yml mẫu "
+                                           "của dự án, hoặc gửi thông báo này cho quản trị cổng"]), None
     except Exception as exc:  # noqa: BLE001 (a bug or bad input: a message, never a traceback)
         # MkDocs has already logged which page failed ("Error building page 'tin-tuc/x.md'").
         return BuildResult(False, [*collect.messages, unexpected(exc)]), None
     finally:
         logger.removeHandler(collect)
     return BuildResult(True, collect.messages, dict(config.plugins["cchc"].timings)), config
+
+
+def settings_refusal(root: Path) -> str:
+    """mkdocs.yml missing or not YAML, said in our words before MkDocs reads it ("" when it reads)."""
+    file = root / "mkdocs.yml"
+    if not file.is_file():
+        return (f"mkdocs.yml: không có tệp cấu hình trong {root} — chạy lệnh trong thư mục dự án (có mkdocs.yml, "
+                "docs/, plans/) hoặc chỉ đúng thư mục bằng --root")
+    problems = Problems()
+    read_yaml_file(file, "mkdocs.yml", problems, section="site_name")  # the syntax of the whole file, tags allowed
+    return "\n".join(str(p) for p in problems.errors)
+
+
+_CONFIG_VALUE = re.compile(r"^Config value '([^']+)': (.*)$", re.S)
+
+
+def in_vietnamese(message: str, settings: str) -> str:
+    """One of MkDocs' messages about mkdocs.yml, in our words with its line; "" for its closing count (our
+    own summary says it); any other message as it is (ours are Vietnamese already)."""
+    found = _CONFIG_VALUE.match(message)
+    if found:
+        key, detail = found.groups()
+        top = key.split(".")[0]
+        at = re.search(rf"^{re.escape(top)}\s*:", settings, re.M)
+        where = f"mkdocs.yml:{settings.count(chr(10), 0, at.start()) + 1}" if at else "mkdocs.yml"
+        if detail.startswith("Unrecognised configuration name"):
+            return f'{where}: không có thiết lập tên "{key}" — kiểm tra chính tả (so với mkdocs.yml mẫu), hoặc xóa dòng này'
+        if "Required configuration not provided" in detail:
+            return f'{where}: thiếu thiết lập "{key}" — thêm dòng {key}: … như trong mkdocs.yml mẫu của dự án'
+        return (f'{where}: giá trị của thiết lập "{key}" không dùng được — viết lại như trong mkdocs.yml mẫu của dự án '
+                "(README, mục Cấu hình)")
+    if message.startswith("Aborted with "):
+        return ""
+    return message
 
 
 def build_site(root: Path, site_dir: Path, *, strict: bool = True, drafts: bool = False) -> BuildResult:
