@@ -67,8 +67,8 @@ class Broadcast:
 
     def bulletin_audio(self, bulletin: Bulletin, site_dir: Path) -> Audio:
         """The bulletin's MP3: a spoken opening, each item (its recording if MP3, else its reading), a closing."""
-        opening = speak(bulletin.opening(self.site_name), self.glossary, set())
-        closing = speak(Bulletin.CLOSING, self.glossary, set())
+        opening = speak(bulletin.opening(self.site_name), self.glossary)
+        closing = speak(Bulletin.CLOSING, self.glossary)
         parts = [("Mở đầu", self.readings.request(opening))]
         for item in bulletin.items:
             parts.append((item.title, self.readings.recorded(self.docs_dir / item.audio) if recorded_mp3(item)

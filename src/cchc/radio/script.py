@@ -1,5 +1,5 @@
-"""Text for reading on air: plain paragraphs from an item's HTML, read out by speech.py (abbreviations at
-first use, document codes, dates, numbers in words), footnotes read as notes at the end; and bulletins, the
+"""Text for reading on air: plain paragraphs from an item's HTML, read out by speech.py (abbreviations in
+full, document codes, dates, numbers in words), footnotes read as notes at the end; and bulletins, the
 radio items of one day (or week) aired as one programme."""
 
 from __future__ import annotations
@@ -42,17 +42,15 @@ def plain_paragraphs(html: str) -> list[str]:
     return paragraphs + [f"Chú thích: {note}" for note in notes if note]
 
 
-def radio_text(summary: str, html: str, glossary: dict[str, str], seen: set[str] | None = None) -> list[str]:
-    """What a station reads: the lead, then the body's paragraphs, every one read out (speech.speak); an
-    abbreviation is spelled out at its first use in the item (`seen` is shared with its title)."""
-    seen = set() if seen is None else seen
+def radio_text(summary: str, html: str, glossary: dict[str, str]) -> list[str]:
+    """What a station reads: the lead, then the body's paragraphs, every one read out (speech.speak)."""
     paragraphs = ([summary] if summary else []) + plain_paragraphs(html)
-    return [speak(p, glossary, seen) for p in paragraphs]
+    return [speak(p, glossary) for p in paragraphs]
 
 
 @dataclass(frozen=True)
 class Reading:
-    """An item as read on air: each part read out, abbreviations spelled out at first use in each."""
+    """An item as read on air: each part read out, abbreviations in full at every use."""
 
     title: str
     description: str
@@ -65,8 +63,8 @@ class Reading:
 
 
 def reading(item: NewsItem, html: str, glossary: dict[str, str]) -> Reading:
-    return Reading(speak(item.title, glossary, set()), speak(item.teaser or item.title, glossary, set()),
-                   tuple(radio_text(item.summary, html, glossary, set())))
+    return Reading(speak(item.title, glossary), speak(item.teaser or item.title, glossary),
+                   tuple(radio_text(item.summary, html, glossary)))
 
 
 def sentence(text: str) -> str:

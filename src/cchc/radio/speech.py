@@ -49,6 +49,7 @@ _UNITS = {"km2": "ki-lô-mét vuông", "km²": "ki-lô-mét vuông", "m2": "mét
           "ha": "héc-ta", "kg": "ki-lô-gam", "MB": "mê-ga-bai", "GB": "gi-ga-bai"}
 _UNIT = re.compile(r"(?P<n>\d+(?:[.,]\d+)?)\s?(?P<unit>" + "|".join(sorted(_UNITS, key=len, reverse=True)) + r")(?![^\W_])")
 _PERCENT = re.compile(r"(?P<n>\d+(?:[.,]\d+)?)\s?%")
+_RATIO = re.compile(r"(?:\b(?P<word>[Tt]hứ|[Hh]ạng|[Đđ]ạt|[Xx]ếp)\s+)?(?<![\d/.,])(?P<a>\d+)/(?P<b>\d+)(?![\d/]|,\d)")
 _ORDINAL = re.compile(r"\b(?P<word>[Tt]hứ|[Hh]ạng)\s+(?P<n>\d+)\b")
 _PHONE = re.compile(r"(?<![\d.,])0\d{2,3}(?:[ .]?\d{2,4}){2,3}(?![\d.,])")
 _DECIMAL = re.compile(r"(?<![\d.,])(?P<int>\d{1,3}(?:\.\d{3})+|\d+),(?P<frac>\d+)(?![\d.,])")
@@ -137,40 +138,53 @@ def _document(match: re.Match) -> str:
     issuer = match["issuer"] or match["issuer2"] or ""
     if match["body"]:
         issuer = match["body"] + match["term"]
+    if form and not issuer and form in ISSUERS and form not in FORMS:  # "Đề án 06/CP": the body, no kind
+        form, issuer = "", form
     if form and not issuer and form not in FORMS:  # "12/QC": not a code we know
         return match[0]
     before = lookup(match.string[: match.start()])
     kind = FORMS.get(form, spell(form) if form else "")
     said = [] if not kind or before.endswith(lookup(kind)) else [kind]  # "Kế hoạch số 105/KH-UBND": said already
-    said += ["số", number(int(match["number"]))]
+    said += ["số"] if kind or match["so"] or match["year"] or match["body"] else []  # "Đề án 06/CP": its name
+    said.append(figures(match["number"]))
     if match["year"]:
         said += ["năm", number(int(match["year"]))]
-    if issuer:
+    if issuer and not _NAMED_AFTER.match(match.string, match.end()):  # "… của UBND tỉnh": the text names it
         said += ["của", _body(issuer)]
     return " ".join(said)
+
+
+_NAMED_AFTER = re.compile(r"\s*(?:của|do)\s", re.I)
+
+
+def figures(digits: str) -> str:
+    """A number as written: leading zeros are said ("06" -> "không sáu", as announcers read Đề án 06)."""
+    zeros = len(digits) - len(digits.lstrip("0"))
+    rest = digits[zeros:]
+    if not rest:
+        return " ".join(["không"] * len(digits))
+    return " ".join(["không"] * zeros + [number(int(rest))])
 
 
 def lookup(text: str) -> str:
     return unicodedata.normalize("NFC", text).lower().strip()
 
 
-def expand(text: str, glossary: dict[str, str], seen: set[str] | None = None) -> str:
-    """Abbreviations in full: the first use only when `seen` is given (and shared across a text's parts),
-    every use otherwise (a speech engine would spell the letters)."""
+SPELLED = "đọc từng chữ"  # a glossary value asking for the letters, as announcers say a few (e.g. "PCI")
+
+
+def expand(text: str, glossary: dict[str, str]) -> str:
+    """Abbreviations in full, at every use (an announcer never reads "UBND"; a speech engine would spell it with
+    English rules); those the glossary marks SPELLED are read as Vietnamese letter names."""
     for short in sorted(glossary, key=len, reverse=True):
-        if seen is not None and short in seen:
-            continue
         pattern = re.compile(r"(?<![\w&])" + re.escape(short) + r"(?![\w&])")
         found = pattern.search(text)
-        if not found:
-            continue
-        if seen is None:
-            while found:
+        while found:
+            if lookup(glossary[short]) == SPELLED:
+                text = text[:found.start()] + spell(re.sub(r"\W", "", short)) + text[found.end():]
+            else:
                 text = _in_full(glossary[short], text, found.start(), found.end())
-                found = pattern.search(text)
-        else:
-            text = _in_full(glossary[short], text, found.start(), found.end())
-            seen.add(short)
+            found = pattern.search(text)
     return text
 
 
@@ -195,7 +209,7 @@ def _full(words: str, before: str) -> str:
     return words[0].upper() + words[1:] if not before or before.endswith(("\n", ".", "!", "?", ":")) else words
 
 
-def speak(text: str, glossary: dict[str, str], seen: set[str] | None = None) -> str:
+def speak(text: str, glossary: dict[str, str]) -> str:
     """One text as it is read aloud."""
     text = unicodedata.normalize("NFC", text)
     text = re.sub(r"</?[a-zA-Z][^<>]*>", "", text)  # a tag typed as text is not read
@@ -212,13 +226,14 @@ def speak(text: str, glossary: dict[str, str], seen: set[str] | None = None) -> 
     text = _TIME.sub(_time, text)
     text = _PERCENT.sub(lambda m: _amount(m["n"]) + " phần trăm", text)
     text = _UNIT.sub(lambda m: f"{_amount(m['n'])} {_UNITS[m['unit']]}", text)
+    text = _RATIO.sub(_ratio, text)
     text = _ORDINAL.sub(lambda m: f"{m['word']} {ORDINALS.get(int(m['n']), number(int(m['n'])))}"
                         if m["word"].lower() == "thứ" else f"{m['word']} {number(int(m['n']))}", text)
     text = _PHONE.sub(lambda m: " ".join(DIGITS[int(d)] for d in re.sub(r"\D", "", m[0])), text)
     text = _DECIMAL.sub(lambda m: decimal(m["int"], m["frac"]), text)
     text = _THOUSANDS.sub(lambda m: number(int(m[0].replace(".", ""))), text)
-    text = _INTEGER.sub(lambda m: number(int(m[0])) + (" " if m.end() < len(m.string) and m.string[m.end()].isalpha() else ""), text)
-    text = expand(text, glossary, seen)
+    text = _INTEGER.sub(lambda m: figures(m[0]) + (" " if m.end() < len(m.string) and m.string[m.end()].isalpha() else ""), text)
+    text = expand(text, glossary)
     text = text.replace("&", " và ").replace("+", " cộng ").replace("/", ", ").replace("→", ", ")
     text = re.sub(r"[*#_~^|<>\[\]{}•·]", " ", text)
     text = re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"[ \t]+", " ", text))
@@ -232,6 +247,16 @@ def _amount(text: str) -> str:
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", text):
         return number(int(text.replace(".", "")))
     return decimal(*text.split(".", 1)) if "." in text else number(int(text))
+
+
+def _ratio(match: re.Match) -> str:
+    """"thứ 20/63" -> "thứ hai mươi trên sáu mươi ba", "đạt 45/63 tỉnh": a rank or a share. Without such a word,
+    only when the second number cannot be a month ("20/11" may be a day)."""
+    word, a, b = match["word"], int(match["a"]), int(match["b"])
+    if not word and b <= 12:
+        return match[0]
+    first = ORDINALS.get(a, number(a)) if word and word.lower() == "thứ" else number(a)
+    return (f"{word} " if word else "") + f"{first} trên {number(b)}"
 
 
 def _time(match: re.Match) -> str:

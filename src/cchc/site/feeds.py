@@ -186,10 +186,12 @@ class FeedBuilder:
         fe.load_extension("dc")
         fe.load_extension("podcast")
         self._fill(fe, item)
-        read = reading(item, self.html_of(item), self.glossary)  # abbreviations spelled out in each part
-        fe.title(xml_text(read.title))
-        description = read.description
-        fe.content("".join(f"<p>{htmllib.escape(xml_text(p))}</p>" for p in read.paragraphs), type="html")
+        # Titles and descriptions as written (a podcast app lists them); the script a station reads on air, in
+        # speech form (title, then every paragraph: abbreviations, codes, numbers in words), in content:encoded.
+        read = reading(item, self.html_of(item), self.glossary)
+        fe.title(xml_text(item.title))
+        description = xml_text(item.teaser or item.title)
+        fe.content("".join(f"<p>{htmllib.escape(xml_text(p))}</p>" for p in (read.title, *read.paragraphs)), type="html")
         fe.podcast.itunes_explicit("no")
         if item.audio and (seconds := audio_seconds(self.docs_dir / item.audio)):
             fe.podcast.itunes_duration(seconds)
