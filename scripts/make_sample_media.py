@@ -1,6 +1,8 @@
-"""Write the small media files the sample content refers to: silent MP3s, one-page PDFs, SVGs.
+"""Write the small media files the sample content refers to: station recordings, one-page PDFs, SVGs.
 
-Run once: `python scripts/make_sample_media.py`. Files are tiny and committed; nothing is downloaded.
+Run once: `.venv/bin/python scripts/make_sample_media.py`. Files are small and committed; nothing is downloaded.
+The "station recordings" are the items' own text read with our voice (espeak-ng, as the automatic readings),
+marked as such in their tags: real speech, so the build's checks of recordings (not silent, long enough) hold.
 """
 
 from __future__ import annotations
@@ -10,13 +12,36 @@ from pathlib import Path
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
-# MPEG-1 Layer III, 32 kbit/s, 44.1 kHz, mono: a 104-byte frame of zeros is silence (~26 ms).
-MP3_FRAME = bytes([0xFF, 0xFB, 0x10, 0xC0]) + bytes(100)
-FRAMES_PER_SECOND = 44100 / 1152
+RECORDED = "Bản ghi âm mẫu: bài đọc bằng giọng máy espeak-ng của Chuyên mục CCHC, không phải bản ghi của đài"
 
 
-def silent_mp3(seconds: int) -> bytes:
-    return MP3_FRAME * round(seconds * FRAMES_PER_SECOND)
+def spoken_mp3(item_file: Path) -> bytes:
+    """The item's title and body read aloud by our voice, as one MP3 tagged as a sample."""
+    import tempfile
+
+    import markdown
+
+    sys.path.insert(0, str(DOCS.parent / "src"))
+    from cchc.content.model import VoiceSettings
+    from cchc.content.problems import Problems
+    from cchc.content.source import read_document
+    from cchc.content.vocab import load_glossary
+    from cchc.radio.script import plain_paragraphs, sentence
+    from cchc.radio.speech import speak
+    from cchc.radio.voice import Readings, Tags, write_mp3
+
+    doc = read_document(item_file, item_file.name, Problems())
+    glossary = load_glossary(DOCS.parent / "plans", DOCS.parent, Problems())
+    title = str(doc.meta["title"])
+    parts = [title, *plain_paragraphs(markdown.markdown(doc.body))]
+    script = "\n\n".join(sentence(speak(p, glossary)) for p in parts)
+    with tempfile.TemporaryDirectory() as tmp:
+        readings = Readings(VoiceSettings(), Path(tmp))
+        key = readings.request(script)
+        frames = readings.frames(key)
+        readings.close()
+        write_mp3(Path(tmp) / "out.mp3", [(title, frames)], Tags(title, "Chuyên mục CCHC (mẫu)", "Bản ghi âm mẫu", RECORDED))
+        return (Path(tmp) / "out.mp3").read_bytes()
 
 
 def one_page_pdf(lines: list[str]) -> bytes:
@@ -62,8 +87,10 @@ def illustration(label: str, colour: str) -> str:
             f'<text x="320" y="275" font-family="sans-serif" font-size="26" text-anchor="middle" fill="#222">{label}</text></svg>\n')
 
 
-AUDIO = {"media/2021/chuyen-muc-cchc-thang-3.mp3": 6, "media/2021/chuyen-muc-cchc-thang-6.mp3": 8,
-         "media/2023/hai-hau-phat-thanh-dich-vu-cong.mp3": 5, "media/2024/ninh-thuan-ban-tin-cchc.mp3": 7}
+AUDIO = {"media/2021/chuyen-muc-cchc-thang-3.mp3": "tin-tuc/2021/dai-ptth-chuyen-muc-cchc-thang-3.md",
+         "media/2021/chuyen-muc-cchc-thang-6.mp3": "tin-tuc/2021/dai-ptth-chuyen-muc-cchc-thang-6.md",
+         "media/2023/hai-hau-phat-thanh-dich-vu-cong.mp3": "tin-tuc/2023/phat-thanh-hai-hau-dich-vu-cong-muc-do-4.md",
+         "media/2024/ninh-thuan-ban-tin-cchc.mp3": "tin-tuc/2024/ninh-thuan-ban-tin-cchc-phat-thanh.md"}
 PDFS = {
     "van-ban/2021/ke-hoach-105-kh-ubnd-ben-tre.pdf": ["KE HOACH 105/KH-UBND (ban mau)", "UBND tinh Ben Tre, 30/12/2020", "Noi dung mau - Chuyen muc CCHC"],
     "van-ban/2023/quyet-dinh-cong-bo-tthc-hai-hau.pdf": ["QUYET DINH cong bo danh muc TTHC (ban mau)", "UBND huyen Hai Hau", "Noi dung mau - Chuyen muc CCHC"],
@@ -76,8 +103,8 @@ IMAGES = {"anh/2021/mot-cua-son-kim.svg": ("Bộ phận một cửa (ảnh minh 
 
 
 def main() -> int:
-    for rel, seconds in AUDIO.items():
-        _write(rel, silent_mp3(seconds))
+    for rel, item in AUDIO.items():
+        _write(rel, spoken_mp3(DOCS / item))
     for rel, lines in PDFS.items():
         _write(rel, one_page_pdf(lines))
     _write("assets/podcast.png", square_png(1400, (198, 40, 40)))

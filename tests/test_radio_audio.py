@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import mutagen
+import pytest
 from lxml import etree
 from mutagen.id3 import ID3
 
@@ -264,3 +265,84 @@ def test_the_owner_named_in_settings_reaches_podcast_apps_as_text(project):
     assert "<script>" not in raw
     owner = etree.fromstring(raw.encode()).find(f"channel/{ITUNES}owner")
     assert owner.findtext(f"{ITUNES}name") == "Đài <script>alert(1)</script> & xã"
+
+
+# -- recordings that cannot go on air; readings of bounded length ---------------------------------
+
+def _silence(seconds: float) -> bytes:
+    """An MP3 of zeros (MPEG-1 Layer III, 32 kbit/s, 44.1 kHz, mono): what the sample's placeholders were."""
+    frame = bytes([0xFF, 0xFB, 0x10, 0xC0]) + bytes(100)
+    return frame * round(seconds * 44100 / 1152)
+
+
+LONG_BODY = " ".join(["Ủy ban nhân dân xã tiếp tục đẩy mạnh cải cách thủ tục hành chính."] * 40)  # 480 words
+
+
+@pytest.mark.parametrize("name, data, body, words", [
+    ("im-lang.mp3", _silence(20), "Nội dung.", "im lặng"),
+    ("hong.mp3", b"ID3\x03\x00\x00\x00\x00\x00\x00" + b"\x00" * 4000, "Nội dung.", "không giải mã được"),
+    ("ngan.mp3", None, LONG_BODY, "quá ngắn so với bài"),
+])
+def test_a_recording_that_cannot_go_on_air_is_a_warning_naming_the_file_and_line(project, name, data, body, words):
+    target = project.root / "docs" / "media" / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if data is None:  # real speech, 25 s, for a text that takes over three minutes to read
+        shutil.copy(ROOT / "docs/media/2024/ninh-thuan-ban-tin-cchc.mp3", target)
+    else:
+        target.write_bytes(data)
+    project.item("ghi-am", audio=f"media/{name}", body=body)
+    _, problems = project.load()
+    found = [str(p) for p in problems.warnings if p.path == "docs/tin-tuc/ghi-am.md"]
+    assert len(found) == 1 and found[0].startswith("docs/tin-tuc/ghi-am.md:7: [cảnh báo]") and words in found[0], found
+    assert not build_site(project.root, project.root / "site").ok  # strict: it does not go on air
+
+
+def test_a_replaced_recording_is_checked_again_and_the_samples_recordings_are_speech(project):
+    target = project.root / "docs" / "media" / "ban-tin.mp3"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(_silence(20))
+    project.item("ghi-am", audio="media/ban-tin.mp3")
+    assert any("im lặng" in p.message for p in project.load()[1].warnings)
+    shutil.copy(ROOT / "docs/media/2024/ninh-thuan-ban-tin-cchc.mp3", target)  # the cache must not keep the old verdict
+    assert not project.load()[1].warnings
+    from cchc.content.recordings import average_dbfs
+    for sample in sorted((ROOT / "docs" / "media").rglob("*.mp3")):
+        assert average_dbfs(sample) > -30, sample  # speech, not the silence they once were
+        assert "giọng máy" in str(ID3(sample).getall("COMM")[0])  # marked as made by our voice
+
+
+def test_a_very_long_item_is_read_up_to_the_limit_and_validate_says_so(project, monkeypatch):
+    """A reading stops after READING_WORDS written words with an invitation to read on; validate says it (a note,
+    never a block)."""
+    from cchc.content.model import READING_WORDS
+    from cchc.radio.script import INVITATION, radio_text
+
+    paragraphs = "\n\n".join(f"Đoạn {n}: cán bộ một cửa hướng dẫn người dân nộp hồ sơ trực tuyến tại nhà." for n in range(600))
+    project.item("rat-dai", body=paragraphs)
+    _, problems = project.load()
+    notes = [str(p) for p in problems.items if p.level == "lưu ý"]
+    assert len(notes) == 1 and "chỉ đọc 2.000 chữ đầu" in notes[0] and not problems.errors and not problems.warnings
+    import markdown
+    said = radio_text("", markdown.markdown(paragraphs), {})
+    assert said[-1] == INVITATION and READING_WORDS - 20 < len(" ".join(said[:-1]).split()) <= READING_WORDS
+    from cchc.cli import main
+    assert main(["--root", str(project.root), "validate"]) == 0  # a note does not fail validate
+
+
+def test_a_huge_item_builds_with_bounded_memory_and_a_reading_of_bounded_length(project):
+    """100,000 lines within the 2 MB limit (once: 9 minutes of synthesis, then MemoryError): the build succeeds,
+    says the reading is cut, its MP3 stays under 15 minutes, and the whole build's peak memory stays small."""
+    import subprocess
+    import sys
+
+    project.item("rat-dai", body="\n".join(f"Câu {n}." for n in range(100_000)))
+    script = ("import resource, sys\nfrom pathlib import Path\nfrom cchc.site.build import build_site\n"
+              f"r = build_site(Path({str(project.root)!r}), Path({str(project.root / 'site')!r}))\n"
+              "print(r.ok, max(resource.getrusage(k).ru_maxrss for k in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)))\n"
+              "print('\\n'.join(r.messages))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600, check=True)
+    ok, peak_kb = done.stdout.split("\n", 1)[0].split()
+    assert ok == "True" and "chỉ đọc 2.000 chữ đầu" in done.stdout, done.stdout + done.stderr
+    assert int(peak_kb) < 600 * 1024, f"peak {int(peak_kb) // 1024} MB"
+    reading = next((project.root / "site" / "tin-tuc" / "rat-dai").glob("ban-doc-*.mp3"))
+    assert 60 < mutagen.File(reading).info.length < 15 * 60

@@ -145,7 +145,7 @@ def run(args: argparse.Namespace) -> int:
         if problems:
             print(problems.report(), file=sys.stderr)
         print(f"Đã kiểm tra {len(corpus.items)} bài, {len(corpus.plans)} kế hoạch.", file=sys.stderr)
-        return 1 if problems else 0
+        return 1 if problems.errors or problems.warnings else 0  # a note (lưu ý) is said, never fails
     if args.command == "nhap-ke-hoach":
         from .plans.importer import run_import
         return run_import(root, args.file, plan_id=args.id, force=args.force)

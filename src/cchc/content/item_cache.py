@@ -1,7 +1,7 @@
 """A cache of parsed news items between runs, so unchanged files are not read and validated again.
 
 An entry is reused only when the file's size and modification time are unchanged, every file it
-referenced (image, audio, attachment, linked files) still exists or is still missing as before, and the
+referenced (image, audio, attachment, linked files) is unchanged (size and time) or still missing, and the
 vocabularies and glossary (plans/*.yml) and the loader's own code are byte-for-byte the same. Kept in build/cache/
 (not committed).
 """
@@ -34,7 +34,17 @@ class Entry:
     size: int
     item: NewsItem | None
     problems: list[Problem]
-    seen: dict[str, bool]  # referenced path under docs/ -> existed when validated
+    seen: dict[str, tuple | None]  # referenced path under docs/ -> its (size, mtime) when validated, None: missing
+
+
+def signature(file: Path) -> tuple | None:
+    """What a referenced file was when an item was checked: an image's size and a recording's sound are read
+    from it, so a replaced file is checked again."""
+    try:
+        stat = file.stat()
+    except OSError:
+        return None
+    return (stat.st_size, stat.st_mtime_ns) if file.is_file() else None
 
 
 class ItemCache:
@@ -59,7 +69,7 @@ class ItemCache:
         entry = self.entries.get(path)
         if entry is None or entry.mtime_ns != stat.st_mtime_ns or entry.size != stat.st_size:
             return None
-        if any((self.docs_dir / rel).exists() != existed for rel, existed in entry.seen.items()):
+        if any(signature(self.docs_dir / rel) != known for rel, known in entry.seen.items()):
             return None
         return entry
 

@@ -14,11 +14,12 @@ from . import dates, lifetime
 from .corpus import Corpus
 from .fields import Fields
 from .images import HOW_TO_SIZE, why_hidden
-from .item_cache import Entry, ItemCache
-from .model import LegalDocument, NewsItem, pack_text
+from .item_cache import Entry, ItemCache, signature
+from .model import READING_WORDS, LegalDocument, NewsItem, pack_text
 from .plan_files import PlanFiles
 from .problems import Problems
 from .publishing import IMAGES, check_tree, resolve
+from .recordings import recording_refusal
 from .safety import find_unsafe_html
 from .settings import load_site_settings
 from .source import read_document, read_text
@@ -46,7 +47,7 @@ class Loader(PlanFiles):
         self.plans_dir = self.root / "plans"
         self.problems = Problems()
         self.now = now or dates.now()
-        self.seen: dict[str, bool] = {}  # files the item being loaded refers to, and whether they exist
+        self.seen: dict[str, tuple | None] = {}  # files the item being loaded refers to, as they are (item_cache)
 
     def locate(self, target: str, base: str = "") -> tuple[str | None, bool, str]:
         """A path named by a field or link: (docs-relative path, exists, "") or (None, False, why refused).
@@ -54,8 +55,8 @@ class Loader(PlanFiles):
         rel, why = resolve(self.docs_dir, target, base)
         if rel is None:
             return None, False, why
-        self.seen[rel] = found = (self.docs_dir / rel).is_file()
-        return rel, found, ""
+        self.seen[rel] = known = signature(self.docs_dir / rel)
+        return rel, known is not None, ""
 
     def rel(self, file: Path) -> str:
         text, prefix = str(file), str(self.root) + os.sep  # plain string work: called for every file
@@ -206,6 +207,13 @@ class Loader(PlanFiles):
             self.problems.add(path, 1, "bài chưa gắn chủ đề (topics)", 'thêm dòng "topics: [thu-tuc-hanh-chinh]" (mã trong plans/chu-de.yml)')
         if item.image and (why := why_hidden(self.docs_dir / item.image)):
             self.problems.warn(path, f.line("image"), why, HOW_TO_SIZE)
+        words = len(doc.body.split())
+        if item.audio and self.seen.get(item.audio) and (why := recording_refusal(self.docs_dir / item.audio, words)):
+            self.problems.warn(path, f.line("audio"), *why)
+        if words > READING_WORDS:
+            self.problems.note(path, doc.body_line, f"bài dài khoảng {_count(words)} chữ: bản đọc tự động (phát thanh) chỉ "
+                               f"đọc {_count(READING_WORDS)} chữ đầu, rồi mời người nghe đọc toàn văn trên cổng",
+                               "muốn phát cả bài thì đài ghi âm và thêm dòng audio: (tệp MP3)")
         if item.image and not item.image_alt:
             f.error("image", "ảnh đại diện thiếu mô tả thay thế (image_alt)", "thêm dòng image_alt: mô tả ngắn nội dung ảnh, cho người khiếm thị")
         if item.unit and published and (why := lifetime.refusal(self.units[item.unit], published.date(), self.units, "bài đăng")):
@@ -310,3 +318,7 @@ def _plan_id(file: Path) -> str:
     except OSError:
         found = None
     return found.group(1) if found else slugify(file.stem)
+
+
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", ".")  # 10.200, as Vietnamese writes it

@@ -15,6 +15,9 @@ def unpack_text(packed: bytes) -> str:
     return zlib.decompress(packed).decode("utf-8", "surrogatepass") if packed else ""
 
 
+READING_WORDS = 2000  # an automatic reading reads this many words of an item (about 13 minutes), then invites
+# the listener to read the rest on the portal: a bulletin stays listenable and synthesis stays bounded
+
 @dataclass(frozen=True)
 class Term:
     """An entry of a vocabulary (topic, unit, channel, item type), referenced by slug."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 ERROR = "lỗi"
 WARNING = "cảnh báo"
+NOTE = "lưu ý"  # said, never blocks (an item too long for the automatic reading to read whole)
 
 
 @dataclass(frozen=True, order=True)
@@ -46,7 +47,7 @@ def _kind(problem: Problem) -> str:
 
 
 def _level_word(kind: str) -> str:
-    return WARNING if kind.startswith(f"[{WARNING}]") else ERROR
+    return next((level for level in (WARNING, NOTE) if kind.startswith(f"[{level}]")), ERROR)
 
 
 def _count(n: int) -> str:
@@ -65,6 +66,9 @@ class Problems:
     def warn(self, path: str, line: int, message: str, hint: str = "") -> None:
         self.add(path, line, message, hint, WARNING)
 
+    def note(self, path: str, line: int, message: str, hint: str = "") -> None:
+        self.add(path, line, message, hint, NOTE)
+
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.items if p.level == ERROR]
@@ -80,14 +84,16 @@ class Problems:
 
     def blocking(self, strict: bool) -> list[Problem]:
         """What stops a build: errors always, warnings too in strict mode (CI, make build)."""
-        return sorted(self.items, key=root_first) if strict else sorted(self.errors, key=root_first)
+        return sorted(self.errors + self.warnings, key=root_first) if strict else sorted(self.errors, key=root_first)
 
     def report(self) -> str:
         """Every problem, the causes first (settings, vocabularies, plans, then pages and items). Of one kind of
         mistake (the same words but for names, numbers and places) at most SHOWN_PER_KIND are listed, and at
         most SHOWN in all: the rest are counted."""
         n_err, n_warn = len(self.errors), len(self.warnings)
-        lines = [f"Tìm thấy {_count(n_err)} lỗi và {_count(n_warn)} cảnh báo trong nội dung:"]
+        notes = len(self.items) - n_err - n_warn
+        lines = [f"Tìm thấy {_count(n_err)} lỗi và {_count(n_warn)} cảnh báo trong nội dung"
+                 + (f" ({_count(notes)} lưu ý):" if notes else ":")]
         per_kind: dict[str, int] = {}
         hidden: dict[str, int] = {}
         shown = 0

@@ -11,7 +11,7 @@ from itertools import groupby
 import lxml.html
 
 from ..content.dates import format_date
-from ..content.model import NewsItem
+from ..content.model import READING_WORDS, NewsItem
 from .speech import speak
 
 _BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "dt", "dd"}
@@ -42,10 +42,27 @@ def plain_paragraphs(html: str) -> list[str]:
     return paragraphs + [f"Chú thích: {note}" for note in notes if note]
 
 
-def radio_text(summary: str, html: str, glossary: dict[str, str]) -> list[str]:
-    """What a station reads: the lead, then the body's paragraphs, every one read out (speech.speak)."""
-    paragraphs = ([summary] if summary else []) + plain_paragraphs(html)
-    return [speak(p, glossary) for p in paragraphs]
+INVITATION = "Mời quý vị đọc toàn văn trên cổng thông tin."
+
+
+def radio_text(summary: str, html: str, glossary: dict[str, str], limit: int = READING_WORDS) -> list[str]:
+    """What a station reads: the lead, then the body's paragraphs, every one read out (speech.speak); after
+    `limit` spoken words (numbers said in words count as said), the rest is left to the portal (INVITATION),
+    cut at a sentence's end where one is near."""
+    kept, left = [], limit
+    for paragraph in ([summary] if summary else []) + plain_paragraphs(html):
+        said = speak(paragraph, glossary)
+        words = said.split()
+        if len(words) <= left:
+            kept.append(said)
+            left -= len(words)
+            continue
+        head = " ".join(words[:left])
+        end = max(head.rfind(". "), head.rfind("? "), head.rfind("! "))
+        head = head[:end + 1] if end > len(head) // 2 else head.rstrip(",;:") + "…"
+        kept += [head, INVITATION] if left else [INVITATION]
+        break
+    return kept
 
 
 @dataclass(frozen=True)

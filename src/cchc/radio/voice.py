@@ -149,10 +149,11 @@ class Readings:
             else:
                 command = ["espeak-ng", "-v", v.voice, "-s", str(v.speed), "-b", "1", "-w", str(wav)]
             _run(command, text.encode("utf-8"), f"Bộ đọc {v.engine or 'espeak-ng'}")
-            self._encode([], wav.read_bytes(), key)
+            self._encode([], wav, key)  # lame reads the file itself: the sound never sits in this process
 
-    def _encode(self, options: list[str], data: bytes, key: str) -> None:
-        out = strip_id3(_run(_LAME + options + ["-", "-"], data, "Bộ mã hóa MP3 (lame)"))
+    def _encode(self, options: list[str], data: bytes | Path, key: str) -> None:
+        source, given = (str(data), b"") if isinstance(data, Path) else ("-", data)
+        out = strip_id3(_run(_LAME + options + [source, "-"], given, "Bộ mã hóa MP3 (lame)"))
         if out[-128:-125] == b"TAG":  # an ID3v1 tag lame copied from a recording
             out = out[:-128]
         if not frame_count(out):

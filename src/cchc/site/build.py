@@ -83,7 +83,9 @@ def build_into(root: Path, target: Path, *, strict: bool = True, drafts: bool = 
         return BuildResult(False, [*collect.messages, unexpected(exc)]), None
     finally:
         logger.removeHandler(collect)
-    return BuildResult(True, collect.messages, dict(config.plugins["cchc"].timings)), config
+    plugin = config.plugins["cchc"]
+    said = collect.messages or ([plugin.notes] if plugin.notes else [])
+    return BuildResult(True, said, dict(plugin.timings)), config
 
 
 def settings_refusal(root: Path) -> str:

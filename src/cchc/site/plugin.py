@@ -81,8 +81,9 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self.item_cache.save()
         if problems.blocking(self.strict):
             raise PluginError(problems.report())
-        if problems:
+        if problems.errors or problems.warnings:
             log.warning(problems.report())
+        self.notes = problems.report() if problems else ""  # notes only: said by the build, never a warning
         # Material's own templates print these as they are: hand them over escaped (our templates escape
         # everything else themselves). The copyright line may hold links, so it is sanitised HTML.
         config.site_name = escape(plain(config.site_name))
