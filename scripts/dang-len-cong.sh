@@ -38,6 +38,8 @@ fi
 
 echo "== Chép site/ lên $DEPLOY_TARGET =="
 # --delay-updates: pages change all at once at the end; --delete-after: files gone from the build go last.
-rsync --recursive --links --times --compress --checksum --delay-updates --delete-after \
+# --checksum without --times: a file whose bytes did not change is not touched, so it keeps its time on the
+# server and browsers, feed readers and radio stations get "304 Not Modified" for it.
+rsync --recursive --links --compress --checksum --delay-updates --delete-after \
   "${ssh_options[@]}" site/ "$DEPLOY_TARGET"
 echo "Đã đăng lên cổng."

@@ -4,6 +4,7 @@ byte for byte, the site a cold build of the same files gives."""
 from __future__ import annotations
 
 import gzip
+import json
 import shutil
 import time
 from pathlib import Path
@@ -19,7 +20,18 @@ ITEM = "docs/tin-tuc/2023/hoi-thi-tim-hieu-cchc-hai-hau.md"  # has an image, top
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """What a build made, less what it kept of the site it replaced on purpose (site/history.py): audio no feed
+    carries any more, and the date a changed feed was changed (a fresh build gives the newest item's date)."""
+    from cchc.site.history import FEEDS, LEDGER, _STAMP
+
+    ledger = folder / LEDGER
+    kept = set(json.loads(ledger.read_text(encoding="utf-8"))) | {LEDGER} if ledger.is_file() else set()
+    found = {}
+    for p in sorted(folder.rglob("*")):
+        rel = p.relative_to(folder).as_posix()
+        if p.is_file() and rel not in kept:
+            found[rel] = _STAMP.sub(b"", p.read_bytes(), count=1) if p.name in FEEDS else p.read_bytes()
+    return found
 
 
 def differences(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:

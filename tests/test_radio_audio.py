@@ -3,6 +3,8 @@ enclosures, the cache, the recording winning, chapters in the bulletin, and the 
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import stat
 from datetime import datetime
@@ -158,7 +160,8 @@ def test_a_days_items_become_one_bulletin_with_a_chapter_each_and_the_recording_
     assert [e.findtext("title") for e in entries] == ["Bản tin ngày 15/03/2024", "Bản tin ngày 14/03/2024"]
     enclosure = entries[0].find("enclosure")
     file = local(site, enclosure.get("url"))
-    assert file == site / "phat-thanh/ban-tin/2024-03-15/ban-tin-2024-03-15.mp3"
+    assert file.parent == site / "phat-thanh/ban-tin/2024-03-15"
+    assert re.fullmatch(r"ban-tin-2024-03-15-[0-9a-f]{10}\.mp3", file.name), file.name  # its content's version
     assert int(enclosure.get("length")) == file.stat().st_size
     marks = chapters(file)
     assert [m[0] for m in marks] == ["Mở đầu", "Tin buổi sáng về UBND xã", "Tin buổi trưa", "Tin buổi chiều", "Kết thúc"]
@@ -170,7 +173,7 @@ def test_a_days_items_become_one_bulletin_with_a_chapter_each_and_the_recording_
     recorded = mutagen.File(project.root / "docs/media/2024/trua.mp3").info.length
     assert abs((marks[2][2] - marks[2][1]) / 1000 - recorded) < 0.2  # the station's recording, not a reading
     page = (site / "phat-thanh/ban-tin/2024-03-15/index.html").read_text(encoding="utf-8")
-    assert 'src="ban-tin-2024-03-15.mp3"' in page and page.index("Tin buổi sáng") < page.index("Tin buổi chiều")
+    assert f'src="{file.name}"' in page and page.index("Tin buổi sáng") < page.index("Tin buổi chiều")
     radio = (site / "phat-thanh/index.html").read_text(encoding="utf-8")
     assert "Bản tin ngày 15/03/2024" in radio and "Bản tin ngày 14/03/2024" in radio
 
@@ -184,7 +187,7 @@ def test_weekly_bulletins_run_monday_to_sunday(project):
     assert build_site(project.root, site).ok
     titles = [i.findtext("title") for i in etree.parse(str(site / "phat-thanh/ban-tin/rss.xml")).getroot().iter("item")]
     assert titles == ["Bản tin tuần từ 18/03/2024 đến 24/03/2024", "Bản tin tuần từ 11/03/2024 đến 17/03/2024"]
-    assert len(chapters(site / "phat-thanh/ban-tin/2024-03-11/ban-tin-2024-03-11.mp3")) == 4
+    assert len(chapters(next((site / "phat-thanh/ban-tin/2024-03-11").glob("ban-tin-2024-03-11-*.mp3")))) == 4
 
 
 def test_a_bulletin_is_whole_or_left_out(project):
@@ -346,3 +349,68 @@ def test_a_huge_item_builds_with_bounded_memory_and_a_reading_of_bounded_length(
     assert int(peak_kb) < 600 * 1024, f"peak {int(peak_kb) // 1024} MB"
     reading = next((project.root / "site" / "tin-tuc" / "rat-dai").glob("ban-doc-*.mp3"))
     assert 60 < mutagen.File(reading).info.length < 15 * 60
+
+
+
+# -- episodes that never change under a listener ---------------------------------------------------
+
+def enclosures(site: Path, feed: str) -> dict[str, str]:
+    """GUID -> enclosure URL of a feed."""
+    channel = etree.parse(str(site / feed)).getroot().find("channel")
+    return {i.findtext("guid"): i.find("enclosure").get("url") for i in channel.iter("item") if i.find("enclosure") is not None}
+
+
+def test_an_edit_gives_the_bulletin_a_new_audio_url_and_old_audio_stays_thirty_days(project, monkeypatch):
+    project.item("sang", date="15/03/2024 07:00", title="Tin buổi sáng")
+    project.item("chieu", date="15/03/2024 16:00", title="Tin buổi chiều")
+    site = project.root / "site"
+    assert build_site(project.root, site).ok
+    before = enclosures(site, "phat-thanh/ban-tin/rss.xml")
+    readings = enclosures(site, "phat-thanh/rss.xml")
+    old_audio = {url: (local(site, url).read_bytes(), local(site, url).stat().st_mtime_ns)
+                 for url in [*before.values(), *readings.values()]}
+    path = project.root / "docs/tin-tuc/chieu.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Nội dung bài viết.", "Nội dung đã sửa sau khi phát."),
+                    encoding="utf-8")
+    monkeypatch.setenv("CCHC_NOW", "2024-07-01 08:00")
+    assert build_site(project.root, site).ok
+    after = enclosures(site, "phat-thanh/ban-tin/rss.xml")
+    assert after.keys() == before.keys()  # the day's GUID stays
+    assert all(after[g] != before[g] for g in before)  # a new programme, at a new URL
+    changed = enclosures(site, "phat-thanh/rss.xml")
+    assert [g for g in readings if changed[g] != readings[g]] == [g for g in readings if g.endswith("chieu/")]
+    for url, (data, mtime) in old_audio.items():  # every URL a client holds still answers with the same file
+        assert local(site, url).read_bytes() == data and local(site, url).stat().st_mtime_ns == mtime, url
+    ledger = json.loads((site / "phat-thanh/am-thanh-cu.json").read_text(encoding="utf-8"))
+    assert set(ledger.values()) == {"2024-07-01"} and len(ledger) == 2  # the old bulletin and the old reading
+    monkeypatch.setenv("CCHC_NOW", "2024-07-30 08:00")  # 29 days on: still there
+    assert build_site(project.root, site).ok
+    assert all(local(site, url).is_file() for url in old_audio)
+    monkeypatch.setenv("CCHC_NOW", "2024-07-31 08:00")  # 30 days after they left: gone
+    assert build_site(project.root, site).ok
+    current = {*after.values(), *changed.values()}
+    assert [url for url in old_audio if local(site, url).is_file()] == [url for url in old_audio if url in current]
+    assert len(current & set(old_audio)) == 1  # the unchanged item's reading
+    assert not (site / "phat-thanh/am-thanh-cu.json").exists()
+
+
+def test_a_feed_keeps_its_file_until_its_content_changes_then_dates_the_change(project, monkeypatch):
+    project.item("mot", date="15/03/2024 07:00", unit="hai-hau")
+    project.item("hai", date="16/03/2024 07:00", unit="ninh-thuan", topics="[mot-cua]")
+    site = project.root / "site"
+    assert build_site(project.root, site).ok
+    feeds = {p.relative_to(site): (p.read_bytes(), p.stat().st_mtime_ns) for p in site.rglob("*.xml")
+             if p.name in ("rss.xml", "atom.xml")}
+    monkeypatch.setenv("CCHC_NOW", "2024-08-01 09:30")
+    assert build_site(project.root, site).ok  # nothing changed: every feed is the very file readers have
+    assert {p: ((site / p).read_bytes(), (site / p).stat().st_mtime_ns) for p in feeds} == feeds
+    path = project.root / "docs/tin-tuc/mot.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Nội dung bài viết.", "Nội dung đã sửa."), encoding="utf-8")
+    monkeypatch.setenv("CCHC_NOW", "2024-08-02 10:00")
+    assert build_site(project.root, site).ok
+    changed = {p for p in feeds if (site / p).read_bytes() != feeds[p][0]}
+    assert Path("rss.xml") in changed and Path("don-vi/hai-hau/rss.xml") in changed
+    assert Path("don-vi/ninh-thuan/rss.xml") not in changed  # an edit elsewhere leaves it as it was
+    rss = (site / "rss.xml").read_text(encoding="utf-8")
+    assert "<lastBuildDate>Fri, 02 Aug 2024 10:00:00 +0700</lastBuildDate>" in rss  # when it changed, not an item date
+    assert "<updated>2024-08-02T10:00:00+07:00</updated>" in (site / "atom.xml").read_text(encoding="utf-8")

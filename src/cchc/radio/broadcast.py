@@ -7,12 +7,15 @@ runs in the background; the feeds collect the files (`item_audio`, `bulletin_aud
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import replace
 from pathlib import Path
 
+from ..content.item_cache import signature
 from ..content.model import NewsItem, RadioSettings
 from .script import Bulletin, bulletins, reading
 from .speech import speak
-from .voice import Audio, Readings, Tags, VoiceError, write_mp3
+from .voice import FORMAT, Audio, Readings, Tags, VoiceError, write_mp3
 
 SYNTHETIC = "Bản đọc tự động"
 
@@ -36,9 +39,21 @@ class Broadcast:
     def plan(self, radio_items: list[NewsItem], published: list[NewsItem]) -> None:
         """Which items are read (the radio feed's, unless a recording covers them) and the bulletins."""
         enabled = self.readings.enabled
-        self.bulletins = bulletins(radio_items, published, self.settings.bulletin) if enabled else []
+        made = bulletins(radio_items, published, self.settings.bulletin) if enabled else []
+        self.bulletins = [replace(b, version=self._version(b)) for b in made]
         self.read_here = {i.url for i in radio_items if enabled and not recorded_mp3(i)}
         self._radio_items = radio_items
+
+    def _version(self, bulletin: Bulletin) -> str:
+        """What the bulletin's audio is made of, without making it: the voice, the words around the items, and
+        each item's own text and recording (a replaced recording is a new programme)."""
+        digest = hashlib.sha256(repr((FORMAT, self.settings.voice, self.site_name, self.publisher,
+                                      sorted(self.glossary.items()), Bulletin.CLOSING)).encode())
+        for item in bulletin.items:
+            recording = signature(self.docs_dir / item.audio) if item.audio else None
+            digest.update(repr((item.url, item.title, item.summary, item.date, item.audio, recording)).encode())
+            digest.update(item.packed_body)
+        return digest.hexdigest()[:10]
 
     def shows_reading(self, item: NewsItem) -> bool:
         """Does the item's page and radio entry carry the automatic reading? (Any recording wins.)"""

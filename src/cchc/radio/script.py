@@ -96,6 +96,7 @@ class Bulletin:
     start: date
     end: date
     items: tuple[NewsItem, ...]  # oldest first
+    version: str = ""  # digest of what it says (broadcast.py): its audio's URL changes with its content
 
     @property
     def key(self) -> str:
@@ -103,11 +104,14 @@ class Bulletin:
 
     @property
     def url(self) -> str:
+        """The bulletin's page, and its GUID: the day's, whatever is edited."""
         return f"phat-thanh/ban-tin/{self.key}/"
 
     @property
     def audio(self) -> str:
-        return f"{self.url}ban-tin-{self.key}.mp3"
+        """Its MP3: a new URL whenever the programme changes, so no listener's copy ever differs from the file
+        at a URL they know."""
+        return f"{self.url}ban-tin-{self.key}{'-' + self.version if self.version else ''}.mp3"
 
     @property
     def title(self) -> str:

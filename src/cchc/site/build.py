@@ -17,8 +17,10 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError
 
+from ..content.dates import now
 from ..content.problems import Problems
 from ..content.source import read_yaml_file
+from .history import carry_over
 
 
 @dataclass
@@ -133,6 +135,7 @@ def build_site(root: Path, site_dir: Path, *, strict: bool = True, drafts: bool 
         result, _ = build_into(root, tmp, strict=strict, drafts=drafts)
         if not result.ok:
             return result
+        carry_over(site_dir, tmp, now())  # what listeners and feed readers already have stays as they have it
         old = None
         if site_dir.exists():
             old = fresh_folder(site_dir.parent, f".{site_dir.name}.cu-")
