@@ -33,11 +33,11 @@ browser:                ## Debian's chromium for the browser tests (never a brow
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium; }
 
-VOICE_OK := $(shell command -v espeak-ng >/dev/null 2>&1 && command -v lame >/dev/null 2>&1 && echo yes)
-voice:                  ## Debian's espeak-ng (Vietnamese voices) and lame (MP3): the radio's automatic readings
+VOICE_OK := $(shell command -v espeak-ng >/dev/null 2>&1 && command -v lame >/dev/null 2>&1 && test -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf && echo yes)
+voice:                  ## Debian's espeak-ng (Vietnamese voices), lame (MP3) and DejaVu fonts (the radio cover)
 ifneq ($(VOICE_OK),yes)
 	$(SUDO) apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends espeak-ng lame
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends espeak-ng lame fonts-dejavu-core
 endif
 
 tools: browser          ## Debian's nginx (the web-server configuration is tested with it) and rsync (publishing)

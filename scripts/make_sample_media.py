@@ -65,20 +65,6 @@ def one_page_pdf(lines: list[str]) -> bytes:
     return bytes(out)
 
 
-def square_png(size: int, rgb: tuple[int, int, int]) -> bytes:
-    """A solid square PNG: the podcast cover apps require (JPEG or PNG, 1400-3000 px)."""
-    import struct
-    import zlib
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    row = b"\x00" + bytes(rgb) * size
-    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(row * size, 9))
-            + chunk(b"IEND", b""))
-
-
 def illustration(label: str, colour: str) -> str:
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 360" role="img">'
             f'<rect width="640" height="360" fill="{colour}"/><rect x="40" y="220" width="560" height="90" rx="8" fill="#fff" opacity=".85"/>'
@@ -107,7 +93,6 @@ def main() -> int:
         _write(rel, spoken_mp3(DOCS / item))
     for rel, lines in PDFS.items():
         _write(rel, one_page_pdf(lines))
-    _write("assets/podcast.png", square_png(1400, (198, 40, 40)))
     for rel, (label, colour) in IMAGES.items():
         _write(rel, illustration(label, colour).encode("utf-8"))
     return 0

@@ -414,3 +414,21 @@ def test_a_feed_keeps_its_file_until_its_content_changes_then_dates_the_change(p
     rss = (site / "rss.xml").read_text(encoding="utf-8")
     assert "<lastBuildDate>Fri, 02 Aug 2024 10:00:00 +0700</lastBuildDate>" in rss  # when it changed, not an item date
     assert "<updated>2024-08-02T10:00:00+07:00</updated>" in (site / "atom.xml").read_text(encoding="utf-8")
+
+
+def test_the_radio_cover_is_drawn_with_the_portals_name_at_a_size_podcast_apps_take(sample, project):
+    from PIL import Image
+
+    site, _ = sample
+    channel = etree.parse(str(site / "phat-thanh/rss.xml")).getroot().find("channel")
+    url = channel.find(f"{ITUNES}image").get("href")
+    assert url == SITE + "phat-thanh/bia.png" and channel.findtext("image/url") == url
+    cover = Image.open(local(site, url))
+    assert cover.format == "PNG" and cover.size == (1400, 1400)  # Apple: 1400–3000 px, square
+    assert len(cover.getcolors(maxcolors=100_000)) > 50  # text drawn (anti-aliased), not a plain square
+    project.item("mot", unit="hai-hau")
+    config = (project.root / "mkdocs.yml").read_text(encoding="utf-8")
+    (project.root / "mkdocs.yml").write_text(re.sub(r"^site_name: .*$", "site_name: Chuyên mục CCHC xã Sơn Kim 1",
+                                                    config, count=1, flags=re.M), encoding="utf-8")
+    assert build_site(project.root, project.root / "site").ok
+    assert (project.root / "site/phat-thanh/bia.png").read_bytes() != local(site, url).read_bytes()

@@ -50,7 +50,7 @@ class CchcConfig(base.Config):
     drafts = c.Type(bool, default=False)  # show drafts, marked as such (preview only)
     strict = c.Type(bool, default=True)  # warnings stop the build too
     feed_id = c.Type(str, default="")  # prefix of feed and item IDs; set once, never change it
-    podcast_image = c.Type(str, default="assets/podcast.png")  # square cover for radio/podcast apps
+    podcast_image = c.Type(str, default="")  # a square cover of the site's own for radio apps; else one is drawn
 
 
 class CchcPlugin(BasePlugin[CchcConfig]):
@@ -262,6 +262,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         the pages helper meanwhile, see on_env)."""
         started = time.monotonic()
         site_dir = Path(config.site_dir)
+        syndication.write_radio_cover(self.feeds.settings, site_dir)
         shared = self._shared_feeds()  # the pages helper has written them, unless it could not
         self.write_feeds(site_dir, [entry for entry in self.catalogue if entry[0].kind not in SHARED_FEEDS]
                          + [entry for j, entry in enumerate(shared) if self.page_cache.extra(j)])

@@ -14,6 +14,7 @@ from mkdocs.exceptions import PluginError
 from ..content.corpus import Corpus
 from ..content.safety import plain
 from ..radio.broadcast import Broadcast
+from ..radio.cover import COVER, CoverError, write_cover
 from ..radio.voice import VoiceError, missing_programs
 from .feeds import Feed, FeedBuilder, FeedSettings
 from .views import SiteViews
@@ -25,7 +26,7 @@ SHARED_FEEDS = ("rss", "atom")  # kinds of feed the pages helper writes: without
 def feed_settings(config, feed_id: str, podcast_image: str, corpus: Corpus) -> FeedSettings:
     site_url = (config.site_url or "http://127.0.0.1:8000/").rstrip("/") + "/"
     feed_id = feed_id or f"tag:{urlsplit(site_url).hostname},2024:"
-    image = podcast_image if (Path(config.docs_dir) / podcast_image).is_file() else ""
+    image = podcast_image if podcast_image and (Path(config.docs_dir) / podcast_image).is_file() else COVER
     name, description = plain(config.site_name), plain(config.site_description or config.site_name)
     portal = corpus.settings.portal
     return FeedSettings(site_url, name, description, feed_id, portal.name if portal else name, image,
@@ -75,6 +76,15 @@ def catalogue(feeds: FeedBuilder, site: SiteViews, broadcast: Broadcast) -> list
     site.add_radio_pages(broadcast.bulletins, broadcast.readings.enabled)
     site.add_feeds_page([(feed, len(items)) for feed, items in result])
     return result
+
+
+def write_radio_cover(settings: FeedSettings, site_dir: Path) -> None:
+    """The radio feeds' cover, drawn with the portal's name, unless the site names an image of its own."""
+    if settings.image == COVER:
+        try:
+            write_cover(site_dir / COVER, settings.site_name, settings.publisher)
+        except CoverError as exc:
+            raise PluginError(f"Chưa vẽ được ảnh bìa: {exc}") from None
 
 
 def write_feeds(feeds: FeedBuilder, site_dir: Path, entries, forget: bool = True) -> None:
