@@ -73,3 +73,20 @@ def test_print_hides_navigation_and_search_and_shows_url_and_date(browser, site,
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")
     page.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_note_under_an_automatic_reading_has_enough_contrast(browser, site, scheme):
+    """The note under every reading's player (97 pages once at 2.9:1): axe on an item with a reading, 320 px wide
+    too (WCAG 1.4.10), in both palettes."""
+    for width in (1280, 320):
+        page = browser.new_page(color_scheme=scheme, viewport={"width": width, "height": 800}, bypass_csp=True)
+        page.goto(site.url + "tin-tuc/tri-hai-guong-sang-kien-mot-cua/")
+        settle(page)
+        assert page.locator(".cchc-audio small").count() == 1
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate("""async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}))
+            .violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(' | '))""")
+        screenshot(page, SHOTS / f"item-reading-{width}-{scheme}.png")
+        assert violations == [], (width, violations)
+        page.close()

@@ -225,3 +225,50 @@ def test_print_on_a4_has_no_blank_page_and_nothing_cut_off(browser, site, kind):
     if kind.startswith("item"):
         assert len(texts) == 1
     page.close()
+
+
+def test_no_public_page_shows_a_repository_path_or_raw_bold_marks(sample):
+    """What readers see is the text, not our repository ("shared/seeds/…") nor Markdown that did not render."""
+    site, _ = sample
+    shown = []
+    for page in site.rglob("*.html"):
+        if "quan-tri" in page.parts:
+            continue
+        text = lxml.html.fromstring(page.read_bytes()).text_content()
+        if "shared/seeds" in text or "**" in text:
+            shown.append(page.relative_to(site).as_posix())
+    assert shown == []
+
+
+@pytest.mark.parametrize("body, lines", [
+    ("**TM. ỦY BAN NHÂN DÂN\n\nCHỦ TỊCH**\n\nTrần Quốc Nam", [1, 3]),   # bold across a blank line, as Word pastes it
+    ("Đoạn có **chữ đậm chưa đóng.\n\nĐoạn sau.", [1]),
+    ("**Đậm** đúng, `**mã**` và \\*\\* không tính.\n\n**KẾ HOẠCH  \nTHÔNG TIN**", []),
+])
+def test_bold_left_open_in_a_paragraph_is_a_warning_at_its_line(project, body, lines):
+    project.item("dam", body=body)
+    _, problems = project.load()
+    found = sorted(p.line for p in problems.warnings if "chữ đậm" in p.message)
+    first = next(n for n, row in enumerate((project.root / "docs/tin-tuc/dam.md").read_text(encoding="utf-8").split("\n"), 1)
+                 if row.startswith(body.split("\n")[0][:8]))
+    assert found == [first + n - 1 for n in lines], [str(p) for p in problems.items]
+
+
+def test_an_items_image_shows_once_when_its_body_shows_it_too(sample):
+    site, _ = sample
+    page = (site / "tin-tuc/bo-phan-mot-cua-son-kim-1-niem-yet-100-thu-tuc/index.html").read_text(encoding="utf-8")
+    article = lxml.html.fromstring(page).xpath("//article")[0]
+    sources = [img.get("src") for img in article.iter("img") if "mot-cua-son-kim" in (img.get("src") or "")]
+    assert len(sources) == 1, sources
+    other = (site / "tin-tuc/ca-phe-doanh-nghiep-thang-3/index.html").read_text(encoding="utf-8")
+    assert 'class="cchc-figure"' in other  # a lead image not in the body still shows
+
+
+def test_the_home_offers_no_empty_topic_and_every_expander_is_a_plain_disclosure(sample):
+    site, _ = sample
+    home = lxml.html.fromstring((site / "index.html").read_bytes())
+    counts = [a.text_content() for a in home.find_class("cchc-chip")]
+    assert counts and not [c for c in counts if c.strip().endswith("(0)")], counts
+    for page in site.rglob("*.html"):
+        for details in lxml.html.fromstring(page.read_bytes()).iter("details"):
+            assert "cchc-more" in (details.get("class") or ""), page  # not Material's note with its pencil icon

@@ -258,6 +258,11 @@ class Loader(PlanFiles):
         for offset, what in find_unsafe_html(text):
             self.problems.warn(path, first_line + offset, f"mã HTML không an toàn ({what}) đã bị loại khỏi trang",
                                "xóa đoạn mã này; muốn nhúng video hay bản đồ, hãy nhờ quản trị cổng")
+        for offset in unclosed_bold(text):
+            self.problems.warn(path, first_line + offset, 'chữ đậm mở bằng "**" ở dòng này không được đóng trong cùng đoạn: '
+                               'hai dấu * sẽ hiện nguyên ra trang',
+                               "đóng bằng ** trước dòng trống (chữ đậm không đi qua dòng trống); đậm nhiều dòng thì đậm "
+                               "từng dòng: **TM. ỦY BAN NHÂN DÂN** rồi **CHỦ TỊCH**")
         for offset, line in enumerate(text.split("\n")):
             if "](" not in line:
                 continue
@@ -322,3 +327,27 @@ def _plan_id(file: Path) -> str:
 
 def _count(n: int) -> str:
     return f"{n:,}".replace(",", ".")  # 10.200, as Vietnamese writes it
+
+
+_FENCE_LINE = re.compile(r"^ {0,3}(```|~~~)")
+_CODE_SPAN = re.compile(r"`+[^`]*`+")
+
+
+def unclosed_bold(text: str) -> list[int]:
+    """Offsets of lines where a "**" opens that its paragraph never closes (pasted from Word: bold across a blank
+    line). Code blocks and code spans are left out; an escaped \\* is not a mark."""
+    found, marks, in_fence = [], [], False
+    for offset, line in enumerate([*text.split("\n"), ""]):
+        if _FENCE_LINE.match(line):
+            in_fence = not in_fence
+            continue
+        if in_fence or line.startswith(("    ", "\t")):
+            continue
+        if not line.strip():
+            if len(marks) % 2:
+                found.append(marks[-1])
+            marks = []
+            continue
+        bare = _CODE_SPAN.sub("", line.replace("\\*", ""))
+        marks += [offset] * bare.count("**")
+    return found

@@ -35,6 +35,7 @@ class Broadcast:
         self.read_here: set[str] = set()  # URLs of items that need a reading
         self._radio_items: list[NewsItem] = []
         self._written: dict[str, Audio] = {}  # site path -> what was written there by this process
+        self._digests: dict[tuple, str] = {}  # (recording, its size and time) -> digest of its bytes
 
     def plan(self, radio_items: list[NewsItem], published: list[NewsItem]) -> None:
         """Which items are read (the radio feed's, unless a recording covers them) and the bulletins."""
@@ -50,10 +51,22 @@ class Broadcast:
         digest = hashlib.sha256(repr((FORMAT, self.settings.voice, self.site_name, self.publisher,
                                       sorted(self.glossary.items()), Bulletin.CLOSING)).encode())
         for item in bulletin.items:
-            recording = signature(self.docs_dir / item.audio) if item.audio else None
+            recording = self._recording_digest(item.audio) if item.audio else ""
             digest.update(repr((item.url, item.title, item.summary, item.date, item.audio, recording)).encode())
             digest.update(item.packed_body)
         return digest.hexdigest()[:10]
+
+    def _recording_digest(self, audio: str) -> str:
+        """A recording by its bytes (a file's time differs from one checkout to the next), read once per version
+        of the file."""
+        file = self.docs_dir / audio
+        known = (audio, signature(file))
+        if known not in self._digests:
+            try:
+                self._digests[known] = hashlib.sha256(file.read_bytes()).hexdigest()
+            except OSError:
+                self._digests[known] = ""
+        return self._digests[known]
 
     def shows_reading(self, item: NewsItem) -> bool:
         """Does the item's page and radio entry carry the automatic reading? (Any recording wins.)"""

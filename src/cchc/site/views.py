@@ -180,7 +180,7 @@ class SiteViews:
             "sections": [(s, self.section_items(s), _section_url(s)) for s in settings.home],
             "plans": [checks[p.id] for p in plans], "plans_current": bool(current),
             "links": settings.links, "hotline": settings.hotline, "portal": settings.portal,
-            "topics": [(t, len(self.by_topic.get(t.slug, []))) for t in self.corpus.topic_roots()],
+            "topics": [(t, n) for t in self.corpus.topic_roots() if (n := len(self.by_topic.get(t.slug, [])))],
         }
 
     def section_items(self, section: HomeSection) -> list[NewsItem]:
