@@ -17,7 +17,7 @@ from .images import HOW_TO_SIZE, why_hidden
 from .item_cache import Entry, ItemCache, signature
 from .model import READING_WORDS, LegalDocument, NewsItem, pack_text
 from .plan_files import PlanFiles
-from .problems import Problems
+from .problems import Problems, thousands
 from .publishing import IMAGES, check_tree, resolve
 from .recordings import recording_refusal
 from .safety import find_unsafe_html
@@ -211,8 +211,8 @@ class Loader(PlanFiles):
         if item.audio and self.seen.get(item.audio) and (why := recording_refusal(self.docs_dir / item.audio, words)):
             self.problems.warn(path, f.line("audio"), *why)
         if words > READING_WORDS:
-            self.problems.note(path, doc.body_line, f"bài dài khoảng {_count(words)} chữ: bản đọc tự động (phát thanh) chỉ "
-                               f"đọc {_count(READING_WORDS)} chữ đầu, rồi mời người nghe đọc toàn văn trên cổng",
+            self.problems.note(path, doc.body_line, f"bài dài khoảng {thousands(words)} chữ: bản đọc tự động (phát thanh) chỉ "
+                               f"đọc {thousands(READING_WORDS)} chữ đầu, rồi mời người nghe đọc toàn văn trên cổng",
                                "muốn phát cả bài thì đài ghi âm và thêm dòng audio: (tệp MP3)")
         if item.image and not item.image_alt:
             f.error("image", "ảnh đại diện thiếu mô tả thay thế (image_alt)", "thêm dòng image_alt: mô tả ngắn nội dung ảnh, cho người khiếm thị")
@@ -324,9 +324,6 @@ def _plan_id(file: Path) -> str:
         found = None
     return found.group(1) if found else slugify(file.stem)
 
-
-def _count(n: int) -> str:
-    return f"{n:,}".replace(",", ".")  # 10.200, as Vietnamese writes it
 
 
 _FENCE_LINE = re.compile(r"^ {0,3}(```|~~~)")

@@ -50,7 +50,7 @@ def _level_word(kind: str) -> str:
     return next((level for level in (WARNING, NOTE) if kind.startswith(f"[{level}]")), ERROR)
 
 
-def _count(n: int) -> str:
+def thousands(n: int) -> str:
     return f"{n:,}".replace(",", ".")  # 9.950, as Vietnamese writes it
 
 
@@ -92,8 +92,8 @@ class Problems:
         most SHOWN in all: the rest are counted."""
         n_err, n_warn = len(self.errors), len(self.warnings)
         notes = len(self.items) - n_err - n_warn
-        lines = [f"Tìm thấy {_count(n_err)} lỗi và {_count(n_warn)} cảnh báo trong nội dung"
-                 + (f" ({_count(notes)} lưu ý):" if notes else ":")]
+        lines = [f"Tìm thấy {thousands(n_err)} lỗi và {thousands(n_warn)} cảnh báo trong nội dung"
+                 + (f" ({thousands(notes)} lưu ý):" if notes else ":")]
         per_kind: dict[str, int] = {}
         hidden: dict[str, int] = {}
         shown = 0
@@ -106,7 +106,7 @@ class Problems:
             shown += 1
             lines.append(f"  {problem}")
         for kind, count in hidden.items():
-            lines.append(f"  … và {_count(count)} {_level_word(kind)} cùng loại: {kind}")
+            lines.append(f"  … và {thousands(count)} {_level_word(kind)} cùng loại: {kind}")
         return "\n".join(lines)
 
     def __bool__(self) -> bool:
