@@ -12,6 +12,7 @@ from typing import NoReturn
 from .content.dates import DATE_HINT, DateError, format_date, parse_datetime
 from .content.loader import load_corpus
 from .content.problems import Problem, root_first
+from .portals.staging import finish_pending
 from .site.build import build_site, print_result, unexpected
 
 
@@ -139,6 +140,8 @@ def run(args: argparse.Namespace) -> int:
     if refused := refused_arguments(args, root):
         print(f"Lỗi: {refused}", file=sys.stderr)
         return 2
+    for line in finish_pending(root):  # a merge interrupted by a kill or a power cut: finished or undone first
+        print(line, file=sys.stderr)
 
     if args.command == "validate":
         corpus, problems = load_corpus(root)
@@ -162,7 +165,12 @@ def run(args: argparse.Namespace) -> int:
         return 0 if result.ok else 1
     if args.command == "gop-cong":
         from .portals.merge import run
-        return run(root, args.source, args.ma)
+        from .site.build import build_into
+
+        def build(project: Path, site_dir: Path) -> tuple[bool, list[str]]:
+            result = build_into(project, site_dir, strict=True)[0]
+            return result.ok, result.messages
+        return run(root, args.source, args.ma, build)
     if args.command == "edit":
         from .preview.edit import edit
         return edit(root, port=args.port)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 
-from .model import Channel, ItemType, NewsItem, Plan, SiteSettings, Term, Topic, Unit
+from .model import Channel, ItemType, MergedPortal, NewsItem, Plan, SiteSettings, Term, Topic, Unit
 
 
 @dataclass
@@ -23,6 +23,7 @@ class Corpus:
     items: list[NewsItem] = field(default_factory=list)  # every valid item, newest first
     glossary: dict[str, str] = field(default_factory=dict)  # abbreviations spelled out on air
     settings: SiteSettings = field(default_factory=SiteSettings)
+    portals: dict[str, MergedPortal] = field(default_factory=dict)  # portals merged into this one, by code
     now: datetime | None = None
     _published: dict = field(default_factory=dict, repr=False, compare=False)  # (moment, items) -> published
 

@@ -15,6 +15,7 @@ from .corpus import Corpus
 from .fields import Fields
 from .images import HOW_TO_SIZE, why_hidden
 from .item_cache import Entry, ItemCache, signature
+from .merged import load_portals
 from .model import READING_WORDS, LegalDocument, NewsItem, pack_text
 from .plan_files import PlanFiles
 from .problems import Problems, thousands
@@ -29,7 +30,7 @@ from .vocab import load_glossary, load_vocabulary
 T = TypeVar("T")
 NEWS_DIR = "tin-tuc"
 ITEM_FIELDS = {"title", "date", "updated", "summary", "topics", "unit", "type", "channel", "author", "image",
-               "image_alt", "audio", "draft", "plan", "plans", "slug", "document", "guid"}
+               "image_alt", "audio", "draft", "plan", "plans", "slug", "document", "guid", "merged_from"}
 DOCUMENT_FIELDS = {"number", "issuer", "issued", "effective", "file"}
 AUDIO_FILES = {".mp3", ".m4a", ".ogg"}
 RESERVED_SLUGS = {"trang", "index"}  # /tin-tuc/trang/N/ are the listing's pages
@@ -72,7 +73,8 @@ class Loader(PlanFiles):
         self.types = load_vocabulary(self.plans_dir, self.root, "types", p)
         corpus = Corpus(topics=self.topics, units=self.units, channels=self.channels, types=self.types, now=self.now,
                         glossary=load_glossary(self.plans_dir, self.root, p),
-                        settings=load_site_settings(self.root, self.topics, self.units, self.types, p))
+                        settings=load_site_settings(self.root, self.topics, self.units, self.types, p),
+                        portals=load_portals(self.plans_dir, self.root, p))
         check_tree(self.plans_dir, self.root, p, publish=False)
         for rel in check_tree(self.docs_dir, self.root, p, publish=True):
             if not rel.startswith(NEWS_DIR + "/"):
@@ -108,6 +110,9 @@ class Loader(PlanFiles):
                       "mỗi bài giữ mã của chính nó; xóa dòng guid: của bài không được gộp từ cổng khác")
             guids.setdefault(item.guid, item)
         for item in by_slug.values():
+            if item.merged_from and item.merged_from not in corpus.portals:
+                p.add(item.path, 1, f'bài ghi gộp từ cổng "{item.merged_from}" nhưng không có sổ gộp plans/cong-cu/{item.merged_from}.yml',
+                      "dòng merged_from: do cchc gop-cong ghi: lấy lại sổ gộp trong git, hoặc xóa dòng nếu bài không gộp từ cổng khác")
             for plan_id in item.plans:
                 if plan_id in corpus.plans:
                     continue
@@ -201,6 +206,7 @@ class Loader(PlanFiles):
             plans=tuple(str(v).strip() for key in ("plan", "plans") for v, _ in f.items(key)),
             plans_line=f.line("plans") if f.has("plans") else f.line("plan"),
             guid=f.text("guid"),
+            merged_from=f.text("merged_from"),
             packed_body=pack_text(doc.body), body_line=doc.body_line, links_pages=links_to_pages(doc.body),
         )
         if not item.topics and not f.has("topics"):

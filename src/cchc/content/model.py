@@ -95,6 +95,7 @@ class NewsItem:
     plans: tuple[str, ...] = ()
     plans_line: int = 1  # where `plan:` is written, for messages
     guid: str = ""  # the feed ID it had on another portal before a merge (feeds keep it, so no reader sees it twice)
+    merged_from: str = ""  # the code of the portal it was merged from (plans/cong-cu/<code>.yml): history, never "new"
     document: LegalDocument | None = None
     packed_body: bytes = b""  # its Markdown, compressed (pack_text): 20,000 items' text at a fraction of its size
     body_line: int = 1
@@ -116,6 +117,27 @@ class NewsItem:
     def is_published(self, at: datetime) -> bool:
         """The one rule: not a draft, and its publish time has come."""
         return not self.draft and self.date <= at
+
+
+@dataclass(frozen=True)
+class ArchiveFeed:
+    """A feed of a merged portal, kept at cong-cu/<code>/<path> with exactly the items it carried there."""
+
+    path: str  # its path on the old portal: rss.xml, atom.xml, phat-thanh/rss.xml, don-vi/<slug>/rss.xml…
+    title: str
+    slugs: tuple[str, ...]  # the items (their slugs here), newest first
+
+
+@dataclass(frozen=True)
+class MergedPortal:
+    """A portal merged into this one by `cchc gop-cong` (its ledger, plans/cong-cu/<code>.yml)."""
+
+    code: str
+    name: str
+    site_url: str  # its old address, with trailing slash
+    addresses: dict[str, str]  # old site-relative address -> address here
+    feeds: tuple[ArchiveFeed, ...] = ()
+    renamed: dict[str, str] = field(default_factory=dict)  # item slugs that had to change: old -> new
 
 
 @dataclass(frozen=True)

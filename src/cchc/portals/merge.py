@@ -1,34 +1,52 @@
 """`cchc gop-cong THƯ_MỤC`: merge another portal's project (its docs/ and plans/) into this one, losing nothing.
 
 A merged province's portal carries the archives of the portals it replaces. The merge:
+- refuses, before writing anything, a source that is not another portal's clean project (portals/source.py);
 - maps the other portal's units onto this vocabulary through a file staff check (plans/gop-<mã>.yml, drafted
   with suggestions on the first run): a unit is the same one, another one of ours, or added as it was ("them");
-- puts its items under docs/tin-tuc/<mã>/ (the same relative paths); an item whose address /tin-tuc/<slug>/ is
-  already taken here gets the slug "<slug>-<mã>" — the README states this rule;
-- gives every item a `guid:` line with the feed ID it had there, so feed readers never see it again as new;
+- puts its items under docs/tin-tuc/<mã>/ (the same relative paths), its own pages under docs/<mã>/; an item
+  whose address /tin-tuc/<slug>/ is taken here gets the slug "<slug>-<mã>" (the README states this rule);
+- marks every item `merged_from: <mã>` (history: never announced as new here) and gives it a `guid:` line
+  with the feed ID it had there; relative links in bodies are pointed again at their files (portals/links.py);
 - copies its plans and media (a media path taken here by a different file goes under <folder>/<mã>/…);
-- records every old address and its new one in plans/cong-cu/<mã>.yml: the build publishes a static redirect
-  page for each (site/cong-cu/<mã>/<old address>), and deploy/chuyen-huong/ gets nginx and Apache maps;
-- is all-or-nothing: everything is written to a staging copy and validated first; then a ledger is printed
-  (items, plans, media files, bytes, per source and after) and every copied file is compared by checksum.
+- writes the ledger plans/cong-cu/<mã>.yml: every old address and its new one, renamed slugs, moved files,
+  and the items each old feed carried (the build keeps those feeds at cong-cu/<mã>/…); and the old server's
+  nginx and Apache maps in deploy/chuyen-huong/;
+- is all or nothing: made in a scratch copy, validated and built there (strict), then moved in (staging.py);
+  a ledger of counts and bytes is printed and every copied file is compared by checksum.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import sys
-import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from typing import Callable
 
 import yaml
 
+from ..content import dates
 from ..content.corpus import Corpus
 from ..content.loader import NEWS_DIR, load_corpus
 from ..content.text import lookup_key, slugify
+from ..site.feeds import FeedSettings
+from .addresses import (
+    apache_map,
+    archive_path,
+    new_address,
+    nginx_map,
+    old_catalogue,
+    page_url,
+    site_pages,
+)
+from .links import rewrite
+from .source import MergeError, PortalSettings, refuse_code, refuse_source, settings_of
+from .staging import FOLDER, Stage, stop_here
 
 ADD = "them"
 REDIRECTS_DIR = "plans/cong-cu"
@@ -54,17 +72,8 @@ class Ledger:
         return "\n".join(lines).replace(",", ".")
 
 
-class MergeError(Exception):
-    """Why nothing was merged (Vietnamese, for staff)."""
-
-
 def _sha(file: Path) -> str:
     return hashlib.sha256(file.read_bytes()).hexdigest()
-
-
-def _setting(config: str, key: str) -> str:
-    found = re.search(rf'^\s*{key}:\s*"?([^"\s#]+)', config, re.M)
-    return found.group(1) if found else ""
 
 
 def _unit_blocks(text: str) -> dict[str, str]:
@@ -143,18 +152,21 @@ def _split(text: str) -> tuple[str, str]:
     return text[:end], text[end:]
 
 
-def merge(root: Path, source: Path, code: str, out=sys.stdout) -> int:
-    root, source = root.resolve(), source.resolve()
-    if not (source / "docs" / NEWS_DIR).is_dir() or not (source / "plans").is_dir():
-        raise MergeError(f"{source} không phải thư mục dự án của một cổng (cần docs/{NEWS_DIR}/ và plans/)")
-    theirs, problems = load_corpus(source)
-    if problems.errors:
-        raise MergeError("cổng cần gộp còn lỗi, sửa ở đó trước:\n" + problems.report())
-    ours, problems = load_corpus(root)
+def merge(root: Path, source: Path, code: str, build: Callable, out=sys.stdout) -> int:
+    """`build(project, site_dir)` -> (ok, messages): the strict build the trial copy must pass (the command line
+    gives the site's; this package knows no engine)."""
+    root = root.resolve()
+    refuse_code(code, root)
+    old = refuse_source(root, source, code)
+    source = source.resolve()
+    ours_settings = settings_of(root, "mkdocs.yml")
+    now = dates.now()
+    theirs, problems = load_corpus(source, now)
+    if problems.blocking(True):
+        raise MergeError("cổng cần gộp còn lỗi hoặc cảnh báo (kiểm tra như make build), sửa ở đó trước:\n" + problems.report())
+    ours, problems = load_corpus(root, now)
     if problems.errors:
         raise MergeError("cổng này còn lỗi, sửa trước khi gộp:\n" + problems.report())
-    if (root / REDIRECTS_DIR / f"{code}.yml").exists():
-        raise MergeError(f'cổng "{code}" đã được gộp ({REDIRECTS_DIR}/{code}.yml); dùng --ma khác nếu là cổng khác')
     mapping_file = root / "plans" / f"gop-{code}.yml"
     if not mapping_file.exists():
         mapping_file.write_text(draft_mapping(ours, theirs, code), encoding="utf-8")
@@ -165,68 +177,95 @@ def merge(root: Path, source: Path, code: str, out=sys.stdout) -> int:
     plan_clash = sorted(set(theirs.plans) & set(ours.plans))
     if plan_clash:
         raise MergeError("kế hoạch trùng mã ở hai cổng: " + ", ".join(plan_clash) + " — đổi id: ở cổng cũ trước")
-    with tempfile.TemporaryDirectory(prefix="gop-cong-") as tmp:
-        stage = Path(tmp)
-        for name in ("docs", "plans"):
-            shutil.copytree(root / name, stage / name)
-        shutil.copy2(root / "mkdocs.yml", stage / "mkdocs.yml")
-        job = _Merge(source, stage, code, theirs, mapping)
-        job.units()
-        job.media()
-        job.plans()
-        addresses = job.items({i.slug for i in ours.items})
-        addresses.update(_page_addresses(theirs, mapping))
-        job.write(f"{REDIRECTS_DIR}/{code}.yml", _redirect_file(code, job.old_site, addresses))
-        merged, problems = load_corpus(stage)
-        if problems.errors:
-            raise MergeError("sau khi gộp thử, nội dung có lỗi — chưa gộp gì:\n" + problems.report())
-        changed = [rel for rel, body in job.bodies if _split((stage / rel).read_text(encoding="utf-8"))[1] != body]
-        if len(merged.items) != len(ours.items) + len(theirs.items) or changed:
-            raise MergeError(f"kiểm đếm không khớp (bài: {len(merged.items)} ≠ {len(ours.items)} + {len(theirs.items)}; "
-                             f"tệp khác: {changed[:5]}) — chưa gộp gì")
-        for rel in job.written:  # validated: now into the project
-            (root / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(stage / rel, root / rel)
-    _write_server_maps(root, code, job.old_site, addresses)
+    stage = Stage(root, code)
+    print(f"Đang gộp thử trong {FOLDER}/{code}/ (dự án chưa đổi gì)…", file=out)
+    try:
+        return _merge_in(stage, source, code, theirs, ours, mapping, old, ours_settings, now, build, out)
+    finally:
+        stage.abandon()  # whatever the outcome, no scratch copy is left (a committed one is gone already)
+
+
+def _merge_in(stage: Stage, source: Path, code: str, theirs: Corpus, ours: Corpus, mapping: dict[str, str],
+              old: PortalSettings, ours_settings: PortalSettings, now, build: Callable, out) -> int:
+    root = stage.root
+    stage.prepare()
+    job = _Merge(source, stage, code, theirs, mapping, old)
+    job.units()
+    job.media()
+    job.plans()
+    job.pages()
+    job.items({i.slug for i in ours.items})
+    job.ledger_file({})  # the items' merged_from names it: loaded below
+    merged, problems = load_corpus(stage.project, now)
+    if problems.blocking(True):
+        raise MergeError("sau khi gộp thử, nội dung có lỗi — chưa gộp gì:\n" + problems.report())
+    if len(merged.items) != len(ours.items) + len(theirs.items):
+        raise MergeError(f"kiểm đếm không khớp (bài: {len(merged.items)} ≠ {len(ours.items)} + {len(theirs.items)}) — chưa gộp gì")
+    addresses = job.addresses(merged, now)
+    job.ledger_file(addresses)
+    job.server_maps(addresses, ours_settings.site_url)
+    stop_here("truoc-dung")
+    with _audio_cache(root):
+        ok, messages = build(stage.project, stage.folder / "site")
+    if not ok:
+        raise MergeError("bản gộp thử không dựng được trang (make build) — chưa gộp gì:\n  " + "\n  ".join(messages))
+    stop_here("dung-xong")
+    stage.commit(sorted(set(job.written)))
     print(job.ledger.table(code), file=out)
     print(f"Đã gộp: {len(theirs.items)} bài vào docs/{NEWS_DIR}/{code}/, {len(theirs.plans)} kế hoạch, "
-          f"{job.ledger.after['tệp media'][0]} tệp media; {len(addresses)} địa chỉ cũ chuyển tiếp "
-          f"({REDIRECTS_DIR}/{code}.yml, deploy/chuyen-huong/{code}.*). Mọi tệp đã được đối chiếu (SHA-256); "
-          "bài dài hơn vì có thêm dòng guid: (và slug: khi địa chỉ đã có ở đây).", file=out)
+          f"{job.ledger.after['tệp media'][0]} tệp media, {len(job.renamed)} bài đổi địa chỉ; {len(addresses)} địa chỉ "
+          f"cũ chuyển tiếp ({REDIRECTS_DIR}/{code}.yml, deploy/chuyen-huong/{code}.*). Mọi tệp đã được đối chiếu "
+          "(SHA-256); bản gộp đã được dựng thử trọn vẹn.", file=out)
+    if job.links:
+        print(f"Đã sửa {job.links} liên kết tương đối trong bài (ảnh, tệp) cho đúng chỗ mới.", file=out)
+    if job.skipped:
+        print("Không gộp (giao diện của cổng cũ, không phải nội dung): " + ", ".join(job.skipped), file=out)
     if job.added:
         print(f"Đã thêm {len(job.added)} đơn vị vào plans/don-vi.yml: ghi until:, successor:, basis: cho đơn vị nào đã "
               "thôi hoạt động (README, mục Danh mục).", file=out)
     return 0
 
 
-class _Merge:
-    """The steps of one merge, all written into the staging copy `stage` and listed in `written`."""
+@contextmanager
+def _audio_cache(root: Path):
+    """The trial build reuses this project's automatic readings (they depend on the text alone)."""
+    saved = os.environ.get("CCHC_AUDIO_CACHE")
+    os.environ["CCHC_AUDIO_CACHE"] = saved or str(root / "build" / "cache" / "audio")
+    try:
+        yield
+    finally:
+        os.environ.pop("CCHC_AUDIO_CACHE") if saved is None else os.environ.__setitem__("CCHC_AUDIO_CACHE", saved)
 
-    def __init__(self, source: Path, stage: Path, code: str, theirs: Corpus, mapping: dict[str, str]) -> None:
-        self.source, self.stage, self.code, self.theirs = source, stage, code, theirs
+
+class _Merge:
+    """The steps of one merge, all written into the scratch copy and listed in `written` (project-relative)."""
+
+    def __init__(self, source: Path, stage: Stage, code: str, theirs: Corpus, mapping: dict[str, str],
+                 old: PortalSettings) -> None:
+        self.source, self.stage, self.code, self.theirs, self.old = source, stage, code, theirs, old
+        self.mapping = mapping
         self.renames = {s: t for s, t in mapping.items() if t not in (ADD, s)}
         self.added = [s for s, t in mapping.items() if t == ADD]
         self.ledger = Ledger()
         self.written: list[str] = []
-        self.bodies: list[tuple[str, str]] = []  # (written file, the body it must have)
         self.moved: dict[str, str] = {}  # media paths that had to change (docs-relative)
-        config = (source / "mkdocs.yml").read_text(encoding="utf-8")
-        self.old_site = _setting(config, "site_url").rstrip("/") + "/"
-        self.feed_id = _setting(config, "feed_id") or f"tag:{urlsplit(self.old_site).hostname},2024:"  # as site/syndication.py
+        self.files: set[str] = set()  # every non-Markdown file of the old docs/ (docs-relative)
+        self.page_files: dict[str, str] = {}  # the old portal's own pages: docs-relative old -> new
+        self.renamed: dict[str, str] = {}  # item slugs that had to change
+        self.slugs: dict[str, str] = {}  # every item: old slug -> slug here
+        self.skipped: list[str] = []
+        self.links = 0
 
     def write(self, rel: str, text: str) -> Path:
-        target = self.stage / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
         self.written.append(rel)
-        return target
+        return self.stage.replace(rel, text.encode("utf-8"))
 
     def units(self) -> None:
         """The other portal's units we add, as written there (lifetimes, comments and all)."""
         if not self.added:
             return
         blocks = _unit_blocks((self.source / "plans" / "don-vi.yml").read_text(encoding="utf-8"))
-        text = (self.stage / "plans" / "don-vi.yml").read_text(encoding="utf-8").rstrip("\n")
+        text = (self.stage.project / "plans" / "don-vi.yml").read_text(encoding="utf-8").rstrip("\n")
         text += f"\n\n# --- Gộp từ cổng \"{self.code}\" (cchc gop-cong) ---\n"
         self.write("plans/don-vi.yml", text + "".join(_replace_slugs(blocks[s], self.renames) for s in self.added))
 
@@ -235,37 +274,62 @@ class _Merge:
         docs = self.source / "docs"
         for file in sorted(p for p in docs.rglob("*") if p.is_file()):
             rel = file.relative_to(docs)
-            if rel.parts[0] in _SKIPPED_DOCS or file.suffix == ".md" or any(part.startswith(".") for part in rel.parts):
+            if any(part.startswith(".") for part in rel.parts):
+                self.skipped.append(f"docs/{rel.as_posix()}")
                 continue
+            if rel.parts[0] in _SKIPPED_DOCS:
+                if f"docs/{rel.parts[0]}/" not in self.skipped:
+                    self.skipped.append(f"docs/{rel.parts[0]}/")
+                continue
+            if file.suffix == ".md":
+                continue
+            self.files.add(rel.as_posix())
             self.ledger.count(self.ledger.before, "tệp media", file)
-            target = self.stage / "docs" / rel
+            target = self.stage.project / "docs" / rel
             if target.exists() and _sha(target) == _sha(file):
                 self.ledger.count(self.ledger.after, "tệp media", target)
                 continue  # the very same file is already here
             if target.exists():
                 new_rel = Path(rel.parts[0], self.code, *rel.parts[1:])
                 self.moved[rel.as_posix()] = new_rel.as_posix()
-                target = self.stage / "docs" / new_rel
+                target = self.stage.project / "docs" / new_rel
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(file, target)
             if _sha(target) != _sha(file):
                 raise MergeError(f"chép {rel} không trọn vẹn — chưa gộp gì")
             self.ledger.count(self.ledger.after, "tệp media", target)
-            self.written.append(target.relative_to(self.stage).as_posix())
+            self.written.append(target.relative_to(self.stage.project).as_posix())
+
+    def where(self, rel: str) -> str | None:
+        """Where a file of the old docs/ is now (docs-relative), None if the old portal has no such file."""
+        if rel.startswith(f"{NEWS_DIR}/") and rel.endswith(".md") and (self.source / "docs" / rel).is_file():
+            return f"{NEWS_DIR}/{self.code}/{rel[len(NEWS_DIR) + 1:]}"
+        if rel in self.page_files:
+            return self.page_files[rel]
+        return self.moved.get(rel, rel) if rel in self.files else None
 
     def plans(self) -> None:
         for plan in self.theirs.plans.values():
             file = self.source / plan.path
             self.ledger.count(self.ledger.before, "kế hoạch", file)
-            name = file.name if not (self.stage / "plans" / file.name).exists() else f"{file.stem}-{self.code}.md"
+            name = file.name if not (self.stage.project / "plans" / file.name).exists() else f"{file.stem}-{self.code}.md"
             front, body = _split(file.read_text(encoding="utf-8"))
             target = self.write(f"plans/{name}", _replace_slugs(front, self.renames) + body)
             self.ledger.count(self.ledger.after, "kế hoạch", target)
-            self.bodies.append((f"plans/{name}", body))
 
-    def items(self, taken: set[str]) -> dict[str, str]:
-        """Items under docs/tin-tuc/<mã>/; returns their old addresses and new ones."""
-        addresses = {}
+    def pages(self) -> None:
+        """The old portal's own pages (docs/*.md outside the news), under docs/<mã>/ with their links mended."""
+        docs = self.source / "docs"
+        found = sorted(p for p in docs.rglob("*.md") if not p.relative_to(docs).parts[0] in (NEWS_DIR, *_SKIPPED_DOCS))
+        self.page_files = {p.relative_to(docs).as_posix(): f"{self.code}/{p.relative_to(docs).as_posix()}" for p in found}
+        for old_rel, new_rel in self.page_files.items():
+            text = (docs / old_rel).read_text(encoding="utf-8")
+            text, changed = rewrite(text, old_rel, new_rel, self.where)
+            self.links += changed
+            self.write(f"docs/{new_rel}", text)
+
+    def items(self, taken: set[str]) -> None:
+        """Items under docs/tin-tuc/<mã>/, marked as merged, their links mended."""
         for item in self.theirs.items:
             file = self.source / item.path
             self.ledger.count(self.ledger.before, "bài", file)
@@ -273,18 +337,58 @@ class _Merge:
             slug = _free_slug(item.slug, self.code, taken)
             if slug != item.slug:
                 front = _set_line(front, "slug", slug)
+                self.renamed[item.slug] = slug
+            self.slugs[item.slug] = slug
             taken.add(slug)
             front = re.sub(r"^(unit:\s*)(\S+)", lambda m: m.group(1) + self.renames.get(m.group(2), m.group(2)),
                            front, flags=re.M)
             if not item.guid:  # an item merged twice keeps its first ID
-                front = _set_line(front, "guid", f"{self.feed_id}{item.url}")
-            for old, new in self.moved.items():
-                front, body = front.replace(old, new), body.replace(old, new)
-            rel = f"docs/{NEWS_DIR}/{self.code}/{file.relative_to(self.source / 'docs' / NEWS_DIR).as_posix()}"
-            self.ledger.count(self.ledger.after, "bài", self.write(rel, front + body))
-            self.bodies.append((rel, body))
-            addresses[item.url] = f"{NEWS_DIR}/{slug}/"
-        return addresses
+                front = _set_line(front, "guid", f"{self.old.feed_id}{item.url}")
+            front = _set_line(front, "merged_from", self.code)
+            front = re.sub(r"^(\s*[a-z_]+:\s*[\"']?)([^\"'\s#]+)", lambda m: m.group(1) + self.moved.get(m.group(2), m.group(2)),
+                           front, flags=re.M)
+            old_rel = item.src_uri
+            new_rel = f"{NEWS_DIR}/{self.code}/{old_rel[len(NEWS_DIR) + 1:]}"
+            body, changed = rewrite(body, old_rel, new_rel, self.where)
+            self.links += changed
+            self.ledger.count(self.ledger.after, "bài", self.write(f"docs/{new_rel}", front + body))
+
+    def addresses(self, merged: Corpus, now) -> dict[str, str]:
+        """Every old address -> its address here (addresses.py)."""
+        pages = site_pages(merged, now, self.old.per_page)
+        units = {s: (s if t == ADD else t) for s, t in self.mapping.items()}
+        settings = FeedSettings(self.old.site_url, self.old.site_name, "", self.old.feed_id, self.old.site_name)
+        self.feeds, bulletin_pages = old_catalogue(self.theirs, now, settings, self.old.per_page)
+        found = {}
+        for old in site_pages(self.theirs, now, self.old.per_page) | set(bulletin_pages):
+            found[old] = new_address(old, pages, units)
+        for item in self.theirs.published(now):
+            found[item.url] = f"{NEWS_DIR}/{self.slugs[item.slug]}/"
+        for old_rel, new_rel in self.page_files.items():
+            found[page_url(old_rel)] = page_url(new_rel)
+        for feed, _ in self.feeds:
+            found[feed.path] = archive_path(self.code, feed.path)
+        for rel in self.files:
+            found[rel] = self.moved.get(rel, rel)
+        return found
+
+    def ledger_file(self, addresses: dict[str, str]) -> None:
+        feeds = {feed.path: {"tieu_de": feed.title, "bai": [self.slugs[i.slug] for i in items]}
+                 for feed, items in getattr(self, "feeds", [])}
+        data = {"ma": self.code, "ten": self.old.site_name, "site_url": self.old.site_url, "feed_id": self.old.feed_id,
+                "gop_luc": dates.now().strftime("%d/%m/%Y %H:%M"),
+                "dia_chi": {(old or "/"): (new or "/") for old, new in sorted(addresses.items())},
+                "doi_ten": dict(sorted(self.renamed.items())), "tep_chuyen": dict(sorted(self.moved.items())),
+                "nguon_tin": feeds}
+        header = (f"# Sổ gộp cổng \"{self.code}\" (cchc gop-cong): cổng cũ, địa chỉ cũ (tính từ site_url cũ) -> địa chỉ ở "
+                  "đây, bài đổi địa chỉ (doi_ten),\n# tệp đổi chỗ (tep_chuyen), các bài mỗi nguồn tin cũ mang "
+                  "(nguon_tin: bản dựng giữ các nguồn tin này tại cong-cu/<mã>/…).\n# Không sửa tay.\n")
+        self.write(f"{REDIRECTS_DIR}/{self.code}.yml",
+                   header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000))
+
+    def server_maps(self, addresses: dict[str, str], new_site: str) -> None:
+        self.write(f"deploy/chuyen-huong/{self.code}.nginx.conf", nginx_map(self.code, self.old.site_url, new_site, addresses))
+        self.write(f"deploy/chuyen-huong/{self.code}.htaccess", apache_map(self.code, self.old.site_url, new_site, addresses))
 
 
 def _free_slug(slug: str, code: str, taken: set[str]) -> str:
@@ -305,58 +409,10 @@ def _set_line(front: str, key: str, value: str) -> str:
     return front[: front.rindex("\n---")] + f"\n{key}: {value}" + front[front.rindex("\n---"):]
 
 
-def _page_addresses(theirs: Corpus, mapping: dict[str, str]) -> dict[str, str]:
-    """The other portal's own pages and feeds, and where each lives now."""
-    found = {"": "", "tin-tuc/": "tin-tuc/", "ke-hoach/": "ke-hoach/", "chu-de/": "chu-de/", "don-vi/": "don-vi/"}
-    roots = [u.slug for u in theirs.units.values() if not u.parent]
-    top = max(roots, key=lambda s: sum(1 for i in theirs.items if s in theirs.unit_ancestors(i.unit)), default="")
-    top = mapping.get(top, top) if mapping.get(top) != ADD else top
-    for feed in ("rss.xml", "atom.xml", "phat-thanh/rss.xml"):
-        found[feed] = f"don-vi/{top}/rss.xml" if top else "rss.xml"
-    for slug, target in mapping.items():
-        mine = slug if target == ADD else target
-        found[f"don-vi/{slug}/"] = f"don-vi/{mine}/"
-        found[f"don-vi/{slug}/rss.xml"] = f"don-vi/{mine}/rss.xml"
-    for plan_id in theirs.plans:
-        found[f"ke-hoach/{plan_id}/"] = f"ke-hoach/{plan_id}/"
-    for slug in theirs.topics:
-        found[f"chu-de/{slug}/"] = f"chu-de/{slug}/"
-    return found
-
-
-def _redirect_file(code: str, old_site: str, addresses: dict[str, str]) -> str:
-    lines = [f"# Cổng \"{code}\" đã gộp vào cổng này (cchc gop-cong). Địa chỉ cũ (tính từ site_url cũ) -> địa chỉ",
-             "# ở đây. Bản dựng đăng một trang chuyển tiếp cho mỗi địa chỉ tại cong-cu/<mã>/<địa chỉ cũ>. Không sửa tay.",
-             f"ma: {code}", f"site_url: {old_site}", "dia_chi:"]
-    lines += [f"  {yaml.safe_dump(old or '/', allow_unicode=True).strip().removesuffix('...').strip()}: "
-              f"{yaml.safe_dump(new or '/', allow_unicode=True).strip().removesuffix('...').strip()}"
-              for old, new in sorted(addresses.items())]
-    return "\n".join(lines) + "\n"
-
-
-def _write_server_maps(root: Path, code: str, old_site: str, addresses: dict[str, str]) -> None:
-    """For the old portal's web server: nginx and Apache redirects, address by address (301)."""
-    folder = root / "deploy" / "chuyen-huong"
-    folder.mkdir(parents=True, exist_ok=True)
-    base = re.sub(r"^https?://[^/]+", "", old_site)
-    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
-    new_site = _setting(config, "site_url").rstrip("/") + "/"
-    nginx = [f"# Máy chủ của cổng cũ \"{code}\" ({old_site}): chuyển từng địa chỉ sang cổng mới (301). Dán vào khối server.",
-             "location / {"]
-    apache = [f"# Máy chủ Apache của cổng cũ \"{code}\" ({old_site}): chuyển từng địa chỉ sang cổng mới (301)."]
-    for old, new in sorted(addresses.items()):
-        nginx.append(f"    location = {base}{old} {{ return 301 {new_site}{new}; }}")
-        apache.append(f"Redirect 301 {base}{old} {new_site}{new}")
-    nginx.append(f"    return 301 {new_site}cong-cu/{code}/;")
-    nginx.append("}")
-    (folder / f"{code}.nginx.conf").write_text("\n".join(nginx) + "\n", encoding="utf-8")
-    (folder / f"{code}.htaccess").write_text("\n".join(apache) + "\n", encoding="utf-8")
-
-
-def run(root: Path, source: Path, code: str | None) -> int:
-    code = slugify(code or source.resolve().name)
+def run(root: Path, source: Path, code: str | None, build: Callable) -> int:
+    code = code if code is not None else slugify(source.resolve().name)
     try:
-        return merge(root, source, code)
+        return merge(root, source, code, build)
     except MergeError as exc:
         print(f"Không gộp: {exc}", file=sys.stderr)
         return 1

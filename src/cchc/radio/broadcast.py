@@ -37,13 +37,14 @@ class Broadcast:
         self._written: dict[str, Audio] = {}  # site path -> what was written there by this process
         self._digests: dict[tuple, str] = {}  # (recording, its size and time) -> digest of its bytes
 
-    def plan(self, radio_items: list[NewsItem], published: list[NewsItem]) -> None:
-        """Which items are read (the radio feed's, unless a recording covers them) and the bulletins."""
+    def plan(self, radio_items: list[NewsItem], published: list[NewsItem], archived: list[NewsItem] = ()) -> None:
+        """Which items are read (the radio feed's and the merged portals' radio feeds', unless a recording covers
+        them) and the bulletins (of this portal's radio feed only)."""
         enabled = self.readings.enabled
         made = bulletins(radio_items, published, self.settings.bulletin) if enabled else []
         self.bulletins = [replace(b, version=self._version(b)) for b in made]
-        self.read_here = {i.url for i in radio_items if enabled and not recorded_mp3(i)}
-        self._radio_items = radio_items
+        self._radio_items = list(radio_items) + list(archived)
+        self.read_here = {i.url for i in self._radio_items if enabled and not recorded_mp3(i)}
 
     def _version(self, bulletin: Bulletin) -> str:
         """What the bulletin's audio is made of, without making it: the voice, the words around the items, and

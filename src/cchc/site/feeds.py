@@ -31,6 +31,7 @@ from ..radio.broadcast import SYNTHETIC, Broadcast
 from ..radio.script import Bulletin, reading
 
 LIMIT = 50
+ARCHIVE = "cong-cu"  # merged portals' feeds and forwarding pages live under cong-cu/<code>/
 ATOM_NS = "http://www.w3.org/2005/Atom"
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 AUDIO_TYPES = {".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".ogg": "audio/ogg"}
@@ -79,6 +80,9 @@ class FeedBuilder:
         self.html_of, self.glossary = html_of, glossary
         self.broadcast, self.site_dir = broadcast, site_dir  # automatic readings are written into site_dir
         self.published = corpus.published(now)
+        # what is new here: a merged portal's items are history (archives, topic and unit pages, search), never
+        # announced by this portal's feeds; each keeps its place in its own portal's archive feeds
+        self.current = [i for i in self.published if not i.merged_from]
         self._entries: dict[str, FeedEntry] = {}
 
     def forget(self) -> None:
@@ -92,7 +96,7 @@ class FeedBuilder:
 
     def catalogue(self, by_topic: dict[str, list[NewsItem]], by_unit: dict[str, list[NewsItem]]) -> list[tuple[Feed, list[NewsItem]]]:
         """Every feed with its items (newest first, at most LIMIT), in the order the /rss/ page lists them."""
-        s, c, items = self.settings, self.corpus, self.published
+        s, c, items = self.settings, self.corpus, self.current
         feeds = [
             (Feed("rss.xml", s.site_name, s.description, ""), items),
             (Feed("atom.xml", s.site_name, s.description, "", "atom"), items),
@@ -110,7 +114,20 @@ class FeedBuilder:
                           f"{c.units[unit.successor].name}: {s.site_url}don-vi/{unit.successor}/rss.xml")
             feeds.append((Feed(f"don-vi/{slug}/rss.xml", f"{s.site_name} — {unit.name}", about, f"don-vi/{slug}/"),
                           self._published(by_unit.get(slug, []))))
-        return [(feed, feed_items[:LIMIT]) for feed, feed_items in feeds]
+        return [(feed, feed_items[:LIMIT]) for feed, feed_items in feeds] + self.archive_feeds()
+
+    def archive_feeds(self) -> list[tuple[Feed, list[NewsItem]]]:
+        """Each merged portal's feeds at cong-cu/<code>/<old path>: the items each carried there, with their old
+        GUIDs (its readers see nothing new); its bulletin feed carries none (no bulletin is remade)."""
+        s, by_slug, found = self.settings, {i.slug: i for i in self.published if i.merged_from}, []
+        for portal in self.corpus.portals.values():
+            about = (f"Lưu trữ nguồn tin của {portal.name} ({portal.site_url}), đã gộp vào {s.site_name}. Tin mới: "
+                     f"{s.url('rss.xml')}")
+            for archived in portal.feeds:
+                kind = "atom" if archived.path.endswith("atom.xml") else "radio" if archived.path == "phat-thanh/rss.xml" else "rss"
+                items = [by_slug[slug] for slug in archived.slugs if slug in by_slug]
+                found.append((Feed(f"{ARCHIVE}/{portal.code}/{archived.path}", archived.title, about, "", kind), items))
+        return found
 
     def bulletin_feed(self, bulletins: list[Bulletin]) -> tuple[Feed, list[NewsItem]]:
         """/phat-thanh/ban-tin/rss.xml: one episode a bulletin; its items are those of every bulletin."""
@@ -121,8 +138,8 @@ class FeedBuilder:
                      "phat-thanh/", "bulletin"), [i for b in bulletins for i in b.items])
 
     def _published(self, items: list[NewsItem]) -> list[NewsItem]:
-        """The newest LIMIT published ones: no need to look further down the list."""
-        return list(islice((i for i in items if i.is_published(self.now)), LIMIT))
+        """The newest LIMIT published ones of this portal: no need to look further down the list."""
+        return list(islice((i for i in items if i.is_published(self.now) and not i.merged_from), LIMIT))
 
     def render(self, feed: Feed, items: list[NewsItem]) -> bytes:
         fg = self._generator(feed, items)

@@ -294,7 +294,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
                 log.warning(warning)
         except editor.EditorMissing as exc:
             raise PluginError(str(exc)) from None
-        missing = redirects.write(root, site_dir, self.feeds.settings.site_url)
+        missing = redirects.write(self.corpus.portals, site_dir, self.feeds.settings.site_url)
         if missing:
             raise PluginError("Địa chỉ cũ của cổng đã gộp không hợp lệ hoặc trỏ tới trang không có (plans/cong-cu/), "
                               "không trang chuyển tiếp nào được đăng cho các dòng này:\n  " + "\n  ".join(missing))

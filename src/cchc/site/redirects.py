@@ -1,20 +1,20 @@
 """Old addresses of merged portals (plans/cong-cu/<mã>.yml, written by `cchc gop-cong`) as static pages.
 
-For each old address the build publishes site/cong-cu/<mã>/<old address>: a page that forwards to the new one
-(meta refresh and a canonical link, no script), or, for a feed, the feed that now carries its items (same
-GUIDs). The old portal's server then needs one rule: everything -> <new site>/cong-cu/<mã>/<same path>.
+For each old page address the build publishes site/cong-cu/<mã>/<old address>: a page that forwards to the new
+one (meta refresh and a canonical link, no script). An old feed's address there is its archive feed (feeds.py:
+the items it carried, their GUIDs kept). The old portal's server forwards each old address with one 301
+(deploy/chuyen-huong/<mã>.*, written by the merge); these pages serve a server that can only forward everything
+to <new site>/cong-cu/<mã>/<same path>.
 """
 
 from __future__ import annotations
 
 import html
-import re
-import shutil
 from pathlib import Path
 
-import yaml
+from ..content.merged import FOLDER
+from ..content.model import MergedPortal
 
-FOLDER = "cong-cu"
 PAGE = """<!doctype html>
 <html lang="vi">
 <head>
@@ -32,45 +32,22 @@ PAGE = """<!doctype html>
 """
 
 
-_ADDRESS = re.compile(r"^(?:[a-z0-9][a-z0-9._-]*/)*(?:[a-z0-9][a-z0-9._-]*)?$")  # site-relative, never ".."
-
-
-def tables(root: Path) -> tuple[dict[str, dict[str, str]], list[str]]:
-    """Old address -> new address, per merged portal; and the entries refused (an address that would leave the
-    site, such as "../x" or "/etc/x", is never written or read)."""
-    found, refused = {}, []
-    for file in sorted((root / "plans" / FOLDER).glob("*.yml")):
-        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-        code = str(data.get("ma") or file.stem)
-        if not _ADDRESS.match(code) or "/" in code or code.startswith("."):
-            refused.append(f"{FOLDER}/{file.name}: mã \"{code}\"")
-            continue
-        table = {}
-        for old, new in (data.get("dia_chi") or {}).items():
-            old, new = ("" if old == "/" else str(old)), ("" if new == "/" else str(new))
-            if not (_ADDRESS.match(old) and _ADDRESS.match(new)) or ".." in old or ".." in new:
-                refused.append(f"{FOLDER}/{code}: {old or '/'} -> {new or '/'}")
-                continue
-            table[old] = new
-        found[code] = table
-    return found, refused
-
-
-def write(root: Path, site_dir: Path, site_url: str) -> list[str]:
-    """Publish every table's pages; the entries refused or pointing nowhere are returned (not written)."""
-    found, missing = tables(root)
-    for code, table in found.items():
-        for old, new in table.items():
+def write(portals: dict[str, MergedPortal], site_dir: Path, site_url: str) -> list[str]:
+    """Publish every merged portal's forwarding pages; the entries pointing nowhere are returned (not written).
+    An old feed's address is its archive feed itself (written with the feeds), never a page."""
+    missing = []
+    for code, portal in portals.items():
+        for old, new in portal.addresses.items():
+            if new == f"{FOLDER}/{code}/{old}":
+                continue  # an archive feed, at the old feed's path under cong-cu/<code>/
             target = site_dir / new
             exists = (target / "index.html").is_file() if new.endswith("/") or not new else target.is_file()
             if not exists:
-                missing.append(f"{FOLDER}/{code}: {old or '/'} -> {new or '/'}")
+                missing.append(f"plans/{FOLDER}/{code}.yml: {old or '/'} -> {new or '/'}")
                 continue
             place = site_dir / FOLDER / code / old
-            if old.endswith(".xml"):
-                place.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(target, place)  # the feed itself: a reader cannot follow a page
-                continue
+            if not old.endswith("/") and old:
+                continue  # a file (media, document): forwarded by the web server's map only
             place.mkdir(parents=True, exist_ok=True)
             depth = 2 + len([part for part in old.split("/") if part])
             relative = "../" * depth + new

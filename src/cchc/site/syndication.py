@@ -16,10 +16,11 @@ from ..content.safety import plain
 from ..radio.broadcast import Broadcast
 from ..radio.cover import COVER, CoverError, write_cover
 from ..radio.voice import VoiceError, missing_programs
-from .feeds import Feed, FeedBuilder, FeedSettings
+from .feeds import ARCHIVE, Feed, FeedBuilder, FeedSettings
 from .views import SiteViews
 
 log = logging.getLogger("mkdocs.plugins.cchc")
+RADIO_FEED = "phat-thanh/rss.xml"
 SHARED_FEEDS = ("rss", "atom")  # kinds of feed the pages helper writes: without automatic readings
 
 
@@ -66,15 +67,17 @@ def catalogue(feeds: FeedBuilder, site: SiteViews, broadcast: Broadcast) -> list
     """Every feed with its items; the radio items' pages learn whether they carry their own reading, and the
     radio and feeds pages are added to the site's views."""
     result = feeds.catalogue(site.by_topic, site.by_unit)
-    radio_items = next(items for feed, items in result if feed.kind == "radio")
-    broadcast.plan(radio_items, feeds.published)
-    for item in radio_items:  # in the View, so the preview re-renders a page whose reading comes or goes
+    radio_items = next(items for feed, items in result if feed.path == RADIO_FEED)
+    archived = list({i.url: i for feed, items in result if feed.kind == "radio" and feed.path != RADIO_FEED
+                     for i in items}.values())  # merged portals' radio feeds: read, never in a bulletin
+    broadcast.plan(radio_items, feeds.current, archived)
+    for item in radio_items + archived:  # in the View, so the preview re-renders a page whose reading comes or goes
         if item.url in broadcast.read_here:
             site.views[item.src_uri].data["reading"] = "page" if broadcast.shows_reading(item) else "bulletin"
     if broadcast.readings.enabled:
         result.append(feeds.bulletin_feed(broadcast.bulletins))
     site.add_radio_pages(broadcast.bulletins, broadcast.readings.enabled)
-    site.add_feeds_page([(feed, len(items)) for feed, items in result])
+    site.add_feeds_page([(feed, len(items)) for feed, items in result if not feed.path.startswith(ARCHIVE + "/")])
     return result
 
 

@@ -170,7 +170,9 @@ class SiteViews:
     def front_page(self, current: list[Plan], checks: dict[str, PlanCheck]) -> dict[str, Any]:
         """The home page: a lead item with its image, the latest headlines, the sections set in mkdocs.yml,
         and the current plans with their progress (the latest finished ones when none is current)."""
-        items, settings = self.visible, self.corpus.settings
+        # what is new: a merged portal's items are history (in archives, topics, units, search), never here
+        items = list(itertools.islice((i for i in self.visible if not i.merged_from), LEAD_WINDOW + LATEST_COUNT + 1))
+        settings = self.corpus.settings
         lead = next((i for i in items[:LEAD_WINDOW] if i.image), items[0] if items else None)
         plans = sorted(current, key=lambda p: (p.start, p.id), reverse=True) or sorted(
             (p for p in self.corpus.plans.values() if p.start <= self.now.date()),
@@ -190,7 +192,8 @@ class SiteViews:
             if section.types else self.visible
         topics = {s for t in section.topics for s in self.corpus.topic_subtree(t)}
         units = {s for u in section.units for s in self.corpus.unit_subtree(u)}
-        matching = (i for i in pool if (not topics or topics.intersection(i.topics)) and (not units or i.unit in units))
+        matching = (i for i in pool if not i.merged_from and (not topics or topics.intersection(i.topics))
+                    and (not units or i.unit in units))
         return list(itertools.islice(matching, section.count))
 
     def add_radio_pages(self, bulletins: list, voiced: bool) -> None:
