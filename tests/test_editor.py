@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from conftest import SAMPLE_NOW, Server, copy_sample
 
 SHOTS = Path(__file__).resolve().parents[1] / "test-output" / "editor"
@@ -137,8 +138,18 @@ def write_body(page, text: str) -> None:
 
 
 def publish(page) -> None:
-    page.get_by_role("button", name="Công bố").first.click()
-    page.get_by_role("menuitem", name="Công bố ngay").click()
+    """Publish as a person does: open the menu of "Công bố" and choose "Công bố ngay". Decap re-renders the
+    entry after a save and takes a moment to see a fresh edit; a click in that moment opens no menu, and a
+    person would click again: so does this (up to six times)."""
+    button, choice = page.get_by_role("button", name="Công bố").first, page.get_by_role("menuitem", name="Công bố ngay")
+    for _ in range(6):
+        button.click()
+        try:
+            choice.wait_for(timeout=5000)
+            break
+        except PlaywrightTimeout:
+            continue
+    choice.click()
     page.get_by_text("Thay đổi đã được lưu", exact=False).wait_for(timeout=20000)
 
 
