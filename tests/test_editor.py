@@ -162,13 +162,13 @@ def test_staff_write_an_item_with_an_image_and_the_preview_shows_it(browser, roo
     page.locator("[id^='date-field']").fill("2026-06-15T08:30")  # the browser's own date picker
     choose(page, "topics", "một cửa")
     choose(page, "topics", "Chính phủ số › Chuyển đổi số")
-    choose(page, "unit", "Xã Tri Hải")
+    choose(page, "unit", "Xã Long Hồ")
     upload_image(page, root.parent / "hoi-nghi-tap-huan.png")
     page.locator("[id^='image_alt-field']").fill("Cán bộ một cửa nghe điện thoại đường dây nóng")
     write_body(page, "Người dân gọi 1022 để phản ánh về thủ tục đất đai.")
     preview = page.frame_locator("iframe").first
     preview.locator("h1").filter(has_text="Đường dây nóng 1022").wait_for()
-    assert "Xã Tri Hải" in preview.locator(".cchc-meta").inner_text()  # codes shown by their Vietnamese names
+    assert "Xã Long Hồ" in preview.locator(".cchc-meta").inner_text()  # codes shown by their Vietnamese names
     assert preview.locator("figure img").evaluate("img => img.complete && img.naturalWidth > 0")  # the upload itself
     page.screenshot(path=SHOTS / "viet-bai-soan.png")
     publish(page)
@@ -180,7 +180,7 @@ def test_staff_write_an_item_with_an_image_and_the_preview_shows_it(browser, roo
     meta, body = split(written)
     assert meta["title"] == title
     assert meta["date"] == "15/06/2026 08:30"  # the README's form, 15/03/2024 08:30
-    assert meta["topics"] == ["mot-cua", "chuyen-doi-so"] and meta["unit"] == "xa-tri-hai"
+    assert meta["topics"] == ["mot-cua", "chuyen-doi-so"] and meta["unit"] == "xa-long-ho"
     assert meta["image"] == f"anh/{YEAR}/hoi-nghi-tap-huan.png"
     assert (root / "docs" / "anh" / YEAR / "hoi-nghi-tap-huan.png").read_bytes() == png()
     assert "Người dân gọi 1022" in body
@@ -208,7 +208,7 @@ def test_an_image_without_its_description_is_refused_with_the_validators_words(b
     go(page, server, "collections/tin-bai/new")
     page.locator("[id^='title-field']").fill("Ảnh không có mô tả")
     choose(page, "topics", "một cửa")
-    choose(page, "unit", "Xã Tri Hải")
+    choose(page, "unit", "Xã Long Hồ")
     upload_image(page, root.parent / "anh-khong-mo-ta.png")
     write_body(page, "Nội dung có đủ, chỉ thiếu mô tả ảnh.")
     page.get_by_role("button", name="Công bố").first.click()
@@ -396,7 +396,7 @@ def test_a_save_validate_would_refuse_is_refused_in_the_editor_with_our_words(br
     page.locator("[id^='title-field']").fill(title.strip())
     page.locator("[id^='date-field']").fill("2026-06-15T08:30")
     choose(page, "topics", "một cửa")
-    choose(page, "unit", "Xã Tri Hải")
+    choose(page, "unit", "Xã Long Hồ")
     write_body(page, "Nội dung.")
     page.get_by_role("button", name="Công bố").first.click()
     page.get_by_role("menuitem", name="Công bố ngay").click()
@@ -504,7 +504,7 @@ def test_a_picture_in_the_body_goes_under_anh_year_with_its_description(browser,
     page.locator("[id^='title-field']").fill(title)
     page.locator("[id^='date-field']").fill("2026-06-15T08:30")
     choose(page, "topics", "một cửa")
-    choose(page, "unit", "Xã Tri Hải")
+    choose(page, "unit", "Xã Long Hồ")
     write_body(page, "Quầy mới đặt ở tầng một.")
     page.get_by_role("button", name="Thêm thành phần").click()
     page.get_by_role("menuitem", name="Ảnh").click()

@@ -171,3 +171,109 @@ def test_plans_on_both_sides_of_the_change_are_checked_and_reported(sample, tmp_
                               capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
     assert len(list(tmp_path.glob("*.docx"))) == 2
+
+
+def test_an_item_under_a_unit_whose_parent_ended_needs_a_new_parent_from_that_day(project):
+    """Xã Tri Hải was under huyện Ninh Hải, which ended on 30/06/2025: an item of the commune after that is
+    refused, naming the ended parent, until the vocabulary records the commune's new parent from 01/07/2025;
+    then the item counts under the new parent, and the commune's older items under the old one."""
+    project.item("truoc", date="10/03/2025 08:00", unit="xa-tri-hai")
+    project.item("sau", date="10/03/2026 08:00", unit="xa-tri-hai")
+    _, problems = project.load()
+    (found,) = messages(problems)
+    assert found.startswith("docs/tin-tuc/sau.md:5:") and '"Huyện Ninh Hải", cấp trên của "Xã Tri Hải"' in found
+    assert "parent_from: {01/07/2025: <mã cấp trên mới>}" in found
+    units = (ROOT / "plans" / "don-vi.yml").read_text(encoding="utf-8")
+    units = units.replace("  body: Ủy ban nhân dân xã Tri Hải\n",
+                          "  body: Ủy ban nhân dân xã Tri Hải\n  parent_from:\n    01/07/2025: khanh-hoa\n", 1)
+    project.write("plans/don-vi.yml", units)
+    corpus, problems = project.load()
+    assert not messages(problems)
+    from cchc.site.views import SiteViews
+    from cchc.content.dates import parse_datetime
+    views = SiteViews(corpus, parse_datetime("30/06/2026 12:00"))
+    assert [i.slug for i in views.by_unit["khanh-hoa"]] == ["sau"]  # the tree as it was on each item's day
+    assert [i.slug for i in views.by_unit["ninh-hai"]] == ["truoc"] and views.by_unit["ninh-thuan"][0].slug == "truoc"
+    assert corpus.unit_subtree("khanh-hoa") >= {"xa-tri-hai"} and corpus.unit_subtree("ninh-hai") >= {"xa-tri-hai"}
+
+
+def test_a_new_parent_that_did_not_exist_then_and_a_town_without_an_end_are_named(project):
+    units = (ROOT / "plans" / "don-vi.yml").read_text(encoding="utf-8")
+    units = units.replace("  body: Ủy ban nhân dân xã Tri Hải\n",
+                          "  body: Ủy ban nhân dân xã Tri Hải\n  parent_from:\n    01/07/2025: ninh-thuan\n", 1)
+    units += "tt-moi:\n  name: Thị trấn Phước Dân\n  kind: xa\n  parent: ninh-phuoc\n"
+    path = project.write("plans/don-vi.yml", units)
+    _, problems = project.load()
+    found = messages(problems)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    moved = next(n for n, text in enumerate(lines, 1) if text.startswith("  parent_from:") and n > lines.index("xa-tri-hai:"))
+    town = next(n for n, text in enumerate(lines, 1) if text == "tt-moi:")
+    assert any(m.startswith(f"plans/don-vi.yml:{moved}:") and '"Tỉnh Ninh Thuận" chưa hoặc không còn hoạt động vào ngày 01/07/2025' in m
+               for m in found), found
+    assert any(m.startswith(f"plans/don-vi.yml:{town}:") and "thị trấn kết thúc hoạt động từ 01/07/2025" in m
+               for m in found), found
+
+
+def test_the_sample_records_the_2025_changes_of_departments_and_towns(sample):
+    _, corpus = sample
+    u = corpus.units
+    for province, heir in (("ben-tre", "vinh-long"), ("ninh-thuan", "khanh-hoa")):
+        old, new = u[f"so-tttt-{province}"], u[f"so-khcn-{province}"]
+        assert (old.until, old.successor) == (date(2025, 2, 28), new.slug) and "45/2025/NĐ-CP" in old.basis
+        assert (new.start, new.until, new.successor) == (date(2025, 3, 1), date(2025, 6, 30), heir)
+    for town in ("tt-yen-dinh", "tt-thinh-long"):
+        assert u[town].until == date(2025, 6, 30) and "1674/NQ-UBTVQH15" in u[town].basis
+    assert u["son-kim-1"].parent_on(date(2026, 1, 1)) == "ha-tinh" and u["son-kim-1"].parent_on(date(2024, 1, 1)) == "huong-son"
+
+
+PREDECESSOR_PLAN = """---
+id: ninh-thuan-2025
+title: Kế hoạch thông tin, tuyên truyền cải cách hành chính tỉnh Ninh Thuận năm 2025
+issuer: ninh-thuan
+level: tinh
+issued: 10/01/2025
+period:
+  start: 01/01/2025
+  end: 31/12/2025
+content:
+  - ref: II.1
+    text: Cơ chế một cửa.
+    topics: [mot-cua]
+targets:
+  - ref: PL.1
+    product: Tin, bài trên Cổng thông tin điện tử tỉnh
+    count: 12
+    cadence: hằng tháng
+    lead: so-noi-vu-ninh-thuan
+    channels: [cong-thong-tin]
+  - ref: PL.2
+    product: Một phóng sự tổng kết năm
+    count: 1
+    cadence: cả năm
+    lead: so-noi-vu-ninh-thuan
+    types: [phong-su]
+reports: [6m, year]
+---
+
+Nội dung.
+"""
+
+
+def test_a_plan_of_a_unit_that_was_merged_counts_until_its_last_day_and_then_says_so(project):
+    """Ninh Thuận's 2025 plan: its items until 30/06/2025 count; its targets not done then are "Đơn vị đã sáp
+    nhập", never behind; an item of the successor after that day does not count for it, even naming it."""
+    from cchc.plans.check import MERGED, check_plan
+    from cchc.content.dates import end_of_day
+    project.write("plans/ninh-thuan-2025.md", PREDECESSOR_PLAN)
+    for month in range(1, 7):
+        project.item(f"thang-{month}", date=f"10/{month:02d}/2025 08:00", unit="so-noi-vu-ninh-thuan", topics="[mot-cua]")
+    project.item("sau", date="10/08/2025 08:00", unit="so-noi-vu-khanh-hoa", topics="[mot-cua]", plan="ninh-thuan-2025")
+    corpus, problems = project.load()
+    assert not messages(problems)
+    june = check_plan(corpus, corpus.plans["ninh-thuan-2025"], date(2025, 6, 30))
+    assert [p.status for p in june.progress] == ["on_track", "on_track"]  # before the merge: as any plan
+    end = check_plan(corpus, corpus.plans["ninh-thuan-2025"], end_of_day(date(2025, 12, 31)))
+    assert len(end.items) == 6 and "sau" not in {i.slug for i in end.items}
+    assert [p.status for p in end.progress] == [MERGED, MERGED]
+    assert [p.status_text for p in end.progress] == ["Đơn vị đã sáp nhập"] * 2
+    assert end.target_summary() == "2 dừng vì đơn vị đã sáp nhập"

@@ -40,7 +40,13 @@ class Corpus:
 
     @cached_property
     def _unit_children(self) -> dict[str, list[str]]:
-        return _children(self.units)
+        """Under each unit, every unit that has ever been under it (a commune under its district, then under
+        its province after 1/7/2025): a subtree is what the unit answers for over time."""
+        children: dict[str, list[str]] = defaultdict(list)
+        for unit in self.units.values():
+            for parent in dict.fromkeys(unit.parents):
+                children[parent].append(unit.slug)
+        return children
 
     @cached_property
     def _channel_children(self) -> dict[str, list[str]]:
@@ -58,9 +64,15 @@ class Corpus:
         """A unit and all units under it: a district's items include its communes'."""
         return _subtree(slug, self._unit_children)
 
-    def unit_ancestors(self, slug: str) -> list[str]:
-        """A unit and the units above it, nearest first."""
-        return _ancestors(slug, self.units)
+    def unit_ancestors(self, slug: str, day: date | None = None) -> list[str]:
+        """A unit and the units above it on `day` (None: as the vocabulary writes `parent:`), nearest first."""
+        if day is None:
+            return _ancestors(slug, self.units)
+        chain: list[str] = []
+        while slug and slug in self.units and slug not in chain:
+            chain.append(slug)
+            slug = self.units[slug].parent_on(day) or ""
+        return chain
 
     def near_units(self, issuer: str) -> dict[str, float]:
         """Units to suggest first for a plan of `issuer`: its own units, then its province's (bonus per slug)."""

@@ -15,6 +15,7 @@ from .dates import DATE_HINT, DateError, format_date, parse_datetime
 from .model import Unit
 from .problems import Problems
 from .source import LineDict
+from .text import lookup_key
 
 DISTRICTS_END = date(2025, 6, 30)  # the last day of the district level
 KEYS = {"from": "start", "until": "until", "successor": "successor", "basis": "basis"}
@@ -30,6 +31,19 @@ def read(unit: Unit, entry: LineDict, path: str, problems: Problems) -> Unit:
             values[KEYS[key]] = parse_datetime(entry[key]).date()
         except DateError as exc:
             problems.add(path, entry.line_of(key), f'{key} của "{unit.slug}": {exc}', DATE_HINT)
+    moves = entry.get("parent_from")
+    if moves not in (None, ""):
+        if not isinstance(moves, LineDict):
+            problems.add(path, entry.line_of("parent_from"), f'parent_from của "{unit.slug}" phải là các dòng "ngày: mã cấp trên"',
+                         "ví dụ:\n  parent_from:\n    01/07/2025: vinh-long")
+        else:
+            later = []
+            for day, parent in moves.items():
+                try:
+                    later.append((parse_datetime(str(day)).date(), str(parent or "").strip()))
+                except DateError as exc:
+                    problems.add(path, moves.line_of(day), f'parent_from của "{unit.slug}": {exc}', DATE_HINT)
+            values["later_parents"] = tuple(sorted(later))
     if entry.get("successor"):
         values["successor"] = str(entry["successor"]).strip()
     if entry.get("basis"):
@@ -57,15 +71,37 @@ def check(units: dict[str, Unit], data: LineDict, path: str, problems: Problems)
                 problems.add(path, line("successor"), f'"{successor.name}" chưa hoặc không còn hoạt động vào ngày '
                              f"{format_date(unit.until + timedelta(days=1))}, khi nhận \"{unit.name}\"",
                              "kiểm tra from:/until: của hai đơn vị")
-        if unit.kind == "huyen" and (unit.until is None or unit.until > DISTRICTS_END):
+        ended = ("cấp huyện" if unit.kind == "huyen" else
+                 "thị trấn" if unit.kind == "xa" and lookup_key(unit.name).startswith("thi-tran-") else "")
+        if ended and (unit.until is None or unit.until > DISTRICTS_END):  # Luật 72/2025/QH15: communes and wards only
             problems.add(path, line("until") if unit.until else data.line_of(slug),
-                         f'"{unit.name}" là đơn vị cấp huyện: cấp huyện kết thúc hoạt động từ 01/07/2025',
+                         f'"{unit.name}" là đơn vị {ended}: {ended} kết thúc hoạt động từ 01/07/2025 (chính quyền địa '
+                         "phương hai cấp, Luật 72/2025/QH15)",
                          "thêm until: 30/06/2025, successor: (đơn vị nhận nhiệm vụ) và basis: (văn bản)")
+        for since, parent in unit.later_parents:
+            above = units.get(parent)
+            if above is None or parent == slug:
+                problems.add(path, line("parent_from"), f'cấp trên "{parent}" của "{slug}" (từ {format_date(since)}) không có '
+                             "trong danh mục", "ghi mã của đơn vị cấp trên mới, có trong plans/don-vi.yml")
+            elif not above.alive(since):
+                problems.add(path, line("parent_from"), f'"{above.name}" chưa hoặc không còn hoạt động vào ngày '
+                             f"{format_date(since)}, khi nhận \"{unit.name}\"", "kiểm tra ngày ở parent_from: và from:/until:")
 
 
 def refusal(unit: Unit, day: date, units: dict[str, Unit], what: str) -> tuple[str, str] | None:
-    """(message, hint) when `unit` did not exist on `day`: the successor to use instead, if any."""
+    """(message, hint) when `unit` did not exist on `day`, or a unit above it had ended (a commune of a district
+    after 1/7/2025): the successor to use, or the new parent to record."""
     if unit.alive(day):
+        seen, above = {unit.slug}, units.get(unit.parent_on(day) or "")
+        while above is not None and above.slug not in seen:
+            if not above.alive(day) and above.until and day > above.until:
+                since = format_date(above.until + timedelta(days=1))
+                return (f'{what} ngày {format_date(day)} nhưng "{above.name}", cấp trên của "{unit.name}", đã thôi hoạt '
+                        f"động sau ngày {format_date(above.until)}",
+                        f'nếu "{unit.name}" đã sáp nhập: ghi đơn vị kế thừa của nó; nếu vẫn hoạt động: ghi cấp trên mới '
+                        f'của nó trong plans/don-vi.yml — parent_from: {{{since}: <mã cấp trên mới>}} (README, mục Danh mục)')
+            seen.add(above.slug)
+            above = units.get(above.parent_on(day) or "")
         return None
     if unit.until and day > unit.until:
         message = f'{what} ngày {format_date(day)} nhưng "{unit.name}" đã thôi hoạt động sau ngày {format_date(unit.until)}'

@@ -47,9 +47,23 @@ class Unit(Term):
     until: date | None = None
     successor: str | None = None
     basis: str = ""
+    later_parents: tuple[tuple[date, str], ...] = ()  # (from, parent): a new place in the tree, oldest first
 
     def alive(self, day: date) -> bool:
         return (self.start is None or self.start <= day) and (self.until is None or day <= self.until)
+
+    def parent_on(self, day: date | None) -> str | None:
+        """The unit above it on `day` (None: the latest), as `parent:` and `parent_from:` say."""
+        current = self.parent
+        for since, parent in self.later_parents:
+            if day is None or since <= day:
+                current = parent
+        return current
+
+    @property
+    def parents(self) -> list[str]:
+        """Every unit it has been under."""
+        return [p for p in (self.parent, *(p for _, p in self.later_parents)) if p]
 
 
 @dataclass(frozen=True)

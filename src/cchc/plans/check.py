@@ -15,6 +15,9 @@ Semantics, stated once:
   A target without a count is only counted ("đã có N bài"), never on or behind schedule. Monthly
   targets list the elapsed months without an item, with or without a count.
 - The as-of date means the end of that day (23:59:59, Vietnam time).
+- A plan whose issuing unit ended before the plan did (merged in the 2025 reorganisation) is counted up to the
+  unit's last day (`until`); a target not done by then is "Đơn vị đã sáp nhập", never behind: what is left
+  passes to the successor's own plan, which counts its own items.
 """
 
 from __future__ import annotations
@@ -27,13 +30,18 @@ from ..content.dates import VN_TZ, end_of_day, month_end, vietnam_time
 from ..content.model import MandatedItem, NewsItem, Plan, Target
 
 COVERED, UNCOVERED = "covered", "uncovered"
-DONE, ON_TRACK, BEHIND, NOT_MEASURED, NOT_STARTED, COUNTED = (
-    "done", "on_track", "behind", "not_measured", "not_started", "counted")
+DONE, ON_TRACK, BEHIND, NOT_MEASURED, NOT_STARTED, COUNTED, MERGED = (
+    "done", "on_track", "behind", "not_measured", "not_started", "counted", "merged")
 STATUS_VI = {
     COVERED: "Đã có bài", UNCOVERED: "Chưa có bài",
     DONE: "Hoàn thành", ON_TRACK: "Đúng tiến độ", BEHIND: "Chậm tiến độ",
     NOT_MEASURED: "Không đo từ bài đăng", NOT_STARTED: "Chưa đến thời gian", COUNTED: "Không nêu số lượng",
+    MERGED: "Đơn vị đã sáp nhập",
 }
+# every state a target can be in, as a summary names them (each target counted once)
+SUMMARY_ORDER = [(DONE, "hoàn thành"), (ON_TRACK, "đúng tiến độ"), (BEHIND, "chậm tiến độ"),
+                 (NOT_STARTED, "chưa đến thời gian"), (COUNTED, "không nêu số lượng"),
+                 (NOT_MEASURED, "chưa đo được từ bài đăng"), (MERGED, "dừng vì đơn vị đã sáp nhập")]
 
 
 @dataclass
@@ -81,6 +89,11 @@ class PlanCheck:
         return all(c.status == COVERED for c in self.coverage) and all(
             p.status != BEHIND for p in self.progress)
 
+    def target_summary(self) -> str:
+        """"2 hoàn thành, 1 chậm tiến độ, …": every target accounted for, in one state each."""
+        counts = [(sum(p.status == state for p in self.progress), words) for state, words in SUMMARY_ORDER]
+        return ", ".join(f"{n} {words}" for n, words in counts if n) or "không có chỉ tiêu"
+
 
 def as_of_moment(value: date | datetime) -> datetime:
     """A date means the whole day: everything published up to its last minute counts."""
@@ -91,7 +104,9 @@ def check_plan(corpus: Corpus, plan: Plan, as_of: date | datetime, since: date |
     """`since` narrows the counted items to a reporting window (never before the plan's start)."""
     moment = as_of_moment(as_of)
     scope = corpus.unit_subtree(plan.scope)
-    first, end = _day_start(plan.start), end_of_day(plan.end)
+    issuer = corpus.units.get(plan.issuer)
+    stop = issuer.until if issuer is not None and issuer.until and issuer.until < plan.end else None
+    first, end = _day_start(plan.start), end_of_day(min(plan.end, stop or plan.end))
     scoped = [i for i in corpus.published(moment) if (i.unit in scope or plan.id in i.plans) and first <= i.date <= end]
     start = _day_start(max(since or plan.start, plan.start))
     items = [i for i in scoped if start <= i.date]
@@ -99,11 +114,23 @@ def check_plan(corpus: Corpus, plan: Plan, as_of: date | datetime, since: date |
     for mandated in plan.content:
         wanted = set().union(*(corpus.topic_subtree(t) for t in mandated.topics)) if mandated.topics else set()
         coverage.append(Coverage(mandated, [i for i in items if wanted.intersection(i.topics)]))
-    progress = [_progress(corpus, target, scoped, moment) for target in plan.targets]
+    progress = [_progress(corpus, target, scoped, moment, stop) for target in plan.targets]
     return PlanCheck(plan, moment, items, coverage, progress)
 
 
-def _progress(corpus: Corpus, target: Target, scoped: list[NewsItem], moment: datetime) -> Progress:
+def _progress(corpus: Corpus, target: Target, scoped: list[NewsItem], moment: datetime, stop: date | None = None) -> Progress:
+    """A target's state as of `moment`; after the issuer's last day `stop`, its state on that day, and a target
+    not done by then stops there (MERGED)."""
+    ended = stop is not None and moment > end_of_day(stop)
+    if ended:
+        moment = end_of_day(stop)
+    found = _measure(corpus, target, scoped, moment)
+    if ended and target.end > stop and found.status != DONE and found.status != NOT_MEASURED:
+        found.status = MERGED
+    return found
+
+
+def _measure(corpus: Corpus, target: Target, scoped: list[NewsItem], moment: datetime) -> Progress:
     if not (target.channels or target.types or target.units or target.topics):
         return Progress(target, [], None, NOT_MEASURED)
     channels = set().union(*(corpus.channel_subtree(c) for c in target.channels)) if target.channels else None

@@ -23,7 +23,7 @@ from docx.shared import Mm, Pt, RGBColor
 from ..content.corpus import Corpus
 from ..content.dates import format_date, month_end
 from ..content.model import REPORT_PERIODS, Plan
-from .check import BEHIND, DONE, NOT_MEASURED, ON_TRACK, STATUS_VI, PlanCheck, check_plan
+from .check import STATUS_VI, PlanCheck, check_plan
 from .check_output import cell as md_cell
 from .check_output import quota
 
@@ -103,8 +103,7 @@ def to_markdown(report: Report, corpus: Corpus, site_url: str = "") -> str:
              "## I. Tóm tắt", "",
              f"- Số tin, bài được tính trong kỳ: {len(c.items)}.",
              f"- Nội dung tuyên truyền bắt buộc đã có bài: {len(covered)}/{len(c.coverage)}.",
-             f"- Chỉ tiêu: {_count(c, DONE)} hoàn thành, {_count(c, ON_TRACK)} đúng tiến độ, {_count(c, BEHIND)} chậm tiến độ, "
-             f"{_count(c, NOT_MEASURED)} không đo được từ bài đăng.", "",
+             f"- Chỉ tiêu ({len(c.progress)}): {c.target_summary()}.", "",
              "## II. Kết quả theo nội dung tuyên truyền", "",
              "| Mục | Nội dung | Số bài | Bài gần nhất | Tình trạng |", "|---|---|---|---|---|"]
     lines += [f"| {x.mandated.ref} | {md_cell(x.mandated.text)} | {len(x.items)} | {format_date(x.latest)} | {STATUS_VI[x.status]} |"
@@ -135,10 +134,6 @@ def items_by_topic(report: Report, corpus: Corpus):
             yield topic, sorted(items, key=lambda i: i.date)
 
 
-def _count(check: PlanCheck, status: str) -> int:
-    return sum(p.status == status for p in check.progress)
-
-
 # -- Word, Nghị định 30/2020/NĐ-CP ---------------------------------------------------------------
 
 def date_line(place: str, day: date) -> str:
@@ -163,8 +158,7 @@ def to_docx(report: Report, corpus: Corpus, path: Path, site_url: str = "") -> P
     _section(doc, "I. KẾT QUẢ CHUNG")
     _body(doc, f"Trong kỳ, có {len(c.items)} tin, bài về cải cách hành chính được đăng tải, phát sóng; "
                f"{len(covered)}/{len(c.coverage)} nội dung tuyên truyền bắt buộc của kế hoạch đã có bài.")
-    _body(doc, f"Về chỉ tiêu: {_count(c, DONE)} chỉ tiêu hoàn thành, {_count(c, ON_TRACK)} chỉ tiêu đúng tiến độ, "
-               f"{_count(c, BEHIND)} chỉ tiêu chậm tiến độ, {_count(c, NOT_MEASURED)} chỉ tiêu chưa đo được từ bài đăng.")
+    _body(doc, f"Về chỉ tiêu ({len(c.progress)} chỉ tiêu): {c.target_summary()}.")
     _section(doc, "II. KẾT QUẢ THEO NỘI DUNG TUYÊN TRUYỀN")
     _table(doc, ["Mục", "Nội dung", "Số bài", "Bài gần nhất", "Tình trạng"],
            [[x.mandated.ref, x.mandated.text, str(len(x.items)), format_date(x.latest), STATUS_VI[x.status]] for x in c.coverage],

@@ -81,7 +81,7 @@ class SiteViews:
             self.by_type[item.type].append(item)
             for topic in dict.fromkeys(a for t in item.topics for a in corpus.topic_ancestors(t)):  # ordered: stable across runs
                 self.by_topic[topic].append(item)
-            for unit in corpus.unit_ancestors(item.unit):
+            for unit in corpus.unit_ancestors(item.unit, item.date.date()):  # the tree as it was that day
                 self.by_unit[unit].append(item)
             self.by_month[(item.date.year, item.date.month)].append(item)
         self.views: dict[str, View] = {}
