@@ -18,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from cchc.content.lifetime import refusal  # noqa: E402
 from cchc.content.loader import load_corpus  # noqa: E402
 
 OPENINGS = [
@@ -79,7 +80,8 @@ def write_corpus(n: int, out: Path, seed: int = 2024) -> Path:
     for i in range(n):
         year = 2016 + i % 10
         month, day = rng.randint(1, 12), rng.randint(1, 28)
-        unit = rng.choice([u for u in units if u.alive(date(year, month, day))])  # the 2025 reorganisation holds
+        day_of = date(year, month, day)  # the 2025 reorganisation holds: the unit and the units above it existed
+        unit = rng.choice([u for u in units if refusal(u, day_of, corpus.units, "bài") is None])
         chosen = rng.sample(topics, rng.randint(1, 3))
         ctx = {"unit": unit.name, "topic": chosen[0].name.lower(), "year": year, "month": month}
         body = [rng.choice(OPENINGS).format(**ctx)]

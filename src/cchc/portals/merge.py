@@ -306,6 +306,8 @@ class _Merge:
             return f"{NEWS_DIR}/{self.code}/{rel[len(NEWS_DIR) + 1:]}"
         if rel in self.page_files:
             return self.page_files[rel]
+        if rel.endswith(".md") and not (self.source / "docs" / rel).exists():
+            return rel  # a page the site makes (chu-de/index.md…): the merged site makes it too, at the same place
         return self.moved.get(rel, rel) if rel in self.files else None
 
     def plans(self) -> None:
