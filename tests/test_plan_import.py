@@ -172,3 +172,155 @@ def test_an_existing_plan_is_never_overwritten_without_force(project):
     target.write_text(target.read_text(encoding="utf-8") + "\nSửa tay.\n", encoding="utf-8")
     again = import_plan(project, seed)
     assert again.returncode == 2 and "--force" in again.stderr and "Sửa tay." in target.read_text(encoding="utf-8")
+
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _numbering(doc, fmt: str, text: str) -> tuple[object, int]:
+    """An abstract numbering definition of one level (fmt, level text), as Word writes it; its id."""
+    from docx.oxml import parse_xml
+    root = doc.part.numbering_part.element
+    abstract_id = 90 + len(root.findall(f"{{{W}}}abstractNum"))
+    root.insert(0, parse_xml(f'<w:abstractNum xmlns:w="{W}" w:abstractNumId="{abstract_id}"><w:multiLevelType w:val="hybridMultilevel"/>'
+                             f'<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/>'
+                             '</w:lvl></w:abstractNum>'))
+    return root, abstract_id
+
+
+def _restart(root, abstract_id: int, start: int = 1) -> int:
+    """A new list instance of the definition, starting again at `start` (Word's "Restart numbering", "Set
+    numbering value")."""
+    from docx.oxml import parse_xml
+    num_id = 200 + len(root.findall(f"{{{W}}}num"))
+    root.append(parse_xml(f'<w:num xmlns:w="{W}" w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/>'
+                          f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{start}"/></w:lvlOverride></w:num>'))
+    return num_id
+
+
+def _numbered(paragraph, num_id: int) -> None:
+    from docx.oxml import parse_xml
+    paragraph._p.get_or_add_pPr().insert(0, parse_xml(
+        f'<w:numPr xmlns:w="{W}"><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'))
+
+
+def to_office_docx(seed: Path, out: Path) -> Path:
+    """The seed as an office's document system sends it: the Decree 30 header and the closing block (Nơi nhận
+    beside the signer) laid out in borderless two-column tables, bullets as Word lists (List Bullet, List
+    Bullet 2), numbered and lettered points from numbering definitions restarted at each 1. and a) — no
+    number or bullet typed in any of them."""
+    doc = Document()
+    root, decimal = _numbering(doc, "decimal", "%1.")
+    _, letter = _numbering(doc, "lowerLetter", "%1)")
+    blocks = read_blocks(seed)
+    title = next(n for n, b in enumerate(blocks) if b.kind == "para" and b.text.upper().startswith("KẾ HOẠCH"))
+    closing = next((n for n, b in enumerate(blocks) if b.kind == "para" and b.text.startswith("Nơi nhận")), len(blocks))
+
+    bold = {b.text for b in blocks if b.kind == "para" and b.bold}
+
+    def layout(rows: list[tuple[list, list]]) -> None:
+        table = doc.add_table(rows=len(rows), cols=2)
+        for r, (left, right) in enumerate(rows):
+            for c, lines in enumerate((left, right)):
+                cell = table.cell(r, c)
+                cell.paragraphs[0].text = ""
+                for n, (text, style) in enumerate(lines):
+                    p = cell.paragraphs[0] if n == 0 else cell.add_paragraph()
+                    p.add_run(text).bold = text in bold
+                    if style:
+                        p.style = doc.styles[style]
+
+    head = [b.text for b in blocks[:title] if b.kind == "para"]
+    right = [(t, None) for t in head if "CỘNG HÒA" in t.upper() or "Độc lập" in t or re.search(r",\s*ngày", t)]
+    layout([([(t, None) for t in head if (t, None) not in right], right)])
+    current: dict[str, int] = {}
+    letters_typed = False
+    for block in blocks[title:closing]:
+        if block.kind == "table":
+            width = max(len(r) for r in block.rows)
+            table = doc.add_table(rows=len(block.rows), cols=width)
+            for r, row in enumerate(block.rows):
+                for c, value in enumerate(row):
+                    table.cell(r, c).text = value
+            continue
+        text, style, num = block.text, None, None
+        if m := re.match(r"^[-•]\s+(.*)", text):
+            text, style = m.group(1), "List Bullet"
+        elif m := re.match(r"^\+\s+(.*)", text):
+            text, style = m.group(1), "List Bullet 2"
+        elif m := re.match(r"^(\d+)\.\s+(.*)", text):
+            if int(m.group(1)) != current.get("next"):  # a new list, or the author's own number: set as typed
+                current["decimal"] = _restart(root, decimal, int(m.group(1)))
+            text, num, current["next"] = m.group(2), current["decimal"], int(m.group(1)) + 1
+        elif m := re.match(r"^([a-zđ])\)\s+(.*)", text):
+            letters_typed = letters_typed or m.group(1) == "a" and False
+            if m.group(1) == "đ" or letters_typed:
+                letters_typed = True  # Word has no "đ": offices type these by hand
+            else:
+                if m.group(1) == "a" or "letter" not in current:
+                    current["letter"] = _restart(root, letter)
+                text, num = m.group(2), current["letter"]
+        paragraph = doc.add_paragraph(style=style)
+        paragraph.add_run(text).bold = block.bold
+        if num is not None:
+            _numbered(paragraph, num)
+    tail = [b.text for b in blocks[closing:] if b.kind == "para"]
+    recipients = [(re.sub(r"^[-+•]\s*", "", t), "List Bullet") if re.match(r"^[-+•]", t) else (t, None) for t in tail[1:]]
+    left = [(tail[0], None)] + [r for r in recipients if r[1]] if tail else []
+    if tail:
+        layout([(left, [r for r in recipients if not r[1]])])
+    doc.save(str(out))
+    return out
+
+
+@pytest.mark.parametrize("seed", sorted(PLANS))
+def test_a_word_file_made_as_offices_make_them_gives_the_same_draft_as_its_text(project, tmp_path, seed):
+    assert import_plan(project, SEEDS / f"{seed}.txt").returncode == 0
+    path = project.root / "plans" / f"{PLANS[seed]}.md"
+    from_text = path.read_text(encoding="utf-8")
+    office = to_office_docx(SEEDS / f"{seed}.txt", tmp_path / f"{seed}.docx")
+    assert not any(re.match(r"^([-+•]|\d+\.|[a-e]\))\s", p.text) for p in Document(str(office)).paragraphs if p.style.name.startswith("List"))
+    run = import_plan(project, office, "--force")
+    assert run.returncode == 0, run.stderr
+    kept = re.search(r"Giữ (\d+)/(\d+) câu của văn bản gốc", run.stderr)
+    assert kept and kept.group(1) == kept.group(2) and int(kept.group(2)) > 100, run.stderr
+    from_word = path.read_text(encoding="utf-8")
+    assert from_word.replace(".docx", ".txt") == from_text
+
+
+def test_content_controls_and_text_boxes_are_read_and_a_part_not_taken_is_listed_not_lost(project, tmp_path):
+    """An e-office template wraps the body in a content control and puts "Nơi nhận" in a text box; both are
+    read. A table nested in a table cell is not taken into the draft: the command says which sentence, and
+    exits 1 unless --force."""
+    from docx.oxml import parse_xml
+    doc = Document(str(to_office_docx(SEEDS / "000_c4b577c166a5545d.txt", tmp_path / "goc.docx")))
+    body = doc.element.body
+    control = parse_xml(f'<w:sdt xmlns:w="{W}"><w:sdtPr/><w:sdtContent/></w:sdt>')
+    content = control.find(f"{{{W}}}sdtContent")
+    paragraphs = [p for p in body.iterchildren(f"{{{W}}}p")]
+    paragraphs[5].addprevious(control)
+    for p in paragraphs[5:15]:
+        content.append(p)  # ten paragraphs of the body inside a content control
+    anchor = doc.add_paragraph()
+    anchor._p.append(parse_xml(
+        f'<w:r xmlns:w="{W}" xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+        'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"><mc:AlternateContent><mc:Choice Requires="wps">'
+        '<w:drawing><wps:txbx><w:txbxContent><w:p><w:r><w:t>Ghi chú trong khung: gửi Đài Truyền thanh huyện.</w:t></w:r></w:p>'
+        '</w:txbxContent></wps:txbx></w:drawing></mc:Choice><mc:Fallback><w:pict><w:txbxContent><w:p><w:r>'
+        '<w:t>Ghi chú trong khung: gửi Đài Truyền thanh huyện.</w:t></w:r></w:p></w:txbxContent></w:pict></mc:Fallback>'
+        '</mc:AlternateContent></w:r>'))
+    outer = doc.add_table(rows=1, cols=2)
+    outer.cell(0, 0).text = "Phụ lục"
+    outer.cell(0, 1).add_table(rows=1, cols=1).cell(0, 0).text = "Chỉ tiêu lồng trong ô: 12 bài trên Báo Nam Định."
+    source = tmp_path / "van-phong.docx"
+    doc.save(str(source))
+    run = import_plan(project, source)
+    assert run.returncode == 1, run.stderr
+    assert "1 câu của văn bản gốc không có trong bản nháp" in run.stderr
+    assert "- Chỉ tiêu lồng trong ô: 12 bài trên Báo Nam Định." in run.stderr
+    draft = (project.root / "plans" / "hai-hau-2023.md").read_text(encoding="utf-8")
+    assert draft.count("Ghi chú trong khung: gửi Đài Truyền thanh huyện.") == 1  # the box once, not its copy
+    for p in paragraphs[5:15]:
+        if p.xpath("string(.)").strip():
+            assert " ".join(p.xpath("string(.)").split())[:40] in " ".join(draft.split()), p.xpath("string(.)")
+    assert import_plan(project, source, "--force").returncode == 0

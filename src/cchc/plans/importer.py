@@ -6,12 +6,14 @@ import sys
 from pathlib import Path
 
 from ..content.loader import load_corpus
+from .coverage import coverage
 from .draft import draft_plan
-from .source import SourceError, read_blocks
+from .source import SourceError, read_blocks, source_texts
 
 
 def run_import(root: Path, file: Path, plan_id: str | None = None, force: bool = False) -> int:
-    """Exit 0: draft written (its remaining TODOs listed); 2: the file could not be read or would overwrite."""
+    """Exit 0: draft written (its remaining TODOs listed); 1: written, but sentences of the source are not in it
+    (listed; --force accepts); 2: the file could not be read or would overwrite."""
     try:
         blocks = read_blocks(file)
     except SourceError as exc:
@@ -25,8 +27,19 @@ def run_import(root: Path, file: Path, plan_id: str | None = None, force: bool =
               file=sys.stderr)
         return 2
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(draft.text(), encoding="utf-8")
+    text = draft.text()
+    target.write_text(text, encoding="utf-8")
     print(f"Đã tạo {target.relative_to(root)} từ {file.name}: {len(blocks)} đoạn và bảng.", file=sys.stderr)
+    kept = coverage(source_texts(file), text)
+    print(kept.line(), file=sys.stderr)
+    if kept.missing:
+        print(f"{len(kept.missing)} câu của văn bản gốc không có trong bản nháp — chép chúng vào đúng chỗ trong "
+              f"{target.relative_to(root)}" + ("" if force else " (hoặc chạy lại với --force nếu chấp nhận bỏ)") + ":",
+              file=sys.stderr)
+        for sentence in kept.missing[:20]:
+            print(f"  - {sentence}", file=sys.stderr)
+        if len(kept.missing) > 20:
+            print(f"  … và {len(kept.missing) - 20} câu nữa", file=sys.stderr)
     if draft.todos:
         print(f"Còn {len(draft.todos)} chỗ cần điền (dòng có chữ TODO):", file=sys.stderr)
         for why in draft.todos:
@@ -37,4 +50,4 @@ def run_import(root: Path, file: Path, plan_id: str | None = None, force: bool =
         print("Kết quả kiểm tra tệp mới (cchc validate):", file=sys.stderr)
         for problem in sorted(own):
             print(f"  {problem}", file=sys.stderr)
-    return 0
+    return 1 if kept.missing and not force else 0

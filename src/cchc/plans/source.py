@@ -102,29 +102,99 @@ def _docx(file: Path) -> list[Block]:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    from .word import Numbering
+
     doc = Document(str(file))
+    numbering = Numbering(doc)
     blocks: list[Block] = []
-    for child in doc.element.body.iterchildren():
+
+    def paragraph(element) -> None:
+        para = Paragraph(element, doc)
+        marker = numbering.marker(para)  # Word's own number or bullet, as typed text
+        runs = [r for r in para.runs if r.text.strip()]
+        bold = bool(runs) and all(r.bold for r in runs)
+        for n, line in enumerate(para.text.split("\n")):
+            text = clean(line)
+            if text:
+                blocks.append(Block("para", f"{marker} {text}" if marker and n == 0 else text, bold=bold))
+        for box in text_boxes(element):  # a text box anchored here ("Nơi nhận" is often one): its paragraphs
+            for inner in box.iterchildren(f"{W}p"):
+                paragraph(inner)
+
+    for child in body_children(doc.element.body):
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            para = Paragraph(child, doc)
-            for line in para.text.split("\n"):
-                text = clean(line)
-                if text:
-                    runs = [r for r in para.runs if r.text.strip()]
-                    bold = bool(runs) and all(r.bold for r in runs)
-                    blocks.append(Block("para", text, bold=bold))
+            paragraph(child)
         elif tag == "tbl":
+            table = Table(child, doc)
+            if _layout(table):  # Decree 30's header and closing blocks: their paragraphs, cell by cell
+                seen = set()
+                for row in table.rows:
+                    for cell in row.cells:
+                        if cell._tc not in seen:
+                            seen.add(cell._tc)
+                            for element in cell._tc.iterchildren():
+                                if element.tag.endswith("}p"):
+                                    paragraph(element)
+                continue
             rows = []
-            for row in Table(child, doc).rows:
+            for row in table.rows:
                 cells, last = [], None
                 for cell in row.cells:  # a merged cell repeats: keep it once
                     if cell._tc is not last:
                         cells.append(clean(" ".join(cell.text.split("\n"))))
                     last = cell._tc
                 rows.append(cells)
-            blocks.append(Block("table", rows=rows))
+            if any(any(rows_cells) for rows_cells in rows):  # a table with no text carries nothing to keep
+                blocks.append(Block("table", rows=rows))
     return blocks
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def body_children(body):
+    """The body's paragraphs and tables in order, those inside content controls (w:sdt) included."""
+    for child in body.iterchildren():
+        if child.tag == f"{W}sdt":
+            content = child.find(f"{W}sdtContent")
+            yield from body_children(content) if content is not None else ()
+        else:
+            yield child
+
+
+def text_boxes(paragraph) -> list:
+    """The text boxes drawn in a paragraph (each once: Word also writes a VML copy as a fallback)."""
+    return [box for box in paragraph.iter(f"{W}txbxContent")
+            if not any(a.tag == _FALLBACK for a in box.iterancestors())
+            and next(box.iterancestors(f"{W}p")) is paragraph]
+
+
+def source_texts(file: Path) -> list[str]:
+    """Every piece of text of the file as its own format holds it, independent of how read_blocks reads it:
+    for a Word file, the text of every paragraph anywhere (tables, content controls, text boxes, once each)."""
+    if file.suffix.lower() != ".docx":
+        blocks = read_blocks(file)
+        return [b.text for b in blocks if b.kind == "para"] + [c for b in blocks if b.kind == "table" for r in b.rows for c in r]
+    from docx import Document
+    body = Document(str(file)).element.body
+    texts = []
+    for p in body.iter(f"{W}p"):
+        if any(a.tag == _FALLBACK for a in p.iterancestors()):
+            continue
+        own = "".join(t.text or "" for t in p.iter(f"{W}t") if next(t.iterancestors(f"{W}p")) is p)
+        if clean(own):
+            texts.append(clean(own))
+    return texts
+
+
+# a table laid out by Nghị định 30/2020: the agency, number, motto and date above; "Nơi nhận" and the signer below
+_LAYOUT = re.compile(r"^(Số\s*:|Nơi nhận|CỘNG HÒA XÃ HỘI CHỦ NGHĨA|Độc lập|TM\.|KT\.)|,\s*ngày\s.*\stháng\s.*\snăm\s", re.M)
+
+
+def _layout(table) -> bool:
+    return len(table.rows) <= 4 and any(_LAYOUT.search(nfc(cell.text)) for row in table.rows for cell in row.cells)
 
 
 _STARTS_PARAGRAPH = re.compile(r"^([IVX]+\.|\d+(\.\d+)*\.?\s|[a-zđ][).]\s|[-–•·+]\s|Nơi nhận|Căn cứ|Thực hiện)")
