@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from datetime import date
@@ -130,3 +131,21 @@ def test_check_command_json_schema_and_exit_codes(planned):
     planned.item("hong", unit="khong-co")
     invalid = subprocess.run(base, capture_output=True, text=True)
     assert invalid.returncode == 2 and "docs/tin-tuc/hong.md:5" in invalid.stderr
+
+
+def test_before_its_first_day_a_plan_is_not_yet_due_and_a_report_lists_each_counted_item_once(sample):
+    """A check dated before the plan starts says "Chưa đến thời gian", never "Chưa có bài"; a report's list of
+    items holds exactly the items it counts, each once (an item on a sub-topic is listed under that one only)."""
+    from cchc.plans.check import STATUS_VI
+    from cchc.plans.report import items_by_topic, make_report
+    _, corpus = sample
+    plan = corpus.plans["ninh-thuan-2024"]
+    early = check_plan(corpus, plan, date(2023, 12, 1))
+    assert {c.status for c in early.coverage} == {NOT_STARTED} and early.ok
+    assert {STATUS_VI[c.status] for c in early.coverage} == {"Chưa đến thời gian"}
+    for plan in corpus.plans.values():
+        report = make_report(corpus, plan, "year")
+        listed = [i for _, items in items_by_topic(report, corpus) for i in items]
+        assert len(listed) == len({id(i) for i in listed}) == len(report.check.items), plan.id
+        assert report.check.target_summary().count(" ") >= 1
+        assert sum(int(n) for n in re.findall(r"(\d+) ", report.check.target_summary())) == len(report.check.progress)

@@ -288,6 +288,27 @@ def test_every_old_address_has_a_page_here(merged):
     assert "tin-tuc/ban-nhap/" not in table and "tin-tuc/sap-dang/" not in table  # never published there
 
 
+def test_a_merge_that_would_break_the_content_changes_nothing(portals):
+    ours, theirs = portals
+    assert gop(ours, theirs).returncode == 1
+    mapping = ours / "plans" / "gop-tra-vinh.yml"
+    mapping.write_text(mapping.read_text(encoding="utf-8").replace("tra-vinh: them", "tra-vinh: khong-co"), encoding="utf-8")
+    before = files(ours)
+    done = gop(ours, theirs)
+    assert done.returncode == 1 and '"khong-co" không có trong plans/don-vi.yml' in done.stderr
+    assert files(ours) == before and "Traceback" not in done.stderr and not (ours / ".gop-cong").exists()
+
+
+def test_following_an_old_address_in_a_browser_lands_on_the_item(merged, browser):
+    served = Served(merged.after)
+    page = browser.new_page(java_script_enabled=False)  # a meta refresh needs no script
+    page.goto(served.url + "cong-cu/tra-vinh/tin-tuc/tri-hai-guong-sang-kien-mot-cua/")
+    page.wait_for_url(re.compile(r".*/tin-tuc/tri-hai-guong-sang-kien-mot-cua-tra-vinh/$"))
+    assert page.locator("h1").inner_text() == "Một cửa Trà Vinh nhận hồ sơ qua bưu điện"
+    page.close()
+    served.server.shutdown()
+
+
 def test_a_redirect_table_cannot_write_or_read_outside_the_site(project, tmp_path):
     project.write("plans/cong-cu/xau.yml", """
         ma: xau

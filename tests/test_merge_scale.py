@@ -102,7 +102,7 @@ def test_a_killed_merge_of_3000_items_is_finished_by_the_next_command_and_builds
     assert not set(site_feed) & set(guids(merged.after / "rss.xml"))  # this portal's readers get none of them
 
 
-def test_every_old_address_of_3000_items_answers_one_redirect_to_a_page_that_exists(merged, old_server):
+def test_every_old_address_of_3000_items_answers_one_redirect_to_a_page_that_exists(merged, old_server):  # noqa: F811
     table = {("" if k == "/" else k): ("" if v == "/" else v) for k, v in merged.ledger["dia_chi"].items()}
     assert len(table) > SIZE
     for old, new in table.items():

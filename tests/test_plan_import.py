@@ -52,16 +52,19 @@ def fill_todos(text: str, issuer: str) -> str:
     return "\n".join(out)
 
 
+def add_table(doc, rows: list[list[str]]) -> None:
+    table = doc.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+
+
 def to_docx(seed: Path, out: Path) -> Path:
     """A Word file with the seed's paragraphs and tables, as the document system would send it."""
     doc = Document()
     for block in read_blocks(seed):
         if block.kind == "table":
-            width = max(len(r) for r in block.rows)
-            table = doc.add_table(rows=len(block.rows), cols=width)
-            for r, row in enumerate(block.rows):
-                for c, value in enumerate(row):
-                    table.cell(r, c).text = value
+            add_table(doc, block.rows)
         else:
             run = doc.add_paragraph().add_run(block.text)
             run.bold = block.bold
@@ -237,11 +240,7 @@ def to_office_docx(seed: Path, out: Path) -> Path:
     letters_typed = False
     for block in blocks[title:closing]:
         if block.kind == "table":
-            width = max(len(r) for r in block.rows)
-            table = doc.add_table(rows=len(block.rows), cols=width)
-            for r, row in enumerate(block.rows):
-                for c, value in enumerate(row):
-                    table.cell(r, c).text = value
+            add_table(doc, block.rows)
             continue
         text, style, num = block.text, None, None
         if m := re.match(r"^[-•]\s+(.*)", text):
@@ -324,3 +323,62 @@ def test_content_controls_and_text_boxes_are_read_and_a_part_not_taken_is_listed
         if p.xpath("string(.)").strip():
             assert " ".join(p.xpath("string(.)").split())[:40] in " ".join(draft.split()), p.xpath("string(.)")
     assert import_plan(project, source, "--force").returncode == 0
+
+
+def test_a_title_in_capitals_wrapped_over_two_lines_keeps_its_words_year_and_places(project, tmp_path):
+    source = tmp_path / "ke-hoach.txt"
+    source.write_text("ỦY BAN NHÂN DÂN TỈNH BẾN TRE\nSố: 12/KH-UBND\nBến Tre, ngày 10 tháng 01 năm 2025\nKẾ HOẠCH\n"
+                      "THÔNG TIN, TUYÊN TRUYỀN CẢI CÁCH HÀNH CHÍNH\nTỈNH BẾN TRE NĂM 2025\nI. MỤC ĐÍCH, YÊU CẦU\n"
+                      "- Nâng cao nhận thức của cán bộ, công chức về cải cách hành chính.\n", encoding="utf-8")
+    run = import_plan(project, source)
+    assert run.returncode == 0, run.stderr
+    draft = (project.root / "plans" / "ben-tre-2025.md").read_text(encoding="utf-8")  # the id carries the year
+    assert 'title: "Kế hoạch thông tin, tuyên truyền cải cách hành chính tỉnh Bến Tre năm 2025"' in draft or \
+        "title: Kế hoạch thông tin, tuyên truyền cải cách hành chính tỉnh Bến Tre năm 2025\n" in draft, draft[:800]
+    assert "number: 12/KH-UBND" in draft.replace('"', "") and "issued: 10/01/2025" in draft
+    assert "start: 01/01/2025" in draft and "end: 31/12/2025" in draft
+    assert "Giữ 6/6 câu" in run.stderr or re.search(r"Giữ (\d+)/\1 câu", run.stderr), run.stderr
+
+
+def test_a_unit_missing_from_the_vocabulary_gets_an_entry_ready_to_paste_and_a_department_never_a_commune(project, tmp_path):
+    from cchc.plans.assignments import _unit_slug
+    corpus, _ = project.load()
+    for words in ("Sở Xây dựng", "Sở Văn hóa và Thể thao", "Phòng Tư pháp"):
+        slug, guess = _unit_slug(words, corpus.units, corpus.near_units("ninh-thuan"))
+        for found in (slug, guess):
+            assert not found or corpus.units[found].kind in ("so-nganh", "phong-ban"), (words, found)
+    source = tmp_path / "ke-hoach.txt"
+    source.write_text("ỦY BAN NHÂN DÂN TỈNH BẾN TRE\nSố: 12/KH-UBND\nBến Tre, ngày 10 tháng 01 năm 2025\nKẾ HOẠCH\n"
+                      "Thông tin, tuyên truyền cải cách hành chính năm 2025\nI. TỔ CHỨC THỰC HIỆN\n"
+                      "1. Sở Y tế: tuyên truyền về thủ tục hành chính trong lĩnh vực y tế.\n", encoding="utf-8")
+    run = import_plan(project, source)
+    assert run.returncode == 0, run.stderr
+    path = project.root / "plans" / "ben-tre-2025.md"
+    draft = path.read_text(encoding="utf-8")
+    entry = re.search(r"thêm vào plans/don-vi.yml dòng: (\S+: \{[^}]+\})", draft)
+    assert entry, draft
+    assert entry.group(1) == 'so-y-te-tinh-ben-tre: {name: "Sở Y tế tỉnh Bến Tre", kind: so-nganh, parent: ben-tre, until: 30/06/2025}'
+    units = project.root / "plans" / "don-vi.yml"
+    units.write_text(units.read_text(encoding="utf-8") + entry.group(1) + "\n", encoding="utf-8")  # as staff paste it
+    path.write_text(re.sub(r'  - unit: ""  # TODO.*', "  - unit: so-y-te-tinh-ben-tre", draft), encoding="utf-8")
+    _, problems = project.load()
+    assert not [m for m in messages(problems) if "don-vi.yml" in m or "unit" in m], messages(problems)
+
+
+def test_every_document_a_clause_names_is_a_basis_and_glyph_bullets_stay_a_list(project, tmp_path):
+    source = tmp_path / "ke-hoach.txt"
+    source.write_text("ỦY BAN NHÂN DÂN TỈNH BẾN TRE\nSố: 12/KH-UBND\nBến Tre, ngày 10 tháng 01 năm 2025\nKẾ HOẠCH\n"
+                      "Thông tin, tuyên truyền cải cách hành chính năm 2025\n"
+                      "Căn cứ Quyết định số 10/QĐ-UBND ngày 01/02/2024 và Kế hoạch số 5/KH-UBND ngày 03/02/2024 của "
+                      "Ủy ban nhân dân tỉnh; Ủy ban nhân dân tỉnh ban hành Kế hoạch như sau:\n"
+                      "I. MỤC ĐÍCH, YÊU CẦU\n\uf0b7 Nâng cao nhận thức của cán bộ, công chức.\n"
+                      "\uf0b7 Tạo chuyển biến trong thái độ phục vụ người dân.\n", encoding="utf-8")
+    run = import_plan(project, source)
+    assert run.returncode == 0, run.stderr
+    draft = (project.root / "plans" / "ben-tre-2025.md").read_text(encoding="utf-8")
+    front = draft.split("\n---\n", 1)[0]
+    assert "number: 10/QĐ-UBND\n    date: 01/02/2024" in front.replace('"', "")
+    assert "number: 5/KH-UBND\n    date: 03/02/2024" in front.replace('"', "")
+    assert "purposes:" in front and "Tạo chuyển biến trong thái độ phục vụ người dân." in front
+    body = draft.split("\n---\n", 1)[1]
+    assert "\n- Nâng cao nhận thức của cán bộ, công chức.\n" in body and "\uf0b7" not in draft

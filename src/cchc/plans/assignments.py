@@ -7,7 +7,7 @@ import re
 
 from ..content.corpus import Corpus
 from ..content.dates import DateError, parse_bound
-from ..content.text import fold, lookup_key
+from ..content.text import fold, lookup_key, slugify
 from ..content.vocab import Vocabulary
 from .frontmatter import Draft, q
 from .outline import Node, descendants, sections
@@ -27,15 +27,47 @@ def _unit_slug(words: str, units: Vocabulary, near: dict[str, float]) -> tuple[s
     starts = {slug for name, slug in units.names.items() if slug in near and name.startswith(key + "-")}
     if key and len(starts) == 1:
         return starts.pop(), ""
-    guesses = units.suggest(words, near)
+    kind = implied_kind(words)
+    guesses = [g for g in units.suggest(words, near, limit=8) if not kind or units[g].kind == kind]
     return "", guesses[0] if guesses else ""
+
+
+# what a unit's name says it is: a "Sở …" is a department and never a commune
+_KINDS = [(r"^Sở\b", "so-nganh"), (r"^Phòng\b", "phong-ban"), (r"^(Báo|Đài)\b", "bao-dai"),
+          (r"^(Công chức|Cán bộ)\b", "can-bo"), (r"^(UBND|Ủy ban nhân dân|Uỷ ban nhân dân)?\s*(xã|phường|thị trấn)\b", "xa"),
+          (r"^(UBND|Ủy ban nhân dân|Uỷ ban nhân dân)?\s*(huyện|thị xã|thành phố)\b", "huyen"), (r"^Các\b", "nhom")]
+
+
+def implied_kind(words: str) -> str:
+    return next((kind for pattern, kind in _KINDS if re.match(pattern, words.strip(), re.I)), "")
+
+
+def new_entry(words: str, issuer: str, units: Vocabulary, year: int | None) -> str:
+    """A ready-to-paste plans/don-vi.yml entry for a unit the vocabulary lacks, under the issuer's province."""
+    province = next((s for s in _chain(issuer, units) if units[s].kind == "tinh"), issuer)
+    place = units[province].name.split(" ", 1)[-1] if province in units else ""
+    name = words if not place or lookup_key(place) in lookup_key(words) else f"{words} {units[province].name.lower().split(' ')[0]} {place}"
+    slug = slugify(name)[:60].rstrip("-")
+    entry = f'{slug}: {{name: "{name}", kind: {implied_kind(words) or "to-chuc"}' + (f", parent: {province}" if province else "")
+    if year and year < 2026:  # the plan is older than the 2025 reorganisation: the unit may have ended
+        entry += ", until: 30/06/2025"
+    return entry + "}"
+
+
+def _chain(slug: str, units: Vocabulary) -> list[str]:
+    chain = []
+    while slug in units and slug not in chain:
+        chain.append(slug)
+        slug = units[slug].parent or ""
+    return chain
 
 
 _UNIT_WORDS = re.compile(r"^(Đề nghị|Giao|Các|Sở|Phòng|Ban|Đài|Báo|Công chức|Cán bộ|Ủy ban|Uỷ ban|UBND|Trung tâm|Văn phòng|"
                          r"Đoàn|Hội|Trường|Tỉnh Đoàn|Huyện Đoàn|Cơ quan|Bộ phận|Thủ trưởng|Chủ tịch)\b")
 
 
-def tasks(d: Draft, nodes: list[Node], units: Vocabulary, near: dict[str, float]) -> None:
+def tasks(d: Draft, nodes: list[Node], units: Vocabulary, near: dict[str, float], issuer: str = "",
+          year: int | None = None) -> None:
     """A task is a numbered point of a tasks section headed by a unit ("1. Sở Nội vụ:"); a point that
     groups such points ("2. Đề nghị các cơ quan phối hợp.") gives its own; others (Kinh phí…) are text."""
     tasks = []
@@ -71,7 +103,9 @@ def tasks(d: Draft, nodes: list[Node], units: Vocabulary, near: dict[str, float]
             d.add(f"  - unit: {slug}")
         else:
             d.todo('  - unit: ""', f'không tìm thấy "{head[:80]}" trong plans/don-vi.yml'
-                   + (f' (gần nhất: {guess})' if guess else "") + "; nhiều đơn vị thì ghi [ma-1, ma-2]")
+                   + (f' (gần nhất: {guess})' if guess else "") + "; nhiều đơn vị thì ghi [ma-1, ma-2]"
+                   + ("" if head.startswith(("Các", "Đề nghị")) or not implied_kind(head) else
+                      f"; nếu chưa có trong danh mục, thêm vào plans/don-vi.yml dòng: {new_entry(head, issuer, units, year)}"))
         d.add(f"    ref: {q(ref)}")
         d.add("    text:")
         for line in body:

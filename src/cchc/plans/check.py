@@ -48,10 +48,11 @@ SUMMARY_ORDER = [(DONE, "hoàn thành"), (ON_TRACK, "đúng tiến độ"), (BEH
 class Coverage:
     mandated: MandatedItem
     items: list[NewsItem]
+    started: bool = True  # False when checked before the plan's first day
 
     @property
     def status(self) -> str:
-        return COVERED if self.items else UNCOVERED
+        return COVERED if self.items else UNCOVERED if self.started else NOT_STARTED
 
     @property
     def latest(self) -> datetime | None:
@@ -86,7 +87,7 @@ class PlanCheck:
 
     @property
     def ok(self) -> bool:
-        return all(c.status == COVERED for c in self.coverage) and all(
+        return all(c.status in (COVERED, NOT_STARTED) for c in self.coverage) and all(
             p.status != BEHIND for p in self.progress)
 
     def target_summary(self) -> str:
@@ -113,7 +114,7 @@ def check_plan(corpus: Corpus, plan: Plan, as_of: date | datetime, since: date |
     coverage = []
     for mandated in plan.content:
         wanted = set().union(*(corpus.topic_subtree(t) for t in mandated.topics)) if mandated.topics else set()
-        coverage.append(Coverage(mandated, [i for i in items if wanted.intersection(i.topics)]))
+        coverage.append(Coverage(mandated, [i for i in items if wanted.intersection(i.topics)], moment >= first))
     progress = [_progress(corpus, target, scoped, moment, stop) for target in plan.targets]
     return PlanCheck(plan, moment, items, coverage, progress)
 

@@ -26,7 +26,7 @@ from .source import Block
 
 _PLACE_KINDS = {"tỉnh": "tinh", "thành phố": "tinh", "huyện": "huyen", "thị xã": "huyen", "xã": "xa",
                 "phường": "xa", "thị trấn": "xa"}
-_BODY = re.compile(r"(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND)(?:\s*\(UBND\))?\s+(tỉnh|thành phố|huyện|thị xã|xã|phường|thị trấn)"
+_BODY = re.compile(r"(?:(?i:Ủy ban nhân dân|Uỷ ban nhân dân)|UBND)(?:\s*\(UBND\))?\s+(tỉnh|thành phố|huyện|thị xã|xã|phường|thị trấn)"
                    r"\s+((?:[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][\wÀ-ỹ]*|\d+)(?:\s+(?:[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][\wÀ-ỹ]*|\d+))*)")
 _DATE_LINE = re.compile(r"^([^,]{2,40}),\s*ngày\s*(\d{1,2})?\s*tháng\s*(\d{1,2})?\s*năm\s*(\d{4})")
 _NUMBER = re.compile(r"^Số\s*:\s*(\S*)")
@@ -37,10 +37,11 @@ _DOC = re.compile(r"(Quyết định|Kế hoạch|Nghị quyết|Chỉ thị|Cô
 def draft_plan(blocks: list[Block], corpus: Corpus, source_name: str, plan_id: str | None = None) -> Draft:
     nodes = outline(blocks)
     paras = [n for n in nodes if n.block.kind == "para"]
-    head = _head(paras)
+    names = _proper_names(corpus)
+    head = _head(paras, names)
     d = Draft(body=to_markdown(nodes))
     units: Vocabulary = corpus.units  # type: ignore[assignment]
-    issuer, level, issuer_words = _issuer(paras, head, units)
+    issuer, level, issuer_words = _issuer(paras, head, units, names)
     year = head.get("year")
     d.plan_id = plan_id or slugify(f"{issuer or head.get('place') or 'ke-hoach'}-{year or ''}")
     d.add(f"# Bản nháp do `cchc nhap-ke-hoach` tạo từ tệp {source_name}. Đối chiếu với văn bản gốc; làm hết các dòng")
@@ -49,7 +50,10 @@ def draft_plan(blocks: list[Block], corpus: Corpus, source_name: str, plan_id: s
     if head.get("number"):
         d.add(f"number: {q(head['number'])}")
     else:
-        d.add(f'number: ""  # văn bản gốc ghi "{head.get("number_line", "không có số")}"')
+        if head.get("number_line"):
+            d.add(f'number: ""  # văn bản gốc ghi "{head["number_line"]}" (chưa có số)')
+        else:
+            d.todo('number: ""', 'không thấy dòng "Số: …" trong văn bản gốc: ghi số hiệu nếu văn bản có, để trống nếu không')
     if head.get("title"):
         d.add(f"title: {q(head['title'])}")
     else:
@@ -64,7 +68,10 @@ def draft_plan(blocks: list[Block], corpus: Corpus, source_name: str, plan_id: s
     if head.get("issued"):
         d.add(f"issued: {head['issued']:%d/%m/%Y}")
     else:
-        d.add(f'issued: ""  # văn bản gốc ghi "{head.get("date_line", "không có ngày")}"')
+        if head.get("date_line"):
+            d.add(f'issued: ""  # văn bản gốc ghi "{head["date_line"]}" (chưa đủ ngày, tháng)')
+        else:
+            d.todo('issued: ""', 'không thấy dòng "…, ngày … tháng … năm …" trong văn bản gốc: ghi ngày ban hành nếu có')
     if year:
         start, end, why = _period(year, blocks)
         d.add("period:" + (f"  # {why}" if why else ""))
@@ -81,7 +88,7 @@ def draft_plan(blocks: list[Block], corpus: Corpus, source_name: str, plan_id: s
     channels = _channels(nodes, corpus)
     if channels:
         d.add(f"channels: [{', '.join(channels)}]")
-    tasks(d, nodes, units, near)
+    tasks(d, nodes, units, near, issuer, year)
     targets(d, blocks, corpus, near)
     _reports(d, paras)
     _signature(d, paras)
@@ -112,7 +119,22 @@ def _period(year: int, blocks: list[Block]) -> tuple[date, date, str]:
 
 # -- header -----------------------------------------------------------------------------------------
 
-def _head(paras: list[Node]) -> dict:
+_SECTION_START = re.compile(r"^([IVX]+\.|\d+\.|Căn cứ|Thực hiện|Số\s*:)")
+
+
+def _sentence_case(text: str, names: list[str]) -> str:
+    """A title typed in capitals ("THÔNG TIN, TUYÊN TRUYỀN … TỈNH TRÀ VINH NĂM 2025") in the document's own
+    words, written as a sentence: lower case, with the places and abbreviations it names kept as written."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters or sum(c.isupper() for c in letters) < 0.8 * len(letters):
+        return text
+    out = text.lower()
+    for name in sorted(names, key=len, reverse=True):
+        out = re.sub(rf"(?<!\w){re.escape(name.lower())}(?!\w)", name, out)
+    return out
+
+
+def _head(paras: list[Node], names: list[str] = ()) -> dict:
     head: dict = {}
     texts = [n.block.text for n in paras]
     for i, text in enumerate(texts[:40]):
@@ -125,12 +147,16 @@ def _head(paras: list[Node]) -> dict:
             if m.group(2) and m.group(3):
                 head["issued"] = _date(m.group(2), m.group(3), m.group(4))
         if fold(text).startswith("ke hoach") and len(text) < 12 and i + 1 < len(texts) and "title" not in head:
-            rest = texts[i + 1]
+            rest, j = texts[i + 1], i + 2
+            while not re.search(r"năm \d{4}", rest, re.I) and j < len(texts) and len(texts[j]) < 80 \
+                    and not _SECTION_START.match(texts[j]):  # a title wrapped over lines (a PDF's, a narrow column)
+                rest, j = f"{rest} {texts[j]}", j + 1
+            rest = _sentence_case(rest, names)
             head["title"] = "Kế hoạch " + rest[0].lower() + rest[1:]
     if "title" not in head:  # "KẾ HOẠCH Thông tin, tuyên truyền …" on one line
         for text in texts[:40]:
             if fold(text).startswith("ke hoach ") and "nam" in fold(text) and len(text) < 160:
-                head["title"] = "Kế hoạch " + text[9:].strip()
+                head["title"] = "Kế hoạch " + _sentence_case(text[9:].strip(), names)
                 break
     if head.get("title"):
         head["title"] = head["title"].rstrip(".")
@@ -144,6 +170,15 @@ def _head(paras: list[Node]) -> dict:
     return head
 
 
+def _proper_names(corpus: Corpus) -> list[str]:
+    """Words a title keeps in capitals: places of the vocabulary (Trà Vinh, Hải Hậu) and the abbreviations of
+    the glossary (UBND, CCHC)."""
+    places = {u.place for u in corpus.units.values() if u.place}
+    places |= {m.group(1) for u in corpus.units.values()
+               if (m := re.match(r"^(?:Tỉnh|Thành phố|Huyện|Thị xã|Xã|Phường|Thị trấn)\s+(.+)$", u.name))}
+    return sorted(places | set(corpus.glossary))
+
+
 def _date(day: str, month: str, year: str) -> date | None:
     try:
         return date(int(year), int(month), int(day))
@@ -151,13 +186,15 @@ def _date(day: str, month: str, year: str) -> date | None:
         return None
 
 
-def _issuer(paras: list[Node], head: dict, units: Vocabulary) -> tuple[str, str, str]:
-    """(slug, level, the words naming it) of the body issuing the plan."""
+def _issuer(paras: list[Node], head: dict, units: Vocabulary, names: list[str] = ()) -> tuple[str, str, str]:
+    """(slug, level, the words naming it) of the body issuing the plan (its header line in capitals too:
+    "ỦY BAN NHÂN DÂN TỈNH BẾN TRE")."""
     found: dict[tuple[str, str], int] = {}
     for n in paras:
-        for kind, name in _BODY.findall(n.block.text):
+        text = _sentence_case(n.block.text, names)
+        for kind, name in _BODY.findall(text):
             found[(kind, name)] = found.get((kind, name), 0) + 1
-        for kind, name in re.findall(r"\b(tỉnh|huyện|xã)\s+((?:[A-ZĐ][\wÀ-ỹ]*)(?:\s+(?:[A-ZĐ][\wÀ-ỹ]*|\d+))*)", n.block.text):
+        for kind, name in re.findall(r"\b(tỉnh|huyện|xã)\s+((?:[A-ZĐ][\wÀ-ỹ]*)(?:\s+(?:[A-ZĐ][\wÀ-ỹ]*|\d+))*)", text):
             found[(kind, name)] = found.get((kind, name), 0) + 0.5
     place = head.get("place", "")
     ranked = sorted(found, key=lambda k: (k[1] != place, -found[k]))
@@ -201,12 +238,15 @@ def _based_on(d: Draft, paras: list[Node]) -> None:
             break
         if re.match(r"^(Căn cứ|Thực hiện)", n.block.text):
             for clause in re.split(r";\s*", n.block.text):
-                if m := _DOC.search(clause):
-                    text = clause.strip().rstrip(".,;")
-                    text = re.sub(r"^(Căn cứ|Thực hiện)\s+", "", text)
+                found = list(_DOC.finditer(clause))
+                for k, m in enumerate(found):  # "Quyết định số … và Kế hoạch số …": every document, each whole
+                    single = len(found) == 1
+                    text = clause if single else clause[m.start(): found[k + 1].start() if k + 1 < len(found) else None]
+                    text = re.sub(r"^(Căn cứ|Thực hiện)\s+", "", text.strip()).strip().rstrip(".,;")
+                    text = re.sub(r"\s+(và|,)$", "", text).strip()
                     text = text[0].upper() + text[1:]
                     day = _date(m.group(3), m.group(4), m.group(5)) if m.group(3) else None
-                    docs.append((text.split(";")[0][:300], m.group(2), day))
+                    docs.append((text[:300], m.group(2), day))
     if docs:
         d.add("based_on:")
         for text, number, day in docs:
@@ -295,10 +335,21 @@ def _topics(text: str, corpus: Corpus) -> list[str]:
     return specific[:4]
 
 
+# outlets a plan names, and the channel each one is: "Báo Đồng Khởi" is a newspaper, "Đài Phát thanh và Truyền
+# hình tỉnh" radio and television, "Đài Truyền thanh xã" the loudspeakers
+_OUTLETS = [(re.compile(r"\bBáo\s+(?:[A-ZĐ]|điện tử)"), "bao-in"), (re.compile(r"\bbáo điện tử", re.I), "bao-dien-tu"),
+            (re.compile(r"Đài Phát thanh|Đài PTTH|Đài PT-TH", re.I), "phat-thanh"),
+            (re.compile(r"Truyền hình|Đài PTTH|Đài PT-TH", re.I), "truyen-hinh"),
+            (re.compile(r"Đài Truyền thanh|Trung tâm Văn hóa[ -–]+Truyền thanh|loa truyền thanh", re.I), "truyen-thanh-co-so")]
+
+
 def _channels(nodes: list[Node], corpus: Corpus) -> list[str]:
     named = sections(nodes, ("HÌNH THỨC", "PHƯƠNG TIỆN")) or nodes
     text = " ".join(n.block.text for s in named for n in [s, *descendants(s)] if n.block.kind == "para")
-    return _matches(text, corpus.channels)  # type: ignore[arg-type]
+    everything = " ".join(n.block.text for n in nodes if n.block.kind == "para")
+    found = _matches(text, corpus.channels)  # type: ignore[arg-type]
+    found += [slug for pattern, slug in _OUTLETS if slug in corpus.channels and pattern.search(everything)]
+    return list(dict.fromkeys(found))
 
 
 def _reports(d: Draft, paras: list[Node]) -> None:

@@ -118,20 +118,29 @@ def to_markdown(report: Report, corpus: Corpus, site_url: str = "") -> str:
     lines += ["", "## IV. Nội dung chưa có bài", ""]
     lines += [f"- {x.mandated.ref}: {x.mandated.text}" for x in c.coverage if not x.items] or ["Không có."]
     lines += ["", "## V. Danh sách tin, bài theo chủ đề", ""]
-    for topic, items in items_by_topic(report, corpus):
-        lines += [f"### {corpus.topics[topic].name}", ""]
+    for name, items in items_by_topic(report, corpus):
+        lines += [f"### {name}", ""]
         lines += [f"- {format_date(i.date)} — [{i.title}]({site_url}{i.url})" for i in items]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
 
+OTHER_ITEMS = "Tin, bài khác được tính cho kế hoạch"
+
+
 def items_by_topic(report: Report, corpus: Corpus):
+    """(topic name, items): every item the report counts, listed once — under the most specific mandated topic
+    it is about (an item on "một cửa" under "một cửa", not again under "thủ tục hành chính"), the rest last."""
     topics = list(dict.fromkeys(t for m in report.plan.content for t in m.topics))
-    for topic in topics:
-        subtree = corpus.topic_subtree(topic)
-        items = [i for i in report.check.items if subtree.intersection(i.topics)]
+    subtrees = {t: corpus.topic_subtree(t) for t in topics}
+    groups: dict[str | None, list] = {t: [] for t in topics}
+    groups[None] = []
+    for item in report.check.items:
+        matching = [t for t in topics if subtrees[t].intersection(item.topics)]
+        groups[min(matching, key=lambda t: len(subtrees[t])) if matching else None].append(item)
+    for topic, items in groups.items():
         if items:
-            yield topic, sorted(items, key=lambda i: i.date)
+            yield (corpus.topics[topic].name if topic else OTHER_ITEMS), sorted(items, key=lambda i: i.date)
 
 
 # -- Word, Nghị định 30/2020/NĐ-CP ---------------------------------------------------------------
@@ -177,8 +186,8 @@ def to_docx(report: Report, corpus: Corpus, path: Path, site_url: str = "") -> P
     if not missing:
         _body(doc, "Tất cả nội dung tuyên truyền bắt buộc đã có bài.")
     _section(doc, "V. DANH SÁCH TIN, BÀI THEO CHỦ ĐỀ")
-    for topic, items in items_by_topic(report, corpus):
-        _body(doc, corpus.topics[topic].name, bold=True)
+    for name, items in items_by_topic(report, corpus):
+        _body(doc, name, bold=True)
         for i in items:  # left-aligned: justified lines with URLs stretch badly
             _para(doc, f"- {format_date(i.date)}: {i.title} ({site_url}{i.url})", size=14, after=3)
     _signature_block(doc, report)
