@@ -382,3 +382,17 @@ def test_every_document_a_clause_names_is_a_basis_and_glyph_bullets_stay_a_list(
     assert "purposes:" in front and "Tạo chuyển biến trong thái độ phục vụ người dân." in front
     body = draft.split("\n---\n", 1)[1]
     assert "\n- Nâng cao nhận thức của cán bộ, công chức.\n" in body and "\uf0b7" not in draft
+
+
+def test_the_two_columns_of_a_pdf_header_on_one_line_give_the_number_place_and_date(project, tmp_path):
+    """pypdf reads Decree 30's header row by row: the number and the place-and-date share a line."""
+    source = tmp_path / "ke-hoach.txt"
+    source.write_text("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTỈNH BẾN TRE Độc lập - Tự do - Hạnh phúc\n"
+                      "Số: 12/KH-UBND Bến Tre, ngày 10 tháng 01 năm 2025\nKẾ HOẠCH\n"
+                      "Thông tin, tuyên truyền cải cách hành chính năm 2025\nI. MỤC ĐÍCH, YÊU CẦU\n"
+                      "- Nâng cao nhận thức của cán bộ, công chức.\n", encoding="utf-8")
+    run = import_plan(project, source)
+    assert run.returncode == 0, run.stderr
+    draft = (project.root / "plans" / "ben-tre-2025.md").read_text(encoding="utf-8")
+    assert "number: 12/KH-UBND" in draft.replace('"', "") and "issued: 10/01/2025" in draft
+    assert "issuer: ben-tre\nlevel: tinh" in draft  # the agency in capitals beside the motto

@@ -28,8 +28,10 @@ _PLACE_KINDS = {"tỉnh": "tinh", "thành phố": "tinh", "huyện": "huyen", "t
                 "phường": "xa", "thị trấn": "xa"}
 _BODY = re.compile(r"(?:(?i:Ủy ban nhân dân|Uỷ ban nhân dân)|UBND)(?:\s*\(UBND\))?\s+(tỉnh|thành phố|huyện|thị xã|xã|phường|thị trấn)"
                    r"\s+((?:[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][\wÀ-ỹ]*|\d+)(?:\s+(?:[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][\wÀ-ỹ]*|\d+))*)")
-_DATE_LINE = re.compile(r"^([^,]{2,40}),\s*ngày\s*(\d{1,2})?\s*tháng\s*(\d{1,2})?\s*năm\s*(\d{4})")
+_DATE_LINE = re.compile(r"^(?!Số\s*:)([^,]{2,40}),\s*ngày\s*(\d{1,2})?\s*tháng\s*(\d{1,2})?\s*năm\s*(\d{4})")
 _NUMBER = re.compile(r"^Số\s*:\s*(\S*)")
+# a PDF's text layer puts the two columns of the header on one line: "Số: 35/KH-UBND Trà Vinh, ngày 10 tháng …"
+_DATE_BESIDE = re.compile(r"(?<=\S )((?:[A-ZĐ][\wÀ-ỹ]*\s?){1,5}),\s*ngày\s*(\d{1,2})?\s*tháng\s*(\d{1,2})?\s*năm\s*(\d{4})")
 _DOC = re.compile(r"(Quyết định|Kế hoạch|Nghị quyết|Chỉ thị|Công văn|Thông tư|Nghị định|Chương trình|Hướng dẫn)\s+(?:số\s+)?"
                   r"(\d+[\w./-]*/[\w./-]*\w)(?:\s+ngày\s+(\d{1,2})(?:/|\s+tháng\s+)(\d{1,2})(?:/|\s+năm\s+)(\d{4}))?")
 
@@ -122,6 +124,9 @@ def _period(year: int, blocks: list[Block]) -> tuple[date, date, str]:
 _SECTION_START = re.compile(r"^([IVX]+\.|\d+\.|Căn cứ|Thực hiện|Số\s*:)")
 
 
+_CAPS_RUN = re.compile(r"\b(?:[A-ZĐÀ-Ỹ]{2,}\s+)+[A-ZĐÀ-Ỹ]{2,}\b")  # words in capitals, as a header column writes them
+
+
 def _sentence_case(text: str, names: list[str]) -> str:
     """A title typed in capitals ("THÔNG TIN, TUYÊN TRUYỀN … TỈNH TRÀ VINH NĂM 2025") in the document's own
     words, written as a sentence: lower case, with the places and abbreviations it names kept as written."""
@@ -142,7 +147,7 @@ def _head(paras: list[Node], names: list[str] = ()) -> dict:
             head["number_line"] = text
             if re.match(r"^\d+/", m.group(1)):
                 head["number"] = m.group(1)
-        if (m := _DATE_LINE.match(text)) and "date_line" not in head:
+        if (m := _DATE_LINE.match(text) or _DATE_BESIDE.search(text)) and "date_line" not in head:
             head["date_line"], head["place"] = text, m.group(1).strip()
             if m.group(2) and m.group(3):
                 head["issued"] = _date(m.group(2), m.group(3), m.group(4))
@@ -191,7 +196,7 @@ def _issuer(paras: list[Node], head: dict, units: Vocabulary, names: list[str] =
     "ỦY BAN NHÂN DÂN TỈNH BẾN TRE")."""
     found: dict[tuple[str, str], int] = {}
     for n in paras:
-        text = _sentence_case(n.block.text, names)
+        text = _CAPS_RUN.sub(lambda m: _sentence_case(m.group(0), names), n.block.text)
         for kind, name in _BODY.findall(text):
             found[(kind, name)] = found.get((kind, name), 0) + 1
         for kind, name in re.findall(r"\b(tỉnh|huyện|xã)\s+((?:[A-ZĐ][\wÀ-ỹ]*)(?:\s+(?:[A-ZĐ][\wÀ-ỹ]*|\d+))*)", text):
@@ -201,9 +206,12 @@ def _issuer(paras: list[Node], head: dict, units: Vocabulary, names: list[str] =
     words = ""
     for kind, name in ranked:
         words = words or f"Ủy ban nhân dân {kind} {name}"
-        slug = units.names.get(lookup_key(f"{kind} {name}")) or (units.names.get(lookup_key(f"Ủy ban nhân dân {kind} {name}")))
-        if slug:
-            return slug, _PLACE_KINDS[kind], ""
+        parts = name.split()
+        for cut in range(len(parts), 0, -1):  # "Bến Tre Độc" (the motto beside it on a PDF's line): "Bến Tre"
+            short = " ".join(parts[:cut])
+            slug = units.names.get(lookup_key(f"{kind} {short}")) or units.names.get(lookup_key(f"Ủy ban nhân dân {kind} {short}"))
+            if slug:
+                return slug, _PLACE_KINDS[kind], ""
     return "", _PLACE_KINDS.get(ranked[0][0], "") if ranked else "", words
 
 
