@@ -190,3 +190,22 @@ def test_the_preview_indexes_in_its_own_process_from_json(tmp_path):
     cut = subprocess.run([sys.executable, "-m", "cchc.search.background", str(tmp_path / "cut")],
                          input="\n".join(lines[:2]) + "\n", text=True, capture_output=True)
     assert cut.returncode == 1 and "ngắt giữa chừng" in cut.stderr and not (tmp_path / "cut/tim-kiem/du-lieu").exists()
+
+
+def test_a_query_naming_a_topic_offers_it_nothing_found_offers_the_hotline_and_enter_moves_focus(search_page):
+    """"đường dây nóng" is an alias of the citizen-feedback topic: the topic is offered beside the results; a
+    query that finds nothing says so and offers the hotline; after Enter, focus is on the status line, so the
+    next Tab reaches the first result (not 21 Tabs through the page)."""
+    search(search_page, "duong day nong")
+    offered = search_page.locator("#cchc-topics li:visible a")
+    assert "Tiếp nhận, xử lý phản ánh, kiến nghị" in offered.all_inner_texts()
+    assert search_page.evaluate("document.activeElement.id") == "cchc-status"
+    if search_page.locator(".cchc-result").count():
+        search_page.keyboard.press("Tab")
+        assert search_page.evaluate("document.activeElement.closest('.cchc-result') !== null")
+    assert search_page.locator("#cchc-help").is_hidden()
+    status = search(search_page, "xyzzyq qwvzk")
+    assert status.startswith("Không tìm thấy")
+    help_line = search_page.locator("#cchc-help")
+    assert help_line.is_visible() and help_line.locator("a[href^='tel:']").count() == 1
+    assert search_page.locator("#cchc-topics").is_hidden()

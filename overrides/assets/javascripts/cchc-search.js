@@ -228,14 +228,30 @@
     more.hidden = list.children.length >= shown.length;
   }
 
-  async function run(typing) {
+  var topics = box.querySelector("#cchc-topics"), help = box.querySelector("#cchc-help");
+  function related(query, none) {  // topics whose names or aliases hold the query's words; the hotline when nothing
+    var wanted = segments(query).reduce(function (all, s) { return all.concat(s.map(function (w) { return w[0]; })); }, []);
+    var phrase = " " + wanted.join(" ") + " ";
+    var count = 0;
+    Array.prototype.forEach.call(topics ? topics.querySelectorAll("li") : [], function (li) {
+      var words = " " + li.getAttribute("data-words") + " ";
+      var hit = wanted.length > 0 && (words.indexOf(phrase) >= 0 || (wanted.length > 1 && phrase.trim() &&
+        wanted.every(function (w) { return words.indexOf(" " + w + " ") >= 0; })));
+      li.hidden = !hit;
+      count += hit ? 1 : 0;
+    });
+    if (topics) topics.hidden = !count;
+    if (help) help.hidden = !none;
+  }
+
+  async function run(typing, asked) {
     var mine = ++current;
     var query = input.value.normalize("NFC").trim().slice(0, 200);
     var params = new URLSearchParams();
     if (query) params.set("q", query);
     selects.forEach(function (s) { if (s.value) params.set(s.getAttribute("data-filter"), s.value); });
     history.replaceState(null, "", location.pathname + (params.toString() ? "?" + params : ""));
-    if (!query && !params.toString()) { list.textContent = ""; status.textContent = ""; more.hidden = true; return; }
+    if (!query && !params.toString()) { list.textContent = ""; status.textContent = ""; more.hidden = true; related("", false); return; }
     status.textContent = "Đang tìm…";
     try {
       var filters = await chosen();
@@ -262,6 +278,8 @@
             : " Không có từ “" + n[0] + "”, đã tìm “" + n[1] + "”.";
         }).join("");
       }
+      related(query, !shown.length);
+      if (asked) status.focus();  // after Enter: the next Tab reaches the first result
     } catch (error) {
       if (mine === current) status.textContent = "Chưa tìm được: mạng chậm hoặc mất kết nối. Hãy thử lại.";
     }
@@ -274,7 +292,7 @@
     q.singles.concat(q.pairs, q.accents).forEach(function (t) { postings(t).catch(function () {}); });
     timer = setTimeout(function () { run(true); }, 250);
   });
-  form.addEventListener("submit", function (event) { event.preventDefault(); clearTimeout(timer); run(false); });
+  form.addEventListener("submit", function (event) { event.preventDefault(); clearTimeout(timer); run(false, true); });
   selects.forEach(function (s) { s.addEventListener("change", function () { run(false); }); });
   more.addEventListener("click", function () { showMore(current); });
   var initial = new URLSearchParams(location.search);

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..content.corpus import Corpus
 from ..content.dates import end_of_day
+from ..content.text import fold
 from ..content.model import HomeSection, NewsItem, Plan
 from ..plans.check import PlanCheck, check_plan, topic_month_grid
 
@@ -159,7 +160,9 @@ class SiteViews:
         self.add(View("tien-do/index.md", "Tiến độ thực hiện kế hoạch", "cchc/progress.html",
                       data={"checks": list(checks.values())}))
         self.add(View("luu-tru/index.md", "Lưu trữ", "cchc/archive.html", data={"years": self.years()}))
-        self.add(View("tim-kiem/index.md", "Tìm kiếm", "cchc/search.html"))
+        self.add(View("tim-kiem/index.md", "Tìm kiếm", "cchc/search.html", data={  # offered beside the results
+            "topics": [(t, " ".join(fold(n) for n in (t.name, *t.aliases))) for t in c.topics.values()],
+            "hotline": c.settings.hotline}))
         for year, months in self.years():
             items = [i for m, _ in months for i in self.by_month[(year, m)]]
             self.listing(f"luu-tru/{year}/", f"Lưu trữ năm {year}", items, year=year, months=months)
