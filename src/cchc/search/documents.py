@@ -29,6 +29,18 @@ def unit_filters(corpus, unit: str) -> list[str]:
     return own + [corpus.units[u].name + LINEAGE for u in corpus.heirs(unit)]
 
 
+def tags(corpus, topics: list[str], unit: str, kind: str) -> str:
+    """What an item is tagged with, as words a reader types: its topics with their aliases and the topics above
+    them, its unit with its aliases, the units above it and those it was merged into, its type. Searched as a
+    field of its own, so "tinh gian bien che" finds what is tagged so and "Bến Tre" what Bến Tre's units wrote."""
+    names = [n for t in topics for a in corpus.topic_ancestors(t) for n in (corpus.topics[a].name, *corpus.topics[a].aliases)]
+    if unit in corpus.units:
+        names += [n for u in corpus.unit_ancestors(unit) for n in (corpus.units[u].name, *corpus.units[u].aliases)]
+        names += [corpus.units[u].name for u in corpus.heirs(unit)]
+    names.append(kind)
+    return " | ".join(dict.fromkeys(n for n in names if n))
+
+
 def document(corpus, item, text_html: str) -> dict:
     """What the index knows of a published item: fields to search, metadata to show, filter values. The body is
     its HTML, made plain text by build() (in the index process, off the build's core)."""
@@ -38,6 +50,7 @@ def document(corpus, item, text_html: str) -> dict:
             "title": item.title, "number": number, "summary": item.summary, "body": text_html,
             "unit": corpus.units[item.unit].name, "type": corpus.types[item.type].name,
             "topics": [corpus.topics[t].name for t in item.topics],
+            "tags": tags(corpus, list(item.topics), item.unit, corpus.types[item.type].name),
             "filters": {"chủ đề": list(topics), "đơn vị": unit_filters(corpus, item.unit),
                         "năm": [str(item.date.year)], "thể loại": [corpus.types[item.type].name]}}
 
@@ -48,6 +61,7 @@ def plan_document(corpus, plan, text_html: str) -> dict:
     return {"url": plan.url, "date": start.strftime("%d/%m/%Y"), "sort": start.isoformat(),
             "title": plan.title, "number": plan.number, "summary": "", "body": text_html,
             "unit": issuer.body or issuer.name, "type": "Kế hoạch", "topics": [],
+            "tags": "",  # a plan is found by its own words (title, number, text), never by its issuer alone
             "filters": {"đơn vị": unit_filters(corpus, plan.issuer),
                         "năm": [str(plan.start.year)], "thể loại": ["Kế hoạch"]}}
 

@@ -18,7 +18,7 @@ from ..content.text import fold  # the same rule as the page's fold() in cchc-se
 from ..stores.keyed import KeyedStore
 
 VERSION = "2"  # of the term cache: bump when segments() or the weights change
-WEIGHTS = {"title": 6.0, "number": 6.0, "summary": 2.0, "body": 1.0}
+WEIGHTS = {"title": 6.0, "number": 6.0, "tags": 2.0, "summary": 2.0, "body": 1.0}  # tags: its topics, unit, type by name
 _WORD = re.compile(r"[^\W_]+")
 _ASCII = re.compile(r"[a-z0-9]+")
 _BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”‘’…|\\\n–—]+|\s-\s")  # not "/" or "-": 105/KH-UBND stays one phrase
@@ -83,7 +83,7 @@ def weighted_terms(doc: dict, abbreviations: Abbreviations) -> tuple[list[tuple[
     length = 0.0
     for field, weight in WEIGHTS.items():
         found: list[str] = []  # counted at once (in C), then weighted
-        for folded, written in segments(abbreviations.expand(doc[field])):
+        for folded, written in segments(abbreviations.expand(doc.get(field, ""))):
             length += weight * len(folded)
             found += folded
             found += written
@@ -104,7 +104,7 @@ class TermCache:
     def terms(self, doc: dict, abbreviations: Abbreviations) -> tuple[list[tuple[str, float]], float]:
         digest = hashlib.blake2b(self.salt, digest_size=20)
         for field in WEIGHTS:
-            digest.update(b"\x1f" + doc[field].encode("utf-8", "surrogatepass"))
+            digest.update(b"\x1f" + doc.get(field, "").encode("utf-8", "surrogatepass"))
         key = digest.hexdigest()
         kept = self.store.get(key)
         try:
