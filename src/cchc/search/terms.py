@@ -78,10 +78,15 @@ class Abbreviations:
         return self.pattern.sub(lambda m: self.forms[m.group(0).lower()], unicodedata.normalize("NFC", text))
 
 
+PLAN_TEXT = 0.25  # a plan's full text names every CCHC subject: it ranks by its title and number, not its bulk
+
+
 def weighted_terms(doc: dict, abbreviations: Abbreviations) -> tuple[list[tuple[str, float]], float]:
     tf: Counter = Counter()
     length = 0.0
     for field, weight in WEIGHTS.items():
+        if field == "body" and doc.get("type") == "Kế hoạch":
+            weight *= PLAN_TEXT
         found: list[str] = []  # counted at once (in C), then weighted
         for folded, written in segments(abbreviations.expand(doc.get(field, ""))):
             length += weight * len(folded)
@@ -99,11 +104,11 @@ class TermCache:
 
     def __init__(self, path: Path, glossary: dict[str, str]) -> None:
         self.store = KeyedStore(path, replaces=path.with_suffix(""))  # terms/: a file each before
-        self.salt = json.dumps([VERSION, WEIGHTS, sorted(glossary.items())], ensure_ascii=False).encode()
+        self.salt = json.dumps([VERSION, WEIGHTS, PLAN_TEXT, sorted(glossary.items())], ensure_ascii=False).encode()
 
     def terms(self, doc: dict, abbreviations: Abbreviations) -> tuple[list[tuple[str, float]], float]:
         digest = hashlib.blake2b(self.salt, digest_size=20)
-        for field in WEIGHTS:
+        for field in [*WEIGHTS, "type"]:  # the type: a plan's text weighs less
             digest.update(b"\x1f" + doc.get(field, "").encode("utf-8", "surrogatepass"))
         key = digest.hexdigest()
         kept = self.store.get(key)
