@@ -91,7 +91,8 @@ def weighted_terms(doc: dict, abbreviations: Abbreviations) -> tuple[list[tuple[
         for folded, written in segments(abbreviations.expand(doc.get(field, ""))):
             length += weight * len(folded)
             found += folded
-            found += written
+            if field != "tags":  # exact accents rank an item's own writing, not the labels it is tagged with
+                found += written
             found += map(" ".join, zip(folded, folded[1:]))
         for term, count in Counter(found).items():
             tf[term] += weight * count
