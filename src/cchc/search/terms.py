@@ -17,7 +17,7 @@ from pathlib import Path
 from ..content.text import fold  # the same rule as the page's fold() in cchc-search.js
 from ..stores.keyed import KeyedStore
 
-VERSION = "2"  # of the term cache: bump when segments() or the weights change
+VERSION = "3"  # of the term cache: bump when segments() or the weights change
 WEIGHTS = {"title": 6.0, "number": 6.0, "tags": 2.0, "summary": 2.0, "body": 1.0}  # tags: its topics, unit, type by name
 _WORD = re.compile(r"[^\W_]+")
 _ASCII = re.compile(r"[a-z0-9]+")
@@ -78,7 +78,7 @@ class Abbreviations:
         return self.pattern.sub(lambda m: self.forms[m.group(0).lower()], unicodedata.normalize("NFC", text))
 
 
-PLAN_TEXT = 0.25  # a plan's full text names every CCHC subject: it ranks by its title and number, not its bulk
+PLAN_TEXT = 0.1  # a plan's full text names every CCHC subject: it ranks by its title and number, not its bulk
 
 
 def weighted_terms(doc: dict, abbreviations: Abbreviations) -> tuple[list[tuple[str, float]], float]:
