@@ -91,7 +91,7 @@ def draft_plan(blocks: list[Block], corpus: Corpus, source_name: str, plan_id: s
     if channels:
         d.add(f"channels: [{', '.join(channels)}]")
     tasks(d, nodes, units, near, issuer, year)
-    targets(d, blocks, corpus, near)
+    targets(d, blocks, corpus, near, issuer, year)
     _reports(d, paras)
     _signature(d, paras)
     d.add(f"source: {q('Nhập từ tệp ' + source_name + ' bằng lệnh cchc nhap-ke-hoach')}")
@@ -302,6 +302,8 @@ def _bullet_items(ref: str, bullets: list[Node], corpus: Corpus) -> list[tuple[s
     """Bullets of a point as content items II.1.c.1, II.1.c.2…; "+" bullets under a "-" bullet ending in ":"
     as II.1.4.1, II.1.4.2…"""
     items, i = [], 0
+    if not any(b.level == 5 for b in bullets):  # "+" bullets with no "-" above them are the first level
+        bullets = [Node(b.block, "-", b.label, b.text, 5, b.ref, b.children) for b in bullets]
     for n, bullet in enumerate(bullets):
         if bullet.level == 6 and i:
             continue

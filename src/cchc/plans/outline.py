@@ -34,6 +34,7 @@ class Node:
     level: int  # 1 roman, 2 arabic, 3 dotted, 4 letter, 5 bullet, 6 sub-bullet; 0 plain paragraph
     ref: str = ""  # full reference like "II.1.a"
     children: list["Node"] = field(default_factory=list)
+    unnumbered: bool = False  # a bold line used as a heading ("Mục đích"), numbered by its place among its kind
 
     @property
     def heading(self) -> bool:
@@ -57,6 +58,15 @@ def classify(block: Block) -> Node:
     return Node(block, "", "", text, 0)
 
 
+def _bold_heading(node: Node, stack: list[Node]) -> bool:
+    """A short bold line without a number inside a numbered section, not a sentence: a heading the author
+    set in bold instead of numbering it ("Mục đích", "Văn phòng HĐND và UBND xã")."""
+    text = node.block.text
+    base = next((n for n in reversed(stack) if not n.unnumbered), None)
+    return (node.level == 0 and node.block.kind == "para" and node.block.bold and len(text) <= 100
+            and not text.endswith((".", ";", ",", "./.")) and base is not None and base.level < 4)
+
+
 def outline(blocks: list[Block]) -> list[Node]:
     """Nodes in order, each given the ref of its numbered ancestors (II.1.a) and its children."""
     nodes = [classify(b) for b in blocks]
@@ -64,6 +74,12 @@ def outline(blocks: list[Block]) -> list[Node]:
     for node in nodes:
         if node.level == 0 and ENDS_NUMBERING.match(node.text):
             stack = []  # "Nơi nhận:", the signature, an appendix: outside the numbered sections
+        if _bold_heading(node, stack):
+            base = next(n for n in reversed(stack) if not n.unnumbered)
+            node.level, node.unnumbered = base.level + 1, True
+            while stack and stack[-1].level >= node.level:
+                stack.pop()
+            node.mark = str(1 + sum(c.unnumbered for c in stack[-1].children))
         if node.level in (1, 2, 3, 4):
             while stack and stack[-1].level >= node.level:
                 stack.pop()
@@ -82,6 +98,7 @@ def outline(blocks: list[Block]) -> list[Node]:
 def to_markdown(nodes: list[Node]) -> str:
     out: list[str] = []
     previous = ""  # "list" after a list item, so items stay together
+    dash = False  # a "-" item opened this list: "+" items nest under it
 
     def add(line: str, kind: str) -> None:
         nonlocal previous
@@ -96,13 +113,17 @@ def to_markdown(nodes: list[Node]) -> str:
         elif node.heading and node.level == 1:
             add(f"## {node.label} {escape_inline(node.text)}", "heading")
         elif node.heading:
-            add(f"### {node.label} {escape_inline(node.text)}", "heading")
+            add(f"### {node.label} {escape_inline(node.text)}".replace("###  ", "### "), "heading")
+        elif node.unnumbered:
+            add(f"**{escape_inline(node.text)}**", "para")
         elif node.level in (1, 2, 3, 4):
             add(f"**{node.label}** {escape_inline(node.text)}", "para")
         elif node.level == 5:
             add(f"- {escape_inline(node.text)}", "list")
+            dash = True
         elif node.level == 6:
-            add(("    - " if previous == "list" else "- ") + escape_inline(node.text), "list")
+            dash = dash and previous == "list"
+            add(("    - " if dash else "- ") + escape_inline(node.text), "list")
         else:
             text = escape_start(escape_inline(node.text))
             add(f"**{text}**" if node.block.bold and "**" not in text else text, "para")
@@ -125,12 +146,7 @@ def _table(rows: list[list[str]]) -> str:
     rows = [r for r in rows if any(c.strip() for c in r)]
     width = max(len(r) for r in rows)
     rows = [r + [""] * (width - len(r)) for r in rows]
-    header = rows[0]
-    body = rows[1:]
-    # a second header row (a merged "THỜI GIAN" over "Triển khai | Hoàn thành") joins the first
-    while body and not body[0][0].strip() and not any(re.match(r"^\d+$", c) for c in body[0]):
-        header = [f"{h} {s}".strip() for h, s in zip(header, body[0])]
-        body = body[1:]
+    header, body = split_header(rows)
 
     def cell(text: str) -> str:
         return escape_inline(" ".join(text.replace("|", "/").split())) or " "
@@ -138,6 +154,17 @@ def _table(rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(cell(c) for c in header) + " |", "|" + "---|" * width]
     lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in body]
     return "\n".join(lines)
+
+
+def split_header(rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+    """The header row and the body. A second header row (a merged "THỜI GIAN" over "Triển khai | Hoàn thành")
+    joins the first: its first cell is empty, or repeats the first row's (a cell merged down), and no cell is a
+    bare number."""
+    header, body = list(rows[0]), [list(r) for r in rows[1:]]
+    while body and (not body[0][0].strip() or body[0][0] == header[0]) and not any(re.match(r"^\d+$", c) for c in body[0]):
+        second = body.pop(0) + [""] * len(header)
+        header = [h if s == h else f"{h} {s}".strip() for h, s in zip(header, second)]
+    return header, body
 
 
 def sections(nodes: list[Node], words: tuple[str, ...]) -> list[Node]:

@@ -121,7 +121,10 @@ def _docx(file: Path) -> list[Block]:
         marker = numbering.marker(para)  # Word's own number or bullet, as typed text
         runs = [r for r in para.runs if r.text.strip()]
         bold = bool(runs) and all(r.bold for r in runs)
-        for n, line in enumerate(para.text.split("\n")):
+        lines = para.text.split("\n")
+        if marker:  # a line break (Shift+Enter) inside a numbered point or bullet: the point goes on
+            lines = [" ".join(lines)]
+        for n, line in enumerate(lines):
             text = clean(line)
             if text:
                 blocks.append(Block("para", f"{marker} {text}" if marker and n == 0 else text, bold=bold))
@@ -148,9 +151,8 @@ def _docx(file: Path) -> list[Block]:
             rows = []
             for row in table.rows:
                 cells, last = [], None
-                for cell in row.cells:  # a merged cell repeats: keep it once
-                    if cell._tc is not last:
-                        cells.append(clean(" ".join(cell.text.split("\n"))))
+                for cell in row.cells:  # a cell merged across columns: its text once, in its first column
+                    cells.append(clean(" ".join(cell.text.split("\n"))) if cell._tc is not last else "")
                     last = cell._tc
                 rows.append(cells)
             if any(any(rows_cells) for rows_cells in rows):  # a table with no text carries nothing to keep

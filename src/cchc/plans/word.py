@@ -85,8 +85,9 @@ class Numbering:
         definition = self.levels[num_id].get(level) or self.levels[num_id].get(0)
         if definition is None or definition.fmt == "none":
             return ""
-        if definition.fmt == "bullet":
-            return "-" if max(level, depth) == 0 else "+"
+        if definition.fmt == "bullet":  # the definition's first bullet level is "-", deeper ones "+"
+            first = min((n for n, spec in self.levels[num_id].items() if spec.fmt == "bullet"), default=0)
+            return "-" if level <= first and depth == 0 else "+"
         key = self.abstract_of[num_id]
         counts = self.counts.setdefault(key, [0] * 10)
         if counts[level] == 0:
