@@ -4,6 +4,7 @@ validate once their TODOs are filled, with a full text that keeps every numbered
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import subprocess
 import sys
@@ -412,26 +413,53 @@ def _multilevel(doc) -> str:
     return "300"
 
 
+# a commune's plan after the 2025 reorganisation, as its parts: the Decree 30 header's two columns, the body
+# (list level in the office's multi-level list or None, text, bold, a second line after Shift+Enter), the targets
+# table, the closing block's two columns
+COMMUNE_HEAD = ([("ỦY BAN NHÂN DÂN", True), ("XÃ LONG HỒ", True), ("Số: 45/KH-UBND", False)],
+                [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True), ("Độc lập - Tự do - Hạnh phúc", True),
+                 ("Long Hồ, ngày 15 tháng 01 năm 2026", False)])
+COMMUNE_BODY = [
+    (None, "KẾ HOẠCH", True, ""), (None, "Tuyên truyền cải cách hành chính năm 2026", True, ""),
+    (None, "Căn cứ Kế hoạch số 10/KH-UBND ngày 05/01/2026 của Ủy ban nhân dân tỉnh Vĩnh Long về cải cách hành chính năm 2026;", False, ""),
+    (None, "Ủy ban nhân dân xã Long Hồ ban hành Kế hoạch tuyên truyền cải cách hành chính năm 2026 như sau:", False, ""),
+    (0, "MỤC ĐÍCH, YÊU CẦU", True, ""), (None, "Mục đích", True, ""),
+    (3, "Nâng cao nhận thức của cán bộ, công chức và Nhân dân về cải cách hành chính sau sắp xếp đơn vị hành chính.", False, ""),
+    (3, "Người dân, doanh nghiệp biết và sử dụng dịch vụ công trực tuyến toàn trình.", False, ""),
+    (None, "Yêu cầu", True, ""), (3, "Tuyên truyền thường xuyên, đúng nội dung, phù hợp với từng đối tượng.", False, ""),
+    (0, "NỘI DUNG TUYÊN TRUYỀN", True, ""),
+    (1, "Cải cách thể chế; cải cách thủ tục hành chính, nhất là thủ tục thuộc thẩm quyền của xã.", False, ""),
+    (1, "Chuyển đổi số, xây dựng chính quyền số:", False, ""), (4, "Thanh toán trực tuyến phí, lệ phí;", False, ""),
+    (4, "Tài khoản định danh điện tử mức độ 2.", False, "Hướng dẫn tại Trung tâm Phục vụ hành chính công xã."),
+    (1, "Kết quả Chỉ số PAR INDEX và Chỉ số SIPAS của tỉnh.", False, ""),
+    (0, "HÌNH THỨC TUYÊN TRUYỀN", True, ""), (1, "Trên Trang thông tin điện tử xã: ít nhất 02 tin, bài mỗi tháng.", False, ""),
+    (1, "Trên hệ thống loa truyền thanh xã: mỗi tuần một lần.", False, ""),
+    (1, "Trên trang Zalo, Facebook của Ủy ban nhân dân xã.", False, ""), (None, "Chỉ tiêu cụ thể theo bảng sau:", False, ""),
+    "TABLE",
+    (0, "TỔ CHỨC THỰC HIỆN", True, ""), (None, "Văn phòng HĐND và UBND xã", True, ""),
+    (3, "Chủ trì, tham mưu triển khai Kế hoạch; tổng hợp kết quả, báo cáo Ủy ban nhân dân xã trước ngày 15/12/2026.", False, ""),
+    (None, "Phòng Văn hóa - Xã hội", True, ""),
+    (3, "Đăng tải tin, bài trên Trang thông tin điện tử xã và phát trên loa truyền thanh.", False, ""),
+    (None, "Trên đây là Kế hoạch tuyên truyền cải cách hành chính năm 2026 của Ủy ban nhân dân xã Long Hồ./.", False, ""),
+]
+# rows of the targets table; "^": the cell above goes on (merged down), "<": the cell to the left (merged across)
+COMMUNE_TARGETS = [["STT", "Nội dung", "Số lượng", "Đơn vị thực hiện"],
+                   ["1", "Tin, bài trên Trang thông tin điện tử xã", "24 tin, bài", "Văn phòng HĐND và UBND xã"],
+                   ["2", "Chuyên mục trên loa truyền thanh xã", "48 lần", "^"],
+                   ["3", "Các nội dung khác do Chủ tịch UBND xã giao.", "<", "<"]]
+COMMUNE_CLOSING = ([("Nơi nhận:", True), ("- UBND tỉnh Vĩnh Long (b/c);", False), ("- Sở Nội vụ tỉnh (b/c);", False),
+                    ("- Thường trực Đảng ủy xã;", False), ("- Lưu: VT.", False)],
+                   [("TM. ỦY BAN NHÂN DÂN", True), ("CHỦ TỊCH", True), ("(Đã ký)", False), ("Nguyễn Văn An", True)])
+
+
 def to_commune_docx(out: Path) -> Path:
-    """A plan none of the seeds looks like, made as a commune's office makes it after the 2025 reorganisation:
-    Decree 30 header and closing tables; one multi-level list for every number and bullet (its bullets at the
-    fourth and fifth levels); "Mục đích", "Yêu cầu" and the units of "Tổ chức thực hiện" as bold lines without
-    numbers; a line break (Shift+Enter) inside a bullet; a targets table with a cell merged down and a row merged
-    across."""
+    """A plan none of the seeds looks like, made as a commune's office makes it: Decree 30 header and closing
+    tables; one multi-level list for every number and bullet (its bullets at the fourth and fifth levels);
+    "Mục đích", "Yêu cầu" and the units of "Tổ chức thực hiện" as bold lines without numbers; a line break
+    (Shift+Enter) inside a bullet; a targets table with a cell merged down and a row merged across."""
     from docx.oxml import parse_xml
     doc = Document()
     num_id = _multilevel(doc)
-
-    def p(text: str, level: int | None = None, bold: bool = False, brk: str = "") -> None:
-        para = doc.add_paragraph()
-        run = para.add_run(text)
-        run.bold = bold
-        if brk:
-            run.add_break()
-            para.add_run(brk)
-        if level is not None:
-            para._p.get_or_add_pPr().insert(0, parse_xml(
-                f'<w:numPr xmlns:w="{W}"><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'))
 
     def columns(left: list[tuple[str, bool]], right: list[tuple[str, bool]]) -> None:
         table = doc.add_table(rows=1, cols=2)
@@ -439,50 +467,74 @@ def to_commune_docx(out: Path) -> Path:
             for n, (text, bold) in enumerate(lines):
                 (cell.paragraphs[0] if n == 0 else cell.add_paragraph()).add_run(text).bold = bold
 
-    columns([("ỦY BAN NHÂN DÂN", True), ("XÃ LONG HỒ", True), ("Số: 45/KH-UBND", False)],
-            [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True), ("Độc lập - Tự do - Hạnh phúc", True),
-             ("Long Hồ, ngày 15 tháng 01 năm 2026", False)])
-    p("KẾ HOẠCH", bold=True)
-    p("Tuyên truyền cải cách hành chính năm 2026", bold=True)
-    p("Căn cứ Kế hoạch số 10/KH-UBND ngày 05/01/2026 của Ủy ban nhân dân tỉnh Vĩnh Long về cải cách hành chính năm 2026;")
-    p("Ủy ban nhân dân xã Long Hồ ban hành Kế hoạch tuyên truyền cải cách hành chính năm 2026 như sau:")
-    p("MỤC ĐÍCH, YÊU CẦU", 0, bold=True)
-    p("Mục đích", bold=True)
-    p("Nâng cao nhận thức của cán bộ, công chức và Nhân dân về cải cách hành chính sau sắp xếp đơn vị hành chính.", 3)
-    p("Người dân, doanh nghiệp biết và sử dụng dịch vụ công trực tuyến toàn trình.", 3)
-    p("Yêu cầu", bold=True)
-    p("Tuyên truyền thường xuyên, đúng nội dung, phù hợp với từng đối tượng.", 3)
-    p("NỘI DUNG TUYÊN TRUYỀN", 0, bold=True)
-    p("Cải cách thể chế; cải cách thủ tục hành chính, nhất là thủ tục thuộc thẩm quyền của xã.", 1)
-    p("Chuyển đổi số, xây dựng chính quyền số:", 1)
-    p("Thanh toán trực tuyến phí, lệ phí;", 4)
-    p("Tài khoản định danh điện tử mức độ 2.", 4, brk="Hướng dẫn tại Trung tâm Phục vụ hành chính công xã.")
-    p("Kết quả Chỉ số PAR INDEX và Chỉ số SIPAS của tỉnh.", 1)
-    p("HÌNH THỨC TUYÊN TRUYỀN", 0, bold=True)
-    p("Trên Trang thông tin điện tử xã: ít nhất 02 tin, bài mỗi tháng.", 1)
-    p("Trên hệ thống loa truyền thanh xã: mỗi tuần một lần.", 1)
-    p("Trên trang Zalo, Facebook của Ủy ban nhân dân xã.", 1)
-    p("Chỉ tiêu cụ thể theo bảng sau:")
-    table = doc.add_table(rows=4, cols=4)
-    for c, text in enumerate(["STT", "Nội dung", "Số lượng", "Đơn vị thực hiện"]):
-        table.cell(0, c).text = text
-    for r, row in enumerate([["1", "Tin, bài trên Trang thông tin điện tử xã", "24 tin, bài"],
-                             ["2", "Chuyên mục trên loa truyền thanh xã", "48 lần"]], 1):
-        for c, text in enumerate(row):
-            table.cell(r, c).text = text
-    table.cell(1, 3).merge(table.cell(2, 3)).text = "Văn phòng HĐND và UBND xã"
-    table.cell(3, 0).text = "3"
-    table.cell(3, 1).merge(table.cell(3, 3)).text = "Các nội dung khác do Chủ tịch UBND xã giao."
-    p("TỔ CHỨC THỰC HIỆN", 0, bold=True)
-    p("Văn phòng HĐND và UBND xã", bold=True)
-    p("Chủ trì, tham mưu triển khai Kế hoạch; tổng hợp kết quả, báo cáo Ủy ban nhân dân xã trước ngày 15/12/2026.", 3)
-    p("Phòng Văn hóa - Xã hội", bold=True)
-    p("Đăng tải tin, bài trên Trang thông tin điện tử xã và phát trên loa truyền thanh.", 3)
-    p("Trên đây là Kế hoạch tuyên truyền cải cách hành chính năm 2026 của Ủy ban nhân dân xã Long Hồ./.")
-    columns([("Nơi nhận:", True), ("- UBND tỉnh Vĩnh Long (b/c);", False), ("- Sở Nội vụ tỉnh (b/c);", False),
-             ("- Thường trực Đảng ủy xã;", False), ("- Lưu: VT.", False)],
-            [("TM. ỦY BAN NHÂN DÂN", True), ("CHỦ TỊCH", True), ("(Đã ký)", False), ("Nguyễn Văn An", True)])
+    columns(*COMMUNE_HEAD)
+    for part in COMMUNE_BODY:
+        if part == "TABLE":
+            table = doc.add_table(rows=len(COMMUNE_TARGETS), cols=4)
+            for r, row in enumerate(COMMUNE_TARGETS):
+                for c, text in enumerate(row):
+                    if text == "^":
+                        table.cell(r - 1, c).merge(table.cell(r, c))
+                    elif text == "<":
+                        table.cell(r, c - 1).merge(table.cell(r, c))
+                    else:
+                        table.cell(r, c).text = text
+            continue
+        level, text, bold, second = part
+        para = doc.add_paragraph()
+        run = para.add_run(text)
+        run.bold = bold
+        if second:
+            run.add_break()
+            para.add_run(second)
+        if level is not None:
+            para._p.get_or_add_pPr().insert(0, parse_xml(
+                f'<w:numPr xmlns:w="{W}"><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'))
+    columns(*COMMUNE_CLOSING)
     doc.save(str(out))
+    return out
+
+
+def to_commune_pdf(browser, out: Path) -> Path:
+    """The same plan printed to PDF the way Word prints it: the header and closing blocks as two columns,
+    numbers as text, bullets as glyphs, lines wrapped in a 16 cm column."""
+    counts = [0] * 5
+
+    def cell(lines: list[tuple[str, bool]]) -> str:
+        return "<br>".join(f"<b>{html.escape(t)}</b>" if b else html.escape(t) for t, b in lines)
+
+    def columns(left, right) -> str:
+        return f"<table style='width:100%'><tr><td style='width:45%;vertical-align:top'>{cell(left)}</td>" \
+               f"<td style='text-align:center;vertical-align:top'>{cell(right)}</td></tr></table>"
+
+    parts = [columns(*COMMUNE_HEAD)]
+    for part in COMMUNE_BODY:
+        if part == "TABLE":
+            rows = []
+            for r, row in enumerate(COMMUNE_TARGETS):
+                tds = []
+                for c, text in enumerate(row):
+                    if text in ("^", "<"):
+                        continue
+                    down = len(list(itertools.takewhile(lambda below: below[c] == "^", COMMUNE_TARGETS[r + 1:])))
+                    across = len(list(itertools.takewhile(lambda x: x == "<", row[c + 1:])))
+                    tds.append(f"<td rowspan={1 + down} colspan={1 + across} style='border:1px solid'>{html.escape(text)}</td>")
+                rows.append("<tr>" + "".join(tds) + "</tr>")
+            parts.append("<table style='border-collapse:collapse'>" + "".join(rows) + "</table>")
+            continue
+        level, text, bold, second = part
+        mark = ""
+        if level is not None:
+            counts[level] += 1
+            counts[level + 1:] = [0] * (4 - level)
+            mark = {0: f"{'I II III IV V'.split()[counts[0] - 1]}.", 1: f"{counts[1]}.", 2: f"{chr(96 + counts[2])})", 3: "•", 4: "◦"}[level]
+        line = html.escape(f"{mark} {text}".strip()) + (f"<br>{html.escape(second)}" if second else "")
+        parts.append(f"<p>{'<b>' + line + '</b>' if bold else line}</p>")
+    parts.append(columns(*COMMUNE_CLOSING))
+    page = browser.new_page()
+    page.set_content(f"<html lang=vi><body style='font: 13pt serif; width: 16cm'>{''.join(parts)}</body></html>")
+    out.write_bytes(page.pdf(format="A4"))
+    page.close()
     return out
 
 
@@ -526,3 +578,26 @@ def test_a_plan_unlike_the_seeds_imports_whole_and_validates_after_only_the_deci
     path.write_text(front + "\n---\n" + body, encoding="utf-8")
     _, problems = project.load()
     assert not [m for m in messages(problems) if "xa-long-ho-2026" in m or "don-vi.yml" in m], messages(problems)
+
+
+def test_a_pdf_printed_from_it_gives_the_same_front_matter(project, tmp_path, browser):
+    """Printed: the header's and the closing block's columns, the motto beside the date, glyph bullets, "(Đã ký)"
+    above the name, lines wrapped inside sentences."""
+    assert import_plan(project, to_commune_docx(tmp_path / "ke-hoach-xa.docx")).returncode == 0
+    path = project.root / "plans" / "xa-long-ho-2026.md"
+    from_word = path.read_text(encoding="utf-8").split("\n---\n")[0]
+    run = import_plan(project, to_commune_pdf(browser, tmp_path / "ke-hoach-xa.pdf"), "--force")
+    assert run.returncode == 0, run.stderr
+    assert re.search(r"Giữ (\d+)/\1 câu", run.stderr), run.stderr
+    from_pdf = path.read_text(encoding="utf-8").split("\n---\n")[0].replace(".pdf", ".docx")
+
+    def parts(front: str) -> dict[str, str]:
+        lines = "\n".join(line for line in front.split("\n") if not line.startswith("#"))
+        return dict(re.findall(r"^([a-z_]+):(.*?)(?=^[a-z_]+:|\Z)", lines, re.M | re.S))
+    word, pdf = parts(from_word), parts(from_pdf)
+    for key in ("id", "number", "title", "issuer", "level", "issued", "period", "purposes", "based_on", "channels",
+                "tasks", "signer", "signer_title", "recipients"):
+        assert pdf[key] == word[key], key
+    # a printed line break looks like a new paragraph (the words stay, in the full text); a table is lines of text
+    assert re.findall(r"ref: (\S+)", pdf["content"]) == re.findall(r"ref: (\S+)", word["content"])
+    assert "targets" not in pdf and 'dòng "STT Nội dung Số lượng Đơn vị thực hiện" là đầu một bảng chỉ tiêu' in from_pdf

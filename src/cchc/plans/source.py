@@ -1,7 +1,7 @@
 """A plan as it arrives (.docx, text-layer .pdf, .txt) read into blocks: paragraphs and tables.
 
 Word files are read with python-docx (paragraphs and tables in document order), PDF files with pypdf
-(text layer; wrapped lines joined back into paragraphs), text files as UTF-8 (or Windows-1258/1252 when
+(text layer; wrapped lines joined back into paragraphs; a line in a bold face is bold), text files as UTF-8 (or Windows-1258/1252 when
 not UTF-8), one paragraph per line and tab-separated lines as table rows. Text is NFC from here on.
 """
 
@@ -215,17 +215,27 @@ def _pdf(file: Path) -> list[Block]:
 
     lines = []
     for page in PdfReader(str(file)).pages:
-        lines += (page.extract_text() or "").split("\n")
+        bold: list[str] = []
+
+        def visit(text, cm, tm, font, size, bold=bold) -> None:  # the text drawn in a bold face
+            if text.strip() and re.search(r"bold|black|heavy", str((font or {}).get("/BaseFont", "")), re.I):
+                bold.append(" ".join(text.split()))
+        page_text = page.extract_text(visitor_text=visit) or ""
+        in_bold = f" {' '.join(bold)} "
+        lines += [(raw, f" {' '.join(raw.split())} " in in_bold) for raw in page_text.split("\n")]
     blocks: list[Block] = []
-    for raw in lines:
+    for raw, bold_line in lines:
         line = clean(raw)
         if not line:
             continue
         previous = blocks[-1].text if blocks else ""
-        continues = previous and not previous.endswith((".", ":", ";", "!", "?", "./.")) and not _STARTS_PARAGRAPH.match(line) \
-            and not previous.isupper() and not line.isupper()
-        if continues:
+        continues = previous and not previous.endswith((".", ":", ";", "!", "?", "./.", "Hạnh phúc")) \
+            and not _STARTS_PARAGRAPH.match(line) and not previous.isupper() and not line.isupper() \
+            and not re.fullmatch(r"\(.*\)", previous) \
+            and blocks[-1].bold == bold_line  # "(Đã ký)" is a line of its own; a bold heading ends at plain text
+        if continues or (previous + " " + line).startswith("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") and len(previous) < 34:
             blocks[-1].text += " " + line
+            blocks[-1].bold = blocks[-1].bold and bold_line
         else:
-            blocks.append(Block("para", line))
+            blocks.append(Block("para", line, bold=bold_line))
     return blocks
