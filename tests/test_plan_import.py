@@ -601,3 +601,21 @@ def test_a_pdf_printed_from_it_gives_the_same_front_matter(project, tmp_path, br
     # a printed line break looks like a new paragraph (the words stay, in the full text); a table is lines of text
     assert re.findall(r"ref: (\S+)", pdf["content"]) == re.findall(r"ref: (\S+)", word["content"])
     assert "targets" not in pdf and 'dòng "STT Nội dung Số lượng Đơn vị thực hiện" là đầu một bảng chỉ tiêu' in from_pdf
+
+
+def test_tracked_changes_read_as_word_shows_them(project, tmp_path):
+    """A plan still carrying Track Changes: inserted words are in it, deleted words are not, a hyperlink's words stay."""
+    from docx.oxml import parse_xml
+    doc = Document(str(to_commune_docx(tmp_path / "goc.docx")))
+    point = next(p for p in doc.paragraphs if p.text.startswith("Kết quả Chỉ số PAR INDEX"))
+    mark = f'w:id="9" w:author="Văn thư" w:date="2026-01-10T08:00:00Z"'
+    point._p.append(parse_xml(f'<w:ins xmlns:w="{W}" {mark}><w:r><w:t xml:space="preserve"> Công bố kết quả Chỉ số SIPAS</w:t></w:r></w:ins>'))
+    point._p.append(parse_xml(f'<w:del xmlns:w="{W}" {mark}><w:r><w:delText> trên Báo Vĩnh Long</w:delText></w:r></w:del>'))
+    point._p.append(parse_xml(f'<w:hyperlink xmlns:w="{W}"><w:r><w:t xml:space="preserve"> tại Cổng dịch vụ công.</w:t></w:r></w:hyperlink>'))
+    source = tmp_path / "con-sua.docx"
+    doc.save(str(source))
+    run = import_plan(project, source)
+    assert run.returncode == 0 and re.search(r"Giữ (\d+)/\1 câu", run.stderr), run.stderr
+    draft = (project.root / "plans" / "xa-long-ho-2026.md").read_text(encoding="utf-8")
+    assert "Kết quả Chỉ số PAR INDEX và Chỉ số SIPAS của tỉnh. Công bố kết quả Chỉ số SIPAS tại Cổng dịch vụ công." in draft
+    assert "Báo Vĩnh Long" not in draft

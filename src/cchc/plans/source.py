@@ -109,6 +109,7 @@ def _docx(file: Path) -> list[Block]:
     from docx import Document
     from docx.table import Table
     from docx.text.paragraph import Paragraph
+    from docx.text.run import Run
 
     from .word import Numbering
 
@@ -119,9 +120,9 @@ def _docx(file: Path) -> list[Block]:
     def paragraph(element) -> None:
         para = Paragraph(element, doc)
         marker = numbering.marker(para)  # Word's own number or bullet, as typed text
-        runs = [r for r in para.runs if r.text.strip()]
+        runs = [Run(r, para) for r in own(element, "r") if Run(r, para).text.strip()]
         bold = bool(runs) and all(r.bold for r in runs)
-        lines = para.text.split("\n")
+        lines = paragraph_text(element).split("\n")
         if marker:  # a line break (Shift+Enter) inside a numbered point or bullet: the point goes on
             lines = [" ".join(lines)]
         for n, line in enumerate(lines):
@@ -172,6 +173,23 @@ def body_children(body):
             yield from body_children(content) if content is not None else ()
         else:
             yield child
+
+
+def own(paragraph, tag: str) -> list:
+    """The paragraph's own elements of a kind, in order: inside tracked insertions, hyperlinks, fields and
+    inline controls too; not those of a text box drawn in it, of Word's fallback copy, or of a tracked deletion."""
+    return [e for e in paragraph.iter(f"{W}{tag}") if next(e.iterancestors(f"{W}p")) is paragraph
+            and not any(a.tag in (_FALLBACK, f"{W}del") for a in e.iterancestors())]
+
+
+def paragraph_text(paragraph) -> str:
+    """The paragraph's text as Word shows it (python-docx's own leaves out tracked insertions): tabs as spaces,
+    line breaks as new lines."""
+    parts = []
+    for run in own(paragraph, "r"):
+        for e in run.iterchildren(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr"):
+            parts.append(e.text or "" if e.tag == f"{W}t" else " " if e.tag == f"{W}tab" else "\n")
+    return "".join(parts)
 
 
 def text_boxes(paragraph) -> list:
