@@ -178,3 +178,17 @@ def test_the_staff_templates_load_without_problems(project):
     plan = corpus.plans["hai-hau-2025"]
     assert plan.targets[0].count == 12 and plan.targets[0].cadence == "hang-thang"
     assert corpus.items[0].document.number == "12/KH-UBND"
+
+
+def test_the_search_thesaurus_is_checked_like_the_other_vocabularies(project):
+    project.write("plans/tu-dong-nghia.yml", "- [trực tuyến, qua mạng]\n- [sổ đỏ]\n- [online, Qua mạng]\n- chữ\n"
+                  "- [bộ phận một cửa, bộ phận tiếp nhận và trả kết quả]\n")
+    corpus, problems = project.load()
+    said = [m for m in messages(problems) if "tu-dong-nghia.yml" in m]
+    assert any("tu-dong-nghia.yml:2" in m and "ít nhất hai cụm từ" in m for m in said), said
+    assert any("tu-dong-nghia.yml:3" in m and '"Qua mạng" đã có trong nhóm ở dòng 1' in m for m in said), said
+    assert any("tu-dong-nghia.yml:4" in m for m in said), said
+    assert corpus.synonyms == [["trực tuyến", "qua mạng"], ["bộ phận một cửa", "bộ phận tiếp nhận và trả kết quả"]]
+    project.write("plans/tu-dong-nghia.yml", "trực tuyến: qua mạng\n")
+    _, problems = project.load()
+    assert any("tu-dong-nghia.yml:1" in m and "danh sách các nhóm" in m for m in messages(problems)), messages(problems)

@@ -141,8 +141,13 @@
         matched.set(d, (matched.get(d) || 0) + 1);
       });
     });
+    var phrased = new Map();  // how many of the query's adjacent pairs an item has side by side
     (await pairLists).forEach(function (found) {
-      found.forEach(function (w, d) { if (scores.has(d)) scores.set(d, scores.get(d) + PAIR * w); });
+      found.forEach(function (w, d) {
+        if (!scores.has(d)) return;
+        scores.set(d, scores.get(d) + PAIR * w);
+        phrased.set(d, (phrased.get(d) || 0) + 1);
+      });
     });
     (await accentLists).forEach(function (found) {
       found.forEach(function (w, d) { if (scores.has(d)) scores.set(d, scores.get(d) + ACCENT * w); });
@@ -155,7 +160,11 @@
       if (ids.length) notes.push(["partial"]);
     }
     if (filters) ids = ids.filter(function (d) { return filters.has(d); });
-    ids.sort(function (a, b) { return (matched.get(b) - matched.get(a)) || (scores.get(b) - scores.get(a)) || a - b; });
+    // Every word first, then the query's words as its phrases ("sổ đỏ" side by side, not "số … đó"), then weight.
+    ids.sort(function (a, b) {
+      return (matched.get(b) - matched.get(a)) || ((phrased.get(b) || 0) - (phrased.get(a) || 0)) ||
+        (scores.get(b) - scores.get(a)) || a - b;
+    });
     return { ids: ids, notes: notes };
   }
 

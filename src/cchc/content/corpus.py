@@ -9,6 +9,8 @@ from datetime import date, datetime
 from functools import cached_property
 
 from .model import Channel, ItemType, MergedPortal, NewsItem, Plan, SiteSettings, Term, Topic, Unit
+from .text import lookup_key
+from .vocab import SPELLED
 
 
 @dataclass
@@ -22,10 +24,16 @@ class Corpus:
     plans: dict[str, Plan] = field(default_factory=dict)
     items: list[NewsItem] = field(default_factory=list)  # every valid item, newest first
     glossary: dict[str, str] = field(default_factory=dict)  # abbreviations spelled out on air
+    synonyms: list[list[str]] = field(default_factory=list)  # phrases search takes for one another
     settings: SiteSettings = field(default_factory=SiteSettings)
     portals: dict[str, MergedPortal] = field(default_factory=dict)  # portals merged into this one, by code
     now: datetime | None = None
     _published: dict = field(default_factory=dict, repr=False, compare=False)  # (moment, items) -> published
+
+    def equivalents(self) -> list[list[str]]:
+        """What search takes for one another: each abbreviation and its words, and each group of synonyms."""
+        spelled = lookup_key(SPELLED)  # "PCI: đọc từng chữ" says how to read it, not what it means
+        return [[short, full] for short, full in self.glossary.items() if lookup_key(full) != spelled] + self.synonyms
 
     def published(self, at: datetime | None = None) -> list[NewsItem]:
         at = at or self.now

@@ -25,7 +25,7 @@ from .safety import find_unsafe_html
 from .settings import load_site_settings
 from .source import read_document, read_text
 from .text import links_to_pages, slugify
-from .vocab import load_glossary, load_vocabulary
+from .vocab import load_glossary, load_synonyms, load_vocabulary
 
 T = TypeVar("T")
 NEWS_DIR = "tin-tuc"
@@ -73,6 +73,7 @@ class Loader(PlanFiles):
         self.types = load_vocabulary(self.plans_dir, self.root, "types", p)
         corpus = Corpus(topics=self.topics, units=self.units, channels=self.channels, types=self.types, now=self.now,
                         glossary=load_glossary(self.plans_dir, self.root, p),
+                        synonyms=load_synonyms(self.plans_dir, self.root, p),
                         settings=load_site_settings(self.root, self.topics, self.units, self.types, p),
                         portals=load_portals(self.plans_dir, self.root, p))
         check_tree(self.plans_dir, self.root, p, publish=False)

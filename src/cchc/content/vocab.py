@@ -11,8 +11,8 @@ from . import lifetime
 from .model import Channel, ItemType, Term, Topic, Unit
 from .problems import Problems
 from .safety import find_unsafe_html
-from .source import LineDict, read_yaml_file
-from .text import fold, lookup_key, slugify
+from .source import LineDict, LineList, read_yaml_file
+from .text import fold, lookup_key, nfc, slugify
 
 T = TypeVar("T", bound=Term)
 
@@ -26,6 +26,8 @@ VOCABULARIES = {
 
 _EXTRA_FIELDS = {Unit: ("kind", "body", "authority", "place")}
 GLOSSARY_FILE = "viet-tat.yml"
+SYNONYMS_FILE = "tu-dong-nghia.yml"
+SPELLED = "đọc từng chữ"  # a glossary value asking for the letters, as announcers say a few (e.g. "PCI")
 
 
 class Vocabulary(dict[str, T]):
@@ -223,3 +225,39 @@ def load_glossary(plans_dir: Path, root: Path, problems: Problems) -> dict[str, 
             continue
         glossary[str(key).strip()] = value.strip()
     return glossary
+
+
+def load_synonyms(plans_dir: Path, root: Path, problems: Problems) -> list[list[str]]:
+    """plans/tu-dong-nghia.yml: groups of phrases a reader may use for one thing ("- [trực tuyến, qua mạng]"); search
+    finds an item written with any phrase of a group by any other. Absent file means no groups."""
+    file = plans_dir / SYNONYMS_FILE
+    if not file.exists():
+        return []
+    path = file.relative_to(root).as_posix()
+    data = read_yaml_file(file, path, problems)
+    if data is None:
+        return []
+    example = "mỗi dòng một nhóm, dạng  - [trực tuyến, qua mạng]"
+    if not isinstance(data, LineList):
+        problems.add(path, 1, "bảng từ đồng nghĩa phải là danh sách các nhóm cụm từ", example)
+        return []
+    groups: list[list[str]] = []
+    owner: dict[str, int] = {}  # a phrase (folded) -> the line of its group
+    for n, group in enumerate(data):
+        line = data.line_of(n)
+        phrases = [nfc(str(x)).strip() for x in group] if isinstance(group, list) else []
+        if len([x for x in phrases if x]) < 2 or not all(phrases):
+            problems.add(path, line, "nhóm từ đồng nghĩa cần ít nhất hai cụm từ, không có cụm nào trống", example)
+            continue
+        if long := [x for x in phrases if len(x) > 80 or "\n" in x]:
+            problems.add(path, line, f'cụm từ "{long[0][:40]}…" quá dài (tối đa 80 ký tự, một dòng)', "chỉ ghi cụm từ người đọc hay gõ")
+            continue
+        clash = next((x for x in phrases if x.lower() in owner and owner[x.lower()] != line), None)
+        if clash is not None:
+            problems.add(path, line, f'cụm từ "{clash}" đã có trong nhóm ở dòng {owner[clash.lower()]}',
+                         "gộp hai nhóm thành một dòng, hoặc bỏ cụm từ ở một trong hai dòng")
+            continue
+        for x in phrases:
+            owner[x.lower()] = line
+        groups.append(list(dict.fromkeys(phrases)))
+    return groups

@@ -240,7 +240,7 @@ class Preview:
                 # Made one at a time as the index process reads them (20,000 pages' text is not held at once); an
                 # edit meanwhile stops this index (on_change) and another follows the pause after it.
                 documents = live.plugin.search_stream()
-                self.indexer = BackgroundIndex(live.site_dir, documents, live.plugin.corpus.glossary,
+                self.indexer = BackgroundIndex(live.site_dir, documents, live.plugin.corpus.equivalents(),
                                                live.plugin.search_cache, nice=15)
             try:
                 self.indexer.wait()

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..content.vocab import SPELLED  # a glossary value asking for the letters ("PCI")
+
 DIGITS = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"]
 GROUPS = ["", "nghìn", "triệu", "tỷ", "nghìn tỷ", "triệu tỷ"]
 LETTERS = {"A": "a", "B": "bê", "C": "xê", "D": "dê", "Đ": "đê", "E": "e", "F": "ép", "G": "giê", "H": "hát", "I": "i",
@@ -170,7 +172,6 @@ def lookup(text: str) -> str:
     return unicodedata.normalize("NFC", text).lower().strip()
 
 
-SPELLED = "đọc từng chữ"  # a glossary value asking for the letters, as announcers say a few (e.g. "PCI")
 
 
 def expand(text: str, glossary: dict[str, str]) -> str:

@@ -27,7 +27,7 @@ class BackgroundIndex:
     by a thread of the caller, each sent as one line as it is ready, so neither side holds them all.
     `wait` gives the child's error."""
 
-    def __init__(self, site_dir: Path, documents: Iterator[dict], glossary: dict[str, str],
+    def __init__(self, site_dir: Path, documents: Iterator[dict], equivalents: list[list[str]],
                  cache_dir: Path | None = None, nice: int = 0) -> None:
         self.started = time.monotonic()
         command = [sys.executable, "-m", "cchc.search.background", str(site_dir)] + ([str(cache_dir)] if cache_dir else [])
@@ -38,14 +38,14 @@ class BackgroundIndex:
         self.process = subprocess.Popen((["nice", "-n", str(nice)] if nice else []) + command, stdin=subprocess.PIPE,
                                         stderr=subprocess.PIPE, **group)
         self.failed: Exception | None = None
-        self._writer = threading.Thread(target=self._send, args=(documents, glossary), daemon=True)
+        self._writer = threading.Thread(target=self._send, args=(documents, equivalents), daemon=True)
         self._writer.start()
 
-    def _send(self, documents: Iterator[dict], glossary: dict[str, str]) -> None:
+    def _send(self, documents: Iterator[dict], equivalents: list[list[str]]) -> None:
         line = lambda value: json.dumps(value, ensure_ascii=False).encode("utf-8") + b"\n"  # noqa: E731
         try:
             with self.process.stdin as pipe:
-                pipe.write(line(glossary))
+                pipe.write(line(equivalents))
                 for doc in documents:
                     pipe.write(line(doc))
                 pipe.write(_END)
@@ -76,10 +76,10 @@ class BackgroundIndex:
         return time.monotonic() - self.started
 
 
-def _received(stream, glossary: bytes) -> tuple[list[bytes], str]:
+def _received(stream, equivalents: bytes) -> tuple[list[bytes], str]:
     """The document lines sent (all of them: a stream cut short makes no index) and the key of the whole index:
-    a digest of the indexing code, the glossary line and every document line."""
-    lines, digest = [], hashlib.blake2b(glossary + code_digest().encode(), digest_size=20)
+    a digest of the indexing code, the equivalents' line and every document line."""
+    lines, digest = [], hashlib.blake2b(equivalents + code_digest().encode(), digest_size=20)
     for raw in stream:
         if raw == _END:
             return lines, digest.hexdigest()
@@ -96,14 +96,14 @@ def _parsed(lines: list[bytes]) -> Iterator[dict]:
 
 def main() -> int:
     """`python -m cchc.search.background SITE_DIR [CACHE_DIR]` reading BackgroundIndex's lines on standard input: the
-    glossary, then each document. The preview indexes in its own process, at low priority, and stops it when a
+    equivalents (search.terms.Equivalents), then each document. The preview indexes in its own process, at low priority, and stops it when a
     new edit arrives."""
     try:
         stream = sys.stdin.buffer
-        glossary = stream.readline() or b"{}"
-        lines, key = _received(stream, glossary)
+        equivalents = stream.readline() or b"[]"
+        lines, key = _received(stream, equivalents)
         cache = Path(sys.argv[2]) if len(sys.argv) > 2 else None
-        write_index(Path(sys.argv[1]), _parsed(lines), json.loads(glossary), cache, key)
+        write_index(Path(sys.argv[1]), _parsed(lines), json.loads(equivalents), cache, key)
         print(f"{_PEAK} {peak_kb()}", file=sys.stderr)  # for timings
     except (SearchIndexError, OSError, ValueError) as exc:
         print(exc, file=sys.stderr)

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from ..stores.keyed import link
 from .documents import plain_text
-from .terms import Abbreviations, TermCache, shard_count, shard_of, weighted_terms
+from .terms import Equivalents, TermCache, shard_count, shard_of, weighted_terms
 
 FOLDER = "tim-kiem/du-lieu"  # site-relative folder of the index files
 EXCERPT_CHARS = 6000  # of each item's text kept for excerpts
@@ -43,13 +43,13 @@ class SearchIndexError(RuntimeError):
     pass
 
 
-def build(documents: Iterable[dict], glossary: dict[str, str] | None, write: Callable[[str, bytes], None],
+def build(documents: Iterable[dict], equivalents: list[list[str]] | None, write: Callable[[str, bytes], None],
           cache: TermCache | None = None, reuse: Callable[[str, bytes], bool] = lambda rel, data: False) -> None:
     """Index files (path under FOLDER, gzip bytes) for these documents, handed to `write`. Documents come newest
     first (newest_first) and are numbered so: the page breaks ties and lists filters by date with the numbers
     alone. Each document's own file is written as it comes, unless `reuse(path, its JSON)` places an earlier
     build's file with the same content there; only the postings are kept."""
-    abbreviations = Abbreviations(glossary or {})
+    phrases = Equivalents(equivalents or [])
     # Postings as two flat arrays per term (item numbers, weights): a few bytes each, not a tuple of objects.
     postings: dict[str, tuple[array, array]] = {}
     lengths = []
@@ -60,7 +60,7 @@ def build(documents: Iterable[dict], glossary: dict[str, str] | None, write: Cal
             raise SearchIndexError("Chỉ mục tìm kiếm: tài liệu không theo thứ tự mới trước (lỗi chương trình)")
         last = doc["sort"]
         doc["body"] = plain_text(doc["body"])
-        tf, length = cache.terms(doc, abbreviations) if cache else weighted_terms(doc, abbreviations)
+        tf, length = cache.terms(doc, phrases) if cache else weighted_terms(doc, phrases)
         lengths.append(length)
         for term, weight in tf:
             entry = postings.get(term)
@@ -167,7 +167,7 @@ class EarlierDocuments:
         return json.dumps({"code": code_digest(), "documents": self.made}, ensure_ascii=False)
 
 
-def write_index(site_dir: Path, documents: Iterable[dict], glossary: dict[str, str] | None = None,
+def write_index(site_dir: Path, documents: Iterable[dict], equivalents: list[list[str]] | None = None,
                 cache_dir: Path | None = None, key: str | None = None) -> None:
     """Write the index beside its folder and swap it in when complete: a reader never meets half an index.
     `documents` newest first (newest_first); `cache_dir` keeps each document's terms for the next build and,
@@ -177,7 +177,7 @@ def write_index(site_dir: Path, documents: Iterable[dict], glossary: dict[str, s
     fresh, old = target.with_name(".du-lieu-new"), target.with_name(".du-lieu-old")
     for folder in (fresh, old):
         shutil.rmtree(folder, ignore_errors=True)
-    cache = TermCache(cache_dir / "terms.sqlite", glossary or {}) if cache_dir else None
+    cache = TermCache(cache_dir / "terms.sqlite", equivalents or []) if cache_dir else None
     kept = cache_dir / "index" / key if cache_dir and key else None
     made: set[Path] = set()
 
@@ -194,7 +194,7 @@ def write_index(site_dir: Path, documents: Iterable[dict], glossary: dict[str, s
             cache = None  # the terms of these very documents are kept already
         else:
             earlier = EarlierDocuments(cache_dir if kept else None, fresh)
-            build(documents, glossary, write, cache, earlier.reuse)
+            build(documents, equivalents, write, cache, earlier.reuse)
             if kept:
                 _keep(fresh, kept, earlier.manifest())
         if target.exists():

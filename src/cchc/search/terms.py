@@ -1,5 +1,5 @@
 """Search terms of a document, for Vietnamese: folded syllables, adjacent pairs, syllables as written, and the
-glossary's abbreviations both ways; weighted by field. Kept per document between builds (TermCache)."""
+glossary's abbreviations and the thesaurus's synonyms both ways; weighted by field. Kept per document between builds (TermCache)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from pathlib import Path
 from ..content.text import fold  # the same rule as the page's fold() in cchc-search.js
 from ..stores.keyed import KeyedStore
 
-VERSION = "3"  # of the term cache: bump when segments() or the weights change
+VERSION = "4"  # of the term cache: bump when segments() or the weights change
 WEIGHTS = {"title": 6.0, "number": 6.0, "tags": 2.0, "summary": 2.0, "body": 1.0}  # tags: its topics, unit, type by name
 _WORD = re.compile(r"[^\W_]+")
 _ASCII = re.compile(r"[a-z0-9]+")
@@ -59,16 +59,21 @@ def shard_count(documents: int) -> int:
     return 1 << max(0, min(12, round(math.log2(max(1, documents / 8)))))
 
 
-class Abbreviations:
-    """The glossary (plans/viet-tat.yml) both ways: "CCHC" is also indexed as "cải cách hành chính", and the
-    words as "CCHC", so a reader finds an item whichever form either of them wrote."""
+class Equivalents:
+    """Phrases taken for one another, both ways: each abbreviation of the glossary (plans/viet-tat.yml) and its
+    words ("CCHC" is also indexed as "cải cách hành chính", and those words as "CCHC"), and each group of the
+    thesaurus (plans/tu-dong-nghia.yml: an item about "nộp hồ sơ trực tuyến" is found by "qua mạng"). Each phrase
+    of the text is indexed with every phrase of its group, as segments of their own (no pair across them)."""
 
-    def __init__(self, glossary: dict[str, str]) -> None:
-        self.forms: dict[str, str] = {}
-        for short, full in glossary.items():
-            text = f"{short}, {full},"
-            self.forms[unicodedata.normalize("NFC", short).lower()] = text
-            self.forms[unicodedata.normalize("NFC", full).lower()] = text
+    def __init__(self, groups: list[list[str]]) -> None:
+        merged: dict[str, set[str]] = {}  # a phrase -> its group, groups sharing a phrase merged
+        for group in groups:
+            members = {unicodedata.normalize("NFC", x).strip() for x in group if x.strip()}
+            for x in list(members):
+                members |= merged.get(x.lower(), set())
+            for x in members:
+                merged[x.lower()] = members
+        self.forms = {key: ", ".join(sorted(members)) + "," for key, members in merged.items()}
         names = sorted(self.forms, key=len, reverse=True)
         self.pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)", re.I) if names else None
 
@@ -81,14 +86,14 @@ class Abbreviations:
 PLAN_TEXT = 0.1  # a plan's full text names every CCHC subject: it ranks by its title and number, not its bulk
 
 
-def weighted_terms(doc: dict, abbreviations: Abbreviations) -> tuple[list[tuple[str, float]], float]:
+def weighted_terms(doc: dict, equivalents: Equivalents) -> tuple[list[tuple[str, float]], float]:
     tf: Counter = Counter()
     length = 0.0
     for field, weight in WEIGHTS.items():
         if field == "body" and doc.get("type") == "Kế hoạch":
             weight *= PLAN_TEXT
         found: list[str] = []  # counted at once (in C), then weighted
-        for folded, written in segments(abbreviations.expand(doc.get(field, ""))):
+        for folded, written in segments(equivalents.expand(doc.get(field, ""))):
             length += weight * len(folded)
             found += folded
             if field != "tags":  # exact accents rank an item's own writing, not the labels it is tagged with
@@ -101,13 +106,13 @@ def weighted_terms(doc: dict, abbreviations: Abbreviations) -> tuple[list[tuple[
 
 class TermCache:
     """Each document's weighted terms, kept between builds (build/cache/search/terms.sqlite): a warm build splits
-    only new and edited items into terms. Keyed by the fields indexed, the glossary and the weights."""
+    only new and edited items into terms. Keyed by the fields indexed, the equivalents and the weights."""
 
-    def __init__(self, path: Path, glossary: dict[str, str]) -> None:
+    def __init__(self, path: Path, equivalents: list[list[str]]) -> None:
         self.store = KeyedStore(path, replaces=path.with_suffix(""))  # terms/: a file each before
-        self.salt = json.dumps([VERSION, WEIGHTS, PLAN_TEXT, sorted(glossary.items())], ensure_ascii=False).encode()
+        self.salt = json.dumps([VERSION, WEIGHTS, PLAN_TEXT, sorted(map(sorted, equivalents))], ensure_ascii=False).encode()
 
-    def terms(self, doc: dict, abbreviations: Abbreviations) -> tuple[list[tuple[str, float]], float]:
+    def terms(self, doc: dict, equivalents: Equivalents) -> tuple[list[tuple[str, float]], float]:
         digest = hashlib.blake2b(self.salt, digest_size=20)
         for field in [*WEIGHTS, "type"]:  # the type: a plan's text weighs less
             digest.update(b"\x1f" + doc.get(field, "").encode("utf-8", "surrogatepass"))
@@ -116,7 +121,7 @@ class TermCache:
         try:
             return pickle.loads(kept)
         except (TypeError, pickle.UnpicklingError, EOFError, ValueError):
-            found = weighted_terms(doc, abbreviations)
+            found = weighted_terms(doc, equivalents)
         self.store.put(key, pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
         return found
 

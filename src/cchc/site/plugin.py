@@ -223,7 +223,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         # compare the two, byte for byte).
         self.index = None
         if os.environ.get("CCHC_SEQUENTIAL") != "1":
-            self.index = BackgroundIndex(site_dir, self.search_stream(), self.corpus.glossary, self.search_cache)
+            self.index = BackgroundIndex(site_dir, self.search_stream(), self.corpus.equivalents(), self.search_cache)
         return env
 
     def on_page_context(self, context, page, config, nav):
@@ -278,7 +278,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
                 self.timings["search_peak_mb"] = self.index.peak_mb
                 self.index = None
             else:
-                write_index(site_dir, self.search_stream(), self.corpus.glossary, self.search_cache)
+                write_index(site_dir, self.search_stream(), self.corpus.equivalents(), self.search_cache)
                 self.timings["search"] = time.monotonic() - started
         except SearchIndexError as exc:
             raise PluginError(str(exc)) from None
