@@ -1,7 +1,7 @@
 """Search at scale, side by side: our index and plain Pagefind over the same built item pages.
 
     .venv/bin/python -m pip install --no-deps -r benchmarks/requirements.txt   (pagefind, once)
-    .venv/bin/python benchmarks/search.py [--items 5000] [--rounds 1]
+    .venv/bin/python benchmarks/search.py [--items 5000] [--rounds 1] [--profiles phone-slow4g] [--engines ours]
 
 One synthetic corpus (scripts/make_corpus.py, seeded) is built once with our build. Plain Pagefind
 indexes a copy of the same site's item and plan pages (`python -m pagefind`, no configuration). Both are
@@ -211,7 +211,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--items", type=int, default=5000)
     parser.add_argument("--rounds", type=int, default=1, help="times each query is measured per engine and profile")
+    parser.add_argument("--profiles", default=",".join(PROFILES), help="comma-separated: " + ", ".join(PROFILES))
+    parser.add_argument("--engines", default="ours,pagefind", help="comma-separated: ours, pagefind")
     args = parser.parse_args()
+    profiles = {name: PROFILES[name] for name in args.profiles.split(",")}
+    engines = args.engines.split(",")
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="cchc-search-bench-") as tmp:
@@ -219,11 +223,11 @@ def main() -> int:
         ours, plain = build(args.items, Path(tmp))
         print(f"{args.items} items built in {time.monotonic() - started:.0f} s", flush=True)
         servers = {"ours": serve(ours), "pagefind": serve(plain)}
-        runs = [(mode, engine) for mode in ("typed", "submitted") for engine in ("ours", "pagefind")]
+        runs = [(mode, engine) for mode in ("typed", "submitted") for engine in engines]
         rows: dict[tuple[str, str, str], list[dict]] = {}
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-            for profile_name, profile in PROFILES.items():
+            for profile_name, profile in profiles.items():
                 for _ in range(args.rounds):
                     for query in QUERIES:
                         for mode, engine in runs:  # interleaved, so drift hits both alike
@@ -242,16 +246,17 @@ def main() -> int:
         print(f"{mode:<11}{engine:<14}{profile_name:<18}{ready[0]:>7.2f} /{ready[1]:>5.2f}{query[0]:>7.2f} /{query[1]:>5.2f}"
               f"{statistics.median(g['requests'] for g in got):>10.0f}{statistics.median(g['kb'] for g in got):>8.0f}")
     print()
-    for profile_name in PROFILES:
+    for profile_name in profiles if "pagefind" in engines and "ours" in engines else ():
         for mode in ("typed", "submitted"):
             a = statistics.median(g["query"] for g in rows[(mode, "ours", profile_name)])
             b = statistics.median(g["query"] for g in rows[(mode, "pagefind", profile_name)])
             print(f"Pagefind / ours, median {mode} query, {profile_name}: {b / a:.1f}x")
-    print("\nPer query, typed, phone-slow4g (ours | Pagefind):")
-    for query in QUERIES:
-        a, b = (statistics.median(g["query"] for g in rows[("typed", e, "phone-slow4g")] if g["q"] == query)
-                for e in ("ours", "pagefind"))
-        print(f"  {query:<28}{a:>6.2f} | {b:>6.2f}")
+    if "phone-slow4g" in profiles:
+        print(f"\nPer query, typed, phone-slow4g ({' | '.join(engines)}):")
+        for query in QUERIES:
+            times = (statistics.median(g["query"] for g in rows[("typed", e, "phone-slow4g")] if g["q"] == query)
+                     for e in engines)
+            print(f"  {query:<28}" + " | ".join(f"{t:>6.2f}" for t in times))
     return 0
 
 

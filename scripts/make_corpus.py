@@ -85,7 +85,8 @@ def write_corpus(n: int, out: Path, seed: int = 2024) -> Path:
         chosen = rng.sample(topics, rng.randint(1, 3))
         ctx = {"unit": unit.name, "topic": chosen[0].name.lower(), "year": year, "month": month}
         body = [rng.choice(OPENINGS).format(**ctx)]
-        body += [paragraph(rng, 100) for _ in range(WORDS_PER_ITEM // 100)]
+        # an item with a station's recording (25–30 s) is a short one: a long text would make it far too short to air
+        body += [paragraph(rng, 100) for _ in range(2 if i % 25 == 0 else WORDS_PER_ITEM // 100)]
         body.append(rng.choice(CLOSINGS).format(**ctx))
         lines = [
             "---",

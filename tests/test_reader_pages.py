@@ -224,6 +224,12 @@ def test_print_on_a4_has_no_blank_page_and_nothing_cut_off(browser, site, kind):
     assert pdf.pages[0].mediabox.width == pytest.approx(595, abs=2)  # A4 portrait, in points
     if kind.startswith("item"):
         assert len(texts) == 1
+    # no page ends with a table's title or head row, its rows on the next page
+    heads = page.evaluate("() => [...document.querySelectorAll('article caption, article thead th, article thead tr')]"
+                          ".map(e => e.innerText.replace(/\\s+/g, ' ').trim()).filter(Boolean)")
+    for n, text in enumerate(texts[:-1]):
+        last = [" ".join(line.split()) for line in text.split("\n") if line.strip() and not line.strip().isdigit()][-2:]
+        assert not any(head.startswith(line) for line in last for head in heads), (n, last)
     page.close()
 
 
@@ -272,3 +278,38 @@ def test_the_home_offers_no_empty_topic_and_every_expander_is_a_plain_disclosure
     for page in site.rglob("*.html"):
         for details in lxml.html.fromstring(page.read_bytes()).iter("details"):
             assert "cchc-more" in (details.get("class") or ""), page  # not Material's note with its pencil icon
+
+
+@pytest.mark.parametrize("plan", ["ben-tre-2021", "hai-hau-2023", "ninh-thuan-2024", "son-kim-1-2021"])
+def test_a_plans_contents_list_every_section_of_the_page_on_one_level(browser, site, sample, plan):
+    """The plan page's own list (the theme's side list hidden): its own sections, then the full text's parts
+    numbered I., II.… whatever Markdown level each was typed at; every entry leads somewhere on the page."""
+    page = browser.new_page(viewport=DESKTOP)
+    page.goto(site.url + f"ke-hoach/{plan}/")
+    entries = page.evaluate("""() => [...document.querySelectorAll('nav.cchc-toc a')].map(a => [a.textContent.trim(),
+        a.getAttribute('href'), !!document.getElementById(a.getAttribute('href').slice(1)),
+        a.closest('ul').parentElement.tagName])""")
+    assert page.locator("nav.md-nav--secondary a:visible").count() == 0  # the theme's side list is hidden
+    page.close()
+    assert all(found for _, _, found, _ in entries), [e for e in entries if not e[2]]
+    own = [title for title, _, _, parent in entries if parent == "NAV"]
+    assert own[-2:] == ["Tiến độ thực hiện", "Toàn văn kế hoạch"] and "Nội dung tuyên truyền bắt buộc" in own
+    parts = [title for title, _, _, parent in entries if parent == "LI"]
+    text = sample[1].plans[plan].body
+    romans = re.findall(r"^#+\s*\**\s*([IVX]+\.\s[^*\n]+?)\**\s*$", text, re.M)
+    assert romans and parts == [" ".join(r.split()) for r in romans], parts
+
+
+def test_plan_and_progress_tables_on_a_phone_squeeze_no_column_and_cut_none(browser, site):
+    """At 320 px each row of a plan's or progress table is a block: every cell as wide as the text column and
+    inside the screen, its column's name before it."""
+    for kind in ("plan", "progress"):
+        page = browser.new_page(viewport={"width": 320, "height": 800})
+        page.goto(site.url + PAGES[kind])
+        cells = page.evaluate("""() => [...document.querySelectorAll('.cchc-stack td')].map(td => {
+            const r = td.getBoundingClientRect();
+            return [Math.round(r.width), Math.round(r.right), getComputedStyle(td, '::before').content]; })""")
+        page.close()
+        assert len(cells) > 20, kind
+        assert all(width >= 240 and right <= 320 for width, right, _ in cells), (kind, [c for c in cells if c[0] < 240 or c[1] > 320][:3])
+        assert all(label not in ("none", "normal") for _, _, label in cells), kind

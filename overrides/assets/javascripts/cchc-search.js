@@ -33,8 +33,12 @@
       return words;
     }).filter(function (words) { return words.length; });
   }
-  function shardOf(term) {  // FNV-1a over UTF-8, as shard_of() in Python
-    var h = 0x811c9dc5, bytes = new TextEncoder().encode(term);
+  function shardKey(term) {  // as shard_key() in Python: a term's last syllable, folded
+    if (term.charAt(0) === "=") return fold(term.slice(1));
+    return term.slice(term.lastIndexOf(" ") + 1);
+  }
+  function shardOf(term) {  // FNV-1a over UTF-8 of its shard key, as shard_of() in Python
+    var h = 0x811c9dc5, bytes = new TextEncoder().encode(shardKey(term));
     for (var i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193) >>> 0;
     return h % shardCount;
   }
@@ -64,13 +68,14 @@
     });
   }
   function doc(n) { return load("d/" + n + ".dat"); }
-  var vocabulary = null;
+  var vocabulary = null, wordList = null;
   function words() {
     if (!vocabulary) {
       vocabulary = load("tu-vung.dat").then(function (v) {
         var df = new Map();
         v[0].forEach(function (t, i) { df.set(t, v[1][i]); });
-        return { terms: v[0], df: df };
+        wordList = { terms: v[0], df: df };
+        return wordList;
       });
     }
     return vocabulary;
@@ -294,11 +299,38 @@
     }
   }
 
+  // -- while a query is typed: the files of its words before they are asked for --------------------------
+  // A word's shard holds its pairs and accented forms too, so the word being typed needs one file. Once the word
+  // list is here, the word is guessed from its first letters (the most frequent word so starting), its file
+  // fetched, and when it arrives the guessed query is ranked and its first results' files fetched: on a slow link
+  // the reader's last keystroke then finds both round trips done or under way.
+  var guessed = "";
+  function ahead(text) {
+    var q = parse(text), ends = !/[\p{L}\p{N}]$/u.test(text);
+    var last = q.singles.length && !ends ? q.singles[q.singles.length - 1] : "";
+    q.singles.forEach(function (w) { if (w !== last) postings(w).catch(function () {}); });
+    if (!last) return;
+    var v = wordList;
+    if (!v) { postings(last).catch(function () {}); return; }  // no list yet: the word as it stands
+    if (v.df.has(last)) postings(last).catch(function () {});  // a whole word already: it may be the last one
+    var guess = "";  // the most frequent word so starting (the list runs from the most frequent)
+    for (var i = 0; i < v.terms.length && !guess; i++) if (v.terms[i].indexOf(last) === 0) guess = v.terms[i];
+    if (!guess) return;
+    var query = text.replace(/[\p{L}\p{N}]+$/u, guess);
+    if (query === guessed) return;
+    guessed = query;
+    postings(guess).then(function () {
+      if (query !== guessed) return;  // the reader typed on: another guess
+      return rank(query, null, false).then(function (found) {
+        found.ids.slice(0, 3).forEach(function (id) { doc(id).catch(function () {}); });
+      });
+    }).catch(function () {});
+  }
+
   var timer = null;
   input.addEventListener("input", function () {  // results as one types, after a short pause
     clearTimeout(timer);
-    var q = parse(input.value.slice(0, 200));  // meanwhile, fetch the files of the words typed so far
-    q.singles.concat(q.pairs, q.accents).forEach(function (t) { postings(t).catch(function () {}); });
+    ahead(input.value.slice(0, 200));
     timer = setTimeout(function () { run(true); }, 250);
   });
   form.addEventListener("submit", function (event) { event.preventDefault(); clearTimeout(timer); run(false, true); });
@@ -317,5 +349,5 @@
     }
   };
   box.setAttribute("data-ready", "");
-  setTimeout(words, 2000);  // the word list (for unfinished or misspelt words) arrives while the reader types
+  words();  // the word list (for unfinished or misspelt words, and guesses) arrives while the reader types
 })();

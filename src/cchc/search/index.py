@@ -10,7 +10,8 @@ nearly every item of a CCHC section. So the index keeps, for each term, only the
 Weights are BM25 over the title, document number, summary and body (title and number count most); author,
 channel, unit and topics are filters and fields, never body text.
 
-Terms are spread over shards by a hash the page computes too, so a query fetches a few small files; each
+Terms are spread over shards by a hash of their last syllable, which the page computes too (a word's shard also
+holds the pairs it ends and its accented forms), so a query fetches a few small files, one per word; each
 item has its own small file (title, metadata, text for the excerpt), fetched only when shown. Files are
 gzip-compressed here and decompressed by the page, so no server setting is needed.
 """

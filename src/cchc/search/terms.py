@@ -46,10 +46,18 @@ def segments(text: str) -> Iterator[tuple[list[str], list[str]]]:
             yield folded, written
 
 
+def shard_key(term: str) -> str:
+    """What places a term in a shard: its last syllable, folded. A word's shard so holds the pairs it ends and its
+    accented forms ("tuyen", "truc tuyen", "=tuyến"): the page fetches one file for the word being typed, and can
+    fetch it before the word is finished (it guesses the word from the word list)."""
+    return fold(term[1:]) if term.startswith("=") else term.rsplit(" ", 1)[-1]
+
+
 def shard_of(term: str, shards: int) -> int:
-    """FNV-1a (32 bit) of the term's UTF-8 bytes, modulo the shard count (the page computes the same)."""
+    """FNV-1a (32 bit) of the UTF-8 bytes of the term's shard_key, modulo the shard count (the page computes the
+    same)."""
     h = 0x811C9DC5
-    for byte in term.encode("utf-8"):
+    for byte in shard_key(term).encode("utf-8"):
         h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
     return h % shards
 

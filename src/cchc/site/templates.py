@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from .csp import ThemeScripts, policy
 def prepare(env: jinja2.Environment, config) -> ThemeScripts:
     """Our filters and globals; autoescape for our own templates; the empty template cached pages get. Returns the
     theme's inline scripts, whose hashes make the Content-Security-Policy."""
-    env.filters.update(ngay=dates.format_date, ngay_gio=dates.format_datetime, kich_thuoc=file_size)
+    env.filters.update(ngay=dates.format_date, ngay_gio=dates.format_datetime, kich_thuoc=file_size, plan_sections=plan_sections)
     env.globals["timedelta"] = timedelta
     docs_dir = Path(config.docs_dir)
     env.globals["image_size"] = lambda rel: image_size(docs_dir / rel)
@@ -38,3 +39,22 @@ def file_size(size: int) -> str:
     if size >= 1024 * 1024:
         return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
     return f"{max(1, round(size / 1024))} KB"
+
+
+def plan_sections(toc) -> list:
+    """The sections of a plan's full text from its table of contents (MkDocs' page.toc), on one level: the headings
+    numbered I., II.… as Decree 30 numbers a document's parts, whatever Markdown level each was typed at; a text
+    without them gives its shallowest headings."""
+    found: list = []
+
+    def walk(anchors) -> None:
+        for anchor in anchors or []:
+            found.append(anchor)
+            walk(anchor.children)
+    walk(toc)
+    roman = [a for a in found if _ROMAN.match(re.sub(r"<[^>]+>", "", str(a.title)))]
+    top = min((a.level for a in found), default=0)
+    return roman or [a for a in found if a.level == top]
+
+
+_ROMAN = re.compile(r"^\s*[IVXL]+\.\s")

@@ -156,7 +156,8 @@ class SiteViews:
         for check in checks.values():
             months, grid = topic_month_grid(c, check)
             self.add(View(f"ke-hoach/{check.plan.id}/index.md", check.plan.title, "cchc/plan.html", check.plan.body, True,
-                          data={"plan": check.plan, "check": check, "months": months, "grid": grid}))
+                          data={"plan": check.plan, "check": check, "months": months, "grid": grid},
+                          meta={"hide": ["toc"]}))  # the page's own contents list (cchc/plan.html) covers it all
         self.add(View("tien-do/index.md", "Tiến độ thực hiện kế hoạch", "cchc/progress.html",
                       data={"checks": list(checks.values())}))
         self.add(View("luu-tru/index.md", "Lưu trữ", "cchc/archive.html", data={"years": self.years()}))
