@@ -108,16 +108,35 @@
 
   // -- ranking ---------------------------------------------------------------------------------------
   function parse(query) {
-    var segs = segments(query), singles = [], pairs = [], accents = [];
+    var segs = segments(query), singles = [], pairs = [], accents = [], near = new Map();
     var accented = /[^\x00-\x7f]/.test(query);
     segs.forEach(function (seg) {
       seg.forEach(function (w, i) {
         if (singles.indexOf(w[0]) < 0) singles.push(w[0]);
         if (accented && w[1] !== w[0]) accents.push("=" + w[1]);
         if (i) pairs.push(seg[i - 1][0] + " " + w[0]);
+        near.set(w[0], (near.get(w[0]) || []).concat(seg.slice(Math.max(0, i - 1), i).map(function (x) { return x[0]; }),
+          seg.slice(i + 1, i + 2).map(function (x) { return x[0]; })));
       });
     });
-    return { singles: singles, pairs: pairs, accents: accents };
+    return { singles: singles, pairs: pairs, accents: accents, near: near };
+  }
+
+  // A replacement for a word the index lacks is taken when it is likely: its neighbours in the query are unknown
+  // too, or the index has it beside one of them, or it is not one of the words most items have ("duong day nong"
+  // does not become "duong day cong", a word in every other item).
+  async function plausible(options, near) {
+    var v = await words();
+    var known = near.filter(function (n) { return v.df.has(n); });
+    if (!known.length) return options;
+    var ok = await Promise.all(options.map(async function (o) {
+      if ((v.df.get(o) || 0) < 0.05 * docCount) return true;
+      var pairs = await Promise.all(known.map(function (n) {
+        return Promise.all([postings(n + " " + o), postings(o + " " + n)]);
+      }));
+      return pairs.some(function (two) { return two[0].size || two[1].size; });
+    }));
+    return options.filter(function (o, k) { return ok[k]; });
   }
 
   async function rank(query, filters, typing) {
@@ -127,10 +146,13 @@
     // Every file the query needs is requested at once: one round trip, not one per kind of term.
     var pairLists = Promise.all(q.pairs.map(postings)), accentLists = Promise.all(q.accents.map(postings));
     var lists = await Promise.all(q.singles.map(postings));
+    var typed = new Set();  // items with a word as the reader typed it
+    lists.forEach(function (found) { found.forEach(function (w, d) { typed.add(d); }); });
     // A word the index does not have: the word being typed may be unfinished, others may be misspelt.
     for (var i = 0; i < lists.length; i++) {
       if (lists[i].size) continue;
       var options = await alternatives(q.singles[i], typing && i === lists.length - 1);
+      options = options.length ? await plausible(options, q.near.get(q.singles[i]) || []) : options;
       if (!options.length) continue;
       var merged = new Map();
       (await Promise.all(options.map(postings))).forEach(function (found) {
@@ -159,11 +181,12 @@
     });
     var need = lists.length, ids = [];
     matched.forEach(function (n, d) { if (n === need) ids.push(d); });
-    if (!ids.length && need > 1) {  // no item has every word: the items with most of them
+    if (!ids.length && need > 1) {  // no item has every word: the items with most of them, as a phrase of the query
       need = Math.max(Math.ceil(lists.length / 2), Math.max.apply(null, Array.from(matched.values()).concat([0])));
-      matched.forEach(function (n, d) { if (n >= need) ids.push(d); });
+      matched.forEach(function (n, d) { if (n >= need && (!q.pairs.length || phrased.get(d))) ids.push(d); });
       if (ids.length) notes.push(["partial"]);
     }
+    if (lists.length > 1) ids = ids.filter(function (d) { return typed.has(d); });  // not on replacements alone
     if (filters) ids = ids.filter(function (d) { return filters.has(d); });
     // Every word first, then the query's words as its phrases ("sổ đỏ" side by side, not "số … đó"), then weight.
     ids.sort(function (a, b) {
