@@ -36,10 +36,44 @@ if [ -n "${DEPLOY_SSH_KEY:-}" ]; then
   fi
 fi
 
-echo "== Chép site/ lên $DEPLOY_TARGET =="
-# --delay-updates: pages change all at once at the end; --delete-after: files gone from the build go last.
-# --checksum without --times: a file whose bytes did not change is not touched, so it keeps its time on the
-# server and browsers, feed readers and radio stations get "304 Not Modified" for it.
-rsync --recursive --links --compress --checksum --delay-updates --delete-after \
-  "${ssh_options[@]}" site/ "$DEPLOY_TARGET"
-echo "Đã đăng lên cổng."
+# Releases, as `cchc phat-hanh` makes them (src/cchc/releases/swap.py): each publish is a folder of its own under
+# releases/, copied beside the live one (--link-dest: a file whose bytes did not change is a hard link to the
+# live file and keeps its time, so browsers, feed readers and radio stations get "304 Not Modified"); then the
+# symlink `current` (the web server's root) is renamed onto it in one step. A publish stopped anywhere leaves
+# the live site whole, old or new. Five releases are kept; going back one is one command on the server:
+#   cd /var/www/chuyen-muc-cchc && ln -sfn releases/<bản trước> .current.moi && mv -T .current.moi current
+if [[ "$DEPLOY_TARGET" == *:* ]]; then
+  host="${DEPLOY_TARGET%%:*}"
+  dir="${DEPLOY_TARGET#*:}"
+  ssh_command=(ssh)
+  if [ -n "${DEPLOY_SSH_KEY:-}" ]; then
+    ssh_command=(ssh -i "$key_dir/key" -o UserKnownHostsFile="$key_dir/known_hosts" -o StrictHostKeyChecking=yes)
+  fi
+  on_server() { "${ssh_command[@]}" "$host" "$1"; }
+else
+  dir="$DEPLOY_TARGET"
+  on_server() { bash -c "$1"; }
+fi
+dir="${dir%/}"
+name="$(date -u +%Y%m%d-%H%M%S)"
+quoted="$(printf '%q' "$dir")"
+
+echo "== Chép site/ vào $DEPLOY_TARGET/releases/$name =="
+# Leftovers of a publish stopped while copying were never live: removed. `current` as a real folder (the layout
+# before releases) is refused with what to do once.
+on_server "set -e; cd $quoted 2>/dev/null || mkdir -p $quoted; cd $quoted
+  if [ -e current ] && [ ! -L current ]; then echo 'current là thư mục thật: đổi tên nó (mv current current.cu), đăng lại, đặt root của máy chủ web là $dir/current' >&2; exit 3; fi
+  mkdir -p releases; rm -rf releases/.dang-chep-*; rm -f .current.moi"
+link_dest=()
+if on_server "test -d $quoted/current"; then
+  link_dest=(--link-dest="$dir/current/")
+fi
+rsync --recursive --links --perms --compress --checksum "${link_dest[@]}" "${ssh_options[@]}" \
+  site/ "${DEPLOY_TARGET%/}/releases/.dang-chep-$name/"
+
+echo "== Đưa bản $name lên (một bước) =="
+on_server "set -e; cd $quoted; sync; mv releases/.dang-chep-$name releases/$name; sync
+  ln -s releases/$name .current.moi; mv -T .current.moi current; sync
+  live=\$(readlink current); ls -1 releases | grep -E '^[0-9]{8}-[0-9]{6}' | head -n -5 | while read -r old; do
+    [ \"releases/\$old\" = \"\$live\" ] || [ \"releases/\$old\" \\> \"\$live\" ] || rm -rf \"releases/\$old\"; done"
+echo "Đã đăng lên cổng: bản $name (trang đang chạy: $dir/current)."

@@ -54,22 +54,39 @@ def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
+def live(www: Path) -> Path:
+    """The release the web server serves: www/current, a symlink into www/releases/."""
+    assert (www / "current").is_symlink()
+    return (www / "current").resolve()
+
+
+def release(www: Path, name: str, files: dict[str, str]) -> Path:
+    """A release already on the server, made live."""
+    folder = www / "releases" / name
+    for rel, text in files.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(text, encoding="utf-8")
+    (www / "current").unlink(missing_ok=True)
+    (www / "current").symlink_to(f"releases/{name}")
+    return folder
+
+
 def test_a_good_build_is_published_whole_and_what_left_the_build_leaves_the_server(checkout, tmp_path):
     www = tmp_path / "www"
-    www.mkdir()
-    (www / "tin-tuc-da-xoa.html").write_text("cũ", encoding="utf-8")
+    before = release(www, "20250101-080000", {"index.html": "cũ", "tin-tuc-da-xoa.html": "cũ"})
     done = publish(checkout, www)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "Đã đăng lên cổng." in done.stdout
-    assert tree(www) == tree(checkout / "site")  # the portal now serves exactly this build
-    assert (www / "index.html").is_file() and (www / "rss.xml").is_file()
-    assert not (www / "tin-tuc-da-xoa.html").exists()
+    assert "Đã đăng lên cổng: bản" in done.stdout
+    assert live(www) != before and live(www).parent == www / "releases"
+    assert tree(live(www)) == tree(checkout / "site")  # the portal now serves exactly this build
+    assert not (live(www) / "tin-tuc-da-xoa.html").exists()
+    assert tree(before) == {"index.html": "cũ".encode(), "tin-tuc-da-xoa.html": "cũ".encode()}  # kept, to go back to
+    assert not list((www / "releases").glob(".dang-chep-*"))
 
 
 def test_a_build_with_errors_publishes_nothing_and_names_the_mistake_in_vietnamese(checkout, tmp_path):
     www = tmp_path / "www"
-    www.mkdir()
-    (www / "index.html").write_text("trang đang chạy", encoding="utf-8")
+    before = release(www, "20250101-080000", {"index.html": "trang đang chạy"})
     item = checkout / "docs" / "tin-tuc" / "2024" / "tri-hai-guong-sang-kien-mot-cua.md"
     item.write_text(item.read_text(encoding="utf-8").replace("date: 19/07/2024 09:00", "date: 31/02/2024"), encoding="utf-8")
     done = publish(checkout, www)
@@ -77,7 +94,7 @@ def test_a_build_with_errors_publishes_nothing_and_names_the_mistake_in_vietname
     log = done.stdout + done.stderr
     assert "tri-hai-guong-sang-kien-mot-cua.md" in log and "31/02/2024" in log
     assert "KHÔNG đăng gì lên cổng" in log and "Traceback" not in log
-    assert tree(www) == {"index.html": "trang đang chạy".encode()}
+    assert live(www) == before and tree(www) == {"releases/20250101-080000/index.html": "trang đang chạy".encode()}
 
 
 def test_a_missing_target_is_named_before_anything_is_built(checkout):
@@ -121,11 +138,15 @@ def test_a_publish_without_a_change_keeps_every_file_time_and_nginx_answers_304(
     www = tmp_path / "www"
     www.mkdir()
     assert publish(checkout, www).returncode == 0
-    times = {p: p.stat().st_mtime_ns for p in www.rglob("*") if p.is_file()}
+    first = live(www)
+
+    def times() -> dict[str, int]:  # of the live release's files
+        return {p.relative_to(live(www)).as_posix(): p.stat().st_mtime_ns for p in live(www).rglob("*") if p.is_file()}
+    kept = times()
     time.sleep(1.1)
     done = publish(checkout, www)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert {p: p.stat().st_mtime_ns for p in www.rglob("*") if p.is_file()} == times
+    assert live(www) != first and times() == kept  # a new release, every unchanged file a link with its time
     port, work = free_port(), tmp_path / "nginx"
     work.mkdir()
     (work / "nginx.conf").write_text(f"""
@@ -136,7 +157,7 @@ events {{ worker_connections 16; }}
 http {{
     access_log off;
     {"".join(f"{kind}_temp_path {work}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))}
-    server {{ listen 127.0.0.1:{port}; root {www}; }}
+    server {{ listen 127.0.0.1:{port}; root {www}/current; }}
 }}
 """, encoding="utf-8")
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -150,7 +171,7 @@ http {{
             except OSError:
                 assert time.monotonic() < deadline
                 time.sleep(0.05)
-        mp3 = next(www.glob("phat-thanh/ban-tin/*/*.mp3")).relative_to(www).as_posix()
+        mp3 = next(live(www).glob("phat-thanh/ban-tin/*/*.mp3")).relative_to(live(www)).as_posix()
         for path in ("/index.html", "/rss.xml", "/phat-thanh/rss.xml", f"/{mp3}"):
             first = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
             first.request("GET", path)
@@ -167,6 +188,7 @@ http {{
     item = checkout / "docs" / "tin-tuc" / "2024" / "tri-hai-guong-sang-kien-mot-cua.md"
     item.write_text(item.read_text(encoding="utf-8") + "\nĐoạn thêm.\n", encoding="utf-8")
     assert publish(checkout, www).returncode == 0
-    changed = {p for p in times if p.is_file() and p.stat().st_mtime_ns != times[p]}
-    assert www / "tin-tuc" / "tri-hai-guong-sang-kien-mot-cua" / "index.html" in changed
-    assert www / "gioi-thieu" / "index.html" not in changed and len(changed) < len(times) / 2
+    now = times()
+    changed = {p for p in kept if now.get(p) != kept[p]}
+    assert "tin-tuc/tri-hai-guong-sang-kien-mot-cua/index.html" in changed
+    assert "gioi-thieu/index.html" not in changed and len(changed) < len(kept) / 2

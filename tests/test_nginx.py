@@ -61,9 +61,9 @@ def nginx(tmp_path_factory):
     root_site = built(copy_sample(work / "goc"), "https://cchc.example.gov.vn/")
     sub_site = built(copy_sample(work / "con"), f"http://127.0.0.1:{sub_port}/cchc/")
     server = installed((DEPLOY / "chuyen-muc-cchc.conf").read_text(encoding="utf-8"), snippets)
-    server = server.replace("listen 80;", f"listen 127.0.0.1:{root_port};").replace("/var/www/chuyen-muc-cchc", str(root_site))
+    server = server.replace("listen 80;", f"listen 127.0.0.1:{root_port};").replace("/var/www/chuyen-muc-cchc/current", str(root_site))
     location = installed((DEPLOY / "chuyen-muc-cchc-duong-dan-con.conf").read_text(encoding="utf-8"), snippets)
-    location = location.replace("/var/www/chuyen-muc-cchc/", f"{sub_site}/")
+    location = location.replace("/var/www/chuyen-muc-cchc/current/", f"{sub_site}/")
     temp = "".join(f"{kind}_temp_path {work}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
     # Workers run as this test's user: pytest's folders are private to it (a server would own its web root).
     (work / "nginx.conf").write_text(f"""

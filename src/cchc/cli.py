@@ -95,6 +95,11 @@ def make_parser() -> Parser:
     p_merge.add_argument("--ma", metavar="MÃ", help="mã ngắn của cổng cũ (mặc định: tên thư mục), ví dụ ben-tre")
     p_edit = sub.add_parser("edit", help="phòng biên tập trên máy này: viết, sửa bài trong trình duyệt tại /quan-tri/ (như serve)")
     p_edit.add_argument("--port", type=int, default=8000, help="cổng của trang xem thử (mặc định 8000)")
+    p_pub = sub.add_parser("phat-hanh", help="xây dựng rồi đưa trang lên thư mục của máy chủ web trong một bước (giữ vài bản để quay lại)")
+    p_pub.add_argument("--noi-nhan", required=True, type=Path, metavar="THƯ_MỤC",
+                       help="thư mục của trang trên máy chủ web, ví dụ /var/www/chuyen-muc-cchc (máy chủ web đọc …/current)")
+    p_pub.add_argument("--giu", type=int, default=5, metavar="SỐ", help="số bản giữ lại để quay lại (mặc định 5)")
+    p_pub.add_argument("--quay-lai", action="store_true", help="không xây dựng: trở lại bản đăng trước bản đang chạy")
     p_web = sub.add_parser("web-config", help="in cấu hình máy chủ web (chính sách bảo mật nội dung) cho nginx hoặc apache")
     p_web.add_argument("server", choices=["nginx", "apache"], metavar="MÁY_CHỦ", help="nginx hoặc apache")
     for command in sub.choices.values():  # --now is accepted after the command name too
@@ -171,6 +176,8 @@ def run(args: argparse.Namespace) -> int:
             result = build_into(project, site_dir, strict=True)[0]
             return result.ok, result.messages
         return run(root, args.source, args.ma, build)
+    if args.command == "phat-hanh":
+        return run_publish(root, args)
     if args.command == "edit":
         from .preview.edit import edit
         return edit(root, port=args.port)
@@ -178,7 +185,33 @@ def run(args: argparse.Namespace) -> int:
     return serve(root, args.host, args.port)
 
 
-NEEDS_SETTINGS = {"build", "serve", "edit", "web-config"}  # commands MkDocs reads mkdocs.yml for
+def run_publish(root: Path, args: argparse.Namespace) -> int:
+    """Build strictly into site/, then put it live under --noi-nhan in one step; or go back one release."""
+    from .releases.swap import ReleaseError, publish, rollback, unchanged_share
+
+    target = args.noi_nhan.resolve()
+    try:
+        if args.quay_lai:
+            back = rollback(target)
+            print(f"Đã quay lại bản {back.name}: {target / 'current'} → {back}", file=sys.stderr)
+            return 0
+        site_dir = root / "site"
+        result = build_site(root, site_dir, strict=True)
+        print_result(result, site_dir)
+        if not result.ok:
+            print("Xây dựng không thành công: KHÔNG đăng gì; trang đang chạy giữ nguyên.", file=sys.stderr)
+            return 1
+        release = publish(site_dir, target, keep=args.giu)
+    except ReleaseError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 1
+    files, same = unchanged_share(release)
+    print(f"Đã đăng bản {release.name}: {files} tệp, {same} tệp không đổi (giữ nguyên thời gian, trình duyệt không tải lại); "
+          f"trang đang chạy: {target / 'current'}", file=sys.stderr)
+    return 0
+
+
+NEEDS_SETTINGS = {"build", "serve", "edit", "web-config", "phat-hanh"}  # commands MkDocs reads mkdocs.yml for
 
 
 def refused_arguments(args: argparse.Namespace, root: Path) -> str:
@@ -195,6 +228,8 @@ def refused_arguments(args: argparse.Namespace, root: Path) -> str:
     port = getattr(args, "port", None)
     if port is not None and not 0 <= port <= 65535:
         return f"--port {port}: cổng là một số từ 1 đến 65535 (ví dụ --port 8001)"
+    if getattr(args, "giu", 1) < 1:
+        return f"--giu {args.giu}: giữ ít nhất 1 bản (bản đang chạy)"
     year = getattr(args, "year", None)
     if year is not None and not 1900 <= year <= 2100:
         return f"--year {year}: năm phải có bốn chữ số, từ 1900 đến 2100 (ví dụ --year 2024)"
