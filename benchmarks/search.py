@@ -28,7 +28,6 @@ texts): under 562.5 ms of latency per request that alone is 1.1 s.
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
 import http.server
 import mimetypes

@@ -608,7 +608,7 @@ def test_tracked_changes_read_as_word_shows_them(project, tmp_path):
     from docx.oxml import parse_xml
     doc = Document(str(to_commune_docx(tmp_path / "goc.docx")))
     point = next(p for p in doc.paragraphs if p.text.startswith("Kết quả Chỉ số PAR INDEX"))
-    mark = f'w:id="9" w:author="Văn thư" w:date="2026-01-10T08:00:00Z"'
+    mark = 'w:id="9" w:author="Văn thư" w:date="2026-01-10T08:00:00Z"'
     point._p.append(parse_xml(f'<w:ins xmlns:w="{W}" {mark}><w:r><w:t xml:space="preserve"> Công bố kết quả Chỉ số SIPAS</w:t></w:r></w:ins>'))
     point._p.append(parse_xml(f'<w:del xmlns:w="{W}" {mark}><w:r><w:delText> trên Báo Vĩnh Long</w:delText></w:r></w:del>'))
     point._p.append(parse_xml(f'<w:hyperlink xmlns:w="{W}"><w:r><w:t xml:space="preserve"> tại Cổng dịch vụ công.</w:t></w:r></w:hyperlink>'))
