@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -184,6 +185,40 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def nginx_conf(work: Path, http: str) -> Path:
+    """An nginx.conf in `work` for a test's own nginx: its pid, log and temporary files there, workers as this test's
+    user (pytest's folders are private to it; a server would own its web root), `http` inside http { }."""
+    import getpass
+    temp = "".join(f"{kind}_temp_path {work}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "nginx.conf").write_text(f"user {getpass.getuser()};\npid {work}/nginx.pid;\nerror_log {work}/error.log;\n"
+                                     f"events {{ worker_connections 64; }}\nhttp {{\n{temp}{http}\n}}\n", encoding="utf-8")
+    return work / "nginx.conf"
+
+
+@contextlib.contextmanager
+def plain_nginx(work: Path, root: str):
+    """Debian's nginx serving `root` as it is (no configuration of ours) on a free loopback port; yields the port."""
+    import http.client
+    port = free_port()
+    nginx_conf(work, f"access_log off;\nserver {{ listen 127.0.0.1:{port}; root {root}; }}")
+    process = subprocess.Popen([shutil.which("nginx") or "/usr/sbin/nginx", "-p", str(work), "-c", str(work / "nginx.conf"),
+                                "-g", "daemon off;"])
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                http.client.HTTPConnection("127.0.0.1", port, timeout=2).request("HEAD", "/")
+                break
+            except OSError:
+                assert process.poll() is None and time.monotonic() < deadline
+                time.sleep(0.05)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 class Server:

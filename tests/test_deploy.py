@@ -129,11 +129,10 @@ def test_the_pipeline_templates_run_the_script_on_main_only_with_the_settings_as
 def test_a_publish_without_a_change_keeps_every_file_time_and_nginx_answers_304(checkout, tmp_path):
     """Unchanged files keep their time on the server (no --times): conditional requests of pages, feeds and MP3s
     are answered 304 by Debian's nginx; a changed item's page gets a new time and a full answer."""
-    import getpass
     import http.client
     import time
 
-    from conftest import free_port
+    from conftest import plain_nginx
 
     www = tmp_path / "www"
     www.mkdir()
@@ -147,44 +146,18 @@ def test_a_publish_without_a_change_keeps_every_file_time_and_nginx_answers_304(
     done = publish(checkout, www)
     assert done.returncode == 0, done.stdout + done.stderr
     assert live(www) != first and times() == kept  # a new release, every unchanged file a link with its time
-    port, work = free_port(), tmp_path / "nginx"
-    work.mkdir()
-    (work / "nginx.conf").write_text(f"""
-user {getpass.getuser()};
-pid {work}/nginx.pid;
-error_log {work}/error.log;
-events {{ worker_connections 16; }}
-http {{
-    access_log off;
-    {"".join(f"{kind}_temp_path {work}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))}
-    server {{ listen 127.0.0.1:{port}; root {www}/current; }}
-}}
-""", encoding="utf-8")
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    process = subprocess.Popen([nginx, "-p", str(work), "-c", str(work / "nginx.conf"), "-g", "daemon off;"])
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                http.client.HTTPConnection("127.0.0.1", port, timeout=2).request("HEAD", "/")
-                break
-            except OSError:
-                assert time.monotonic() < deadline
-                time.sleep(0.05)
+    with plain_nginx(tmp_path / "nginx", f"{www}/current") as port:
         mp3 = next(live(www).glob("phat-thanh/ban-tin/*/*.mp3")).relative_to(live(www)).as_posix()
         for path in ("/index.html", "/rss.xml", "/phat-thanh/rss.xml", f"/{mp3}"):
-            first = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            first.request("GET", path)
-            answer = first.getresponse()
+            asked = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            asked.request("GET", path)
+            answer = asked.getresponse()
             answer.read()
             assert answer.status == 200, path
             again = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
             again.request("GET", path, headers={"If-Modified-Since": answer.getheader("Last-Modified"),
                                                 "If-None-Match": answer.getheader("ETag")})
             assert again.getresponse().status == 304, path
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
     item = checkout / "docs" / "tin-tuc" / "2024" / "tri-hai-guong-sang-kien-mot-cua.md"
     item.write_text(item.read_text(encoding="utf-8") + "\nĐoạn thêm.\n", encoding="utf-8")
     assert publish(checkout, www).returncode == 0

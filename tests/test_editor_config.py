@@ -89,3 +89,19 @@ def test_the_public_site_has_the_editor_only_when_a_git_server_is_named(sample, 
     page = (room / "index.html").read_text(encoding="utf-8")
     assert 'lang="vi"' in page and "https://git.tinh.gov.vn" in page and "<script>" not in page
     assert "frame-ancestors 'self'" in (room / ".htaccess").read_text(encoding="utf-8")
+
+
+def test_forgejo_has_the_editorial_workflow(project):
+    """Decap's Forgejo backend (in the pinned bundle) has the workflow: `backend: forgejo` with `workflow: true` is
+    accepted and written as such; Gitea with the workflow stays refused (its backend has none)."""
+    from cchc.content.loader import load_corpus
+    from cchc.site.editor import editor_config
+    config = project.root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    lines = "  editor:\n    backend: forgejo\n    repo: snv/cchc\n    base_url: https://git.tinh.gov.vn\n    workflow: true\n"
+    config.write_text(text.replace("\nextra:\n", "\nextra:\n" + lines, 1), encoding="utf-8")
+    corpus, problems = load_corpus(project.root)
+    assert not [str(p) for p in problems.items if "mkdocs.yml" in str(p)]
+    written = editor_config(corpus, corpus.settings.editor, 2026, False, "tin-tuc")
+    assert written["backend"]["name"] == "forgejo" and written["backend"]["api_root"] == "https://git.tinh.gov.vn/api/v1"
+    assert written["publish_mode"] == "editorial_workflow"

@@ -167,7 +167,7 @@ def settings_problems(project, extra: str) -> list[str]:
     ("  editor:\n    backend: gitea\n    repo: chuyen-muc\n    base_url: https://git.x.vn\n", 10, ["chủ-sở-hữu/tên-kho"]),
     ("  editor:\n    backend: gitlab\n    repo: a/b\n    base_url: http://git.x.vn\n", 11, ["https://"]),
     ("  editor:\n    backend: gitea\n    repo: a/b\n    base_url: https://git.x.vn\n    workflow: true\n", 12,
-     ["quy trình duyệt", "branch: ban-nhap"]),
+     ["quy trình duyệt", "backend: forgejo", "branch: ban-nhap"]),
     ("  editor:\n    backend: gitlab\n    base_url: https://git.x.vn\n", 9, ["thiếu kho nội dung (repo)", "mục editor:"]),
 ])
 def test_each_settings_mistake_names_its_line_in_mkdocs_yml(project, extra, line, words):

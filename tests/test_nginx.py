@@ -3,7 +3,6 @@ headers, types, caching, gzip, the 404 page, the editing room's own policy, at a
 
 from __future__ import annotations
 
-import getpass
 import http.client
 import os
 import re
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SAMPLE_NOW, copy_sample, free_port
+from conftest import ROOT, SAMPLE_NOW, copy_sample, free_port, nginx_conf
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 DEPLOY = ROOT / "deploy" / "nginx"
@@ -64,26 +63,17 @@ def nginx(tmp_path_factory):
     server = server.replace("listen 80;", f"listen 127.0.0.1:{root_port};").replace("/var/www/chuyen-muc-cchc/current", str(root_site))
     location = installed((DEPLOY / "chuyen-muc-cchc-duong-dan-con.conf").read_text(encoding="utf-8"), snippets)
     location = location.replace("/var/www/chuyen-muc-cchc/current/", f"{sub_site}/")
-    temp = "".join(f"{kind}_temp_path {work}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    # Workers run as this test's user: pytest's folders are private to it (a server would own its web root).
-    (work / "nginx.conf").write_text(f"""
-user {getpass.getuser()};
-pid {work}/nginx.pid;
-error_log {work}/error.log;
-events {{ worker_connections 64; }}
-http {{
+    nginx_conf(work, f"""
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
     access_log off;
-    {temp}
     {server}
     server {{
         listen 127.0.0.1:{sub_port};
         server_name portal.example.gov.vn;
         {location}
     }}
-}}
-""", encoding="utf-8")
+""")
     checked = subprocess.run([NGINX, "-t", "-p", str(work), "-c", str(work / "nginx.conf")], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stderr
     process = subprocess.Popen([NGINX, "-p", str(work), "-c", str(work / "nginx.conf"), "-g", "daemon off;"],

@@ -4,10 +4,8 @@ releases kept for going back, and Debian's nginx serving the switch."""
 
 from __future__ import annotations
 
-import getpass
 import http.client
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -18,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from cchc.releases.swap import ReleaseError, live, prune, publish, releases, rollback
-from conftest import SAMPLE_NOW, free_port
+from conftest import SAMPLE_NOW, plain_nginx
 
 
 def site(folder: Path, pages: dict[str, str]) -> Path:
@@ -107,44 +105,18 @@ def test_a_publish_killed_at_any_step_leaves_the_live_site_wholly_old_or_wholly_
 def test_nginx_serves_the_new_release_from_the_next_request(tmp_path):
     www = tmp_path / "www"
     publish(site(tmp_path / "s1", OLD), www, now=datetime(2026, 12, 1, 8, 0))
-    port, work = free_port(), tmp_path / "nginx"
-    work.mkdir()
-    (work / "nginx.conf").write_text(f"""
-user {getpass.getuser()};
-pid {work}/nginx.pid;
-error_log {work}/error.log;
-events {{ worker_connections 16; }}
-http {{
-    access_log off;
-    {"".join(f"{kind}_temp_path {work}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))}
-    server {{ listen 127.0.0.1:{port}; root {www}/current; }}
-}}
-""", encoding="utf-8")
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    process = subprocess.Popen([nginx, "-p", str(work), "-c", str(work / "nginx.conf"), "-g", "daemon off;"])
 
     def get(path: str) -> tuple[int, str]:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         connection.request("GET", path)
         answer = connection.getresponse()
         return answer.status, answer.read().decode("utf-8")
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                get("/")
-                break
-            except OSError:
-                assert time.monotonic() < deadline
-                time.sleep(0.05)
+    with plain_nginx(tmp_path / "nginx", f"{www}/current") as port:
         assert get("/tin-tuc/a/") == (200, "bài A") and get("/tin-tuc/b/")[0] == 404
         publish(site(tmp_path / "s2", NEW), www, now=datetime(2026, 12, 2, 8, 0))
         assert get("/tin-tuc/a/") == (200, "bài A đã sửa") and get("/tin-tuc/b/") == (200, "bài B")
         rollback(www)
         assert get("/tin-tuc/a/") == (200, "bài A") and get("/tin-tuc/b/")[0] == 404
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_the_command_builds_strictly_then_publishes_and_a_failed_build_publishes_nothing(project, tmp_path):

@@ -106,7 +106,7 @@ def _voice(sub: Fields, root: Path) -> VoiceSettings:
 
 
 _EDITOR_KEYS = {"backend", "repo", "base_url", "api_root", "app_id", "branch", "workflow"}
-_API_PATHS = {"gitea": "/api/v1", "gitlab": "/api/v4"}
+_API_PATHS = {"forgejo": "/api/v1", "gitea": "/api/v1", "gitlab": "/api/v4"}
 
 
 def _editor(f: Fields) -> EditorSettings | None:
@@ -122,7 +122,7 @@ def _editor(f: Fields) -> EditorSettings | None:
     ok = bool(kind and repo and base_url)
     if kind and kind not in _API_PATHS:
         sub.error("backend", f'máy chủ git "{kind}" không được hỗ trợ',
-                  "viết backend: gitea (cho Gitea và Forgejo) hoặc backend: gitlab")
+                  "viết backend: forgejo, backend: gitea hoặc backend: gitlab")
         ok = False
     if repo and repo.count("/") != 1:
         sub.error("repo", f'kho "{repo}" phải có dạng chủ-sở-hữu/tên-kho', "ví dụ repo: so-noi-vu/chuyen-muc-cchc")
@@ -132,9 +132,10 @@ def _editor(f: Fields) -> EditorSettings | None:
                   "mật khẩu và mã đăng nhập không được đi qua kết nối không mã hóa")
         ok = False
     if workflow and kind == "gitea":
-        sub.error("workflow", "Decap CMS chưa hỗ trợ quy trình duyệt bài với Gitea/Forgejo",
-                  "bỏ dòng workflow và cho người viết lưu vào nhánh riêng (branch: ban-nhap), người duyệt gộp "
-                  "(merge) vào main trên Gitea/Forgejo; hoặc dùng GitLab (README, mục Phòng biên tập)")
+        sub.error("workflow", "Decap CMS chưa hỗ trợ quy trình duyệt bài với Gitea",
+                  "máy chủ là Forgejo thì viết backend: forgejo (có quy trình duyệt); với Gitea, bỏ dòng workflow và "
+                  "cho người viết lưu vào nhánh riêng (branch: ban-nhap), người duyệt gộp (merge) vào main; hoặc dùng "
+                  "GitLab (README, mục Phòng biên tập)")
         ok = False
     if not ok:
         return None
