@@ -17,7 +17,7 @@ from pathlib import Path
 from ..content.text import fold  # the same rule as the page's fold() in cchc-search.js
 from ..stores.keyed import KeyedStore
 
-VERSION = "4"  # of the term cache: bump when segments() or the weights change
+VERSION = "5"  # of the term cache: bump when segments() or the weights change
 WEIGHTS = {"title": 6.0, "number": 6.0, "tags": 2.0, "summary": 2.0, "body": 1.0}  # tags: its topics, unit, type by name
 _WORD = re.compile(r"[^\W_]+")
 _ASCII = re.compile(r"[a-z0-9]+")
@@ -71,7 +71,7 @@ class Equivalents:
     """Phrases taken for one another, both ways: each abbreviation of the glossary (plans/viet-tat.yml) and its
     words ("CCHC" is also indexed as "cải cách hành chính", and those words as "CCHC"), and each group of the
     thesaurus (plans/tu-dong-nghia.yml: an item about "nộp hồ sơ trực tuyến" is found by "qua mạng"). Each phrase
-    of the text is indexed with every phrase of its group, as segments of their own (no pair across them)."""
+    of the text is indexed with the other phrases of its group, after the text, as segments of their own."""
 
     def __init__(self, groups: list[list[str]]) -> None:
         merged: dict[str, set[str]] = {}  # a phrase -> its group, groups sharing a phrase merged
@@ -81,14 +81,19 @@ class Equivalents:
                 members |= merged.get(x.lower(), set())
             for x in members:
                 merged[x.lower()] = members
-        self.forms = {key: ", ".join(sorted(members)) + "," for key, members in merged.items()}
-        names = sorted(self.forms, key=len, reverse=True)
+        # each phrase -> the other phrases of its group, as segments of their own
+        self.others = {key: "\n".join(sorted(x for x in members if x.lower() != key)) for key, members in merged.items()}
+        names = sorted(self.others, key=len, reverse=True)
         self.pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)", re.I) if names else None
 
     def expand(self, text: str) -> str:
+        """The text as written (its own pairs intact: "cải cách thủ tục hành chính" keeps "cách thủ"), then, for each
+        phrase of a group it holds, the group's other phrases."""
         if self.pattern is None or not text:
             return text
-        return self.pattern.sub(lambda m: self.forms[m.group(0).lower()], unicodedata.normalize("NFC", text))
+        text = unicodedata.normalize("NFC", text)
+        extra = [self.others[m.group(0).lower()] for m in self.pattern.finditer(text)]
+        return "\n".join([text, *extra])
 
 
 PLAN_TEXT = 0.1  # a plan's full text names every CCHC subject: it ranks by its title and number, not its bulk
