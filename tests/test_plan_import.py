@@ -330,13 +330,19 @@ def test_content_controls_and_text_boxes_are_read_and_a_part_not_taken_is_listed
 BEN_TRE_HEAD = "ỦY BAN NHÂN DÂN TỈNH BẾN TRE\nSố: 12/KH-UBND\nBến Tre, ngày 10 tháng 01 năm 2025\nKẾ HOẠCH\n"
 
 
-def test_a_title_in_capitals_wrapped_over_two_lines_keeps_its_words_year_and_places(project, tmp_path):
+def import_text(project, tmp_path, text: str) -> tuple[subprocess.CompletedProcess, str]:
+    """A small plan typed as text, imported (it must succeed): the run and the draft plans/ben-tre-2025.md."""
     source = tmp_path / "ke-hoach.txt"
-    source.write_text(BEN_TRE_HEAD + "THÔNG TIN, TUYÊN TRUYỀN CẢI CÁCH HÀNH CHÍNH\nTỈNH BẾN TRE NĂM 2025\nI. MỤC ĐÍCH, YÊU CẦU\n"
-                      "- Nâng cao nhận thức của cán bộ, công chức về cải cách hành chính.\n", encoding="utf-8")
+    source.write_text(text, encoding="utf-8")
     run = import_plan(project, source)
     assert run.returncode == 0, run.stderr
-    draft = (project.root / "plans" / "ben-tre-2025.md").read_text(encoding="utf-8")  # the id carries the year
+    return run, (project.root / "plans" / "ben-tre-2025.md").read_text(encoding="utf-8")
+
+
+def test_a_title_in_capitals_wrapped_over_two_lines_keeps_its_words_year_and_places(project, tmp_path):
+    run, draft = import_text(project, tmp_path, BEN_TRE_HEAD + "THÔNG TIN, TUYÊN TRUYỀN CẢI CÁCH HÀNH CHÍNH\nTỈNH BẾN TRE "
+                             "NĂM 2025\nI. MỤC ĐÍCH, YÊU CẦU\n- Nâng cao nhận thức của cán bộ, công chức về cải cách hành chính.\n")
+    # the id carries the year: the draft is plans/ben-tre-2025.md
     assert 'title: "Kế hoạch thông tin, tuyên truyền cải cách hành chính tỉnh Bến Tre năm 2025"' in draft or \
         "title: Kế hoạch thông tin, tuyên truyền cải cách hành chính tỉnh Bến Tre năm 2025\n" in draft, draft[:800]
     assert "number: 12/KH-UBND" in draft.replace('"', "") and "issued: 10/01/2025" in draft
@@ -351,13 +357,9 @@ def test_a_unit_missing_from_the_vocabulary_gets_an_entry_ready_to_paste_and_a_d
         slug, guess = _unit_slug(words, corpus.units, corpus.near_units("ninh-thuan"))
         for found in (slug, guess):
             assert not found or corpus.units[found].kind in ("so-nganh", "phong-ban"), (words, found)
-    source = tmp_path / "ke-hoach.txt"
-    source.write_text(BEN_TRE_HEAD + "Thông tin, tuyên truyền cải cách hành chính năm 2025\nI. TỔ CHỨC THỰC HIỆN\n"
-                      "1. Sở Y tế: tuyên truyền về thủ tục hành chính trong lĩnh vực y tế.\n", encoding="utf-8")
-    run = import_plan(project, source)
-    assert run.returncode == 0, run.stderr
+    _, draft = import_text(project, tmp_path, BEN_TRE_HEAD + "Thông tin, tuyên truyền cải cách hành chính năm 2025\n"
+                           "I. TỔ CHỨC THỰC HIỆN\n1. Sở Y tế: tuyên truyền về thủ tục hành chính trong lĩnh vực y tế.\n")
     path = project.root / "plans" / "ben-tre-2025.md"
-    draft = path.read_text(encoding="utf-8")
     entry = re.search(r"thêm vào plans/don-vi.yml dòng: (\S+: \{[^}]+\})", draft)
     assert entry, draft
     assert entry.group(1) == 'so-y-te-tinh-ben-tre: {name: "Sở Y tế tỉnh Bến Tre", kind: so-nganh, parent: ben-tre, until: 30/06/2025}'
@@ -369,15 +371,11 @@ def test_a_unit_missing_from_the_vocabulary_gets_an_entry_ready_to_paste_and_a_d
 
 
 def test_every_document_a_clause_names_is_a_basis_and_glyph_bullets_stay_a_list(project, tmp_path):
-    source = tmp_path / "ke-hoach.txt"
-    source.write_text(BEN_TRE_HEAD + "Thông tin, tuyên truyền cải cách hành chính năm 2025\n"
-                      "Căn cứ Quyết định số 10/QĐ-UBND ngày 01/02/2024 và Kế hoạch số 5/KH-UBND ngày 03/02/2024 của "
-                      "Ủy ban nhân dân tỉnh; Ủy ban nhân dân tỉnh ban hành Kế hoạch như sau:\n"
-                      "I. MỤC ĐÍCH, YÊU CẦU\n\uf0b7 Nâng cao nhận thức của cán bộ, công chức.\n"
-                      "\uf0b7 Tạo chuyển biến trong thái độ phục vụ người dân.\n", encoding="utf-8")
-    run = import_plan(project, source)
-    assert run.returncode == 0, run.stderr
-    draft = (project.root / "plans" / "ben-tre-2025.md").read_text(encoding="utf-8")
+    _, draft = import_text(project, tmp_path, BEN_TRE_HEAD + "Thông tin, tuyên truyền cải cách hành chính năm 2025\n"
+                           "Căn cứ Quyết định số 10/QĐ-UBND ngày 01/02/2024 và Kế hoạch số 5/KH-UBND ngày 03/02/2024 của "
+                           "Ủy ban nhân dân tỉnh; Ủy ban nhân dân tỉnh ban hành Kế hoạch như sau:\n"
+                           "I. MỤC ĐÍCH, YÊU CẦU\n\uf0b7 Nâng cao nhận thức của cán bộ, công chức.\n"
+                           "\uf0b7 Tạo chuyển biến trong thái độ phục vụ người dân.\n")
     front = draft.split("\n---\n", 1)[0]
     assert "number: 10/QĐ-UBND\n    date: 01/02/2024" in front.replace('"', "")
     assert "number: 5/KH-UBND\n    date: 03/02/2024" in front.replace('"', "")
@@ -388,14 +386,10 @@ def test_every_document_a_clause_names_is_a_basis_and_glyph_bullets_stay_a_list(
 
 def test_the_two_columns_of_a_pdf_header_on_one_line_give_the_number_place_and_date(project, tmp_path):
     """pypdf reads Decree 30's header row by row: the number and the place-and-date share a line."""
-    source = tmp_path / "ke-hoach.txt"
-    source.write_text("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTỈNH BẾN TRE Độc lập - Tự do - Hạnh phúc\n"
-                      "Số: 12/KH-UBND Bến Tre, ngày 10 tháng 01 năm 2025\nKẾ HOẠCH\n"
-                      "Thông tin, tuyên truyền cải cách hành chính năm 2025\nI. MỤC ĐÍCH, YÊU CẦU\n"
-                      "- Nâng cao nhận thức của cán bộ, công chức.\n", encoding="utf-8")
-    run = import_plan(project, source)
-    assert run.returncode == 0, run.stderr
-    draft = (project.root / "plans" / "ben-tre-2025.md").read_text(encoding="utf-8")
+    _, draft = import_text(project, tmp_path, "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTỈNH BẾN TRE Độc lập - "
+                           "Tự do - Hạnh phúc\nSố: 12/KH-UBND Bến Tre, ngày 10 tháng 01 năm 2025\nKẾ HOẠCH\n"
+                           "Thông tin, tuyên truyền cải cách hành chính năm 2025\nI. MỤC ĐÍCH, YÊU CẦU\n"
+                           "- Nâng cao nhận thức của cán bộ, công chức.\n")
     assert "number: 12/KH-UBND" in draft.replace('"', "") and "issued: 10/01/2025" in draft
     assert "issuer: ben-tre\nlevel: tinh" in draft  # the agency in capitals beside the motto
 

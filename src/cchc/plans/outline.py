@@ -58,13 +58,14 @@ def classify(block: Block) -> Node:
     return Node(block, "", "", text, 0)
 
 
-def _bold_heading(node: Node, stack: list[Node]) -> bool:
-    """A short bold line without a number inside a numbered section, not a sentence: a heading the author
-    set in bold instead of numbering it ("Mục đích", "Văn phòng HĐND và UBND xã")."""
+def _bold_heading(node: Node, stack: list[Node]) -> Node | None:
+    """A short bold line without a number inside a numbered section, not a sentence, is a heading the author set
+    in bold instead of numbering it ("Mục đích", "Văn phòng HĐND và UBND xã"): the numbered heading it goes under."""
     text = node.block.text
     base = next((n for n in reversed(stack) if not n.unnumbered), None)
-    return (node.level == 0 and node.block.kind == "para" and node.block.bold and len(text) <= 100
-            and not text.endswith((".", ";", ",", "./.")) and base is not None and base.level < 4)
+    bold_line = (node.level == 0 and node.block.kind == "para" and node.block.bold and len(text) <= 100
+                 and not text.endswith((".", ";", ",", "./.")))
+    return base if bold_line and base is not None and base.level < 4 else None
 
 
 def outline(blocks: list[Block]) -> list[Node]:
@@ -74,8 +75,7 @@ def outline(blocks: list[Block]) -> list[Node]:
     for node in nodes:
         if node.level == 0 and ENDS_NUMBERING.match(node.text):
             stack = []  # "Nơi nhận:", the signature, an appendix: outside the numbered sections
-        if _bold_heading(node, stack):
-            base = next(n for n in reversed(stack) if not n.unnumbered)
+        if base := _bold_heading(node, stack):
             node.level, node.unnumbered = base.level + 1, True
             while stack and stack[-1].level >= node.level:
                 stack.pop()
@@ -113,7 +113,7 @@ def to_markdown(nodes: list[Node]) -> str:
         elif node.heading and node.level == 1:
             add(f"## {node.label} {escape_inline(node.text)}", "heading")
         elif node.heading:
-            add(f"### {node.label} {escape_inline(node.text)}".replace("###  ", "### "), "heading")
+            add(" ".join(filter(None, ("###", node.label, escape_inline(node.text)))), "heading")
         elif node.unnumbered:
             add(f"**{escape_inline(node.text)}**", "para")
         elif node.level in (1, 2, 3, 4):

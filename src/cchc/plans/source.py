@@ -55,14 +55,15 @@ def read_blocks(file: Path) -> list[Block]:
 
 # bullets drawn as glyphs (Word's Symbol and Wingdings bullets reach a PDF's text layer as private-use
 # characters): the first-level ones as "-", the hollow ones as "+"
-_GLYPH_BULLETS = re.compile(r"^\s*([\uf0b7\uf0a7\uf076\uf0d8\uf0fc\u25cf\u25aa\u25a0\u2022\u27a2]|[\uf06f\u25e6\u25cb\u2218])\s*")
+_SOLID = "\uf0b7\uf0a7\uf076\uf0d8\uf0fc\u25cf\u25aa\u25a0\u2022\u27a2"
+_HOLLOW = "\uf06f\u25e6\u25cb\u2218"
+_GLYPH_BULLETS = re.compile(f"^\\s*([{_SOLID}{_HOLLOW}])\\s*")
 
 
 def clean(text: str) -> str:
     """NFC, no invisible characters, no Markdown emphasis or heading marks around a whole line, single spaces;
     a bullet glyph at the start as the "-" or "+" a person types."""
-    text = _GLYPH_BULLETS.sub(lambda m: "- " if m.group(1) in "\uf0b7\uf0a7\uf076\uf0d8\uf0fc\u25cf\u25aa\u25a0\u2022\u27a2"
-                              else "+ ", text)
+    text = _GLYPH_BULLETS.sub(lambda m: "- " if m.group(1) in _SOLID else "+ ", text)
     text = INVISIBLE.sub("", nfc(text)).replace("\u00a0", " ").replace("\t", " ")
     text = re.sub(r"^\s*#{1,6}\s+", "", text)
     text = text.strip()
@@ -120,7 +121,7 @@ def _docx(file: Path) -> list[Block]:
     def paragraph(element) -> None:
         para = Paragraph(element, doc)
         marker = numbering.marker(para)  # Word's own number or bullet, as typed text
-        runs = [Run(r, para) for r in own(element, "r") if Run(r, para).text.strip()]
+        runs = [run for run in (Run(r, para) for r in own(element, "r")) if run.text.strip()]
         bold = bool(runs) and all(r.bold for r in runs)
         lines = paragraph_text(element).split("\n")
         if marker:  # a line break (Shift+Enter) inside a numbered point or bullet: the point goes on
