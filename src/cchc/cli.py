@@ -100,6 +100,13 @@ def make_parser() -> Parser:
                        help="thư mục của trang trên máy chủ web, ví dụ /var/www/chuyen-muc-cchc (máy chủ web đọc …/current)")
     p_pub.add_argument("--giu", type=int, default=5, metavar="SỐ", help="số bản giữ lại để quay lại (mặc định 5)")
     p_pub.add_argument("--quay-lai", action="store_true", help="không xây dựng: trở lại bản đăng trước bản đang chạy")
+    p_room = sub.add_parser("phong-bien-tap", help="phòng biên tập chung trên máy chủ của cơ quan (sau nginx): tài khoản, "
+                            "duyệt bài, công bố = xây dựng + đăng trong một bước")
+    p_room.add_argument("--noi-nhan", required=True, type=Path, metavar="THƯ_MỤC",
+                        help="thư mục của trang trên máy chủ web, ví dụ /var/www/chuyen-muc-cchc (máy chủ web đọc …/current)")
+    p_room.add_argument("--socket", type=Path, default=Path("/run/cchc-phong-bien-tap/phong-bien-tap.sock"),
+                        metavar="TỆP", help="ổ cắm (Unix socket) nginx chuyển /quan-tri/ tới")
+    p_room.add_argument("--giu", type=int, default=5, metavar="SỐ", help="số bản giữ lại để quay lại (mặc định 5)")
     p_web = sub.add_parser("web-config", help="in cấu hình máy chủ web (chính sách bảo mật nội dung) cho nginx hoặc apache")
     p_web.add_argument("server", choices=["nginx", "apache"], metavar="MÁY_CHỦ", help="nginx hoặc apache")
     for command in sub.choices.values():  # --now is accepted after the command name too
@@ -178,6 +185,9 @@ def run(args: argparse.Namespace) -> int:
         return run(root, args.source, args.ma, build)
     if args.command == "phat-hanh":
         return run_publish(root, args)
+    if args.command == "phong-bien-tap":
+        from .room.server import run as run_room
+        return run_room(root, args.socket.resolve(), args.noi_nhan.resolve(), args.giu)
     if args.command == "edit":
         from .preview.edit import edit
         return edit(root, port=args.port)
@@ -211,7 +221,7 @@ def run_publish(root: Path, args: argparse.Namespace) -> int:
     return 0
 
 
-NEEDS_SETTINGS = {"build", "serve", "edit", "web-config", "phat-hanh"}  # commands MkDocs reads mkdocs.yml for
+NEEDS_SETTINGS = {"build", "serve", "edit", "web-config", "phat-hanh", "phong-bien-tap"}  # commands MkDocs reads mkdocs.yml for
 
 
 def refused_arguments(args: argparse.Namespace, root: Path) -> str:

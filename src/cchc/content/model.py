@@ -278,13 +278,18 @@ class HomeSection:
 class EditorSettings:
     """The province's git server the editing room (/quan-tri/) saves to."""
 
-    backend: str  # "gitea" (Gitea and Forgejo) or "gitlab"
+    backend: str  # "gitlab", "forgejo", "gitea", or ROOM: the office's own editing room (`cchc phong-bien-tap`)
     repo: str  # owner/name
     base_url: str  # https://git.example.gov.vn
     api_root: str
     app_id: str = ""  # the OAuth application's client ID
     branch: str = "main"
-    workflow: bool = False  # Decap's editorial workflow: draft -> in review -> ready (GitLab)
+    workflow: bool = False  # Decap's editorial workflow: draft -> in review -> ready (GitLab, Forgejo, the room)
+    accounts: tuple[tuple[str, str], ...] = ()  # the room's (account, WRITER or REVIEWER)
+
+
+ROOM = "phong-bien-tap"  # extra.editor.backend of the office's own editing room
+WRITER, REVIEWER = "viet", "duyet"  # the room's roles: a writer drafts and submits, a reviewer approves and publishes
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,10 @@ import re
 from pathlib import Path
 
 from .fields import Fields
-from .model import EditorSettings, HomeSection, Link, RadioSettings, SiteSettings, VoiceSettings
+from .model import REVIEWER, ROOM, WRITER, EditorSettings, HomeSection, Link, RadioSettings, SiteSettings, VoiceSettings
 from .problems import Problems
 from .source import LineDict, read_yaml_file
+from .text import address_slug
 from .vocab import Vocabulary
 
 CONFIG_FILE = "mkdocs.yml"
@@ -105,7 +106,9 @@ def _voice(sub: Fields, root: Path) -> VoiceSettings:
     return VoiceSettings("espeak-ng", voice, speed)
 
 
-_EDITOR_KEYS = {"backend", "repo", "base_url", "api_root", "app_id", "branch", "workflow"}
+_EDITOR_KEYS = {"backend", "repo", "base_url", "api_root", "app_id", "branch", "workflow", "accounts"}
+_ROLES = {"nguoi-viet": WRITER, "viet": WRITER, "nguoi-duyet": REVIEWER, "duyet": REVIEWER}
+_ACCOUNT = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _API_PATHS = {"forgejo": "/api/v1", "gitea": "/api/v1", "gitlab": "/api/v4"}
 
 
@@ -116,13 +119,18 @@ def _editor(f: Fields) -> EditorSettings | None:
     if sub is None:
         return None
     kind = sub.text("backend", required="loại máy chủ git").lower()
+    if kind == ROOM:
+        return _room(sub)
+    if sub.has("accounts"):
+        sub.error("accounts", "tài khoản, vai trò chỉ dùng cho phòng biên tập riêng của cơ quan",
+                  f"với GitLab, Forgejo, tài khoản do máy chủ git quản lý: xóa mục accounts:, hoặc viết backend: {ROOM}")
     repo = sub.text("repo", required="kho nội dung")
     base_url = sub.text("base_url", required="địa chỉ máy chủ git").rstrip("/")
     workflow = sub.flag("workflow")
     ok = bool(kind and repo and base_url)
     if kind and kind not in _API_PATHS:
         sub.error("backend", f'máy chủ git "{kind}" không được hỗ trợ',
-                  "viết backend: forgejo, backend: gitea hoặc backend: gitlab")
+                  f"viết backend: {ROOM} (phòng biên tập trên máy chủ của cơ quan), forgejo, gitea hoặc gitlab")
         ok = False
     if repo and repo.count("/") != 1:
         sub.error("repo", f'kho "{repo}" phải có dạng chủ-sở-hữu/tên-kho', "ví dụ repo: so-noi-vu/chuyen-muc-cchc")
@@ -142,6 +150,39 @@ def _editor(f: Fields) -> EditorSettings | None:
     api_root = sub.text("api_root") or base_url + _API_PATHS[kind]
     return EditorSettings(kind, repo, base_url, api_root.rstrip("/"), sub.text("app_id"),
                           sub.text("branch") or "main", workflow)
+
+
+def _room(sub: Fields) -> EditorSettings | None:
+    """backend: phong-bien-tap: the office's own editing room (`cchc phong-bien-tap`), its accounts and their roles;
+    passwords are nginx's (an htpasswd file), never here."""
+    for key in ("repo", "base_url", "api_root", "app_id"):
+        if sub.has(key):
+            sub.error(key, f"phòng biên tập riêng không dùng {key}:", "xóa dòng này (kho nội dung là chính thư mục dự án)")
+    accounts = sub.mapping("accounts", "thiếu danh sách tài khoản (accounts:) của phòng biên tập",
+                           "viết mỗi dòng một tài khoản và vai trò, ví dụ\n  accounts:\n    nguyen-van-an: người viết\n"
+                           "    tran-thi-binh: người duyệt")
+    if accounts is None:
+        return None
+    found: list[tuple[str, str]] = []
+    for name in accounts.meta:
+        role = _ROLES.get(address_slug(str(accounts.meta[name] or "")))
+        if not _ACCOUNT.match(str(name)):
+            accounts.error(name, f'tên tài khoản "{name}" không hợp lệ',
+                           "chỉ dùng chữ thường không dấu, số, dấu chấm, gạch ngang (như tên trong tệp mật khẩu), "
+                           "ví dụ nguyen-van-an")
+        elif role is None:
+            accounts.error(name, f'vai trò "{accounts.meta[name]}" của "{name}" không có',
+                           "viết người viết (soạn, gửi duyệt) hoặc người duyệt (duyệt, công bố, xóa bài đã đăng)")
+        else:
+            found.append((str(name), role))
+    if found and REVIEWER not in {role for _, role in found}:
+        sub.error("accounts", "phòng biên tập chưa có người duyệt: không ai công bố được bài",
+                  "ghi vai trò người duyệt cho ít nhất một tài khoản")
+    if sub.has("workflow") and not sub.flag("workflow"):
+        sub.error("workflow", "phòng biên tập riêng luôn có quy trình duyệt bài", "xóa dòng workflow:")
+    if len(found) != len(accounts.meta):
+        return None
+    return EditorSettings(ROOM, "", "", "", branch=sub.text("branch") or "main", workflow=True, accounts=tuple(found))
 
 
 def _link(f: Fields, key: str, what: str) -> Link | None:

@@ -44,9 +44,9 @@ WRITE_ACTIONS = {"persistEntry", "persistMedia", "deleteFile", "deleteFiles"}
 class Refused(Exception):
     """A request the editing room does not make: (HTTP status, reason for the terminal and the editor)."""
 
-    def __init__(self, status: int, reason: str) -> None:
+    def __init__(self, status: int, reason: str, quiet: bool = False) -> None:
         super().__init__(reason)
-        self.status = status
+        self.status, self.quiet = status, quiet  # quiet: an answer the editor expects (not printed)
 
 
 def new_secret() -> str:
@@ -54,6 +54,8 @@ def new_secret() -> str:
 
 
 class FileService:
+    actions = READ_ACTIONS | WRITE_ACTIONS
+
     def __init__(self, root: Path, secret: str) -> None:
         self.root = root.resolve()
         self.docs = self.root / "docs"
@@ -71,12 +73,16 @@ class FileService:
                 action, params = request["action"], request.get("params") or {}
             except (ValueError, KeyError, TypeError):
                 raise Refused(400, "yêu cầu không phải JSON của phòng biên tập") from None
-            if action not in READ_ACTIONS | WRITE_ACTIONS:
+            if action not in self.actions or not isinstance(params, dict):
                 raise Refused(403, f'thao tác "{str(action)[:40]}" không được phép')
-            return 200, getattr(self, "_" + action)(params)
+            return 200, self._act(action, params, headers)
         except Refused as exc:
-            print(f"Phòng biên tập: từ chối yêu cầu — {exc}", file=sys.stderr, flush=True)
+            if not exc.quiet:
+                print(f"Phòng biên tập: từ chối yêu cầu — {exc}", file=sys.stderr, flush=True)
             return exc.status, {"error": f"Phòng biên tập từ chối: {exc}"}
+
+    def _act(self, action: str, params: dict, headers) -> dict | list | None:
+        return getattr(self, "_" + action)(params)
 
     def _check_request(self, path: str, headers, size: int, port: int) -> None:
         if not secrets.compare_digest(path.encode(), self.path.encode()):
@@ -232,13 +238,20 @@ class FileService:
                                    f"({other.relative_to(self.root).as_posix()}): sửa tiêu đề cho khác đi một chút "
                                    "(tên tệp, cũng là đường dẫn của bài, lấy từ tiêu đề)")
 
-    def _as_written(self, rel: str, raw: str, resolve) -> str:
-        """The editor's file merged into the one on disk, so that only what the writer changed changes."""
+    def _old(self, rel: str) -> bytes | None:
+        """A file as it is now, before the editor's save (the room reads it from the entry's branch)."""
         try:
-            old = (self.root / rel).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            return (self.root / rel).read_bytes()
+        except OSError:
+            return None
+
+    def _as_written(self, rel: str, raw: str, resolve) -> str:
+        """The editor's file merged into the one there now, so that only what the writer changed changes."""
+        try:
+            old = self._old(rel)
+            return raw if old is None else merge(old.decode("utf-8"), raw, resolve)
+        except UnicodeDecodeError:
             return raw
-        return merge(old, raw, resolve)
 
     def _write(self, rel: str, data: bytes) -> None:
         target = self.root / rel
@@ -247,8 +260,8 @@ class FileService:
         tmp.write_bytes(data)
         os.replace(tmp, target)  # a reader (the preview) never sees half a file
 
-    def _persistEntry(self, params: dict) -> dict:  # noqa: N802
-        """The entry's file(s) and their uploads: every path and file checked before anything is written."""
+    def _prepared(self, params: dict) -> tuple[list, list, list]:
+        """An entry save as (writes, uploads, moves), every path and file checked before anything is written."""
         entry = params.get("entry") or {}
         files = [f for f in params.get("dataFiles") or [entry] if isinstance(f, dict)]
         new = bool((params.get("options") or {}).get("newEntry")) if isinstance(params.get("options"), dict) else False
@@ -264,9 +277,14 @@ class FileService:
                    for a in params.get("assets") or [] if isinstance(a, dict)]
         moves = [(self._rel(f.get("path"), write=True), self._rel(f.get("newPath"), write=True))
                  for f in files if f.get("newPath")]
+        return writes, uploads, moves if moves and len(moves) == len(files) and not new else []
+
+    def _persistEntry(self, params: dict) -> dict:  # noqa: N802
+        """The entry's file(s) and their uploads."""
+        writes, uploads, moves = self._prepared(params)
         for rel, data in uploads + writes:
             self._write(rel, data)
-        for old, new_path in moves if moves and len(moves) == len(files) and not new else []:
+        for old, new_path in moves:
             (self.root / new_path).parent.mkdir(parents=True, exist_ok=True)
             os.replace(self.root / old, self.root / new_path)
         return {"message": "entry persisted"}

@@ -19,10 +19,11 @@ from urllib.parse import urlsplit
 import yaml
 
 from ..content.corpus import Corpus
-from ..content.model import EditorSettings
+from ..content.model import ROOM, EditorSettings
 
 PATH = "quan-tri"
 BUNDLE = Path("node_modules/decap-cms/dist/decap-cms.js")
+ROOM_API = f"/{PATH}/api/v1"  # the office's editing room (`cchc phong-bien-tap`) answers here, behind nginx
 API_ENV = "CCHC_EDITOR_API"  # set by `cchc edit`: the path, on the preview's own origin, of its file service
 DATETIME = "DD/MM/YYYY HH:mm"  # dayjs tokens for the README's 15/03/2024 08:30
 DAY = "DD/MM/YYYY"
@@ -52,6 +53,8 @@ def backend(settings: EditorSettings | None) -> dict:
     """The province's git server when mkdocs.yml names one; otherwise (preview only) the preview itself."""
     if settings is None:
         return {"name": "proxy", "proxy_url": local_proxy(), "branch": "main"}
+    if settings.backend == ROOM:
+        return {"name": "proxy", "proxy_url": ROOM_API, "branch": settings.branch}
     found = {"name": settings.backend, "repo": settings.repo, "branch": settings.branch,
              "base_url": settings.base_url, "api_root": settings.api_root}
     if settings.app_id:
@@ -228,6 +231,8 @@ def publish(root: Path, site_dir: Path, corpus: Corpus, year: int, local: bool, 
     """/quan-tri/ when the site names its git server, and always in the preview (`local`: `cchc edit`).
     Returns a warning for the preview when Decap CMS is not installed; raises EditorMissing for a real build."""
     settings = corpus.settings.editor
+    if local and settings is not None and settings.backend == ROOM:
+        settings = None  # `cchc edit` on one machine: the preview's own file service, as without the room
     if settings is None and not local:
         return ""
     bundle = find_bundle(root)
