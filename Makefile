@@ -40,11 +40,12 @@ ifneq ($(VOICE_OK),yes)
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends espeak-ng lame fonts-dejavu-core
 endif
 
-tools: browser          ## Debian's nginx and apache2 (web-server configurations and merged portals' redirects are tested with them) and rsync (publishing)
+tools: browser          ## Debian's nginx and apache2 (web-server configurations and merged portals' redirects are tested with them), rsync (publishing), git, openssl and htpasswd (the office's editing room)
 	@{ command -v nginx || test -x /usr/sbin/nginx; } >/dev/null 2>&1 && test -x /usr/sbin/apache2 && \
-	  command -v rsync >/dev/null 2>&1 || { \
+	  command -v rsync >/dev/null 2>&1 && command -v git >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1 && \
+	  command -v htpasswd >/dev/null 2>&1 || { \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends nginx apache2 rsync; }
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends nginx apache2 apache2-utils rsync git openssl; }
 
 $(NODE_STAMP): package.json package-lock.json   ## the editor (decap-cms) and test tools (axe-core), exact versions from the lock
 	npm ci --no-audit --no-fund --silent

@@ -257,7 +257,7 @@ def test_roles_are_enforced_by_the_room_and_git_log_names_who_wrote_and_who_publ
     lines = [line for line in log.splitlines() if line]
     assert lines[0].startswith("duyet-binh|Công bố bài tin-bai/" + SLUG + "|người duyệt"), lines
     assert any(line.startswith("viet-an|Viết bài tin-bai/") and line.endswith("người viết") for line in lines), lines
-    assert any("viet-an|Chuyển bài" in line and "Chờ duyệt" in line for line in lines), lines
+    assert any("viet-an|Chuyển bài" in line and "Đang xét duyệt" in line for line in lines), lines
     assert any("duyet-binh|Chuyển bài" in line and "Sẵn sàng" in line for line in lines), lines
     assert any(line.startswith("duyet-binh|Sửa bài") for line in lines), lines
 
@@ -297,3 +297,99 @@ def test_a_publish_killed_at_any_step_leaves_the_live_site_wholly_old_or_wholly_
     status, answer = office.call("duyet-binh", "publishUnpublishedEntry", entry(office))
     assert status == 200, answer
     assert office.get(PAGE)[0] == 200
+
+
+# -- in chromium: two accounts, each in its own browser context with its password -------------------------------
+
+SHOTS = ROOT / "test-output" / "phong-bien-tap"
+
+
+def signed_in(browser, office: Office, account: str):
+    context = browser.new_context(http_credentials={"username": account, "password": ACCOUNTS[account][0]},
+                                  ignore_https_errors=True, viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())  # "Bạn có chắc rằng bạn muốn công bố mục này?"
+    page.goto(office.url + "/quan-tri/")
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_test_id("tin-bai").wait_for()
+    return page
+
+
+def set_status(page, now: str, new: str) -> None:
+    page.get_by_role("button", name=f"Trạng: {now}").click()
+    page.get_by_role("menuitem", name=new).click()
+
+
+def test_a_writer_drafts_and_submits_the_reviewer_corrects_and_publishes_in_the_browser(browser, office):
+    from test_editor import choose, upload_image, write_body
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    before = office.live()
+    writer = signed_in(browser, office, "viet-an")
+    writer.goto(office.url + "/quan-tri/#/collections/tin-bai/new")
+    writer.reload()
+    writer.locator("[id^='title-field']").fill("Một cửa xã Long Hồ nhận hồ sơ qua Zalo")
+    writer.locator("[id^='date-field']").fill("2026-06-15T08:30")
+    choose(writer, "topics", "một cửa")
+    choose(writer, "unit", "Xã Long Hồ")
+    upload_image(writer, office.root.parent / "mot-cua-zalo.png")
+    writer.locator("[id^='image_alt-field']").fill("Cán bộ một cửa trả lời tin nhắn Zalo của người dân")
+    writer.locator("[id^='summary-field']").fill("Người dân gửi hồ sơ qua Zallo, không phải đến trụ sở.")
+    write_body(writer, "Từ tháng 6, bộ phận một cửa xã Long Hồ nhận hồ sơ qua Zalo.")
+    writer.get_by_role("button", name="Lưu", exact=True).click()
+    writer.get_by_text("Mục đã được lưu").wait_for()
+    assert writer.get_by_role("button", name="Công bố", exact=True).count() == 0  # a writer has no publish button
+    set_status(writer, "Bản nháp", "Đang xét duyệt")
+    writer.get_by_text("Trạng thái của mục đã được cập nhật").wait_for()
+    # "Sẵn sàng" is offered by Decap's menu, but the room refuses it and the writer reads why
+    set_status(writer, "Đang xét duyệt", "Sẵn sàng")
+    refusal = writer.get_by_text("chỉ người duyệt", exact=False).first
+    refusal.wait_for()
+    assert "Sẵn sàng" in refusal.inner_text()
+    writer.wait_for_timeout(800)  # the notice slides in
+    writer.screenshot(path=SHOTS / "nguoi-viet.png")
+    assert office.live() == before
+
+    reviewer = signed_in(browser, office, "duyet-binh")
+    reviewer.goto(office.url + "/quan-tri/#/workflow")
+    reviewer.reload()
+    card = reviewer.get_by_role("link", name="Tin, bài Một cửa xã Long Hồ")
+    card.wait_for()
+    reviewer.screenshot(path=SHOTS / "nguoi-duyet-bang.png")
+    card.click()
+    summary = reviewer.locator("[id^='summary-field']")
+    reviewer.wait_for_function("() => document.querySelector(\"[id^='summary-field']\")?.value.includes('Zallo')")
+    summary.fill(summary.input_value().replace("Zallo", "Zalo"))  # the reviewer corrects a word
+    reviewer.get_by_role("button", name="Lưu", exact=True).click()
+    reviewer.get_by_text("Mục đã được lưu").wait_for()
+    set_status(reviewer, "Đang xét duyệt", "Sẵn sàng")
+    reviewer.get_by_text("Trạng thái của mục đã được cập nhật").wait_for()
+    reviewer.get_by_role("button", name="Công bố", exact=True).click()
+    reviewer.get_by_role("menuitem", name="Công bố ngay").click()
+    reviewer.get_by_role("button", name="Đã công bố").wait_for(timeout=120_000)
+    reviewer.screenshot(path=SHOTS / "nguoi-duyet-da-cong-bo.png")
+
+    # the live site, served by nginx from the new release, has the corrected item and its image
+    assert office.live() != before
+    status, page = office.get(PAGE)
+    assert status == 200 and "gửi hồ sơ qua Zalo, không" in page.decode() and "Zallo" not in page.decode()
+    assert office.get("/anh/2026/mot-cua-zalo.png") == (200, png())
+    log = git(office.root, "log", "--format=%an %s", "-8")
+    assert "duyet-binh Công bố bài tin-bai/" + SLUG in log and "viet-an Viết bài tin-bai/" + SLUG in log, log
+
+
+def test_the_reviewer_sees_in_the_editing_room_why_a_publish_did_not_happen(browser, office):
+    before = office.live()
+    assert submit(office, "viet-an", NEW_ITEM.replace("unit: xa-long-ho", "unit: don-vi-khong-co"))[0] == 200
+    reviewer = signed_in(browser, office, "duyet-binh")
+    reviewer.goto(office.url + f"/quan-tri/#/collections/tin-bai/entries/{SLUG}")
+    reviewer.reload()
+    set_status(reviewer, "Bản nháp", "Sẵn sàng")
+    reviewer.get_by_text("Trạng thái của mục đã được cập nhật").wait_for()
+    reviewer.get_by_role("button", name="Công bố", exact=True).click()
+    reviewer.get_by_role("menuitem", name="Công bố ngay").click()
+    shown = reviewer.get_by_text("CHƯA đăng gì", exact=False).first
+    shown.wait_for(timeout=120_000)
+    assert "don-vi-khong-co" in shown.inner_text()
+    reviewer.wait_for_timeout(800)  # the notice slides in
+    reviewer.screenshot(path=SHOTS / "cong-bo-loi.png")
+    assert office.live() == before and office.get(PAGE)[0] == 404

@@ -190,6 +190,10 @@ def _handler(room: Room, editor: Path):
 class _Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     daemon_threads = True
 
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a closed tab mid-answer: normal
+            super().handle_error(request, client_address)
+
 
 def _stop(signum, frame) -> None:
     raise KeyboardInterrupt

@@ -1,4 +1,4 @@
-"""The office's editing room (`cchc phong-bien-tap`): Decap CMS's editorial workflow (Bản nháp → Chờ duyệt →
+"""The office's editing room (`cchc phong-bien-tap`): Decap CMS's editorial workflow (Bản nháp → Đang xét duyệt →
 Sẵn sàng → Công bố) on the room's own clone of the project, with accounts and roles.
 
 It answers the requests of Decap's proxy backend as decap-server's git mode does (an entry under review is the
@@ -29,7 +29,7 @@ from ..preview.roundtrip import for_editor
 from ..site.editor import ROOM_API
 from .git import PREFIX, Git, GitError
 
-STATUSES = {"draft": "Bản nháp", "pending_review": "Chờ duyệt", "pending_publish": "Sẵn sàng"}
+STATUSES = {"draft": "Bản nháp", "pending_review": "Đang xét duyệt", "pending_publish": "Sẵn sàng"}  # Decap's words
 ROLE_NAMES = {WRITER: "người viết", REVIEWER: "người duyệt"}
 WORKFLOW_ACTIONS = {"unpublishedEntries", "unpublishedEntry", "unpublishedEntryDataFile", "unpublishedEntryMediaFile",
                     "updateUnpublishedEntryStatus", "publishUnpublishedEntry", "deleteUnpublishedEntry", "getNotes"}
@@ -74,7 +74,7 @@ class Room(FileService):
         direct = action == "persistEntry" and not options.get("useWorkflow")
         if (action in REVIEWER_ACTIONS or direct) and self.accounts[account] != REVIEWER:
             raise Refused(403, f"tài khoản {account} là người viết: chỉ người duyệt được công bố, thay đổi trang "
-                               "đang đăng hay xóa bài đã đăng — bấm “Gửi duyệt” để người duyệt xem")
+                               "đang đăng hay xóa bài đã đăng — chọn Trạng: Đang xét duyệt để người duyệt xem")
         if action in READ_ACTIONS or action in {"unpublishedEntries", "unpublishedEntry", "unpublishedEntryDataFile",
                                                 "unpublishedEntryMediaFile", "getNotes"}:
             return getattr(self, "_" + action)(params)
@@ -96,17 +96,19 @@ class Room(FileService):
 
     # -- entries under review ----------------------------------------------------------------------------
 
-    def _key(self, params: dict) -> tuple[str, str, str]:
+    def _key(self, params: dict, by_id: bool = False) -> tuple[str, str, str]:
+        """(collection, slug, branch) of an entry under review; `by_id`: named by its content key "<collection>/<slug>"
+        (elsewhere `id` is a file's)."""
         collection, slug = params.get("collection"), params.get("slug")
-        if params.get("id"):
+        if by_id and params.get("id"):
             collection, _, slug = str(params["id"]).partition("/")
         if not (isinstance(collection, str) and _NAME.match(collection) and isinstance(slug, str)
                 and _SLUG.match(slug) and len(slug) < 200):
             raise Refused(400, f'bài "{str(collection)[:30]}/{str(slug)[:80]}" không hợp lệ')
         return collection, slug, f"{PREFIX}{collection}/{slug}"
 
-    def _under_review(self, params: dict) -> tuple[str, str, str, str]:
-        collection, slug, branch = self._key(params)
+    def _under_review(self, params: dict, by_id: bool = False) -> tuple[str, str, str, str]:
+        collection, slug, branch = self._key(params, by_id)
         head = self.git.head(branch)
         if head is None:
             raise Refused(404, "Not Found", quiet=True)  # Decap asks of every entry it opens: not an error
@@ -123,7 +125,7 @@ class Room(FileService):
         return [b[len(PREFIX):] for b in self.git.branches()]
 
     def _unpublishedEntry(self, params: dict) -> dict:  # noqa: N802
-        collection, slug, branch, head = self._under_review(params)
+        collection, slug, branch, head = self._under_review(params, by_id=True)
         diffs = []
         for status, path in self.git.changed(self.branch, head):
             binary = not path.endswith((".md", ".yml", ".yaml", ".json", ".txt")) or path.endswith(".svg")
@@ -171,7 +173,7 @@ class Room(FileService):
         status = self._status(head) if head else str(options.get("status") or "draft")
         if head and status == "pending_publish" and self.accounts[self.account] != REVIEWER:
             raise Refused(403, "bài đã được người duyệt chuyển sang “Sẵn sàng”: người viết không sửa được nữa — "
-                               "nhờ người duyệt chuyển về “Chờ duyệt” nếu cần sửa")
+                               "nhờ người duyệt chuyển về “Đang xét duyệt” nếu cần sửa")
         self.reading = head or ""
         writes, uploads, moves = self._prepared(params)
         changes: dict[str, bytes | None] = {}
@@ -198,7 +200,7 @@ class Room(FileService):
             raise Refused(400, f'trạng thái "{new[:30]}" không có')
         if self.accounts[self.account] != REVIEWER and "pending_publish" in (new, old):
             raise Refused(403, f"tài khoản {self.account} là người viết: chỉ người duyệt chuyển bài sang hay ra khỏi "
-                               "“Sẵn sàng” — người viết bấm “Gửi duyệt” (Chờ duyệt)")
+                               "“Sẵn sàng” — người viết chọn Trạng: Đang xét duyệt")
         commit = self.git.commit_tree(self.git.tree(head), [head],
                                       self._message(f"Chuyển bài {collection}/{slug}: {STATUSES[old]} → {STATUSES[new]}",
                                                     new), self.account)
