@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import pytest
 import yaml
 
 from cchc.site import editor
@@ -105,3 +106,51 @@ def test_forgejo_has_the_editorial_workflow(project):
     written = editor_config(corpus, corpus.settings.editor, 2026, False, "tin-tuc")
     assert written["backend"]["name"] == "forgejo" and written["backend"]["api_root"] == "https://git.tinh.gov.vn/api/v1"
     assert written["publish_mode"] == "editorial_workflow"
+
+
+def room_settings(project, lines: str):
+    from cchc.content.loader import load_corpus
+    config = project.root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("\nextra:\n", "\nextra:\n  editor:\n    backend: phong-bien-tap\n" + lines, 1),
+                      encoding="utf-8")
+    corpus, problems = load_corpus(project.root)
+    line = text.split("\n").index("extra:") + 1  # extra: is at this line; editor: the next
+    return corpus, [str(p) for p in problems.items if "mkdocs.yml" in str(p)], line
+
+
+def test_the_offices_room_reads_its_accounts_and_roles_with_the_proxy_and_the_workflow(project):
+    from cchc.site.editor import editor_config
+    corpus, mistakes, _ = room_settings(project, "    accounts:\n      nguyen-van-an: người viết\n"
+                                                 "      tran-thi-binh: Người duyệt\n      le-c: nguoi viet\n")
+    assert mistakes == []
+    assert corpus.settings.editor.accounts == (("nguyen-van-an", "viet"), ("tran-thi-binh", "duyet"), ("le-c", "viet"))
+    written = editor_config(corpus, corpus.settings.editor, 2026, False, "tin-tuc")
+    assert written["backend"] == {"name": "proxy", "proxy_url": "/quan-tri/api/v1", "branch": "main"}
+    assert written["publish_mode"] == "editorial_workflow" and "local_backend" not in written
+
+
+@pytest.mark.parametrize("lines, at, words", [
+    ("    accounts:\n      nguyen-van-an: người sửa\n      tran-thi-binh: người duyệt\n", 4,
+     'vai trò "người sửa" của "nguyen-van-an" không có'),
+    ("    accounts:\n      Nguyễn Văn An: người viết\n      tran-thi-binh: người duyệt\n", 4,
+     'tên tài khoản "Nguyễn Văn An" không hợp lệ'),
+    ("    accounts:\n      nguyen-van-an: người viết\n", 3, "chưa có người duyệt"),
+    ("    repo: a/b\n    accounts:\n      tran-thi-binh: người duyệt\n", 3, "không dùng repo:"),
+    ("    workflow: false\n    accounts:\n      tran-thi-binh: người duyệt\n", 3, "luôn có quy trình duyệt"),
+    ("", 2, "thiếu danh sách tài khoản"),
+])
+def test_a_mistake_in_the_rooms_accounts_is_named_at_its_line(project, lines, at, words):
+    _, mistakes, line = room_settings(project, lines)
+    assert any(f"mkdocs.yml:{line + at}:" in m and words in m for m in mistakes), (line, mistakes)
+
+
+def test_accounts_belong_to_the_offices_room_only(project):
+    from cchc.content.loader import load_corpus
+    config = project.root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    lines = ("  editor:\n    backend: gitlab\n    repo: snv/cchc\n    base_url: https://git.tinh.gov.vn\n"
+             "    accounts:\n      an: người viết\n")
+    config.write_text(text.replace("\nextra:\n", "\nextra:\n" + lines, 1), encoding="utf-8")
+    _, problems = load_corpus(project.root)
+    assert any("chỉ dùng cho phòng biên tập riêng" in str(p) for p in problems.items)

@@ -19,6 +19,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import ROOT, SAMPLE_NOW, copy_sample, free_port, nginx_conf
 from test_editor import png
@@ -210,9 +211,18 @@ def test_roles_are_enforced_by_the_room_and_git_log_names_who_wrote_and_who_publ
     # a page elsewhere cannot use a reviewer's remembered password
     assert office.call("duyet-binh", "info", {}, origin="https://evil.example")[0] == 403
 
+    # each account's editor: a writer's has no publish and no delete buttons (Decap's documented options)
+    for account, shown in (("viet-an", False), ("duyet-binh", True)):
+        status, text = office.get("/quan-tri/config.yml", account)
+        collections = yaml.safe_load(text)["collections"]
+        assert status == 200 and all(c.get("publish", True) is shown and c.get("delete", True) is shown
+                                     for c in collections), (account, collections)
+
     status, answer = submit(office)
     assert status == 200, answer
     assert office.call("viet-an", "unpublishedEntries", {})[1] == ["tin-bai/" + SLUG]
+    status, answer = submit(office, "duyet-binh")  # a second new entry at the same address overwrites nothing
+    assert status == 409 and "đang chờ duyệt" in answer["error"]
     status, found = office.call("viet-an", "unpublishedEntry", entry(office))
     assert status == 200 and found["status"] == "draft"
     assert sorted(d["path"] for d in found["diffs"]) == ["docs/anh/2026/mot-cua-zalo.png", ITEM_PATH]
@@ -260,6 +270,15 @@ def test_roles_are_enforced_by_the_room_and_git_log_names_who_wrote_and_who_publ
     assert any("viet-an|Chuyển bài" in line and "Đang xét duyệt" in line for line in lines), lines
     assert any("duyet-binh|Chuyển bài" in line and "Sẵn sàng" in line for line in lines), lines
     assert any(line.startswith("duyet-binh|Sửa bài") for line in lines), lines
+
+    # only the reviewer removes a published item: gone from the live site with the next release
+    gone = "docs/tin-tuc/2024/tri-hai-guong-sang-kien-mot-cua.md"
+    assert office.get("/tin-tuc/tri-hai-guong-sang-kien-mot-cua/")[0] == 200
+    status, answer = office.call("duyet-binh", "deleteFiles", {"paths": [gone], "options": {"commitMessage": "x"}})
+    assert status == 200, answer
+    assert not (office.live() / "tin-tuc/tri-hai-guong-sang-kien-mot-cua/index.html").exists()
+    assert office.get("/tin-tuc/tri-hai-guong-sang-kien-mot-cua/")[0] in (403, 404) and not (office.root / gone).exists()
+    assert git(office.root, "log", "-1", "--format=%an %s").startswith("duyet-binh Xóa " + gone)
 
 
 def test_a_publish_whose_build_fails_changes_nothing_and_says_why(office):

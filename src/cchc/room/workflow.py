@@ -170,7 +170,10 @@ class Room(FileService):
         collection, slug, branch = self._key({"collection": options.get("collectionName"),
                                                "slug": (files or [{}])[0].get("slug")})
         main, head = self.git.head(self.branch), self.git.head(branch)
-        status = self._status(head) if head else str(options.get("status") or "draft")
+        if head and options.get("newEntry"):
+            raise Refused(409, f"đã có bài cùng đường dẫn đang chờ duyệt ({collection}/{slug}, xem tab Biên tập): sửa "
+                               "tiêu đề cho khác đi một chút, hoặc mở bài đó để viết tiếp")
+        status = self._status(head) if head else "draft"  # a new entry starts as a draft, whatever is asked
         if head and status == "pending_publish" and self.accounts[self.account] != REVIEWER:
             raise Refused(403, "bài đã được người duyệt chuyển sang “Sẵn sàng”: người viết không sửa được nữa — "
                                "nhờ người duyệt chuyển về “Đang xét duyệt” nếu cần sửa")
