@@ -16,6 +16,7 @@ branch `cms/<collection>/<slug>`; publishing merges it into main), with what tha
 
 from __future__ import annotations
 
+import base64
 import posixpath
 import re
 import sys
@@ -31,8 +32,9 @@ from .git import PREFIX, Git, GitError
 
 STATUSES = {"draft": "Bản nháp", "pending_review": "Đang xét duyệt", "pending_publish": "Sẵn sàng"}  # Decap's words
 ROLE_NAMES = {WRITER: "người viết", REVIEWER: "người duyệt"}
-WORKFLOW_ACTIONS = {"unpublishedEntries", "unpublishedEntry", "unpublishedEntryDataFile", "unpublishedEntryMediaFile",
-                    "updateUnpublishedEntryStatus", "publishUnpublishedEntry", "deleteUnpublishedEntry", "getNotes"}
+WORKFLOW_READS = {"unpublishedEntries", "unpublishedEntry", "unpublishedEntryDataFile", "unpublishedEntryMediaFile",
+                  "getNotes"}
+WORKFLOW_ACTIONS = WORKFLOW_READS | {"updateUnpublishedEntryStatus", "publishUnpublishedEntry", "deleteUnpublishedEntry"}
 REVIEWER_ACTIONS = {"publishUnpublishedEntry", "persistMedia", "deleteFile", "deleteFiles"}  # they change the live site
 USER_HEADER = "X-Remote-User"  # set by nginx from the account it authenticated ($remote_user)
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -75,8 +77,7 @@ class Room(FileService):
         if (action in REVIEWER_ACTIONS or direct) and self.accounts[account] != REVIEWER:
             raise Refused(403, f"tài khoản {account} là người viết: chỉ người duyệt được công bố, thay đổi trang "
                                "đang đăng hay xóa bài đã đăng — chọn Trạng: Đang xét duyệt để người duyệt xem")
-        if action in READ_ACTIONS or action in {"unpublishedEntries", "unpublishedEntry", "unpublishedEntryDataFile",
-                                                "unpublishedEntryMediaFile", "getNotes"}:
+        if action in READ_ACTIONS | WORKFLOW_READS:  # reads need no lock: main's files, or a branch's commit
             return getattr(self, "_" + action)(params)
         with self.lock:
             self.account, self.reading = account, ""
@@ -149,7 +150,6 @@ class Room(FileService):
         return {"data": for_editor(text, self._resolver()) if rel.endswith(".md") else text}
 
     def _unpublishedEntryMediaFile(self, params: dict) -> dict:  # noqa: N802
-        import base64
         rel, data = self._branch_file(params)
         return {"id": _sha(data), "content": base64.b64encode(data).decode(), "encoding": "base64", "path": rel,
                 "name": posixpath.basename(rel)}
