@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("CCHC_NOW", "2026-06-30 12:00")
+from cchc.content import progress  # noqa: E402
 from cchc.site.build import build_site  # noqa: E402
 
 
@@ -46,7 +47,8 @@ def sample() -> None:
 
 threading.Thread(target=sample, daemon=True).start()
 started = time.monotonic()
-result = build_site(Path(sys.argv[1]), Path(sys.argv[2]))
+with progress.shown("Đo xây dựng"):  # the stages as it goes, on standard error
+    result = build_site(Path(sys.argv[1]), Path(sys.argv[2]))
 wall = time.monotonic() - started
 done.set()
 if not result.ok:

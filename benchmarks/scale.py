@@ -86,7 +86,7 @@ def ours(project: Path, out: Path, repeat: int) -> dict:
 
 def _once(project: Path, site: Path) -> dict:
     run = subprocess.run([PY, str(ROOT / "benchmarks" / "_build_once.py"), str(project), str(site)],
-                         capture_output=True, text=True, check=True)
+                         stdout=subprocess.PIPE, text=True, check=True)  # its progress on our standard error
     return json.loads(run.stdout.strip().splitlines()[-1])
 
 

@@ -194,6 +194,8 @@ def merged(tmp_path_factory) -> Merged:
     assert gop(ours, theirs).returncode == 1  # drafts the mapping (accepted as suggested)
     done = gop(ours, theirs)
     assert done.returncode == 0, done.stdout + done.stderr
+    for stage in ("đọc hai cổng", "chép và đối chiếu tệp", "kiểm tra bản gộp thử", "dựng trang", "đưa vào dự án"):
+        assert f"Gộp cổng: {stage}" in done.stderr, done.stderr  # the merge says where it is as it goes
     ledger = yaml.safe_load((ours / "plans" / "cong-cu" / "tra-vinh.yml").read_text(encoding="utf-8"))
     return Merged(ours, theirs, before, old, built(ours, tmp / "sau"), done.stdout, ledger, theirs_corpus)
 

@@ -82,6 +82,8 @@ def plain(text: str) -> str:
 def test_a_seed_plan_imports_to_a_draft_that_validates_once_its_todos_are_filled(project, seed):
     run = import_plan(project, SEEDS / f"{seed}.txt")
     assert run.returncode == 0, run.stderr
+    for stage in (f"đọc {seed}.txt", "soạn bản nháp", "đối chiếu từng câu với văn bản gốc", "kiểm tra bản nháp"):
+        assert f"Nhập kế hoạch: {stage} " in run.stderr, run.stderr  # what it is doing, said as it goes
     plan_id = PLANS[seed]
     path = project.root / "plans" / f"{plan_id}.md"
     assert path.is_file(), run.stderr

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
+from .content import progress
 from .content.dates import DATE_HINT, DateError, format_date, parse_datetime
 from .content.loader import load_corpus
 from .content.problems import Problem, root_first
@@ -163,7 +164,8 @@ def run(args: argparse.Namespace) -> int:
         return 1 if problems.errors or problems.warnings else 0  # a note (lưu ý) is said, never fails
     if args.command == "nhap-ke-hoach":
         from .plans.importer import run_import
-        return run_import(root, args.file, plan_id=args.id, force=args.force)
+        with progress.shown("Nhập kế hoạch"):
+            return run_import(root, args.file, plan_id=args.id, force=args.force)
     if args.command == "check":
         return run_check(root, args)
     if args.command == "report":
@@ -172,7 +174,8 @@ def run(args: argparse.Namespace) -> int:
         return print_web_config(root, args.server)
     if args.command == "build":
         site_dir = args.site_dir or root / "site"
-        result = build_site(root, site_dir, strict=not args.no_strict)
+        with progress.shown("Xây dựng"):
+            result = build_site(root, site_dir, strict=not args.no_strict)
         print_result(result, site_dir)
         return 0 if result.ok else 1
     if args.command == "gop-cong":
@@ -182,7 +185,8 @@ def run(args: argparse.Namespace) -> int:
         def build(project: Path, site_dir: Path) -> tuple[bool, list[str]]:
             result = build_into(project, site_dir, strict=True)[0]
             return result.ok, result.messages
-        return run(root, args.source, args.ma, build)
+        with progress.shown("Gộp cổng"):
+            return run(root, args.source, args.ma, build)
     if args.command == "phat-hanh":
         return run_publish(root, args)
     if args.command == "phong-bien-tap":
@@ -206,7 +210,8 @@ def run_publish(root: Path, args: argparse.Namespace) -> int:
             print(f"Đã quay lại bản {back.name}: {target / 'current'} → {back}", file=sys.stderr)
             return 0
         site_dir = root / "site"
-        result = build_site(root, site_dir, strict=True)
+        with progress.shown("Xây dựng"):
+            result = build_site(root, site_dir, strict=True)
         print_result(result, site_dir)
         if not result.ok:
             print("Xây dựng không thành công: KHÔNG đăng gì; trang đang chạy giữ nguyên.", file=sys.stderr)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ..content import progress
 from ..content.loader import load_corpus
 from .coverage import coverage
 from .draft import draft_plan
@@ -14,13 +15,18 @@ from .source import SourceError, read_blocks, source_texts
 def run_import(root: Path, file: Path, plan_id: str | None = None, force: bool = False) -> int:
     """Exit 0: draft written (its remaining TODOs listed); 1: written, but sentences of the source are not in it
     (listed; --force accepts); 2: the file could not be read or would overwrite."""
+    progress.begin(f"đọc {file.name}")
     try:
         blocks = read_blocks(file)
     except SourceError as exc:
+        progress.end("không đọc được")
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2
+    progress.begin("soạn bản nháp", len(blocks))
     corpus, _ = load_corpus(root)
     draft = draft_plan(blocks, corpus, file.name, plan_id)
+    progress.advance(len(blocks))
+    progress.end()
     target = root / "plans" / f"{draft.plan_id}.md"
     if target.exists() and not force:
         print(f"Lỗi: đã có tệp {target.relative_to(root)} — đặt mã khác bằng --id, hoặc thêm --force để ghi đè",
@@ -30,7 +36,9 @@ def run_import(root: Path, file: Path, plan_id: str | None = None, force: bool =
     text = draft.text()
     target.write_text(text, encoding="utf-8")
     print(f"Đã tạo {target.relative_to(root)} từ {file.name}: {len(blocks)} đoạn và bảng.", file=sys.stderr)
+    progress.begin("đối chiếu từng câu với văn bản gốc")
     kept = coverage(source_texts(file), text)
+    progress.end()
     print(kept.line(), file=sys.stderr)
     if kept.missing:
         print(f"{len(kept.missing)} câu của văn bản gốc không có trong bản nháp — chép chúng vào đúng chỗ trong "
@@ -44,7 +52,9 @@ def run_import(root: Path, file: Path, plan_id: str | None = None, force: bool =
         print(f"Còn {len(draft.todos)} chỗ cần điền (dòng có chữ TODO):", file=sys.stderr)
         for why in draft.todos:
             print(f"  - {why}", file=sys.stderr)
+    progress.begin("kiểm tra bản nháp")
     _, problems = load_corpus(root)
+    progress.end()
     own = [p for p in problems.items if p.path == target.relative_to(root).as_posix()]
     if own:
         print("Kết quả kiểm tra tệp mới (cchc validate):", file=sys.stderr)

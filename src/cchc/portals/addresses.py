@@ -102,3 +102,14 @@ def _forms(full: str) -> list[str]:
 
 def archive_path(code: str, feed_path: str) -> str:
     return f"{FOLDER}/{code}/{feed_path}"
+
+
+def free_slug(slug: str, code: str, taken: set[str]) -> str:
+    """The README's rule: an address taken here becomes <slug>-<mã>, then <slug>-<mã>-2, -3…"""
+    if slug not in taken:
+        return slug
+    candidate, n = f"{slug}-{code}", 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{slug}-{code}-{n}"
+    return candidate

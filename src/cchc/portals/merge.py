@@ -30,7 +30,7 @@ from typing import Callable
 
 import yaml
 
-from ..content import dates
+from ..content import dates, progress
 from ..content.corpus import Corpus
 from ..content.loader import NEWS_DIR, load_corpus
 from ..content.text import lookup_key, slugify
@@ -38,6 +38,7 @@ from ..site.feeds import FeedSettings
 from .addresses import (
     apache_map,
     archive_path,
+    free_slug,
     new_address,
     nginx_map,
     old_catalogue,
@@ -161,6 +162,7 @@ def merge(root: Path, source: Path, code: str, build: Callable, out=sys.stdout) 
     source = source.resolve()
     ours_settings = settings_of(root, "mkdocs.yml")
     now = dates.now()
+    progress.begin("đọc hai cổng")
     theirs, problems = load_corpus(source, now)
     if problems.blocking(True):
         raise MergeError("cổng cần gộp còn lỗi hoặc cảnh báo (kiểm tra như make build), sửa ở đó trước:\n" + problems.report())
@@ -188,6 +190,7 @@ def merge(root: Path, source: Path, code: str, build: Callable, out=sys.stdout) 
 def _merge_in(stage: Stage, source: Path, code: str, theirs: Corpus, ours: Corpus, mapping: dict[str, str],
               old: PortalSettings, ours_settings: PortalSettings, now, build: Callable, out) -> int:
     root = stage.root
+    progress.begin("chép và đối chiếu tệp")
     stage.prepare()
     job = _Merge(source, stage, code, theirs, mapping, old)
     job.units()
@@ -196,6 +199,7 @@ def _merge_in(stage: Stage, source: Path, code: str, theirs: Corpus, ours: Corpu
     job.pages()
     job.items({i.slug for i in ours.items})
     job.ledger_file({})  # the items' merged_from names it: loaded below
+    progress.begin("kiểm tra bản gộp thử")
     merged, problems = load_corpus(stage.project, now)
     if problems.blocking(True):
         raise MergeError("sau khi gộp thử, nội dung có lỗi — chưa gộp gì:\n" + problems.report())
@@ -205,12 +209,15 @@ def _merge_in(stage: Stage, source: Path, code: str, theirs: Corpus, ours: Corpu
     job.ledger_file(addresses)
     job.server_maps(addresses, ours_settings.site_url)
     stop_here("truoc-dung")
+    progress.end(f"{len(merged.items)} bài, {len(addresses)} địa chỉ cũ")
     with _audio_cache(root):
         ok, messages = build(stage.project, stage.folder / "site")
     if not ok:
         raise MergeError("bản gộp thử không dựng được trang (make build) — chưa gộp gì:\n  " + "\n  ".join(messages))
     stop_here("dung-xong")
+    progress.begin("đưa vào dự án")
     stage.commit(sorted(set(job.written)))
+    progress.end()
     print(job.ledger.table(code), file=out)
     print(f"Đã gộp: {len(theirs.items)} bài vào docs/{NEWS_DIR}/{code}/, {len(theirs.plans)} kế hoạch, "
           f"{job.ledger.after['tệp media'][0]} tệp media, {len(job.renamed)} bài đổi địa chỉ; {len(addresses)} địa chỉ "
@@ -336,7 +343,7 @@ class _Merge:
             file = self.source / item.path
             self.ledger.count(self.ledger.before, "bài", file)
             front, body = _split(file.read_text(encoding="utf-8"))
-            slug = _free_slug(item.slug, self.code, taken)
+            slug = free_slug(item.slug, self.code, taken)
             if slug != item.slug:
                 front = _set_line(front, "slug", slug)
                 self.renamed[item.slug] = slug
@@ -391,17 +398,6 @@ class _Merge:
     def server_maps(self, addresses: dict[str, str], new_site: str) -> None:
         self.write(f"deploy/chuyen-huong/{self.code}.nginx.conf", nginx_map(self.code, self.old.site_url, new_site, addresses))
         self.write(f"deploy/chuyen-huong/{self.code}.htaccess", apache_map(self.code, self.old.site_url, new_site, addresses))
-
-
-def _free_slug(slug: str, code: str, taken: set[str]) -> str:
-    """The README's rule: an address taken here becomes <slug>-<mã>, then <slug>-<mã>-2, -3…"""
-    if slug not in taken:
-        return slug
-    candidate, n = f"{slug}-{code}", 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{slug}-{code}-{n}"
-    return candidate
 
 
 def _set_line(front: str, key: str, value: str) -> str:

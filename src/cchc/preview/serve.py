@@ -30,6 +30,7 @@ from urllib.parse import parse_qs, urlsplit
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from ..content import progress
 from ..content.loader import NEWS_DIR
 from ..search.background import BackgroundIndex
 from ..search.index import SearchIndexError
@@ -374,7 +375,9 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, also: str = "",
         return 2
     server.daemon_threads = True
     found = preview.watch()
-    if not preview.full_build():
+    with progress.shown("Xem thử, lần xây dựng đầu"):  # minutes for a province: say how far it is
+        built = preview.full_build()
+    if not built:
         print("Chưa có bản xây dựng nào chạy được: sửa các lỗi trên, trang sẽ tự xây dựng lại.", file=sys.stderr)
         preview.link.mkdir(parents=True, exist_ok=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -19,7 +19,7 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
-from ..content import dates
+from ..content import dates, progress
 from ..content.images import size_images
 from ..content.item_cache import ItemCache
 from ..content.loader import NEWS_DIR, load_corpus
@@ -77,7 +77,10 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self.nav_memo = NavMemo()  # installed in on_env
         self.template_ids = template_ids(Path(config.theme.custom_dir))  # staff content never takes these
         self.item_cache = ItemCache(root, root / "plans")  # kept: the preview's updates start from the same items
+        progress.begin("đọc nội dung")
         problems = self.load(config, self.item_cache)
+        if hasattr(self, "corpus"):
+            progress.end(f"{len(self.corpus.items)} bài, {len(self.corpus.plans)} kế hoạch")
         self.item_cache.save()
         if problems.blocking(self.strict):
             raise PluginError(problems.report())
@@ -122,6 +125,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
 
     def on_files(self, files, config):
         self.files = model_files(files, config, self.site.views)
+        progress.begin("dựng trang", len(self.files.documentation_pages()))
         return self.files
 
     def on_nav(self, nav, config, files):
@@ -255,12 +259,14 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         page.content = None  # kept compressed in page_html if the feeds or the search index need it
         output = self.page_cache.output(page, output)
         self.timings["templates"] += time.monotonic() - self._template_started
+        progress.advance()
         return output
 
     def on_post_build(self, config):
         """Feeds are written last: they need every item's rendered HTML (those without automatic readings, by
         the pages helper meanwhile, see on_env)."""
         started = time.monotonic()
+        progress.begin("nguồn tin RSS/Atom")
         site_dir = Path(config.site_dir)
         syndication.write_radio_cover(self.feeds.settings, site_dir)
         shared = self._shared_feeds()  # the pages helper has written them, unless it could not
@@ -271,6 +277,8 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self.timings.update(readings_cached=hits, readings_made=made)
         log.info(f"cchc: {len(self.catalogue)} nguồn tin RSS/Atom trong {self.timings['feeds']:.2f} giây "
                  f"(bản đọc tự động: {made} bản mới, {hits} bản có sẵn)")
+        progress.end(f"{len(self.catalogue)} nguồn tin, bản đọc tự động: {made} bản mới, {hits} bản có sẵn")
+        progress.begin("chỉ mục tìm kiếm")
         started = time.monotonic()
         try:
             if self.index is not None:  # made beside the templates since on_env
@@ -287,6 +295,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self.timings.update(self.page_cache.timings, nav_reused=self.nav_memo.reused)
         self.renders.store.prune()
         log.info(f"cchc: chỉ mục tìm kiếm trong {self.timings['search']:.2f} giây")
+        progress.end(f"{len(self.search_urls)} trang")
         (site_dir / ".htaccess").write_text(htaccess(self.scripts.seen), encoding="utf-8")
         root = Path(config.config_file_path).parent
         try:
