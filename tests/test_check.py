@@ -149,3 +149,29 @@ def test_before_its_first_day_a_plan_is_not_yet_due_and_a_report_lists_each_coun
         assert len(listed) == len({id(i) for i in listed}) == len(report.check.items), plan.id
         assert report.check.target_summary().count(" ") >= 1
         assert sum(int(n) for n in re.findall(r"(\d+) ", report.check.target_summary())) == len(report.check.progress)
+
+
+def test_the_provinces_overview_is_one_row_per_unit_lagging_first_as_table_json_and_markdown(tmp_path):
+    import json as _json
+    import subprocess as _sp
+    import sys as _sys
+    from conftest import ROOT as _ROOT, SAMPLE_NOW as _NOW
+
+    def run(*extra):
+        done = _sp.run([_sys.executable, "-m", "cchc.cli", "--root", str(_ROOT), "--now", _NOW, "check", "--tong-hop", *extra],
+                       capture_output=True, text=True, timeout=300)
+        assert done.returncode in (0, 1), done.stderr
+        return done
+    data = _json.loads(run("--nam", "2021", "--format", "json").stdout)
+    assert data["schema"] == "cchc-tong-hop/1" and data["year"] == 2021 and data["units"] == len(data["rows"]) == 2
+    assert [r["unit"] for r in data["rows"]] == ["ben-tre", "son-kim-1"]
+    assert [r["lagging"] for r in data["rows"]] == sorted((r["lagging"] for r in data["rows"]), reverse=True)
+    first = data["rows"][0]
+    assert first["lagging"] == first["content_mandated"] - first["content_covered"] + first["targets_behind"] > 0
+    assert first["url"] == "/ke-hoach/ben-tre-2021/"
+    table = run("--nam", "2021").stdout
+    assert "TỔNG HỢP TIẾN ĐỘ NĂM 2021: 2 đơn vị có kế hoạch" in table
+    assert table.index("Tỉnh Bến Tre") < table.index("Xã Sơn Kim 1")
+    markdown = run("--nam", "2021", "--format", "markdown").stdout
+    assert "| 1 | Tỉnh Bến Tre |" in markdown and "| 2 | Xã Sơn Kim 1 |" in markdown
+    assert run("--nam", "2021", "--strict").returncode == 1  # a unit lags: CI can fail on it

@@ -119,15 +119,20 @@ def test_search_index_holds_exactly_the_published_items_and_the_plans(sample):
     assert not (site / "search").exists()  # Material's lunr index is not built
 
 
-def test_progress_dashboard_lists_every_plan_with_text_statuses(sample):
+def test_progress_dashboard_lists_every_unit_with_a_plan_a_year_lagging_first(sample):
     site, corpus = sample
-    page = html(site, "tien-do")
-    for plan in corpus.plans.values():
-        assert f'href="#kh-{plan.id}"' in page and f'id="kh-{plan.id}"' in page
-    assert "Chưa có bài" in page and "Chậm tiến độ" in page  # words, not colour alone
+    for plan in corpus.plans.values():  # every plan is in the table of each year it runs in, linked to its progress
+        for year in range(plan.start.year, plan.end.year + 1):
+            page = html(site, f"tien-do/{year}")
+            assert f'href="../../ke-hoach/{plan.id}/#tien-do"' in page, (plan.id, year)
+    page = html(site, "tien-do/2021")
+    rows = re.findall(r'<tr data-lagging="(\d+)">\s*<th scope="row" data-label="Đơn vị"><a [^>]+>([^<]+)</a>', page)
+    assert [name for _, name in rows] == ["Tỉnh Bến Tre", "Xã Sơn Kim 1"]  # the one lagging most first
+    assert [int(n) for n, _ in rows] == sorted((int(n) for n, _ in rows), reverse=True) and int(rows[0][0]) > 0
+    assert "chưa có bài" in page and "chậm tiến độ" in page  # words, not colour alone
     assert "<script src=\"http" not in page
-    section = page.split('id="kh-ben-tre-2021"')[1]
-    assert "Tháng chưa có bài:" in section and "Kết quả thực hiện cơ chế tự chủ" in section
+    front = html(site, "tien-do")  # the current year's table, and every year linked
+    assert "năm 2026" in front and all(f'href="{y}/"' in front for y in (2024, 2023, 2021, 2020))
 
 
 def test_plan_page_has_progress_and_a_topics_by_months_grid(sample):

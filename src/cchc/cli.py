@@ -79,6 +79,9 @@ def make_parser() -> Parser:
     p_check.add_argument("--format", choices=["table", "json", "markdown"], default="table",
                          help="table: bảng đọc trên màn hình; json: cho chương trình khác; markdown: dán vào văn bản")
     p_check.add_argument("--strict", action="store_true", help="trả mã 1 khi có nội dung chưa có bài hoặc chỉ tiêu chậm (cho CI)")
+    p_check.add_argument("--tong-hop", action="store_true",
+                         help="một bảng mọi đơn vị có kế hoạch trong năm (tỉnh và từng xã), đơn vị chậm xếp trước")
+    p_check.add_argument("--nam", type=int, metavar="NĂM", help="năm của bảng tổng hợp (mặc định: năm của --as-of)")
     p_report = sub.add_parser("report", help="viết báo cáo định kỳ (Markdown và Word) cho một kế hoạch")
     p_report.add_argument("--plan", required=True, metavar="MÃ", help="mã kế hoạch")
     p_report.add_argument("--period", required=True, choices=["q1", "6m", "9m", "year"], help="Quý I, 6 tháng, 9 tháng, năm")
@@ -301,6 +304,12 @@ def run_check(root: Path, args: argparse.Namespace) -> int:
         return 2
     plans = [corpus.plans[args.plan]] if args.plan else sorted(corpus.plans.values(), key=lambda p: p.start)
     results = [check_plan(corpus, plan, as_of) for plan in plans]
+    if args.tong_hop:
+        from .plans import overview
+        year = args.nam or as_of.year
+        rows = overview.overview(corpus, results, year)
+        print({"json": overview.to_json, "markdown": overview.to_markdown, "table": overview.to_table}[args.format](rows, year))
+        return 1 if args.strict and any(r.lagging for r in rows) else 0
     render = {"json": to_json, "markdown": to_markdown, "table": to_table}[args.format]
     print(render(results, corpus))
     return 1 if args.strict and not all(r.ok for r in results) else 0

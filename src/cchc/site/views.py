@@ -20,6 +20,7 @@ from ..content.dates import end_of_day
 from ..content.text import fold
 from ..content.model import HomeSection, NewsItem, Plan
 from ..plans.check import PlanCheck, check_plan, topic_month_grid
+from ..plans.overview import overview, years_of
 
 LEAD_WINDOW = 5  # the home page leads with the newest of this many items that has an image
 LATEST_COUNT = 6  # headlines beside the lead
@@ -158,8 +159,13 @@ class SiteViews:
             self.add(View(f"ke-hoach/{check.plan.id}/index.md", check.plan.title, "cchc/plan.html", check.plan.body, True,
                           data={"plan": check.plan, "check": check, "months": months, "grid": grid},
                           meta={"hide": ["toc"]}))  # the page's own contents list (cchc/plan.html) covers it all
+        years = years_of(list(checks.values()))  # the province's view: every unit with a plan, a table a year
+        chosen = self.now.year if self.now.year in years else (years[0] if years else self.now.year)
+        for year in years:
+            self.add(View(f"tien-do/{year}/index.md", f"Tiến độ thực hiện kế hoạch năm {year}", "cchc/progress.html",
+                          data={"year": year, "years": years, "rows": overview(c, list(checks.values()), year)}))
         self.add(View("tien-do/index.md", "Tiến độ thực hiện kế hoạch", "cchc/progress.html",
-                      data={"checks": list(checks.values())}))
+                      data={"year": chosen, "years": years, "rows": overview(c, list(checks.values()), chosen)}))
         self.add(View("luu-tru/index.md", "Lưu trữ", "cchc/archive.html", data={"years": self.years()}))
         self.add(View("tim-kiem/index.md", "Tìm kiếm", "cchc/search.html", data={  # offered beside the results
             "topics": [(t, " ".join(fold(n) for n in (t.name, *t.aliases))) for t in c.topics.values()],
