@@ -15,7 +15,7 @@ from docx.shared import Mm, Pt
 from cchc.plans.check import check_plan
 from cchc.content.loader import load_corpus
 from cchc.plans.report import date_line, make_report, report_window, to_docx, to_markdown
-from conftest import ROOT
+from conftest import ROOT, SAMPLE_NOW, copy_sample
 from test_check import PLAN
 
 
@@ -207,3 +207,33 @@ def test_report_command_writes_markdown_and_word(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "cchc.cli", "--root", str(ROOT), "report", "--plan", "khong-co",
                           "--period", "q1"], capture_output=True, text=True)
     assert bad.returncode == 2 and "Không có kế hoạch" in bad.stderr
+
+
+def test_the_provinces_report_lists_every_unit_in_one_appendix_table_lagging_first(tmp_path):
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    root = copy_sample(tmp_path / "du-an")
+    text = (root / "plans" / "son-kim-1-2021.md").read_text(encoding="utf-8")
+    text = text.replace("id: son-kim-1-2021", "id: snv-ben-tre-2021").replace("issuer: son-kim-1", "issuer: so-noi-vu-ben-tre")
+    (root / "plans" / "snv-ben-tre-2021.md").write_text(text.replace("level: xa\n", ""), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "cchc.cli", "--root", str(root), "--now", SAMPLE_NOW, "report", "--tong-hop",
+                           "--don-vi", "ben-tre", "--period", "year", "--year", "2021"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    path = root / "bao-cao" / "tong-hop-ben-tre-year-2021-calendar.docx"
+    doc = Document(path)
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "BÁO CÁO" in text and "2 đơn vị có kế hoạch" in text and "PHỤ LỤC" in text
+    heading = "\n".join(c.text for c in doc.tables[0].rows[0].cells)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in heading and "TỈNH BẾN TRE" in heading
+    appendix = doc.tables[-1]
+    assert [c.text for c in appendix.rows[0].cells][:3] == ["STT", "Đơn vị", "Nội dung có bài"]
+    units = [row.cells[1].text for row in appendix.rows[1:]]
+    assert sorted(units) == ["Sở Nội vụ tỉnh Bến Tre", "Tỉnh Bến Tre"]
+    def lag(row):  # mandated contents without an item + targets behind
+        covered, mandated = map(int, row.cells[2].text.split("/"))
+        return mandated - covered + int(row.cells[3].text)
+    lags = [lag(row) for row in appendix.rows[1:]]
+    assert lags == sorted(lags, reverse=True) and lags[0] > 0
+    assert doc.sections[-1].orientation == WD_ORIENT.LANDSCAPE  # a wide table on a landscape page
+    markdown = (root / "bao-cao" / "tong-hop-ben-tre-year-2021-calendar.md").read_text(encoding="utf-8")
+    assert units[0] in markdown.split("\n| 1 |")[1].split("\n")[0]  # the same order in both files

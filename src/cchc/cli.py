@@ -83,7 +83,10 @@ def make_parser() -> Parser:
                          help="một bảng mọi đơn vị có kế hoạch trong năm (tỉnh và từng xã), đơn vị chậm xếp trước")
     p_check.add_argument("--nam", type=int, metavar="NĂM", help="năm của bảng tổng hợp (mặc định: năm của --as-of)")
     p_report = sub.add_parser("report", help="viết báo cáo định kỳ (Markdown và Word) cho một kế hoạch")
-    p_report.add_argument("--plan", required=True, metavar="MÃ", help="mã kế hoạch")
+    p_report.add_argument("--plan", metavar="MÃ", help="mã kế hoạch")
+    p_report.add_argument("--tong-hop", action="store_true",
+                          help="báo cáo tổng hợp mọi đơn vị có kế hoạch (tỉnh và các xã), phụ lục mỗi đơn vị một dòng")
+    p_report.add_argument("--don-vi", metavar="MÃ", help="đơn vị báo cáo tổng hợp (mặc định: tỉnh có nhiều kế hoạch nhất)")
     p_report.add_argument("--period", required=True, choices=["q1", "6m", "9m", "year"], help="Quý I, 6 tháng, 9 tháng, năm")
     p_report.add_argument("--rule", choices=["calendar", "bo-noi-vu"], default="calendar",
                           help="calendar: theo năm dương lịch; bo-noi-vu: chốt số liệu 15/12 năm trước đến 14/3, 14/6, 14/9, 14/12")
@@ -321,6 +324,9 @@ def run_report(root: Path, args: argparse.Namespace) -> int:
     from .content.dates import parse_date
     from .plans.report import make_report, report_stem, to_docx, to_markdown
 
+    if not args.plan and not args.tong_hop:
+        print("Lỗi: ghi --plan MÃ (báo cáo một kế hoạch) hoặc --tong-hop (báo cáo tổng hợp các đơn vị)", file=sys.stderr)
+        return 2
     corpus = _valid_corpus(root, args.plan)
     if corpus is None:
         return 2
@@ -329,6 +335,8 @@ def run_report(root: Path, args: argparse.Namespace) -> int:
     except DateError as exc:
         print(f"--date: {exc} — {DATE_HINT}", file=sys.stderr)
         return 2
+    if args.tong_hop:
+        return run_province_report(root, corpus, args, issued)
     try:
         site_url = (yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8")) or {}).get("site_url") or ""
     except (OSError, yaml.YAMLError):
@@ -347,6 +355,29 @@ def run_report(root: Path, args: argparse.Namespace) -> int:
     (out / f"{stem}.md").write_text(to_markdown(report, corpus, site_url), encoding="utf-8")
     to_docx(report, corpus, out / f"{stem}.docx", site_url)
     print(f"Đã viết {out / stem}.md và {out / stem}.docx (số liệu {report.window_text}).", file=sys.stderr)
+    return 0
+
+
+def run_province_report(root: Path, corpus, args: argparse.Namespace, issued) -> int:
+    """`cchc report --tong-hop`: every unit's plan under one unit (the province) over one period."""
+    from .content.dates import now
+    from .plans import province_report as pr
+
+    year = args.year or now().year
+    unit = corpus.units.get(args.don_vi or "") if args.don_vi else pr.busiest_province(corpus, year)
+    if unit is None:
+        print(f"Lỗi: --don-vi {args.don_vi or ''}: không có đơn vị này trong plans/don-vi.yml" if args.don_vi else
+              f"Lỗi: năm {year} không có kế hoạch nào của một tỉnh — ghi --don-vi MÃ (mã tỉnh trong plans/don-vi.yml)",
+              file=sys.stderr)
+        return 2
+    report = pr.make_province_report(corpus, unit, args.period, year, args.rule, issued, args.number)
+    out = args.out if args.out.is_absolute() else root / args.out
+    stem = pr.report_stem(report)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{stem}.md").write_text(pr.to_markdown(report), encoding="utf-8")
+    pr.to_docx(report, out / f"{stem}.docx")
+    print(f"Đã viết {out / stem}.md và {out / stem}.docx: {len(report.rows)} đơn vị, "
+          f"{sum(r.lagging > 0 for r in report.rows)} đơn vị chậm.", file=sys.stderr)
     return 0
 
 
