@@ -1,6 +1,11 @@
 """Write a reproducible synthetic corpus of N Vietnamese news items next to the real plans.
 
     python scripts/make_corpus.py 5000 /tmp/corpus-5000
+    python scripts/make_corpus.py 20000 /tmp/tinh --xa 200     # + a province of 200 communes, a plan each
+
+With --xa N, N communes under Vĩnh Long (named "Xã mẫu 001"…: NOT the real list, which the sample's vocabulary
+cites for the units it has) each get a 2026 plan — varied contents, targets, channels, cadences, some with none —
+and a share of the items, so the province's view (/tien-do/, `cchc check --tong-hop`) can be measured at scale.
 
 The output folder is a complete project (mkdocs.yml, overrides/, plans/, docs/) whose items are
 seeded-random (~650 words each), spread over the real units, topics, types, channels and years,
@@ -14,6 +19,7 @@ from datetime import date
 import shutil
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -61,8 +67,38 @@ def paragraph(rng: random.Random, words: int) -> str:
     return " ".join(out)
 
 
-def write_corpus(n: int, out: Path, seed: int = 2024) -> Path:
-    """A fresh project in `out` with n generated items and nothing else under docs/tin-tuc/."""
+COMMUNE_TOPICS = [["mot-cua"], ["dich-vu-cong-truc-tuyen"], ["thu-tuc-hanh-chinh"], ["sap-xep-don-vi-hanh-chinh"],
+                  ["chuyen-doi-so"], ["van-ban-chi-dao"]]
+
+
+def commune_plans(out: Path, communes: int, rng: random.Random) -> list[str]:
+    """`communes` synthetic communes of Vĩnh Long (from 01/07/2025) in plans/don-vi.yml, each with a 2026 plan."""
+    slugs = [f"xa-mau-{k:03d}" for k in range(1, communes + 1)]
+    with (out / "plans" / "don-vi.yml").open("a", encoding="utf-8") as units:
+        units.write("\n# Xã mẫu do scripts/make_corpus.py --xa sinh ra để đo (không phải danh sách thật)\n")
+        for k, slug in enumerate(slugs, 1):
+            units.write(f"{slug}:\n  name: Xã mẫu {k:03d}\n  kind: xa\n  parent: vinh-long\n  from: 01/07/2025\n"
+                        f"  body: Ủy ban nhân dân xã mẫu {k:03d}\n  place: Xã mẫu {k:03d}\n")
+    for k, slug in enumerate(slugs, 1):
+        content = rng.sample(COMMUNE_TOPICS, rng.randint(1, 4))
+        lines = ["---", f"id: {slug}-2026", f"title: Kế hoạch tuyên truyền cải cách hành chính năm 2026 của xã mẫu {k:03d}",
+                 f"issuer: {slug}", "level: xa", "issued: 10/01/2026", "period:", "  start: 01/01/2026",
+                 "  end: 31/12/2026", "content:"]
+        lines += [f"  - ref: II.{j}\n    text: Tuyên truyền về {', '.join(t)}.\n    topics: [{', '.join(t)}]"
+                  for j, t in enumerate(content, 1)]
+        lines.append(f"channels: [{rng.choice(['cong-thong-tin', 'truyen-thanh-co-so', 'cong-thong-tin, truyen-thanh-co-so'])}]")
+        if k % 5:  # one in five sets no target
+            count, cadence = rng.choice([(12, "hằng tháng"), (4, "hằng quý"), (24, "hằng tháng"), (6, "cả năm")])
+            lines += ["targets:", "  - ref: PL.1", "    product: Tin, bài về cải cách hành chính trên trang của xã",
+                      f"    count: {count}"] + ([f"    cadence: {cadence}"] if cadence else []) + [f"    lead: {slug}"]
+        (out / "plans" / f"{slug}-2026.md").write_text("\n".join(lines) + "\n---\n\nKế hoạch mẫu để đo.\n",
+                                                       encoding="utf-8")
+    return slugs
+
+
+def write_corpus(n: int, out: Path, seed: int = 2024, communes: int = 0) -> Path:
+    """A fresh project in `out` with n generated items and nothing else under docs/tin-tuc/ (and `communes`
+    synthetic communes with a plan each, which get about a fifth of the items, dated 2026)."""
     rng = random.Random(seed)
     if out.exists():
         shutil.rmtree(out)
@@ -74,6 +110,7 @@ def write_corpus(n: int, out: Path, seed: int = 2024) -> Path:
     shutil.copytree(ROOT / "docs", docs, ignore=shutil.ignore_patterns("tin-tuc"))
     corpus, _ = load_corpus(ROOT)
     units = [u for u in corpus.units.values() if u.kind != "nhom"]
+    villages = commune_plans(out, communes, rng) if communes else []
     topics = list(corpus.topics.values())
     types = ["tin", "tin", "tin", "bai", "bai", "phong-su", "hoi-dap", "chuyen-muc"]
     channels = ["cong-thong-tin", "cong-thong-tin", "bao-dien-tu", "bao-in", "phat-thanh", "truyen-thanh-co-so"]
@@ -81,7 +118,11 @@ def write_corpus(n: int, out: Path, seed: int = 2024) -> Path:
         year = 2016 + i % 10
         month, day = rng.randint(1, 12), rng.randint(1, 28)
         day_of = date(year, month, day)  # the 2025 reorganisation holds: the unit and the units above it existed
-        unit = rng.choice([u for u in units if refusal(u, day_of, corpus.units, "bài") is None])
+        if villages and i % 5 == 0 and (month < 7 or rng.random() < 0.7):  # some communes fall silent mid-year
+            year, day_of = 2026, date(2026, month, day)
+            unit = SimpleNamespace(slug=rng.choice(villages[: max(1, len(villages) * 4 // 5)]), name="Xã mẫu")
+        else:
+            unit = rng.choice([u for u in units if refusal(u, day_of, corpus.units, "bài") is None])
         chosen = rng.sample(topics, rng.randint(1, 3))
         ctx = {"unit": unit.name, "topic": chosen[0].name.lower(), "year": year, "month": month}
         body = [rng.choice(OPENINGS).format(**ctx)]
@@ -110,10 +151,13 @@ def write_corpus(n: int, out: Path, seed: int = 2024) -> Path:
 
 
 def main(argv: list[str]) -> int:
+    communes = 0
+    if len(argv) == 4 and argv[2] == "--xa" and argv[3].isdigit():
+        communes, argv = int(argv[3]), argv[:2]
     if len(argv) != 2 or not argv[0].isdigit():
-        print("Cách dùng: python scripts/make_corpus.py SỐ_BÀI THƯ_MỤC_ĐÍCH", file=sys.stderr)
+        print("Cách dùng: python scripts/make_corpus.py SỐ_BÀI THƯ_MỤC_ĐÍCH [--xa SỐ_XÃ]", file=sys.stderr)
         return 2
-    write_corpus(int(argv[0]), Path(argv[1]))
+    write_corpus(int(argv[0]), Path(argv[1]), communes=communes)
     return 0
 
 
