@@ -204,21 +204,26 @@ def plain_nginx(work: Path, root: str):
     import http.client
     port = free_port()
     nginx_conf(work, f"access_log off;\nserver {{ listen 127.0.0.1:{port}; root {root}; }}")
-    process = subprocess.Popen([shutil.which("nginx") or "/usr/sbin/nginx", "-p", str(work), "-c", str(work / "nginx.conf"),
-                                "-g", "daemon off;"])
+    process = start_nginx(work, lambda: http.client.HTTPConnection("127.0.0.1", port, timeout=2).request("HEAD", "/"))
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                http.client.HTTPConnection("127.0.0.1", port, timeout=2).request("HEAD", "/")
-                break
-            except OSError:
-                assert process.poll() is None and time.monotonic() < deadline
-                time.sleep(0.05)
         yield port
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def start_nginx(work: Path, ready) -> subprocess.Popen:
+    """Debian's nginx on work/nginx.conf, returned once `ready()` stops raising OSError (at most 20 s)."""
+    process = subprocess.Popen([shutil.which("nginx") or "/usr/sbin/nginx", "-p", str(work), "-c", str(work / "nginx.conf"),
+                                "-g", "daemon off;"], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            ready()
+            return process
+        except OSError:
+            assert process.poll() is None and time.monotonic() < deadline, process.stderr.read()
+            time.sleep(0.05)
 
 
 class Server:

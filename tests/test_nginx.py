@@ -9,12 +9,11 @@ import re
 import shutil
 import socket
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SAMPLE_NOW, copy_sample, free_port, nginx_conf
+from conftest import ROOT, SAMPLE_NOW, copy_sample, free_port, nginx_conf, start_nginx
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 DEPLOY = ROOT / "deploy" / "nginx"
@@ -76,12 +75,8 @@ def nginx(tmp_path_factory):
 """)
     checked = subprocess.run([NGINX, "-t", "-p", str(work), "-c", str(work / "nginx.conf")], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stderr
-    process = subprocess.Popen([NGINX, "-p", str(work), "-c", str(work / "nginx.conf"), "-g", "daemon off;"],
-                               stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 20
-    while not all(listening(port) for port in (root_port, sub_port)):
-        assert process.poll() is None and time.monotonic() < deadline, process.stderr and process.stderr.read()
-        time.sleep(0.05)
+    process = start_nginx(work, lambda: [socket.create_connection(("127.0.0.1", port), 2).close()
+                                         for port in (root_port, sub_port)])
     try:
         yield {"root": (root_port, ""), "sub": (sub_port, "/cchc"), "sites": {"root": root_site, "sub": sub_site}}
     finally:

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, SAMPLE_NOW, copy_sample, free_port, nginx_conf
+from conftest import ROOT, SAMPLE_NOW, copy_sample, free_port, nginx_conf, start_nginx
 from test_editor import png
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -101,16 +101,7 @@ class Office:
             server = server.replace(old, new)
         nginx_conf(self.work, f"include /etc/nginx/mime.types;\ndefault_type application/octet-stream;\n"
                               f"access_log off;\nserver {{{server}")
-        process = subprocess.Popen([NGINX, "-p", str(self.work), "-c", str(self.work / "nginx.conf"), "-g", "daemon off;"],
-                                   stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                self.get("/")
-                return process
-            except OSError:
-                assert process.poll() is None and time.monotonic() < deadline, process.stderr.read()
-                time.sleep(0.1)
+        return start_nginx(self.work, lambda: self.get("/"))
 
     def start(self, **env: str) -> None:
         """The room as its service unit runs it; returns once it serves (its first publish done)."""

@@ -70,21 +70,26 @@ def to_json(rows: list[UnitRow], year: int) -> str:
     return json.dumps(to_data(rows, year), ensure_ascii=False, indent=2)
 
 
-HEAD = ["Đơn vị", "Nội dung có bài", "Chỉ tiêu: xong / đúng tiến độ / chậm", "Bài gần nhất"]
+HEAD = ["STT", "Đơn vị", "Nội dung có bài", "Chỉ tiêu chậm", "Xong / đúng tiến độ / tổng", "Số bài", "Bài gần nhất"]
 
 
-def _cells(r: UnitRow) -> list[str]:
-    return [r.unit, f"{r.covered}/{r.mandated}",
-            f"{r.targets(DONE)} / {r.targets(ON_TRACK)} / {r.targets(BEHIND)}", format_date(r.latest) or "chưa có"]
+def table_rows(rows: list[UnitRow]) -> list[list[str]]:
+    """The rows as the Markdown table and the report's appendix print them (HEAD's columns)."""
+    return [[str(n), r.unit, f"{r.covered}/{r.mandated}", str(r.targets(BEHIND)),
+             f"{r.targets(DONE)} / {r.targets(ON_TRACK)} / {len(r.check.progress)}", str(len(r.check.items)),
+             format_date(r.latest) or "chưa có"] for n, r in enumerate(rows, 1)]
+
+
+def markdown_table(rows: list[UnitRow]) -> list[str]:
+    return (["| " + " | ".join(HEAD) + " |", "|" + "---|" * len(HEAD)]
+            + ["| " + " | ".join(cell(c) for c in row) + " |" for row in table_rows(rows)])
 
 
 def to_markdown(rows: list[UnitRow], year: int) -> str:
     lagging = sum(r.lagging > 0 for r in rows)
-    out = [f"## Tổng hợp tiến độ năm {year}", "",
-           f"{len(rows)} đơn vị có kế hoạch; {lagging} đơn vị có nội dung chưa có bài hoặc chỉ tiêu chậm (xếp trước).", "",
-           "| STT | " + " | ".join(HEAD) + " | Kế hoạch |", "|---:|---|---|---|---|---|"]
-    out += [f"| {n} | " + " | ".join(cell(c) for c in _cells(r)) + f" | {r.check.plan.id} |" for n, r in enumerate(rows, 1)]
-    return "\n".join(out) + "\n"
+    return "\n".join([f"## Tổng hợp tiến độ năm {year}", "",
+                      f"{len(rows)} đơn vị có kế hoạch; {lagging} đơn vị có nội dung chưa có bài hoặc chỉ tiêu chậm "
+                      "(xếp trước).", "", *markdown_table(rows)]) + "\n"
 
 
 def to_table(rows: list[UnitRow], year: int, width: int = 110) -> str:

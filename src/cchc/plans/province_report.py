@@ -15,10 +15,10 @@ from docx.shared import Mm
 from ..content.corpus import Corpus
 from ..content.dates import format_date
 from ..content.model import Unit
-from .check import BEHIND, DONE, ON_TRACK, check_plan
-from .overview import UnitRow, overview
-from .report import (ReportWindow, _body, _cell_text, _fonts, _heading_block, _layout_table, _page, _page_numbers, _para,
-                     _section, _table, report_window)
+from .check import BEHIND, check_plan
+from .overview import HEAD, UnitRow, markdown_table, overview, table_rows
+from .report import (ReportWindow, _body, _fonts, _heading_block, _page, _page_numbers, _para, _section, _table,
+                     report_window, signature_block)
 
 
 @dataclass
@@ -58,23 +58,11 @@ def report_stem(report: ProvinceReport) -> str:
     return f"tong-hop-{report.unit.slug}-{report.window.period}-{report.window.year}-{report.window.rule}"
 
 
-def appendix_rows(report: ProvinceReport) -> list[list[str]]:
-    return [[str(n), r.unit, f"{r.covered}/{r.mandated}", str(r.targets(BEHIND)),
-             f"{r.targets(DONE)} / {r.targets(ON_TRACK)} / {len(r.check.progress)}", str(len(r.check.items)),
-             format_date(r.latest) or "chưa có"] for n, r in enumerate(report.rows, 1)]
-
-
-APPENDIX_HEAD = ["STT", "Đơn vị", "Nội dung có bài", "Chỉ tiêu chậm", "Xong / đúng tiến độ / tổng", "Số bài",
-                 "Bài gần nhất"]
-
-
 def to_markdown(report: ProvinceReport) -> str:
     lagging = [r for r in report.rows if r.lagging]
-    out = [f"# {report.title}", "", f"Số liệu {report.window.label}, từ ngày {format_date(report.window.start)} đến ngày "
-           f"{format_date(report.window.end)}: {len(report.rows)} đơn vị có kế hoạch, {len(lagging)} đơn vị chậm.", "",
-           "| " + " | ".join(APPENDIX_HEAD) + " |", "|" + "---|" * len(APPENDIX_HEAD)]
-    out += ["| " + " | ".join(c.replace("|", "/") for c in row) + " |" for row in appendix_rows(report)]
-    return "\n".join(out) + "\n"
+    return "\n".join([f"# {report.title}", "", f"Số liệu {report.window.label}, từ ngày {format_date(report.window.start)} "
+                      f"đến ngày {format_date(report.window.end)}: {len(report.rows)} đơn vị có kế hoạch, {len(lagging)} "
+                      "đơn vị chậm.", "", *markdown_table(report.rows)]) + "\n"
 
 
 def to_docx(report: ProvinceReport, path: Path) -> Path:
@@ -98,25 +86,15 @@ def to_docx(report: ProvinceReport, path: Path) -> Path:
     if not lagging:
         _body(doc, "Không có đơn vị chậm tiến độ.")
     _body(doc, "(Kết quả của từng đơn vị tại Phụ lục kèm theo.)")
-    _signature(doc)
+    signature_block(doc, ["Bộ Nội vụ", "Các đơn vị trong Phụ lục"], "Lưu: VT, …", ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"], "")
     section = doc.add_section()  # the appendix: landscape, one row per unit
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Mm(297), Mm(210)
     _para(doc, "PHỤ LỤC", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
     _para(doc, f"Kết quả thực hiện kế hoạch của từng đơn vị ({w.label}); đơn vị chậm xếp trước", italic=True, size=14,
           align=WD_ALIGN_PARAGRAPH.CENTER, after=6)
-    _table(doc, APPENDIX_HEAD, appendix_rows(report), [14, 80, 30, 25, 40, 20, 30])
+    _table(doc, HEAD, table_rows(report.rows), [14, 80, 30, 25, 40, 20, 30])
     _page_numbers(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(path)
     return path
-
-
-def _signature(doc) -> None:
-    doc.add_paragraph()
-    left, right = _layout_table(doc, [80, 85])
-    _cell_text(left, "Nơi nhận:", bold=True, italic=True, size=12, align=WD_ALIGN_PARAGRAPH.LEFT)
-    for recipient in ("- Bộ Nội vụ;", "- Các đơn vị trong Phụ lục;", "- Lưu: VT, …"):
-        _cell_text(left, recipient, size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
-    for line in ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "", "", "", ""):
-        _cell_text(right, line, bold=True, size=14)

@@ -309,24 +309,27 @@ def _table(doc, header: list[str], rows: list[list[str]], widths_mm: list[int]) 
 
 
 def _signature_block(doc, report: Report) -> None:
+    """The plan's own recipients and signer."""
+    recipients = [r for r in report.plan.recipients if not r.startswith("Lưu")]
+    keep = next((r for r in report.plan.recipients if r.startswith("Lưu")), "Lưu: VT, …")
+    titles = ["TM. ỦY BAN NHÂN DÂN"] + [t.strip() for t in report.plan.signer_title.replace("—", "–").split("–")
+                                        if t.strip() and not t.strip().startswith("TM.")]
+    signature_block(doc, recipients, keep, titles if len(titles) > 1 else titles + ["CHỦ TỊCH"], report.plan.signer)
+
+
+def signature_block(doc, recipients: list[str], keep: str, titles: list[str], signer: str) -> None:
     """Bottom: 'Nơi nhận:' (left, bold italic 12 pt, recipients 11 pt) and the signer (right)."""
     doc.add_paragraph()
     left, right = _layout_table(doc, [80, 85])
     _cell_text(left, "Nơi nhận:", bold=True, italic=True, size=12, align=WD_ALIGN_PARAGRAPH.LEFT)
-    recipients = [r for r in report.plan.recipients if not r.startswith("Lưu")]
-    keep = next((r for r in report.plan.recipients if r.startswith("Lưu")), "Lưu: VT, …")
     for recipient in recipients:
         _cell_text(left, f"- {recipient.rstrip(';.')};", size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
     _cell_text(left, f"- {keep.rstrip('.')}.", size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
-    titles = ["TM. ỦY BAN NHÂN DÂN"] + [t.strip() for t in report.plan.signer_title.replace("—", "–").split("–")
-                                        if t.strip() and not t.strip().startswith("TM.")]
-    if len(titles) == 1:
-        titles.append("CHỦ TỊCH")
     for title in titles:
         _cell_text(right, title.upper(), bold=True, size=14)
     for _ in range(4):
         _cell_text(right, "", size=14)
-    _cell_text(right, report.plan.signer, bold=True, size=14)
+    _cell_text(right, signer, bold=True, size=14)
 
 
 def _page_numbers(doc) -> None:
