@@ -37,7 +37,7 @@ def test_an_edit_reloads_the_pages_showing_it_and_only_those(browser, served):
 
     mark = len(server.lines)
     set_field(item, "title", "Phiếu hẹn bằng tin nhắn, tiêu đề vừa sửa")
-    edited.wait_for_function("() => document.querySelector('h1').textContent.includes('tiêu đề vừa sửa')", timeout=15000)
+    edited.wait_for_function("() => document.querySelector('h1')?.textContent.includes('tiêu đề vừa sửa')", timeout=15000)
     assert "Đã cập nhật" in server.wait_for("Đã cập nhật", after=mark)  # the partial path, not a full build
     assert not any("Xây dựng xong" in line for line in server.lines[mark:])
     # Listings show it too: its month's archive (dated 19/07/2024), and exactly one page of the news listing
@@ -82,7 +82,7 @@ def test_an_edit_reloads_the_pages_showing_it_and_only_those(browser, served):
     search = context.new_page()
     search.goto(server.url + "tim-kiem/?q=" + "tiêu đề vừa sửa")
     search.wait_for_selector(".cchc-result, [data-ready]", timeout=15000)
-    search.wait_for_function("() => document.querySelector('main').innerText.includes('tiêu đề vừa sửa')", timeout=15000)
+    search.wait_for_function("() => document.querySelector('main')?.innerText.includes('tiêu đề vừa sửa')", timeout=15000)
 
     # Hostile edits never stop the preview: each is named with its file, the last good build stays served.
     good = item.read_text(encoding="utf-8")
