@@ -2,7 +2,7 @@
 load event, median of 3 first visits, with the page's weight on the wire and where the time goes.
 
     .venv/bin/python benchmarks/province_view.py [SITE_DIR]
-        (default: scripts/make_corpus.py 2000 items with --xa 200 communes, built into a temp dir)
+        (default: scripts/make_corpus.py 2000 items with --xa 124: Vĩnh Long's communes and wards, built into a temp dir)
 
 The site is served gzip-compressed (as deploy/nginx/ does) by a small local server. The phone: 390×844, CPU
 slowed 4×, 150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up (Lighthouse's "slow 4G"). Target (issue 35): the
@@ -92,7 +92,7 @@ def main() -> int:
         from cchc.site.build import build_site
         os.environ.setdefault("CCHC_NOW", "2026-06-30 12:00")
         with tempfile.TemporaryDirectory() as tmp:
-            project = write_corpus(2000, Path(tmp) / "project", communes=200)
+            project = write_corpus(2000, Path(tmp) / "project", communes=124)
             built = build_site(project, Path(tmp) / "site")
             assert built.ok, built.messages
             result = measure(Path(tmp) / "site")

@@ -1,11 +1,12 @@
 """Write a reproducible synthetic corpus of N Vietnamese news items next to the real plans.
 
     python scripts/make_corpus.py 5000 /tmp/corpus-5000
-    python scripts/make_corpus.py 20000 /tmp/tinh --xa 200     # + a province of 200 communes, a plan each
+    python scripts/make_corpus.py 20000 /tmp/tinh --xa 124     # + Vĩnh Long's 124 communes, two plans each
 
-With --xa N, N communes under Vĩnh Long (named "Xã mẫu 001"…: NOT the real list, which the sample's vocabulary
-cites for the units it has) each get a 2026 plan — varied contents, targets, channels, cadences, some with none —
-and a share of the items, so the province's view (/tien-do/, `cchc check --tong-hop`) can be measured at scale.
+With --xa N, the first N of Vĩnh Long's 124 real communes and wards since 01/07/2025 (scripts/data/vinh-long-2025.tsv,
+Nghị quyết 1687/NQ-UBTVQH15; synthetic "Xã mẫu NNN" beyond 124) each get a plan for the rest of 2025 and one for 2026 —
+varied contents, targets, channels, cadences, some with none — and a fifth of the items, so the province's view
+(/tien-do/, `cchc check --tong-hop`) can be measured at scale.
 
 The output folder is a complete project (mkdocs.yml, overrides/, plans/, docs/) whose items are
 seeded-random (~650 words each), spread over the real units, topics, types, channels and years,
@@ -26,6 +27,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from cchc.content.lifetime import refusal  # noqa: E402
 from cchc.content.loader import load_corpus  # noqa: E402
+from cchc.content.text import slugify  # noqa: E402
 
 OPENINGS = [
     "Thực hiện kế hoạch thông tin, tuyên truyền cải cách hành chính năm {year}, {unit} đã triển khai nhiều hoạt động thiết thực về {topic}.",
@@ -71,29 +73,49 @@ COMMUNE_TOPICS = [["mot-cua"], ["dich-vu-cong-truc-tuyen"], ["thu-tuc-hanh-chinh
                   ["chuyen-doi-so"], ["van-ban-chi-dao"]]
 
 
-def commune_plans(out: Path, communes: int, rng: random.Random) -> list[str]:
-    """`communes` synthetic communes of Vĩnh Long (from 01/07/2025) in plans/don-vi.yml, each with a 2026 plan."""
-    slugs = [f"xa-mau-{k:03d}" for k in range(1, communes + 1)]
-    with (out / "plans" / "don-vi.yml").open("a", encoding="utf-8") as units:
-        units.write("\n# Xã mẫu do scripts/make_corpus.py --xa sinh ra để đo (không phải danh sách thật)\n")
-        for k, slug in enumerate(slugs, 1):
-            units.write(f"{slug}:\n  name: Xã mẫu {k:03d}\n  kind: xa\n  parent: vinh-long\n  from: 01/07/2025\n"
-                        f"  body: Ủy ban nhân dân xã mẫu {k:03d}\n  place: Xã mẫu {k:03d}\n")
-    for k, slug in enumerate(slugs, 1):
-        content = rng.sample(COMMUNE_TOPICS, rng.randint(1, 4))
-        lines = ["---", f"id: {slug}-2026", f"title: Kế hoạch tuyên truyền cải cách hành chính năm 2026 của xã mẫu {k:03d}",
-                 f"issuer: {slug}", "level: xa", "issued: 10/01/2026", "period:", "  start: 01/01/2026",
-                 "  end: 31/12/2026", "content:"]
-        lines += [f"  - ref: II.{j}\n    text: Tuyên truyền về {', '.join(t)}.\n    topics: [{', '.join(t)}]"
-                  for j, t in enumerate(content, 1)]
-        lines.append(f"channels: [{rng.choice(['cong-thong-tin', 'truyen-thanh-co-so', 'cong-thong-tin, truyen-thanh-co-so'])}]")
-        if k % 5:  # one in five sets no target
-            count, cadence = rng.choice([(12, "hằng tháng"), (4, "hằng quý"), (24, "hằng tháng"), (6, "cả năm")])
-            lines += ["targets:", "  - ref: PL.1", "    product: Tin, bài về cải cách hành chính trên trang của xã",
-                      f"    count: {count}"] + ([f"    cadence: {cadence}"] if cadence else []) + [f"    lead: {slug}"]
-        (out / "plans" / f"{slug}-2026.md").write_text("\n".join(lines) + "\n---\n\nKế hoạch mẫu để đo.\n",
-                                                       encoding="utf-8")
-    return slugs
+BASIS = "Nghị quyết 1687/NQ-UBTVQH15 năm 2025 về sắp xếp đơn vị hành chính cấp xã của tỉnh Vĩnh Long"
+PLAN_YEARS = {2025: ("01/07/2025", "10/07/2025"), 2026: ("01/01/2026", "10/01/2026")}  # start, issued
+
+
+def province_units(communes: int) -> list[tuple[str, str]]:
+    """(slug, name) of Vĩnh Long's real communes and wards (scripts/data/vinh-long-2025.tsv, 124), the first
+    `communes` of them; beyond 124, synthetic ones named "Xã mẫu NNN"."""
+    names = [line.split("\t")[1] for line in (ROOT / "scripts" / "data" / "vinh-long-2025.tsv").read_text(
+        encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    names += [f"Xã mẫu {k:03d}" for k in range(1, communes - len(names) + 1)]
+    return [(slugify(name), name) for name in names[:communes]]
+
+
+def commune_plans(out: Path, communes: int, rng: random.Random, known: dict) -> list[str]:
+    """Vĩnh Long's communes and wards (from 01/07/2025) in plans/don-vi.yml, each with a plan for the rest of 2025
+    and one for 2026: varied contents, channels, targets and cadences, one in five without a target."""
+    units = province_units(communes)
+    with (out / "plans" / "don-vi.yml").open("a", encoding="utf-8") as vocabulary:
+        vocabulary.write("\n# Xã, phường của tỉnh Vĩnh Long từ 01/7/2025 (scripts/make_corpus.py --xa; danh sách: "
+                         "scripts/data/vinh-long-2025.tsv)\n")
+        for slug, name in units:
+            if slug not in known:  # a unit the sample already has (xã Long Hồ) is kept as it is
+                vocabulary.write(f"{slug}:\n  name: {name}\n  kind: xa\n  parent: vinh-long\n  from: 01/07/2025\n"
+                                 f"  body: Ủy ban nhân dân {name[0].lower()}{name[1:]}\n  place: {name}\n"
+                                 + (f"  basis: {BASIS}\n" if not name.startswith("Xã mẫu") else ""))
+    for slug, name in units:
+        for year, (start, issued) in PLAN_YEARS.items():
+            content = rng.sample(COMMUNE_TOPICS, rng.randint(1, 4))
+            lines = ["---", f"id: {slug}-{year}",
+                     f"title: Kế hoạch tuyên truyền cải cách hành chính năm {year} của {name[0].lower()}{name[1:]}",
+                     f"issuer: {slug}", "level: xa", f"issued: {issued}", "period:", f"  start: {start}",
+                     f"  end: 31/12/{year}", "content:"]
+            lines += [f"  - ref: II.{j}\n    text: Tuyên truyền về {', '.join(t)}.\n    topics: [{', '.join(t)}]"
+                      for j, t in enumerate(content, 1)]
+            lines.append(f"channels: [{rng.choice(['cong-thong-tin', 'truyen-thanh-co-so', 'cong-thong-tin, truyen-thanh-co-so'])}]")
+            if rng.randrange(5):  # one in five sets no target
+                count, cadence = rng.choice([(12, "hằng tháng"), (4, "hằng quý"), (24, "hằng tháng"), (6, "cả năm")])
+                count = count // 2 if year == 2025 else count  # half a year
+                lines += ["targets:", "  - ref: PL.1", "    product: Tin, bài về cải cách hành chính trên trang của xã",
+                          f"    count: {count}", f"    cadence: {cadence}", f"    lead: {slug}"]
+            (out / "plans" / f"{slug}-{year}.md").write_text("\n".join(lines) + "\n---\n\nKế hoạch mẫu để đo.\n",
+                                                              encoding="utf-8")
+    return [slug for slug, _ in units]
 
 
 def write_corpus(n: int, out: Path, seed: int = 2024, communes: int = 0) -> Path:
@@ -110,7 +132,8 @@ def write_corpus(n: int, out: Path, seed: int = 2024, communes: int = 0) -> Path
     shutil.copytree(ROOT / "docs", docs, ignore=shutil.ignore_patterns("tin-tuc"))
     corpus, _ = load_corpus(ROOT)
     units = [u for u in corpus.units.values() if u.kind != "nhom"]
-    villages = commune_plans(out, communes, rng) if communes else []
+    villages = commune_plans(out, communes, rng, corpus.units) if communes else []
+    commune_names = province_units(communes)
     topics = list(corpus.topics.values())
     types = ["tin", "tin", "tin", "bai", "bai", "phong-su", "hoi-dap", "chuyen-muc"]
     channels = ["cong-thong-tin", "cong-thong-tin", "bao-dien-tu", "bao-in", "phat-thanh", "truyen-thanh-co-so"]
@@ -119,8 +142,11 @@ def write_corpus(n: int, out: Path, seed: int = 2024, communes: int = 0) -> Path
         month, day = rng.randint(1, 12), rng.randint(1, 28)
         day_of = date(year, month, day)  # the 2025 reorganisation holds: the unit and the units above it existed
         if villages and i % 5 == 0 and (month < 7 or rng.random() < 0.7):  # some communes fall silent mid-year
-            year, day_of = 2026, date(2026, month, day)
-            unit = SimpleNamespace(slug=rng.choice(villages[: max(1, len(villages) * 4 // 5)]), name="Xã mẫu")
+            year = rng.choice([2025, 2026, 2026])
+            month = month if year == 2026 else 7 + month % 6  # communes exist from 01/07/2025
+            day_of = date(year, month, day)
+            slug, name = rng.choice(commune_names[: max(1, len(commune_names) * 4 // 5)])
+            unit = SimpleNamespace(slug=slug, name=name)
         else:
             unit = rng.choice([u for u in units if refusal(u, day_of, corpus.units, "bài") is None])
         chosen = rng.sample(topics, rng.randint(1, 3))

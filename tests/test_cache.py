@@ -79,3 +79,26 @@ def test_a_removed_file_leaves_the_corpus(project):
     path.unlink()
     corpus, _ = project.load()
     assert [i.slug for i in corpus.items] == ["b"]
+
+
+def test_many_new_items_are_read_by_two_processes_with_the_same_result(project, reads, monkeypatch):
+    """A first (or cold) build shares the reading with a forked child; items, problems and their order are the
+    ones a single process finds, and the next load reuses what the child read."""
+    count = cchc.content.loader.PARALLEL_FROM + 50
+    for n in range(count):
+        bad = {7: {"date": "15/13/2024"}, 201: {"topics": "[khong-co]"}, 402: {"unit": "khong-co"}}.get(n, {})
+        project.item(f"bai-{n:03d}", title=f"Bài số {n}", **bad)
+    monkeypatch.setenv("CCHC_SEQUENTIAL", "1")
+    alone, alone_problems = project.load()
+    assert len(reads) >= count
+    (project.root / "build" / "cache" / "items.pickle").unlink()
+    reads.clear()
+    monkeypatch.delenv("CCHC_SEQUENTIAL")
+    shared, shared_problems = project.load()
+    assert count // 2 <= len([p for p in reads if "tin-tuc" in p]) < count  # the child read the others
+    assert [repr(i) for i in shared.items] == [repr(i) for i in alone.items]
+    assert {i.slug for i in alone.items} == {f"bai-{n:03d}" for n in range(count)} - {"bai-007", "bai-402"}  # refused
+    assert messages(shared_problems) == messages(alone_problems) and len(messages(alone_problems)) == 3
+    reads.clear()
+    again, again_problems = project.load()
+    assert [p for p in reads if "tin-tuc" in p] == [] and messages(again_problems) == messages(alone_problems)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html as htmllib
 import os
+import pickle
 import posixpath
 import re
 from datetime import datetime
@@ -94,8 +95,9 @@ class Loader(PlanFiles):
         own_cache = cache is None
         cache = cache or ItemCache(self.root, self.plans_dir)
         files = sorted((self.docs_dir / NEWS_DIR).rglob("*.md"), key=lambda f: f.parts)  # Path's order, faster
-        for file in files:
-            item = self.load_item_cached(file, cache)
+        for entry in self.read_items(files, cache):
+            self.problems.items.extend(entry.problems)
+            item = entry.item
             if item is None:
                 continue
             if item.slug in by_slug:
@@ -151,20 +153,57 @@ class Loader(PlanFiles):
 
     # -- news items -------------------------------------------------------------------------------
 
-    def load_item_cached(self, file: Path, cache: ItemCache) -> NewsItem | None:
-        """load_item, unless the cache holds this file unchanged (then its item and problems are reused)."""
-        path, stat = self.rel(file), file.stat()
-        entry = cache.get(path, stat)
-        if entry is None:
-            main, self.problems, self.seen = self.problems, Problems(), {}
+    def read_items(self, files: list[Path], cache: ItemCache) -> list[Entry]:
+        """Each file's cache entry: kept if the file is unchanged, else read anew. Many to read (a first or cold
+        build) are shared with a forked child, which reads every other one and hands its entries back: the
+        items, their problems and their order are the same as read by one process."""
+        entries: list[Entry | None] = []
+        new: list[tuple[int, Path, str, os.stat_result]] = []
+        for file in files:
+            path, stat = self.rel(file), file.stat()
+            entries.append(cache.get(path, stat))
+            if entries[-1] is None:
+                new.append((len(entries) - 1, file, path, stat))
+        child = self._fork(new[1::2], cache) if len(new) >= PARALLEL_FROM and _can_fork() else None
+        for k, file, path, stat in new[0::2] if child else new:
+            entries[k] = self.new_entry(file, path, stat, cache)
+        if child:
+            given = _collect(*child)
+            for k, file, path, stat in new[1::2]:
+                if (entry := given.get(k)) is not None:
+                    cache.put(path, stat, entry)
+                entries[k] = entry or self.new_entry(file, path, stat, cache)  # the child failed: read here
+        return entries  # type: ignore[return-value]
+
+    def _fork(self, share: list[tuple[int, Path, str, os.stat_result]], cache: ItemCache) -> tuple[int, int] | None:
+        """A child reading `share` into a pipe: (the pipe's end to read, its pid), or None if it cannot start."""
+        try:
+            read, write = os.pipe()
+            child = os.fork()
+        except OSError:
+            return None
+        if child == 0:  # the child: its share, pickled into the pipe, then gone without running any cleanup
+            code = 1
             try:
-                item = self.guarded(file, self.load_item)
+                os.close(read)
+                found = {k: self.new_entry(file, path, stat, cache) for k, file, path, stat in share}
+                with os.fdopen(write, "wb") as out:
+                    pickle.dump(found, out, protocol=pickle.HIGHEST_PROTOCOL)
+                code = 0
             finally:
-                local, self.problems = self.problems, main
-            entry = Entry(0, 0, item, local.items, self.seen)
-            cache.put(path, stat, entry)
-        self.problems.items.extend(entry.problems)
-        return entry.item
+                os._exit(code)
+        os.close(write)
+        return read, child
+
+    def new_entry(self, file: Path, path: str, stat: os.stat_result, cache: ItemCache) -> Entry:
+        main, self.problems, self.seen = self.problems, Problems(), {}
+        try:
+            item = self.guarded(file, self.load_item)
+        finally:
+            local, self.problems = self.problems, main
+        entry = Entry(0, 0, item, local.items, self.seen)
+        cache.put(path, stat, entry)
+        return entry
 
     def load_item(self, file: Path) -> NewsItem | None:
         path = self.rel(file)
@@ -313,6 +352,24 @@ def _first_paragraph(body: str, limit: int = 240) -> str:
         if text:
             return text if len(text) <= limit else text[: limit].rsplit(" ", 1)[0] + "…"
     return ""
+
+
+PARALLEL_FROM = 400  # items to read at least before a second process shares the reading
+
+
+def _can_fork() -> bool:
+    return hasattr(os, "fork") and (os.cpu_count() or 1) > 1 and os.environ.get("CCHC_SEQUENTIAL") != "1"
+
+
+def _collect(read: int, child: int) -> dict:
+    """What the child handed back ({} if it failed), once it is gone."""
+    try:
+        with os.fdopen(read, "rb") as given:
+            found = pickle.load(given)
+    except Exception:  # noqa: BLE001 (any failure of the child: its share is read here instead)
+        found = {}
+    os.waitpid(child, 0)
+    return found if isinstance(found, dict) else {}
 
 
 def load_corpus(root: Path, now: datetime | None = None, cache: ItemCache | None = None) -> tuple[Corpus, Problems]:
