@@ -175,3 +175,29 @@ def test_the_provinces_overview_is_one_row_per_unit_lagging_first_as_table_json_
     markdown = run("--nam", "2021", "--format", "markdown").stdout
     assert "| 1 | Tỉnh Bến Tre |" in markdown and "| 2 | Xã Sơn Kim 1 |" in markdown
     assert run("--nam", "2021", "--strict").returncode == 1  # a unit lags: CI can fail on it
+
+
+def test_the_generated_province_is_vinh_longs_real_communes_each_with_two_plans(tmp_path):
+    """scripts/make_corpus.py --xa: Vĩnh Long's 124 communes and wards since 01/07/2025 (the resolution's list, kept
+    in scripts/data/), a plan for the rest of 2025 and for 2026 each; the project validates clean, and the province's
+    overview of each year has one row per unit that has a plan then."""
+    from conftest import ROOT, SAMPLE_NOW
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from make_corpus import province_units, write_corpus
+
+    units = province_units(124)
+    assert len({slug for slug, _ in units}) == 124
+    assert sum(name.startswith("Phường ") for _, name in units) == 19 and sum(name.startswith("Xã ") for _, name in units) == 105
+    assert {"Phường Long Châu", "Xã Long Hồ", "Phường Bến Tre", "Phường Trà Vinh"} <= {name for _, name in units}
+    root = write_corpus(60, tmp_path / "tinh", communes=124)
+
+    def cchc(*args):
+        return subprocess.run([sys.executable, "-m", "cchc.cli", "--root", str(root), "--now", SAMPLE_NOW, *args],
+                              capture_output=True, text=True, timeout=300)
+    validated = cchc("validate")
+    assert validated.returncode == 0, validated.stderr[-2000:]
+    for year, rows in ((2025, 124), (2026, 125)):  # 2026: the province's own plan too
+        data = json.loads(cchc("check", "--tong-hop", "--nam", str(year), "--format", "json").stdout)
+        assert data["units"] == len(data["rows"]) == rows, year
+        assert {"phuong-long-chau", "xa-long-ho"} <= {r["unit"] for r in data["rows"]}
