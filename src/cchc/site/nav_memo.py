@@ -1,14 +1,21 @@
-"""Material's navigation (sidebar and tabs) rendered once for all the pages that share it.
+"""Material's navigation (sidebar and tabs), and the blocks of its base that read nothing of a page but its depth,
+rendered once for all the pages that share them.
 
 Pages outside the navigation (items, later listing pages, topic pages: most of a site) mark no entry of it
 active, so the two partials differ between them only by their links, which are relative to the page. They are
 rendered once for each distinct set of those links and reused: a third of a page's template time. Pages in the
 navigation (an entry active) are rendered as usual.
+
+The blocks (overrides/main.html hands them to `shell_once` with `base_url` as their key): the configuration the
+theme's script reads, the scripts and the style sheets. Their links are relative to the page, the same for every page
+as deep; the byte-for-byte comparison with a build without any of this (tests/test_build.py) guards the assumption.
 """
 
 from __future__ import annotations
 
 import functools
+
+from markupsafe import Markup
 
 from mkdocs.utils import normalize_url
 
@@ -25,6 +32,7 @@ class NavMemo:
         """Wrap the partials' compiled templates (an include runs a template's root_render_func); a template
         Jinja compiles anew (its file changed) is simply not wrapped."""
         self.clear()
+        env.globals["shell_once"] = self.once
         for name in PARTIALS:
             template = env.get_template(name)
             render = getattr(template.root_render_func, "cchc_render", template.root_render_func)
@@ -36,6 +44,15 @@ class NavMemo:
         """Forget what was rendered (the preview, after an edit: a title in the navigation may be the one edited)."""
         self.kept.clear()
         self._links = (None, [], [])
+
+    def once(self, block: str, key: str, render) -> Markup:
+        """A block of the base, rendered by `render` (the template's `super`) the first time its key is seen."""
+        html = self.kept.get((block, key))
+        if html is None:
+            html = self.kept[(block, key)] = Markup(render())
+        else:
+            self.reused += 1
+        return html
 
     def _render(self, name: str, render, context):
         key = self._key(name, context)

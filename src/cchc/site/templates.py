@@ -22,6 +22,7 @@ def prepare(env: jinja2.Environment, config) -> ThemeScripts:
     theme's inline scripts, whose hashes make the Content-Security-Policy."""
     env.filters.update(ngay=dates.format_date, ngay_gio=dates.format_datetime, kich_thuoc=file_size, plan_sections=plan_sections)
     env.globals["timedelta"] = timedelta
+    env.globals["shell_once"] = lambda block, key, render: render()  # nav_memo.py keeps them, once installed
     docs_dir = Path(config.docs_dir)
     env.globals["image_size"] = lambda rel: image_size(docs_dir / rel)
     env.globals.update(CADENCES=CADENCES, LEVELS=LEVELS, REPORT_PERIODS=REPORT_PERIODS, STATUS_VI=STATUS_VI)
