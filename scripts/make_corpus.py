@@ -86,7 +86,7 @@ def province_units(communes: int) -> list[tuple[str, str]]:
     return [(slugify(name), name) for name in names[:communes]]
 
 
-def commune_plans(out: Path, communes: int, rng: random.Random, known: dict) -> list[str]:
+def commune_plans(out: Path, communes: int, rng: random.Random, known: dict) -> list[tuple[str, str]]:
     """Vĩnh Long's communes and wards (from 01/07/2025) in plans/don-vi.yml, each with a plan for the rest of 2025
     and one for 2026: varied contents, channels, targets and cadences, one in five without a target."""
     units = province_units(communes)
@@ -115,7 +115,7 @@ def commune_plans(out: Path, communes: int, rng: random.Random, known: dict) -> 
                           f"    count: {count}", f"    cadence: {cadence}", f"    lead: {slug}"]
             (out / "plans" / f"{slug}-{year}.md").write_text("\n".join(lines) + "\n---\n\nKế hoạch mẫu để đo.\n",
                                                               encoding="utf-8")
-    return [slug for slug, _ in units]
+    return units
 
 
 def write_corpus(n: int, out: Path, seed: int = 2024, communes: int = 0) -> Path:
@@ -132,8 +132,7 @@ def write_corpus(n: int, out: Path, seed: int = 2024, communes: int = 0) -> Path
     shutil.copytree(ROOT / "docs", docs, ignore=shutil.ignore_patterns("tin-tuc"))
     corpus, _ = load_corpus(ROOT)
     units = [u for u in corpus.units.values() if u.kind != "nhom"]
-    villages = commune_plans(out, communes, rng, corpus.units) if communes else []
-    commune_names = province_units(communes)
+    villages = commune_plans(out, communes, rng, corpus.units) if communes else []  # (slug, name)
     topics = list(corpus.topics.values())
     types = ["tin", "tin", "tin", "bai", "bai", "phong-su", "hoi-dap", "chuyen-muc"]
     channels = ["cong-thong-tin", "cong-thong-tin", "bao-dien-tu", "bao-in", "phat-thanh", "truyen-thanh-co-so"]
@@ -145,7 +144,7 @@ def write_corpus(n: int, out: Path, seed: int = 2024, communes: int = 0) -> Path
             year = rng.choice([2025, 2026, 2026])
             month = month if year == 2026 else 7 + month % 6  # communes exist from 01/07/2025
             day_of = date(year, month, day)
-            slug, name = rng.choice(commune_names[: max(1, len(commune_names) * 4 // 5)])
+            slug, name = rng.choice(villages[: max(1, len(villages) * 4 // 5)])
             unit = SimpleNamespace(slug=slug, name=name)
         else:
             unit = rng.choice([u for u in units if refusal(u, day_of, corpus.units, "bài") is None])

@@ -26,6 +26,7 @@ class NavMemo:
     def __init__(self) -> None:
         self.kept: dict[tuple, str] = {}
         self.reused = 0  # pages given a kept rendering (timings)
+        self.shell_reused = 0  # blocks given a kept rendering (timings)
         self._links: tuple = (None, [], [])  # the nav, its pages and links, their URLs
 
     def install(self, env) -> None:
@@ -51,7 +52,7 @@ class NavMemo:
         if html is None:
             html = self.kept[(block, key)] = Markup(render())
         else:
-            self.reused += 1
+            self.shell_reused += 1
         return html
 
     def _render(self, name: str, render, context):

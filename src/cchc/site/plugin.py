@@ -292,7 +292,8 @@ class CchcPlugin(BasePlugin[CchcConfig]):
             raise PluginError(str(exc)) from None
         self.timings["search_wait"] = time.monotonic() - started
         self.page_cache.finish(prune=True)
-        self.timings.update(self.page_cache.timings, nav_reused=self.nav_memo.reused)
+        self.timings.update(self.page_cache.timings, nav_reused=self.nav_memo.reused,
+                            shell_reused=self.nav_memo.shell_reused)
         self.renders.store.prune()
         log.info(f"cchc: chỉ mục tìm kiếm trong {self.timings['search']:.2f} giây")
         progress.end(f"{len(self.search_urls)} trang")
