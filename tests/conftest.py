@@ -264,14 +264,15 @@ class Server:
 
 
 # What a screenshot is kept for, measured: nothing wider than the screen, and no two boxes of text or media drawn
-# over each other (a box inside another is fine). Screenshots stay in test-output/ for a person to look at.
+# over each other (a box inside another is fine; one not drawn yet, off the screen under content-visibility, is not
+# checked: the full-page shot draws it). Screenshots stay in test-output/ for a person to look at.
 _LAYOUT = """() => {
   const doc = document.documentElement, overflow = doc.scrollWidth - doc.clientWidth;
   const picked = [...document.querySelectorAll(
       'main h1, main h2, main h3, main p, main li, main th, main td, main figure, main img, main audio, main form, '
       + 'main summary, .md-header__inner > *, .cchc-searchbar form > *')].filter(e => {
     const r = e.getBoundingClientRect(), s = getComputedStyle(e);
-    return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && e.checkVisibility(); });
+    return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && e.checkVisibility({contentVisibilityAuto: true}); });
   const boxes = picked.map(e => e.getBoundingClientRect()), clashes = [];
   for (let i = 0; i < picked.length && clashes.length < 5; i++)
     for (let j = i + 1; j < picked.length; j++) {

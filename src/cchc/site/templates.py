@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from html import unescape
 from datetime import timedelta
 from pathlib import Path
 
@@ -32,8 +33,14 @@ def prepare(env: jinja2.Environment, config) -> ThemeScripts:
     env.autoescape = functools.cache(lambda name: bool(name) and (ours / name).is_file())  # asked per include
     scripts = ThemeScripts(env, config)
     env.globals["content_security_policy"] = lambda base_url: policy(scripts.hashes(base_url))
+    env.globals["script_sources"] = script_sources
     env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({CACHED_TEMPLATE: ""}), env.loader])
     return scripts
+
+
+def script_sources(html: str) -> list[str]:
+    """The addresses of the external scripts in a rendered block, in their order (for <link rel="preload">)."""
+    return [unescape(src) for src in _SCRIPT_SRC.findall(str(html))]
 
 
 def file_size(size: int) -> str:
@@ -58,4 +65,5 @@ def plan_sections(toc) -> list:
     return roman or [a for a in found if a.level == top]
 
 
+_SCRIPT_SRC = re.compile(r"<script\b[^>]*?\ssrc=\"([^\"]+)\"")
 _ROMAN = re.compile(r"^\s*[IVXL]+\.\s")
