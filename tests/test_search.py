@@ -11,7 +11,7 @@ import re
 import pytest
 
 from cchc.search.index import EXCERPT_CHARS
-from cchc.search.terms import Equivalents, segments
+from cchc.search.terms import Equivalents, syllables
 from conftest import Served
 
 # (query as a reader types it, the item they want): accented, unaccented, mixed, d/đ words, acronyms,
@@ -140,7 +140,7 @@ def indexed_words(site, equivalents, corpus=None) -> dict[str, set[str]]:
             continue  # long plans: the index keeps only the start of their text for excerpts
         slug = d["u"].strip("/").split("/")[-1]
         text = phrases.expand(" ".join([d["t"], d["n"], d["s"], d["x"], tagged.get(slug, "")]))
-        found[slug] = {w for folded, _ in segments(text) for w in folded}
+        found[slug] = set(syllables(text))
     return found
 
 

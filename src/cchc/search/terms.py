@@ -3,7 +3,6 @@ glossary's abbreviations and the thesaurus's synonyms both ways; weighted by fie
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import math
@@ -11,39 +10,42 @@ import pickle
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
 
 from ..content.text import fold  # the same rule as the page's fold() in cchc-search.js
 from ..stores.keyed import KeyedStore
 
-VERSION = "5"  # of the term cache: bump when segments() or the weights change
+VERSION = "5"  # of the term cache: bump when the terms (weighted_terms) or the weights change
 WEIGHTS = {"title": 6.0, "number": 6.0, "tags": 2.0, "summary": 2.0, "body": 1.0}  # tags: its topics, unit, type by name
-_WORD = re.compile(r"[^\W_]+")
 _ASCII = re.compile(r"[a-z0-9]+")
 _BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”‘’…|\\\n–—]+|\s-\s")  # not "/" or "-": 105/KH-UBND stays one phrase
+_TOKEN = re.compile(r"([^\W_]+)|(?:" + _BREAK.pattern + ")")  # a word, or "" where punctuation ends a segment
+_END = (None,)
+_FOLDED: dict[str, tuple] = {"": _END}  # word -> its folded syllables; a segment's end -> None
+_WRITTEN: dict[str, str] = {}  # word -> "=word": one syllable that folding changed
+_KNOWN_WORDS = 1 << 18  # a language has few words: each is folded once (forgotten past this, in a long preview)
 
 
-@functools.lru_cache(maxsize=1 << 17)
-def _word_terms(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """One word's folded syllables, and the word as written ("=" before) when it is one syllable that folding
-    changed; a language has few words, so each is folded once."""
-    folded = tuple(_ASCII.findall(fold(word)))
-    return folded, ("=" + word,) if len(folded) == 1 and folded[0] != word else ()
+def _tokens(text: str) -> tuple[list, list[str]]:
+    """The text's folded syllables in order, None where punctuation ends a segment (no pair spans it), and its
+    words as written; done over the whole text at once (each word looked up in C), not word by word."""
+    words = _TOKEN.findall(unicodedata.normalize("NFC", text).lower())
+    new = set(words).difference(_FOLDED)
+    if new and len(_FOLDED) > _KNOWN_WORDS:
+        _FOLDED.clear()
+        _WRITTEN.clear()
+        _FOLDED[""], new = _END, set(words) - {""}
+    for word in new:
+        folded = _FOLDED[word] = tuple(_ASCII.findall(fold(word)))
+        if len(folded) == 1 and folded[0] != word:
+            _WRITTEN[word] = "=" + word
+    return list(chain.from_iterable(map(_FOLDED.__getitem__, words))), words
 
 
-def segments(text: str) -> Iterator[tuple[list[str], list[str]]]:
-    """The text's segments (split at punctuation), each as its folded syllables and its syllables as written
-    where they differ ("=" before)."""
-    for segment in _BREAK.split(unicodedata.normalize("NFC", text).lower()):
-        folded: list[str] = []
-        written: list[str] = []
-        for word in _WORD.findall(segment):
-            f, w = _word_terms(word)
-            folded += f
-            written += w
-        if folded:
-            yield folded, written
+def syllables(text: str) -> list[str]:
+    """The text's folded syllables ("Đánh giá" -> "danh", "gia")."""
+    return list(filter(None, _tokens(text)[0]))
 
 
 def shard_key(term: str) -> str:
@@ -101,20 +103,24 @@ PLAN_TEXT = 0.1  # a plan's full text names every CCHC subject: it ranks by its 
 
 
 def weighted_terms(doc: dict, equivalents: Equivalents) -> tuple[list[tuple[str, float]], float]:
-    tf: Counter = Counter()
+    """Each field's folded syllables, their adjacent pairs within a segment (split at punctuation) and the syllables
+    as written where folding changed them, counted and weighted by field."""
+    tf: dict[str, float] = {}
     length = 0.0
     for field, weight in WEIGHTS.items():
         if field == "body" and doc.get("type") == "Kế hoạch":
             weight *= PLAN_TEXT
-        found: list[str] = []  # counted at once (in C), then weighted
-        for folded, written in segments(equivalents.expand(doc.get(field, ""))):
-            length += weight * len(folded)
-            found += folded
-            if field != "tags":  # exact accents rank an item's own writing, not the labels it is tagged with
-                found += written
-            found += map(" ".join, zip(folded, folded[1:]))
-        for term, count in Counter(found).items():
-            tf[term] += weight * count
+        flat, words = _tokens(equivalents.expand(doc.get(field, "")))
+        found = list(filter(None, flat))
+        length += weight * len(found)
+        if field != "tags":  # exact accents rank an item's own writing, not the labels it is tagged with
+            found += filter(None, map(_WRITTEN.get, words))
+        found += [a + " " + b for a, b in zip(flat, flat[1:]) if a and b]
+        counted = Counter(found)  # in C, then weighted and added to the earlier fields'
+        weighted = counted if weight == 1 else {term: weight * count for term, count in counted.items()}
+        for term in weighted.keys() & tf.keys():
+            weighted[term] += tf[term]
+        tf.update(weighted)
     return list(tf.items()), length
 
 

@@ -7,7 +7,8 @@ rendered once for each distinct set of those links and reused: a third of a page
 navigation (an entry active) are rendered as usual.
 
 The blocks (overrides/main.html hands them to `shell_once` with `base_url` as their key): the configuration the
-theme's script reads, the scripts and the style sheets. Their links are relative to the page, the same for every page
+theme's script reads, the scripts and the style sheets; and the small partials of the frame (logo, palette switch,
+"back to top", copyright…: DEPTH_PARTIALS), by `base_url` too. Their links are relative to the page, the same for every page
 as deep; the byte-for-byte comparison with a build without any of this (tests/test_build.py) guards the assumption.
 """
 
@@ -15,11 +16,16 @@ from __future__ import annotations
 
 import functools
 
+import jinja2
 from markupsafe import Markup
 
 from mkdocs.utils import normalize_url
 
 PARTIALS = ("partials/nav.html", "partials/tabs.html")
+# Partials of the page's frame that read the configuration, the translations and (for links) the page's depth only:
+# one rendering per depth. Those a theme lacks are left alone.
+DEPTH_PARTIALS = ("partials/logo.html", "partials/palette.html", "partials/search.html", "partials/top.html",
+                  "partials/copyright.html", "partials/social.html")
 
 
 class NavMemo:
@@ -34,8 +40,11 @@ class NavMemo:
         Jinja compiles anew (its file changed) is simply not wrapped."""
         self.clear()
         env.globals["shell_once"] = self.once
-        for name in PARTIALS:
-            template = env.get_template(name)
+        for name in PARTIALS + DEPTH_PARTIALS:
+            try:
+                template = env.get_template(name)
+            except jinja2.TemplateNotFound:
+                continue
             render = getattr(template.root_render_func, "cchc_render", template.root_render_func)
             wrapped = functools.partial(self._render, name, render)
             wrapped.cchc_render = render
@@ -63,11 +72,16 @@ class NavMemo:
         html = self.kept.get(key)
         if html is None:
             html = self.kept[key] = "".join(render(context))
+        elif name in DEPTH_PARTIALS:
+            self.shell_reused += 1
         else:
             self.reused += 1
         yield html
 
     def _key(self, name: str, context) -> tuple | None:
+        if name in DEPTH_PARTIALS:
+            base_url = context.get("base_url")
+            return None if base_url is None else (name, base_url)
         page, nav, config = context.get("page"), context.get("nav"), context.get("config")
         if page is None or nav is None or config is None or page.parent is not None:
             return None
