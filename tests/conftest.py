@@ -294,5 +294,10 @@ def screenshot(page, path) -> dict:
     assert layout["clashes"] == [], f"{page.url}: {layout['clashes']}"
     assert layout["checked"] > 3
     Path(path).parent.mkdir(parents=True, exist_ok=True)
+    # As on a screen as tall as the page: what is off a phone's screen is not drawn (content-visibility), and a
+    # full-page shot beyond the screen would show it blank.
+    screen = page.viewport_size
+    page.set_viewport_size({"width": screen["width"], "height": min(16000, page.evaluate("document.documentElement.scrollHeight"))})
     page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(screen)
     return layout

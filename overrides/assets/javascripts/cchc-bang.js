@@ -1,6 +1,7 @@
 // The province's progress table (/tien-do/), made sortable and filterable; without this script it is a plain
-// table, the units that lag first. Column headers become buttons (aria-sort says the order); a text box filters
-// by unit name (typed with or without diacritics), a box keeps only the units that lag.
+// table, the units that lag first. Column headers become buttons (aria-sort says the order); on a phone, where
+// each row is a block without the headers, a list chooses the order instead. A text box filters by unit name
+// (typed with or without diacritics), a box keeps only the units that lag.
 (function () {
   "use strict";
   function fold(text) {
@@ -19,8 +20,12 @@
     var tools = document.createElement("div");
     tools.className = "cchc-overview__tools";
     tools.innerHTML = '<label>Lọc theo tên đơn vị <input type="search" autocomplete="off"></label> ' +
-      '<label><input type="checkbox"> Chỉ đơn vị chậm</label> <span role="status" aria-live="polite"></span>';
+      '<label><input type="checkbox"> Chỉ đơn vị chậm</label> ' +
+      '<label class="cchc-overview__order">Sắp xếp <select><option value="">Đơn vị chậm trước</option></select></label> ' +
+      '<span role="status" aria-live="polite"></span>';
     box.parentNode.insertBefore(tools, box);
+    var original = rows.slice();
+    var order = tools.querySelector("select");
     var input = tools.querySelector("input[type=search]");
     var lagging = tools.querySelector("input[type=checkbox]");
     var status = tools.querySelector("[role=status]");
@@ -37,24 +42,39 @@
     }
     input.addEventListener("input", filter);
     lagging.addEventListener("change", filter);
+    function sortBy(column, up) {  // column -1: the table's own order (lagging first)
+      Array.prototype.forEach.call(heads, function (h) { h.removeAttribute("aria-sort"); });
+      if (column < 0) {
+        rows = original.slice();
+      } else {
+        heads[column].setAttribute("aria-sort", up ? "ascending" : "descending");
+        rows.sort(function (a, b) {
+          var x = value(a, column), y = value(b, column);
+          var by = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y), "vi");
+          return up ? by : -by;
+        });
+      }
+      order.value = column < 0 ? "" : column + (up ? "+" : "-");
+      rows.forEach(function (row) { body.appendChild(row); });
+    }
     Array.prototype.forEach.call(heads, function (head, column) {
+      var name = head.textContent.trim();
+      [["+", "tăng dần"], ["-", "giảm dần"]].forEach(function (way) {
+        var option = document.createElement("option");
+        option.value = column + way[0];
+        option.textContent = name + ": " + (column === 0 ? (way[0] === "+" ? "A → Z" : "Z → A") : way[1]);
+        order.appendChild(option);
+      });
       var button = document.createElement("button");
       button.type = "button";
       button.className = "cchc-overview__sort";
-      button.textContent = head.textContent;
+      button.textContent = name;
       head.textContent = "";
       head.appendChild(button);
-      button.addEventListener("click", function () {
-        var up = head.getAttribute("aria-sort") !== "ascending";
-        Array.prototype.forEach.call(heads, function (h) { h.removeAttribute("aria-sort"); });
-        head.setAttribute("aria-sort", up ? "ascending" : "descending");
-        rows.sort(function (a, b) {
-          var x = value(a, column), y = value(b, column);
-          var order = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y), "vi");
-          return up ? order : -order;
-        });
-        rows.forEach(function (row) { body.appendChild(row); });
-      });
+      button.addEventListener("click", function () { sortBy(column, head.getAttribute("aria-sort") !== "ascending"); });
+    });
+    order.addEventListener("change", function () {
+      sortBy(order.value ? parseInt(order.value, 10) : -1, order.value.slice(-1) !== "-");
     });
   }
   document.querySelectorAll("[data-cchc-bang]").forEach(enhance);
