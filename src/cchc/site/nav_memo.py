@@ -34,6 +34,7 @@ class NavMemo:
         self.reused = 0  # pages given a kept rendering (timings)
         self.shell_reused = 0  # blocks given a kept rendering (timings)
         self._links: tuple = (None, [], [])  # the nav, its pages and links, their URLs
+        self._folders: dict[tuple, tuple] = {}  # (partial, base_url, folder of the page) -> its key
 
     def install(self, env) -> None:
         """Wrap the partials' compiled templates (an include runs a template's root_render_func); a template
@@ -53,6 +54,7 @@ class NavMemo:
     def clear(self) -> None:
         """Forget what was rendered (the preview, after an edit: a title in the navigation may be the one edited)."""
         self.kept.clear()
+        self._folders.clear()
         self._links = (None, [], [])
 
     def once(self, block: str, key: str, render) -> Markup:
@@ -90,10 +92,21 @@ class NavMemo:
             urls = [link.url for link in links] + [nav.homepage.url if nav.homepage else "",
                                                    config.extra.get("homepage") or "", config.theme.get("logo") or ""]
             self._links = (nav, links, [url for url in urls if url])
+            self._folders.clear()
         _, links, urls = self._links
         if any(link is page for link in links):
             return None
-        return (name, context.get("base_url"), *(normalize_url(url, page) for url in urls))
+        # A link's address relative to "a/b/c/" is the same from "a/b/d/" unless it leads under "a/b/c": the
+        # addresses are worked out once per folder of pages (an item's siblings share them), not per page.
+        url = page.url
+        parent, stem = url[:url.rstrip("/").rfind("/") + 1], url[:-1]
+        folder = (name, context.get("base_url"), parent) if url.endswith("/") and stem else None
+        if folder is None or any(link.startswith(stem) for link in urls):
+            return (name, context.get("base_url"), *(normalize_url(link, page) for link in urls))
+        key = self._folders.get(folder)
+        if key is None:
+            key = self._folders[folder] = (name, context.get("base_url"), *(normalize_url(link, page) for link in urls))
+        return key
 
 
 def _links(items):
