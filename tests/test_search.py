@@ -310,3 +310,27 @@ def test_a_phrase_in_the_body_ranks_above_its_syllables_apart_in_titles(project,
     finally:
         page.close()
         served.server.shutdown()
+
+
+def test_the_index_files_do_not_depend_on_the_order_terms_come_in(monkeypatch):
+    """Terms kept by an earlier build (TermCache) may come in another order than freshly found ones, and the postings
+    are gathered in no set order: the files written must be the same bytes either way."""
+    from cchc.search import index
+
+    def doc(n: int, title: str, body: str) -> dict:
+        return {"url": f"tin-tuc/{n}/", "date": "01/03/2026", "sort": f"2026-03-{30 - n:02d}", "title": title,
+                "number": "", "summary": "", "body": body, "unit": "Xã A", "type": "Tin", "topics": [], "tags": "",
+                "filters": {"năm": ["2026"]}}
+    docs = [doc(1, "Cải cách thủ tục hành chính", "Một cửa, dịch vụ công trực tuyến; cải cách hành chính."),
+            doc(2, "Chuyển đổi số", "Dịch vụ công trực tuyến toàn trình. Đánh giá sự hài lòng."),
+            doc(3, "Đánh giá cán bộ", "Cải cách chế độ công vụ, đánh giá cán bộ, công chức.")]
+
+    def files(order) -> dict:
+        written = {}
+        monkeypatch.setattr(index, "weighted_terms", lambda d, e: (order(real(d, e)[0]), real(d, e)[1]))
+        index.build([dict(d) for d in docs], [], lambda rel, data: written.__setitem__(rel, data))
+        return written
+    real = index.weighted_terms
+    forward, backward = files(list), files(lambda terms: terms[::-1])
+    assert len([name for name in forward if name.startswith("s/")]) >= 1
+    assert forward == backward

@@ -24,8 +24,10 @@ import hashlib
 import itertools
 import json
 import math
+import operator
 import os
 import shutil
+import collections
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -63,12 +65,12 @@ def build(documents: Iterable[dict], equivalents: list[list[str]] | None, write:
         doc["body"] = plain_text(doc["body"])
         tf, length = cache.terms(doc, phrases) if cache else weighted_terms(doc, phrases)
         lengths.append(length)
-        for term, weight in tf:
-            entry = postings.get(term)
-            if entry is None:
-                entry = postings[term] = (array("I"), array("d"))
-            entry[0].append(number)
-            entry[1].append(weight)
+        terms = list(map(_FIRST, tf))
+        for term in set(terms).difference(postings):
+            postings[term] = (array("I"), array("d"))
+        entries = list(map(postings.__getitem__, terms))  # then appended to in C: millions of postings
+        _drain(map(array.append, map(_FIRST, entries), itertools.repeat(number)))  # its item number
+        _drain(map(array.append, map(_SECOND, entries), map(_SECOND, tf)))  # its weight
         for name, values in doc["filters"].items():
             for value in values:
                 chosen[name][value].append(number)
@@ -94,13 +96,17 @@ def build(documents: Iterable[dict], equivalents: list[list[str]] | None, write:
         members[shard_of(term, shards)].append(term)
     for n, names in enumerate(members):  # one shard's lists at a time; its postings let go once written
         bucket = {}
-        for term in names:
+        for term in sorted(names):  # sorted: the postings' own order differs from build to build
             ids, scores = postings.pop(term)
             bucket[term] = _deltas(ids) + [round(255 * score / top) or 1 for score in scores]
         write(f"s/{n}.dat", _pack(bucket))
     write("tu-vung.dat", _pack([[t for t, _ in vocabulary], [df for _, df in vocabulary]]))
     write("loc.dat", _pack({name: {v: _deltas(ids) for v, ids in values.items()} for name, values in chosen.items()}))
     write("chi-muc.json", json.dumps({"docs": total, "shards": shards}).encode())
+
+
+_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
+_drain = collections.deque(maxlen=0).extend  # runs an iterator to its end without keeping anything
 
 
 def newest_first(documents: list[dict]) -> list[dict]:
