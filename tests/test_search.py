@@ -201,13 +201,14 @@ def test_nonsense_finds_nothing(search_page, query):
 
 def test_the_preview_indexes_in_its_own_process_from_json(tmp_path):
     """The build and `cchc serve` hand the documents to `python -m cchc.search.background` on standard input: the
-    equivalents (abbreviations, synonyms), then one document a line, then "end"."""
+    equivalents (abbreviations, synonyms), the key of the whole index (null: none kept), then one document a line,
+    then "end"."""
     import subprocess
     import sys
     doc = {"url": "tin-tuc/a/", "date": "01/02/2024", "sort": "2024-02-01T08:00", "title": "Đăng ký kết hôn",
            "number": "", "summary": "", "body": "Hướng dẫn CCHC.", "unit": "Xã A", "type": "Tin", "topics": [],
            "filters": {"năm": ["2024"]}}
-    lines = [json.dumps(value, ensure_ascii=False) for value in ([["CCHC", "cải cách hành chính"]], doc, "end")]
+    lines = [json.dumps(value, ensure_ascii=False) for value in ([["CCHC", "cải cách hành chính"]], None, doc, "end")]
     given = "\n".join(lines) + "\n"
     run = subprocess.run([sys.executable, "-m", "cchc.search.background", str(tmp_path)], input=given, text=True,
                          capture_output=True)
@@ -218,7 +219,7 @@ def test_the_preview_indexes_in_its_own_process_from_json(tmp_path):
                          capture_output=True)
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
     cut = subprocess.run([sys.executable, "-m", "cchc.search.background", str(tmp_path / "cut")],
-                         input="\n".join(lines[:2]) + "\n", text=True, capture_output=True)
+                         input="\n".join(lines[:3]) + "\n", text=True, capture_output=True)
     assert cut.returncode == 1 and "ngắt giữa chừng" in cut.stderr and not (tmp_path / "cut/tim-kiem/du-lieu").exists()
 
 

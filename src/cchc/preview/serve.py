@@ -238,11 +238,9 @@ class Preview:
                 live = self.live
                 if live is None or self.index_wanted.is_set():  # an edit came meanwhile: wait for its pause
                     continue
-                # Made one at a time as the index process reads them (20,000 pages' text is not held at once); an
+                # Made one at a time as the index process takes them (20,000 pages' text is not held at once); an
                 # edit meanwhile stops this index (on_change) and another follows the pause after it.
-                documents = live.plugin.search_stream()
-                self.indexer = BackgroundIndex(live.site_dir, documents, live.plugin.corpus.equivalents(),
-                                               live.plugin.search_cache, nice=15)
+                self.indexer = live.plugin.background_index(live.site_dir, nice=15)
             try:
                 self.indexer.wait()
                 print("Đã cập nhật chỉ mục tìm kiếm.", file=sys.stderr)

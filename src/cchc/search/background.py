@@ -2,66 +2,87 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
 import signal
+import stat
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from ..stores.helper import peak_kb
-from .index import SearchIndexError, code_digest, write_index
+from .index import SearchIndexError, code_digest, discard_unfinished, write_index
 
 _PEAK = "cchc-peak-kb"  # the index process's peak memory, its last line on standard error
 _END = b'"end"\n'  # the last line of what BackgroundIndex sends: anything cut short makes no index
+_CUT = b'"cut"\n'  # the last line when making a document failed
 
 
 class BackgroundIndex:
     """The index written by a child process (`python -m cchc.search.background`) while the caller goes on: the build
     renders its templates on one core while the index is made on the other. Documents (newest first) are made
-    by a thread of the caller, each sent as one line as it is ready, so neither side holds them all.
-    `wait` gives the child's error."""
+    by a thread of the caller, each written as one line to a spool file as soon as it is ready (a file, not a
+    pipe: the thread is done in seconds, never waiting on the index with the interpreter's lock to take back
+    from the templates), and indexed as they arrive: the child follows the file as it grows. `wait` gives the
+    child's error."""
 
     def __init__(self, site_dir: Path, documents: Iterator[dict], equivalents: list[list[str]],
-                 cache_dir: Path | None = None, nice: int = 0) -> None:
-        self.started = time.monotonic()
+                 cache_dir: Path | None = None, nice: int = 0, digest: bytes | None = None) -> None:
+        """`digest`: of every document to come, in order (SearchDocuments.digest); with it and `cache_dir`, an index
+        kept for the very same documents is reused without indexing them again."""
+        self.started, self.site_dir = time.monotonic(), site_dir
         command = [sys.executable, "-m", "cchc.search.background", str(site_dir)] + ([str(cache_dir)] if cache_dir else [])
         # A process group of its own (stop() kills it whole). The build's index (nice 0) also takes a session of its
         # own: with Linux's autogroups it then gets a core beside the build's processes. A niced one (the
         # preview's) stays in its caller's session, where its nice value counts.
         group = {"process_group": 0} if nice else {"start_new_session": True}
-        self.process = subprocess.Popen((["nice", "-n", str(nice)] if nice else []) + command, stdin=subprocess.PIPE,
-                                        stderr=subprocess.PIPE, **group)
+        fd, path = tempfile.mkstemp(prefix=".cchc-chi-muc-", dir=site_dir.parent)  # gone with its last reader
+        self._spool = os.fdopen(fd, "wb")
+        with open(path, "rb") as spool:
+            os.unlink(path)
+            self.process = subprocess.Popen((["nice", "-n", str(nice)] if nice else []) + command, stdin=spool,
+                                            stderr=subprocess.PIPE, **group)
         self.failed: Exception | None = None
-        self._writer = threading.Thread(target=self._send, args=(documents, equivalents), daemon=True)
+        self._stopping = threading.Event()
+        key = index_key(equivalents, digest) if digest is not None else None
+        self._writer = threading.Thread(target=self._send, args=(documents, equivalents, key), daemon=True)
         self._writer.start()
 
-    def _send(self, documents: Iterator[dict], equivalents: list[list[str]]) -> None:
+    def _send(self, documents: Iterator[dict], equivalents: list[list[str]], key: str | None) -> None:
         line = lambda value: json.dumps(value, ensure_ascii=False).encode("utf-8") + b"\n"  # noqa: E731
+        spool = self._spool
         try:
-            with self.process.stdin as pipe:
-                pipe.write(line(equivalents))
-                for doc in documents:
-                    pipe.write(line(doc))
-                pipe.write(_END)
-        except (BrokenPipeError, OSError):
-            pass  # the child stopped early: wait() reports why
+            spool.write(line(equivalents) + line(key))
+            for doc in documents:
+                if self._stopping.is_set() or self.process.poll() is not None:
+                    return  # stopped, or the child has reused a kept index (or failed: wait() says why)
+                spool.write(line(doc))
+            spool.write(_END)
         except Exception as exc:  # noqa: BLE001 (making a document failed: the child, cut short, writes nothing)
             self.failed = exc
+            with contextlib.suppress(OSError):
+                spool.write(b"\n" + _CUT)
+        finally:
+            with contextlib.suppress(OSError):
+                spool.close()
 
     def stop(self) -> None:
         """The build failed: no index is wanted, and none may be written into a folder about to go."""
+        self._stopping.set()
         try:
             os.killpg(self.process.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
         self.process.wait()
         self._writer.join()
+        discard_unfinished(self.site_dir)
 
     def wait(self) -> float:
         """Seconds the index took, from start to its last file; SearchIndexError if it could not be written."""
@@ -76,34 +97,53 @@ class BackgroundIndex:
         return time.monotonic() - self.started
 
 
-def _received(stream, equivalents: bytes) -> tuple[list[bytes], str]:
-    """The document lines sent (all of them: a stream cut short makes no index) and the key of the whole index:
-    a digest of the indexing code, the equivalents' line and every document line."""
-    lines, digest = [], hashlib.blake2b(equivalents + code_digest().encode(), digest_size=20)
-    for raw in stream:
+def index_key(equivalents: list[list[str]], digest: bytes) -> str:
+    """The key of a whole index: the indexing code, the equivalents and the documents' digest."""
+    whole = hashlib.blake2b(code_digest().encode(), digest_size=20)
+    whole.update(json.dumps(equivalents, ensure_ascii=False).encode() + b"\0" + digest)
+    return whole.hexdigest()
+
+
+def _lines(stream) -> Iterator[bytes]:
+    """The lines of standard input; a spool file (BackgroundIndex) is followed as it grows, until its last line
+    or its writer's end (the build gone)."""
+    growing, parent, pending = stat.S_ISREG(os.fstat(stream.fileno()).st_mode), os.getppid(), b""
+    while True:
+        raw = stream.readline()
+        if raw.endswith(b"\n"):
+            yield pending + raw
+            pending = b""
+        elif not growing or os.getppid() != parent:
+            return
+        else:
+            pending += raw
+            time.sleep(0.005)
+
+
+def _parsed(lines: Iterator[bytes]) -> Iterator[dict]:
+    """Each document line, indexed as it comes; a stream cut short before the end line makes no index."""
+    for raw in lines:
         if raw == _END:
-            return lines, digest.hexdigest()
-        digest.update(raw)
-        lines.append(raw)
+            return
+        if raw == _CUT:
+            break
+        yield json.loads(raw)
     raise SearchIndexError("Chỉ mục tìm kiếm: dữ liệu gửi sang bị ngắt giữa chừng, chưa ghi chỉ mục")
-
-
-def _parsed(lines: list[bytes]) -> Iterator[dict]:
-    lines.reverse()  # popped from the end: each line is let go once parsed
-    while lines:
-        yield json.loads(lines.pop())
 
 
 def main() -> int:
     """`python -m cchc.search.background SITE_DIR [CACHE_DIR]` reading BackgroundIndex's lines on standard input: the
-    equivalents (search.terms.Equivalents), then each document. The preview indexes in its own process, at low priority, and stops it when a
-    new edit arrives."""
+    equivalents (search.terms.Equivalents), the index's key (or null), then each document. The preview indexes
+    in its own process, at low priority, and stops it when a new edit arrives."""
     try:
-        stream = sys.stdin.buffer
-        equivalents = stream.readline() or b"[]"
-        lines, key = _received(stream, equivalents)
+        # the file-writing thread (index._Files) gets the interpreter's lock back soon after each write
+        sys.setswitchinterval(0.0005)
+        lines = _lines(sys.stdin.buffer)
+        equivalents = json.loads(next(lines, b"[]"))
+        key = json.loads(next(lines, b"null"))
+        key = key if isinstance(key, str) and re.fullmatch(r"[0-9a-f]{40}", key) else None  # a folder's name
         cache = Path(sys.argv[2]) if len(sys.argv) > 2 else None
-        write_index(Path(sys.argv[1]), _parsed(lines), json.loads(equivalents), cache, key)
+        write_index(Path(sys.argv[1]), _parsed(lines), equivalents, cache, key)
         print(f"{_PEAK} {peak_kb()}", file=sys.stderr)  # for timings
     except (SearchIndexError, OSError, ValueError) as exc:
         print(exc, file=sys.stderr)

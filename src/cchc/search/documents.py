@@ -83,6 +83,7 @@ class SearchDocuments:
         self._known: dict[int, tuple] = {}  # id(item or plan) -> (it, document, digest); holds it: ids stay unique
         self.urls: list[str] = []
         self._order: list[int] = []
+        self._digests: list[bytes] = []
 
     def load(self, corpus, items: list, plans: list) -> dict:
         """Take this load's items and plans; what the search page shows of the index (filters, size, version)."""
@@ -101,9 +102,18 @@ class SearchDocuments:
             documents.append(hit[1])
             digests.append(hit[2])
         self._order = sorted(range(len(documents)), key=lambda k: documents[k]["sort"], reverse=True)
+        self._digests = digests
         version = hashlib.blake2b(b"".join(digests), digest_size=8)  # changes with the index: browsers refetch it
         return {"filters": filter_options(documents), "docs": len(self.urls), "shards": shard_count(len(self.urls)),
                 "version": version.hexdigest()}
+
+    def digest(self, html_digest) -> bytes:
+        """Of what stream() will send, in its order, before it is made: each document's own digest and that of its
+        page's HTML (`html_digest(url)`)."""
+        whole = hashlib.blake2b(digest_size=20)
+        for k in self._order:
+            whole.update(self._digests[k] + html_digest(self.urls[k]))
+        return whole.digest()
 
     def stream(self, html_of) -> Iterator[dict]:
         """The same documents newest first (the index numbers them so), with their pages' HTML (`html_of(url)`),

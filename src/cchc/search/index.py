@@ -26,7 +26,9 @@ import json
 import math
 import operator
 import os
+import queue
 import shutil
+import threading
 import collections
 from array import array
 from collections import defaultdict
@@ -48,7 +50,8 @@ class SearchIndexError(RuntimeError):
 
 def build(documents: Iterable[dict], equivalents: list[list[str]] | None, write: Callable[[str, bytes], None],
           cache: TermCache | None = None, reuse: Callable[[str, bytes], bool] = lambda rel, data: False) -> None:
-    """Index files (path under FOLDER, gzip bytes) for these documents, handed to `write`. Documents come newest
+    """Index files (path under FOLDER, JSON bytes; written gzip-compressed but chi-muc.json) for these documents,
+    handed to `write`. Documents come newest
     first (newest_first) and are numbered so: the page breaks ties and lists filters by date with the numbers
     alone. Each document's own file is written as it comes, unless `reuse(path, its JSON)` places an earlier
     build's file with the same content there; only the postings are kept."""
@@ -67,7 +70,7 @@ def build(documents: Iterable[dict], equivalents: list[list[str]] | None, write:
         lengths.append(length)
         terms = list(map(_FIRST, tf))
         for term in set(terms).difference(postings):
-            postings[term] = (array("I"), array("d"))
+            postings[term] = (array("I"), array("f"))
         entries = list(map(postings.__getitem__, terms))  # then appended to in C: millions of postings
         _drain(map(array.append, map(_FIRST, entries), itertools.repeat(number)))  # its item number
         _drain(map(array.append, map(_SECOND, entries), map(_SECOND, tf)))  # its weight
@@ -78,7 +81,7 @@ def build(documents: Iterable[dict], equivalents: list[list[str]] | None, write:
                       "m": [doc["unit"], doc["type"]], "p": doc["topics"], "s": doc["summary"],
                       "x": doc["body"][:EXCERPT_CHARS]})
         if not reuse(f"d/{number}.dat", data):
-            write(f"d/{number}.dat", _gzip(data))
+            write(f"d/{number}.dat", data)
     total = len(lengths)
     shards = shard_count(total)
     average = sum(lengths) / total if total else 1.0
@@ -86,7 +89,7 @@ def build(documents: Iterable[dict], equivalents: list[list[str]] | None, write:
     top = 0.0
     for term, (ids, weights) in postings.items():  # weights become BM25 impacts
         idf = math.log(1 + (total - len(ids) + 0.5) / (len(ids) + 0.5))
-        impacts = array("d", [idf * w * (K1 + 1) / (w + norms[n]) for n, w in zip(ids, weights)])
+        impacts = array("f", [idf * w * (K1 + 1) / (w + norms[n]) for n, w in zip(ids, weights)])
         postings[term] = (ids, impacts)
         top = max(top, max(impacts))
     vocabulary = sorted(((t, len(e[0])) for t, e in postings.items() if " " not in t and not t.startswith("=")),
@@ -99,9 +102,9 @@ def build(documents: Iterable[dict], equivalents: list[list[str]] | None, write:
         for term in sorted(names):  # sorted: the postings' own order differs from build to build
             ids, scores = postings.pop(term)
             bucket[term] = _deltas(ids) + [round(255 * score / top) or 1 for score in scores]
-        write(f"s/{n}.dat", _pack(bucket))
-    write("tu-vung.dat", _pack([[t for t, _ in vocabulary], [df for _, df in vocabulary]]))
-    write("loc.dat", _pack({name: {v: _deltas(ids) for v, ids in values.items()} for name, values in chosen.items()}))
+        write(f"s/{n}.dat", _json(bucket))
+    write("tu-vung.dat", _json([[t for t, _ in vocabulary], [df for _, df in vocabulary]]))
+    write("loc.dat", _json({name: {v: _deltas(ids) for v, ids in values.items()} for name, values in chosen.items()}))
     write("chi-muc.json", json.dumps({"docs": total, "shards": shards}).encode())
 
 
@@ -125,8 +128,44 @@ def _gzip(data: bytes) -> bytes:
     return gzip.compress(data, 6, mtime=0)
 
 
-def _pack(value) -> bytes:
-    return _gzip(_json(value))
+class _Files:
+    """The index's files, compressed and written by a thread of their own: zlib and the disk let the indexing
+    go on meanwhile (on the core the build has left free, once its pages are done)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.failed = folder, None
+        self._made: set[Path] = set()
+        self._queue: queue.Queue = queue.Queue(256)  # a few files in hand at most
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def __call__(self, rel: str, data: bytes) -> None:
+        if self.failed is not None:
+            raise self.failed
+        self._queue.put((rel, data))
+
+    def _run(self) -> None:
+        while (job := self._queue.get()) is not None:
+            if self.failed is None:
+                try:
+                    self._write(*job)
+                except OSError as exc:
+                    self.failed = exc
+
+    def _write(self, rel: str, data: bytes) -> None:
+        path = self.folder / rel
+        if path.parent not in self._made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(path.parent)
+        path.write_bytes(_gzip(data) if rel.endswith(".dat") else data)
+
+    def close(self) -> None:
+        """Wait for every file; OSError if one could not be written."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+        if self.failed is not None:
+            raise self.failed
 
 
 @functools.cache
@@ -180,28 +219,21 @@ def write_index(site_dir: Path, documents: Iterable[dict], equivalents: list[lis
     `documents` newest first (newest_first); `cache_dir` keeps each document's terms for the next build and,
     under `key` (a digest of everything sent, see main), the whole index: the same documents again are linked
     from there, not indexed again; other documents' files are linked from there where unchanged."""
-    target = site_dir / FOLDER
-    fresh, old = target.with_name(".du-lieu-new"), target.with_name(".du-lieu-old")
-    for folder in (fresh, old):
-        shutil.rmtree(folder, ignore_errors=True)
+    target, fresh, old = _folders(site_dir)
+    discard_unfinished(site_dir)
     cache = TermCache(cache_dir / "terms.sqlite", equivalents or []) if cache_dir else None
     kept = cache_dir / "index" / key if cache_dir and key else None
-    made: set[Path] = set()
-
-    def write(rel: str, data: bytes) -> None:
-        path = fresh / rel
-        if path.parent not in made:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            made.add(path.parent)
-        path.write_bytes(data)
-
     try:
         if kept and (kept / "chi-muc.json").is_file():
             _mirror(kept, fresh)
             cache = None  # the terms of these very documents are kept already
         else:
             earlier = EarlierDocuments(cache_dir if kept else None, fresh)
-            build(documents, equivalents, write, cache, earlier.reuse)
+            write = _Files(fresh)
+            try:
+                build(documents, equivalents, write, cache, earlier.reuse)
+            finally:
+                write.close()
             if kept:
                 _keep(fresh, kept, earlier.manifest())
         if target.exists():
@@ -214,6 +246,21 @@ def write_index(site_dir: Path, documents: Iterable[dict], equivalents: list[lis
             shutil.rmtree(folder, ignore_errors=True)
     if cache:
         cache.prune()
+
+
+def _folders(site_dir: Path) -> tuple[Path, Path, Path]:
+    """The index's folder, the new one written beside it, and the one it replaces while they swap."""
+    target = site_dir / FOLDER
+    return target, target.with_name(".du-lieu-new"), target.with_name(".du-lieu-old")
+
+
+def discard_unfinished(site_dir: Path) -> None:
+    """Remove what an index stopped part way left (write_index's new folder; the replaced one back in place)."""
+    target, fresh, old = _folders(site_dir)
+    if old.is_dir() and not target.exists():
+        old.rename(target)
+    for folder in (fresh, old):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _mirror(source: Path, target: Path) -> None:

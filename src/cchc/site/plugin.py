@@ -123,6 +123,12 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         html = self.page_html
         return self.search.stream(lambda url: html.get(url, ""))
 
+    def background_index(self, site_dir: Path, nice: int = 0) -> BackgroundIndex:
+        """The search index made by a process of its own from search_stream(); kept in the cache and reused whole
+        for the very same documents (their digest, known before any is made)."""
+        return BackgroundIndex(site_dir, self.search_stream(), self.corpus.equivalents(), self.search_cache, nice,
+                               digest=self.search.digest(self.page_html.digest))
+
     def on_files(self, files, config):
         self.files = model_files(files, config, self.site.views)
         progress.begin("dựng trang", len(self.files.documentation_pages()))
@@ -227,7 +233,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         # compare the two, byte for byte).
         self.index = None
         if os.environ.get("CCHC_SEQUENTIAL") != "1":
-            self.index = BackgroundIndex(site_dir, self.search_stream(), self.corpus.equivalents(), self.search_cache)
+            self.index = self.background_index(site_dir)
         return env
 
     def on_page_context(self, context, page, config, nav):
