@@ -201,3 +201,29 @@ def test_the_generated_province_is_vinh_longs_real_communes_each_with_two_plans(
         data = json.loads(cchc("check", "--tong-hop", "--nam", str(year), "--format", "json").stdout)
         assert data["units"] == len(data["rows"]) == rows, year
         assert {"phuong-long-chau", "xa-long-ho"} <= {r["unit"] for r in data["rows"]}
+
+
+def test_a_plans_window_of_items_is_what_filtering_every_item_gives():
+    """Each plan's check takes its year's items by bisection over the dates: the same items, in the same order,
+    as testing every item (items newest first, as loaded; many on one day)."""
+    from dataclasses import replace
+    from datetime import datetime, timedelta
+
+    from conftest import ROOT, SAMPLE_NOW
+    from cchc.content.corpus import Corpus
+    from cchc.content.dates import parse_datetime
+    from cchc.content.loader import load_corpus
+
+    now = parse_datetime(SAMPLE_NOW)
+    loaded, _ = load_corpus(ROOT, now)
+    same_day = [replace(item, slug=f"{item.slug}-{k}", date=loaded.items[0].date) for k, item in enumerate(loaded.items[:5])]
+    mixed = loaded.items + same_day
+    mixed.sort(key=lambda i: (i.date, i.slug), reverse=True)  # the loader's order
+    for corpus in (loaded, Corpus(items=mixed, now=now)):
+        moments = sorted({i.date for i in corpus.items})
+        for first, last in [(moments[0], moments[-1]), (moments[len(moments) // 3], moments[-2]),
+                            (moments[-1], moments[-1]), (moments[0] - timedelta(days=9), moments[0] - timedelta(days=1)),
+                            (datetime.combine(moments[1].date(), datetime.min.time(), moments[1].tzinfo), moments[-1])]:
+            expected = [i for i in corpus.published(now) if first <= i.date <= last]
+            assert corpus.published_between(now, first, last) == expected
+        assert corpus.published_between(now, moments[0], moments[-1])  # not empty: the test compares something

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -36,11 +37,24 @@ class Corpus:
         return [[short, full] for short, full in self.glossary.items() if lookup_key(full) != spelled] + self.synonyms
 
     def published(self, at: datetime | None = None) -> list[NewsItem]:
-        at = at or self.now
+        return list(self._published_at(at or self.now)[0])
+
+    def published_between(self, at: datetime, first: datetime, last: datetime) -> list[NewsItem]:
+        """published(at) dated first..last, newest first, found by bisection (each plan's check asks, for a year of
+        a corpus that spans many)."""
+        newest_first, oldest_first, dates = self._published_at(at)
+        low, high = bisect_left(dates, first), bisect_right(dates, last)
+        return oldest_first[low:high][::-1]
+
+    def _published_at(self, at: datetime) -> tuple[list[NewsItem], list[NewsItem], list[datetime]]:
         key = (at, id(self.items), len(self.items))  # the site, feeds, index and each plan's check ask again
         if key not in self._published:
-            self._published[key] = [item for item in self.items if item.is_published(at)]
-        return list(self._published[key])
+            found = [item for item in self.items if item.is_published(at)]
+            # by date, items of one date in the reverse of their order here (the slices are read backwards):
+            # already so for the loader's items (newest first), then sorted in one pass
+            oldest_first = sorted(reversed(found), key=lambda item: item.date)
+            self._published[key] = found, oldest_first, [item.date for item in oldest_first]
+        return self._published[key]
 
     @cached_property
     def _topic_children(self) -> dict[str, list[str]]:

@@ -108,7 +108,7 @@ def check_plan(corpus: Corpus, plan: Plan, as_of: date | datetime, since: date |
     issuer = corpus.units.get(plan.issuer)
     stop = issuer.until if issuer is not None and issuer.until and issuer.until < plan.end else None
     first, end = _day_start(plan.start), end_of_day(min(plan.end, stop or plan.end))
-    scoped = [i for i in corpus.published(moment) if (i.unit in scope or plan.id in i.plans) and first <= i.date <= end]
+    scoped = [i for i in corpus.published_between(moment, first, end) if i.unit in scope or plan.id in i.plans]
     start = _day_start(max(since or plan.start, plan.start))
     items = [i for i in scoped if start <= i.date]
     coverage = []
