@@ -102,3 +102,29 @@ def test_many_new_items_are_read_by_two_processes_with_the_same_result(project, 
     reads.clear()
     again, again_problems = project.load()
     assert [p for p in reads if "tin-tuc" in p] == [] and messages(again_problems) == messages(alone_problems)
+
+
+def test_plans_are_cached_like_items_and_an_edited_plan_is_read_again(project, monkeypatch):
+    """The preview reloads after every edit of an item: unchanged plans are not parsed again (nor their problems
+    forgotten), an edited one is."""
+    import cchc.content.plan_files
+
+    reads, original = [], cchc.content.plan_files.read_document
+    monkeypatch.setattr(cchc.content.plan_files, "read_document",
+                        lambda file, path, problems: reads.append(path) or original(file, path, problems))
+    from conftest import ROOT
+
+    project.write("plans/hai-hau-2023.md", (ROOT / "plans/hai-hau-2023.md").read_bytes())
+    project.write("plans/hong.md", "---\nid: hong\ntitle: Kế hoạch hỏng\nissuer: khong-co\n---\nNội dung.\n")
+    first, first_problems = project.load()
+    assert "plans/hong.md" in reads and len(reads) == len(list((project.root / "plans").glob("*.md"))) > 1
+    reads.clear()
+    second, second_problems = project.load()
+    assert reads == [] and messages(second_problems) == messages(first_problems)
+    assert any("plans/hong.md" in m for m in messages(second_problems))
+    assert {k: p.title for k, p in second.plans.items()} == {k: p.title for k, p in first.plans.items()}
+    plan = next(p for p in first.plans.values() if p.path != "plans/hong.md")
+    file = project.root / plan.path
+    file.write_text(file.read_text(encoding="utf-8").replace(plan.title, plan.title + " (sửa đổi)", 1), encoding="utf-8")
+    third, _ = project.load()
+    assert reads == [plan.path] and third.plans[plan.id].title == plan.title + " (sửa đổi)"

@@ -1,4 +1,4 @@
-"""A cache of parsed news items between runs, so unchanged files are not read and validated again.
+"""A cache of parsed news items and plans between runs, so unchanged files are not read and validated again.
 
 An entry is reused only when the file's size and modification time are unchanged, every file it
 referenced (image, audio, attachment, linked files) is unchanged (size and time) or still missing, and the

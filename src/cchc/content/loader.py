@@ -82,18 +82,20 @@ class Loader(PlanFiles):
             if not rel.startswith(NEWS_DIR + "/"):
                 self.guarded(self.docs_dir / rel, self.check_page)
         refused: dict[str, str] = {}  # a plan id whose file has an error that keeps it out -> "file:line"
-        for file in sorted(self.plans_dir.glob("*.md")):
-            if not file.name.startswith("_"):
-                plan = self.guarded(file, self.load_plan)
-                if plan is None:
-                    refused.setdefault(_plan_id(file), p.where(self.rel(file)))
-                elif plan.id in corpus.plans:
-                    p.add(plan.path, plan.id_line, f'mã kế hoạch "{plan.id}" trùng với {corpus.plans[plan.id].path}', "đổi dòng id: thành mã khác")
-                elif plan:
-                    corpus.plans[plan.id] = plan
-        by_slug: dict[str, NewsItem] = {}
         own_cache = cache is None
         cache = cache or ItemCache(self.root, self.plans_dir)
+        plan_files = [file for file in sorted(self.plans_dir.glob("*.md")) if not file.name.startswith("_")]
+        for file in plan_files:  # cached as items are: the preview's every edit read each plan again
+            path, stat = self.rel(file), file.stat()
+            entry = cache.get(path, stat) or self.new_entry(file, path, stat, cache, self.load_plan)
+            p.items.extend(entry.problems)
+            if (plan := entry.item) is None:
+                refused.setdefault(_plan_id(file), p.where(path))
+            elif plan.id in corpus.plans:
+                p.add(plan.path, plan.id_line, f'mã kế hoạch "{plan.id}" trùng với {corpus.plans[plan.id].path}', "đổi dòng id: thành mã khác")
+            elif plan:
+                corpus.plans[plan.id] = plan
+        by_slug: dict[str, NewsItem] = {}
         files = sorted((self.docs_dir / NEWS_DIR).rglob("*.md"), key=lambda f: f.parts)  # Path's order, faster
         for entry in self.read_items(files, cache):
             self.problems.items.extend(entry.problems)
@@ -128,7 +130,7 @@ class Loader(PlanFiles):
                           ("dùng mã id của một kế hoạch, ví dụ: " + ", ".join(known)) if known
                           else "chưa có kế hoạch nào: thêm tệp kế hoạch vào plans/ (xem mau/ke-hoach.md) hoặc xóa dòng này")
         corpus.items = sorted(by_slug.values(), key=lambda i: (i.date, i.slug), reverse=True)
-        cache.keep_only({self.rel(f) for f in files})
+        cache.keep_only({self.rel(f) for f in files + plan_files})
         if own_cache:
             cache.save()
         return corpus, p
@@ -195,10 +197,11 @@ class Loader(PlanFiles):
         os.close(write)
         return read, child
 
-    def new_entry(self, file: Path, path: str, stat: os.stat_result, cache: ItemCache) -> Entry:
+    def new_entry(self, file: Path, path: str, stat: os.stat_result, cache: ItemCache, load=None) -> Entry:
+        """A file read anew (an item, or a plan with `load_plan`), with its problems and the files it named."""
         main, self.problems, self.seen = self.problems, Problems(), {}
         try:
-            item = self.guarded(file, self.load_item)
+            item = self.guarded(file, load or self.load_item)
         finally:
             local, self.problems = self.problems, main
         entry = Entry(0, 0, item, local.items, self.seen)
