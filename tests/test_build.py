@@ -177,6 +177,44 @@ def test_documents_cut_short_make_no_index(tmp_path):
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
 
 
+def test_a_spool_that_cannot_be_written_ends_the_index_instead_of_leaving_it_waiting(tmp_path, monkeypatch):
+    """The index process follows the spool file as it grows: if the build cannot write it (a full disk), the index
+    process is stopped and the error said, never left waiting for lines that will not come."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import cchc.search.background as background
+    from cchc.search.index import SearchIndexError
+
+    doc = {"url": "tin-tuc/a/", "date": "15/03/2024", "sort": "2024-03-15", "title": "Tin", "number": "", "summary": "",
+           "body": "Một cửa liên thông", "unit": "X", "type": "Tin", "topics": [], "filters": {}}
+
+    class FullDisk:
+        def __init__(self, spool):
+            self.spool, self.written = spool, 0
+
+        def write(self, data):
+            self.written += 1
+            if self.written > 3:
+                raise OSError(28, "No space left on device")
+            return self.spool.write(data)
+
+        def close(self):
+            self.spool.close()
+
+    opened = background.os.fdopen
+    monkeypatch.setattr(background.os, "fdopen", lambda fd, mode: FullDisk(opened(fd, mode)))
+    index = background.BackgroundIndex(tmp_path, iter([doc] * 10), [])
+    monkeypatch.undo()
+    pool = ThreadPoolExecutor(1)
+    try:
+        failed = pool.submit(index.wait).exception(timeout=30)
+    finally:
+        index.stop()  # if it were left waiting: not for ever
+        pool.shutdown()
+    assert isinstance(failed, SearchIndexError) and "No space left" in str(failed)
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
 def test_a_page_without_markdown_gets_what_markdown_makes_of_empty_text(project):
     """ModelPage skips building a Markdown converter for empty text: the page must come out as MkDocs' own."""
     from mkdocs.config import load_config

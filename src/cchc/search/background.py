@@ -22,7 +22,6 @@ from .index import SearchIndexError, code_digest, discard_unfinished, write_inde
 
 _PEAK = "cchc-peak-kb"  # the index process's peak memory, its last line on standard error
 _END = b'"end"\n'  # the last line of what BackgroundIndex sends: anything cut short makes no index
-_CUT = b'"cut"\n'  # the last line when making a document failed
 
 
 class BackgroundIndex:
@@ -65,10 +64,9 @@ class BackgroundIndex:
                     return  # stopped, or the child has reused a kept index (or failed: wait() says why)
                 spool.write(line(doc))
             spool.write(_END)
-        except Exception as exc:  # noqa: BLE001 (making a document failed: the child, cut short, writes nothing)
+        except Exception as exc:  # noqa: BLE001 (making a document failed, or the spool could not be written)
             self.failed = exc
-            with contextlib.suppress(OSError):
-                spool.write(b"\n" + _CUT)
+            self._kill()  # no index is wanted; the child, following the spool, would wait for more
         finally:
             with contextlib.suppress(OSError):
                 spool.close()
@@ -76,19 +74,24 @@ class BackgroundIndex:
     def stop(self) -> None:
         """The build failed: no index is wanted, and none may be written into a folder about to go."""
         self._stopping.set()
+        self._kill()
+        self.process.wait()
+        self._writer.join()
+        discard_unfinished(self.site_dir)
+
+    def _kill(self) -> None:
         try:
             os.killpg(self.process.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        self.process.wait()
-        self._writer.join()
-        discard_unfinished(self.site_dir)
 
     def wait(self) -> float:
         """Seconds the index took, from start to its last file; SearchIndexError if it could not be written."""
         error = self.process.stderr.read().decode("utf-8", "replace").strip()
         self._writer.join()
-        if self.process.wait() != 0 and self.failed is not None:
+        if self.process.wait() != 0:
+            discard_unfinished(self.site_dir)  # what a killed child began
+        if self.process.returncode != 0 and self.failed is not None:
             raise SearchIndexError(f"Không tạo được chỉ mục tìm kiếm ({type(self.failed).__name__}: {self.failed})")
         if self.process.returncode != 0:
             raise SearchIndexError(error or f"Không tạo được chỉ mục tìm kiếm (mã lỗi {self.process.returncode})")
@@ -125,8 +128,6 @@ def _parsed(lines: Iterator[bytes]) -> Iterator[dict]:
     for raw in lines:
         if raw == _END:
             return
-        if raw == _CUT:
-            break
         yield json.loads(raw)
     raise SearchIndexError("Chỉ mục tìm kiếm: dữ liệu gửi sang bị ngắt giữa chừng, chưa ghi chỉ mục")
 
