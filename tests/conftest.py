@@ -259,7 +259,12 @@ class Server:
         try:
             return self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            self.process.kill()
+            self.process.send_signal(signal.SIGABRT)  # faulthandler prints where every thread is, into self.lines
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+            time.sleep(0.5)
             return None
 
 
