@@ -9,6 +9,7 @@ last good site. Each open page asks the server (a long poll) to be told when *it
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import faulthandler
@@ -364,7 +365,8 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, also: str = "",
     """Build, serve and rebuild on changes until Ctrl+C or SIGTERM; `also` is printed with the address; `files`
     answers the editing room's requests (`cchc edit`)."""
     signal.signal(signal.SIGTERM, _stop)
-    faulthandler.enable()  # a fatal signal (SIGABRT from a supervisor of a stop that hangs) prints every thread's place
+    with contextlib.suppress(ValueError, OSError):  # an error stream without a file (captured): nothing to print to
+        faulthandler.enable()  # a fatal signal (SIGABRT from a supervisor of a stop that hangs) prints every thread's place
     preview = Preview(root)
     handler = functools.partial(_handler(preview, files), directory=str(preview.link))
     try:  # the address first: a port in use is said at once, not after the first build
