@@ -335,3 +335,23 @@ def test_the_index_files_do_not_depend_on_the_order_terms_come_in(monkeypatch):
     forward, backward = files(list), files(lambda terms: terms[::-1])
     assert len([name for name in forward if name.startswith("s/")]) >= 1
     assert forward == backward
+
+
+def test_abbreviations_and_synonyms_are_found_as_a_list_of_phrases_longest_first_finds_them():
+    """The one expression of every phrase (a tree of letters) matches what the plain list of phrases, longest first,
+    matched: phrases inside others, phrases followed by more letters, accents and punctuation."""
+    import random
+
+    rng = random.Random(7)
+    letters = "aăâbcdđeêhiklmnoôơqrstuưvxyáàảãạ "
+    for _ in range(40):
+        groups = [["".join(rng.choice(letters) for _ in range(rng.randint(1, 6))).strip() or "a"
+                   for _ in range(rng.randint(1, 3))] for _ in range(rng.randint(1, 8))]
+        groups.append([groups[0][0] + "x", groups[0][0] + " y", groups[0][0]])  # phrases starting with another
+        phrases = Equivalents(groups)
+        names = sorted(phrases.others, key=len, reverse=True)
+        plain = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)")
+        for _ in range(20):  # phrases, pieces of them and letters, run together or apart
+            pieces = [rng.choice([rng.choice(names), rng.choice(names)[:3], rng.choice(letters)]) for _ in range(12)]
+            text = "".join(piece + rng.choice(["", " ", ".", "x", " y", "-"]) for piece in pieces)
+            assert [m.group(0) for m in phrases.pattern.finditer(text)] == [m.group(0) for m in plain.finditer(text)], (groups, text)
