@@ -29,7 +29,7 @@ class Corpus:
     settings: SiteSettings = field(default_factory=SiteSettings)
     portals: dict[str, MergedPortal] = field(default_factory=dict)  # portals merged into this one, by code
     now: datetime | None = None
-    _published: dict = field(default_factory=dict, repr=False, compare=False)  # (moment, items) -> published
+    _published: dict = field(default_factory=dict, repr=False, compare=False)  # items -> those publishable, by date
 
     def equivalents(self) -> list[list[str]]:
         """What search takes for one another: each abbreviation and its words, and each group of synonyms."""
@@ -37,23 +37,27 @@ class Corpus:
         return [[short, full] for short, full in self.glossary.items() if lookup_key(full) != spelled] + self.synonyms
 
     def published(self, at: datetime | None = None) -> list[NewsItem]:
-        return list(self._published_at(at or self.now)[0])
+        """The items published at `at` (now by default), newest first."""
+        oldest_first, dates = self._by_date()
+        return oldest_first[:bisect_right(dates, at or self.now)][::-1]
 
     def published_between(self, at: datetime, first: datetime, last: datetime) -> list[NewsItem]:
         """published(at) dated first..last, newest first, found by bisection (each plan's check asks, for a year of
         a corpus that spans many)."""
-        newest_first, oldest_first, dates = self._published_at(at)
-        low, high = bisect_left(dates, first), bisect_right(dates, last)
-        return oldest_first[low:high][::-1]
+        oldest_first, dates = self._by_date()
+        return oldest_first[bisect_left(dates, first):bisect_right(dates, min(last, at))][::-1]
 
-    def _published_at(self, at: datetime) -> tuple[list[NewsItem], list[NewsItem], list[datetime]]:
-        key = (at, id(self.items), len(self.items))  # the site, feeds, index and each plan's check ask again
+    def _by_date(self) -> tuple[list[NewsItem], list[datetime]]:
+        """The items that are published once their time comes (NewsItem.is_published), oldest first, and their
+        dates: what is published at a moment is the part dated up to it, found by bisection, one pass per corpus
+        whatever the moments asked (each finished plan is checked at its own last day)."""
+        key = (id(self.items), len(self.items))
         if key not in self._published:
-            found = [item for item in self.items if item.is_published(at)]
-            # by date, items of one date in the reverse of their order here (the slices are read backwards):
-            # already so for the loader's items (newest first), then sorted in one pass
-            oldest_first = sorted(reversed(found), key=lambda item: item.date)
-            self._published[key] = found, oldest_first, [item.date for item in oldest_first]
+            # items of one date in the reverse of their order here (the slices are read backwards): already so for
+            # the loader's items (newest first), then sorted in one pass
+            oldest_first = sorted((i for i in reversed(self.items) if i.publishable), key=lambda item: item.date)
+            self._published.clear()
+            self._published[key] = oldest_first, [item.date for item in oldest_first]
         return self._published[key]
 
     @cached_property

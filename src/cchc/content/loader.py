@@ -8,6 +8,7 @@ import pickle
 import posixpath
 import re
 from datetime import datetime
+from operator import attrgetter
 from pathlib import Path
 from typing import Callable, TypeVar
 
@@ -20,7 +21,7 @@ from .merged import load_portals
 from .model import READING_WORDS, LegalDocument, NewsItem, pack_text
 from .plan_files import PlanFiles
 from .problems import Problems, thousands
-from .publishing import IMAGES, check_tree, resolve
+from .publishing import IMAGES, check_tree, markdown_files, resolve
 from .recordings import recording_refusal
 from .safety import find_unsafe_html
 from .settings import load_site_settings
@@ -96,7 +97,7 @@ class Loader(PlanFiles):
             elif plan:
                 corpus.plans[plan.id] = plan
         by_slug: dict[str, NewsItem] = {}
-        files = sorted((self.docs_dir / NEWS_DIR).rglob("*.md"), key=lambda f: f.parts)  # Path's order, faster
+        files = markdown_files(self.docs_dir / NEWS_DIR, self.root)
         for entry in self.read_items(files, cache):
             self.problems.items.extend(entry.problems)
             item = entry.item
@@ -129,8 +130,8 @@ class Loader(PlanFiles):
                     p.add(item.path, item.plans_line, f'kế hoạch "{plan_id}" không có trong thư mục plans/',
                           ("dùng mã id của một kế hoạch, ví dụ: " + ", ".join(known)) if known
                           else "chưa có kế hoạch nào: thêm tệp kế hoạch vào plans/ (xem mau/ke-hoach.md) hoặc xóa dòng này")
-        corpus.items = sorted(by_slug.values(), key=lambda i: (i.date, i.slug), reverse=True)
-        cache.keep_only({self.rel(f) for f in files + plan_files})
+        corpus.items = sorted(by_slug.values(), key=attrgetter("date", "slug"), reverse=True)
+        cache.keep_only({path for path, _ in files} | {self.rel(f) for f in plan_files})
         if own_cache:
             cache.save()
         return corpus, p
@@ -155,17 +156,17 @@ class Loader(PlanFiles):
 
     # -- news items -------------------------------------------------------------------------------
 
-    def read_items(self, files: list[Path], cache: ItemCache) -> list[Entry]:
+    def read_items(self, files: list[tuple[str, str]], cache: ItemCache) -> list[Entry]:
         """Each file's cache entry: kept if the file is unchanged, else read anew. Many to read (a first or cold
         build) are shared with a forked child, which reads every other one and hands its entries back: the
         items, their problems and their order are the same as read by one process."""
         entries: list[Entry | None] = []
         new: list[tuple[int, Path, str, os.stat_result]] = []
-        for file in files:
-            path, stat = self.rel(file), file.stat()
+        for path, file in files:  # (project-relative path, path): publishing.markdown_files
+            stat = os.stat(file)
             entries.append(cache.get(path, stat))
             if entries[-1] is None:
-                new.append((len(entries) - 1, file, path, stat))
+                new.append((len(entries) - 1, Path(file), path, stat))
         child = self._fork(new[1::2], cache) if len(new) >= PARALLEL_FROM and _can_fork() else None
         for k, file, path, stat in new[0::2] if child else new:
             entries[k] = self.new_entry(file, path, stat, cache)

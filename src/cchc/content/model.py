@@ -128,9 +128,14 @@ class NewsItem:
         """Site-relative URL; it depends on the slug alone, so it never moves once published."""
         return f"tin-tuc/{self.slug}/"
 
+    @property
+    def publishable(self) -> bool:
+        """Published once its time comes: not a draft."""
+        return not self.draft
+
     def is_published(self, at: datetime) -> bool:
-        """The one rule: not a draft, and its publish time has come."""
-        return not self.draft and self.date <= at
+        """The one rule: publishable, and its publish time has come (Corpus.published bisects by the time)."""
+        return self.publishable and self.date <= at
 
 
 @dataclass(frozen=True)

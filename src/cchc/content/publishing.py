@@ -11,6 +11,7 @@ Every file MkDocs would copy into site/ passes here first (the loader reports, t
 
 from __future__ import annotations
 
+import contextlib
 import os
 import posixpath
 from collections import Counter
@@ -148,6 +149,27 @@ def check_tree(folder: Path, root: Path, problems: Problems, *, publish: bool) -
                 check_svg(Path(entry.path), f"{base}/{rel}", problems)
         todo.extend(reversed(subfolders))
     return pages
+
+
+def markdown_files(folder: Path, root: Path) -> list[tuple[str, str]]:
+    """Every *.md under `folder` as Path.rglob finds them (hidden names too; links to folders not entered), as
+    (root-relative path, path), in the order of their path parts: one scandir per folder, no Path per file (the
+    preview lists 20,000 items after every edit)."""
+    found, todo = [], [str(folder)]
+    while todo:
+        try:
+            with os.scandir(todo.pop()) as entries:
+                for entry in entries:
+                    if entry.name.endswith(".md"):
+                        found.append(entry.path)
+                    with contextlib.suppress(OSError):
+                        if entry.is_dir() and not entry.is_symlink():
+                            todo.append(entry.path)
+        except OSError:
+            continue
+    prefix = str(root) + os.sep
+    pairs = [(path[len(prefix):] if path.startswith(prefix) else os.path.relpath(path, root), path) for path in found]
+    return sorted(((rel.replace(os.sep, "/"), path) for rel, path in pairs), key=lambda pair: pair[0].split("/"))
 
 
 def clean_svg(data: bytes) -> bytes:

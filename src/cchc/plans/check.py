@@ -119,6 +119,30 @@ def check_plan(corpus: Corpus, plan: Plan, as_of: date | datetime, since: date |
     return PlanCheck(plan, moment, items, coverage, progress)
 
 
+class KeptChecks:
+    """check_plan's results, kept from one load of the live preview to the next: a plan that is the very same
+    object (plans are replaced only when their file or the vocabularies change) checked at the same moment over
+    the very same published items of its period gives the same check, so only the plans an edit touches are
+    checked again. `previous`'s objects stay alive while this one is used: their ids are not reused."""
+
+    def __init__(self, previous: KeptChecks | None = None) -> None:
+        self.kept: dict[str, tuple[Plan, tuple, PlanCheck]] = {}
+        self._old = previous.kept if previous else {}
+
+    def check(self, corpus: Corpus, plan: Plan, as_of: date | datetime) -> PlanCheck:
+        moment = as_of_moment(as_of)
+        period = corpus.published_between(moment, _day_start(plan.start), end_of_day(plan.end))
+        key = (moment, len(period), hash(tuple(map(id, period))))
+        old = self._old.get(plan.id)
+        result = old[2] if old is not None and old[0] is plan and old[1] == key else check_plan(corpus, plan, as_of)
+        self.kept[plan.id] = (plan, key, result)
+        return result
+
+    def done(self) -> None:
+        """The load is over: the previous checks may go."""
+        self._old = {}
+
+
 def _progress(corpus: Corpus, target: Target, scoped: list[NewsItem], moment: datetime, stop: date | None = None) -> Progress:
     """A target's state as of `moment`; after the issuer's last day `stop`, its state on that day, and a target
     not done by then stops there (MERGED)."""

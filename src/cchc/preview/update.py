@@ -15,6 +15,7 @@ API: the version is pinned, and tests compare a partial rebuild with a full buil
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from collections.abc import Callable
@@ -73,6 +74,8 @@ class LiveSite:
         collect = Collect()
         logger = logging.getLogger("mkdocs")
         logger.addHandler(collect)
+        collecting = gc.isenabled()
+        gc.disable()  # until the pages a reader is looking at are written: the update makes objects, not garbage
         try:
             problems = plugin.load(config, self.cache)
             plugin.nav_memo.clear()
@@ -82,16 +85,21 @@ class LiveSite:
                 collect.messages.append(problems.report())
             known = {digest for _, digest in self.items.values()}
             self.items = item_digests(plugin.corpus.items, self.items, self.docs_dir)
-            pages, feeds = fingerprints(plugin, self.items)
             views = plugin.site.views
+            edited = self._edited(known)  # shown before the rest is even compared
+            self._render(edited)
+            if edited:
+                publish({p.url for p in edited})
+            pages, feeds = fingerprints(plugin, self.items)
             gone = [files.get_file_from_path(src) for src in self.pages if src not in pages]
             published = {file.url for file in gone}
             for file in gone:
                 self._delete(file)
             moved = bool(gone)  # the set of pages changed: the sitemap follows
             todo: list[Page] = []
+            done = {p.file.src_uri for p in edited}
             for src, digest in pages.items():
-                if self.pages.get(src) == digest:
+                if self.pages.get(src) == digest or src in done:
                     continue
                 file, fresh = files.src_uris.get(src), page_file(config, views[src])
                 if file is None or file.dest_uri != fresh.dest_uri:
@@ -105,6 +113,7 @@ class LiveSite:
                     file.content_string = views[src].markdown
                 todo.append(file.page)
             if moved:  # keep the order a full build gives (the sitemap lists pages in it)
+                todo += edited  # rendered again: a link in them may lead to a page that moved
                 for file in [files.src_uris[src] for src in views]:  # src_uris: no path parsing per page
                     files.remove(file)
                     files.append(file)
@@ -121,7 +130,10 @@ class LiveSite:
                 (later if late else first).append(page)
             self._render(first)
             publish(published | {p.url for p in first})
-            update = Update(True, collect.messages, len(todo) + len(gone), first_seconds=time.monotonic() - started)
+            if collecting:
+                gc.enable()
+            update = Update(True, collect.messages, len({id(p) for p in todo + edited}) + len(gone),
+                            first_seconds=time.monotonic() - started)
             stale = [(feed, items) for feed, items in plugin.catalogue if self.feeds.get(feed.path) != feeds[feed.path]]
 
             def meanwhile() -> None:  # while a helper renders later pages: the sitemap and the feeds
@@ -138,12 +150,27 @@ class LiveSite:
                 publish({p.url for p in later} | {feed.path for feed, _ in stale})
             update.feeds = len(stale)
             update.search_changed = plugin.search_urls != self.search_urls or any(
-                views[p.file.src_uri].searchable for p in todo if p.file.src_uri in views)
+                views[p.file.src_uri].searchable for p in todo + edited if p.file.src_uri in views)
             self.pages, self.feeds, self.search_urls = pages, feeds, list(plugin.search_urls)
             update.seconds = time.monotonic() - started
             return update
         finally:
             logger.removeHandler(collect)
+            if collecting:
+                gc.enable()
+
+    def _edited(self, known: set[bytes]) -> list[Page]:
+        """The own pages of the items an edit changed (their digests are new), where they stay at their address:
+        what the staff member is looking at, rendered before the other pages' fingerprints are even computed."""
+        views, files, found = self.plugin.site.views, self.plugin.files, []
+        for item in self.plugin.site.visible:
+            if self.items[id(item)][1] in known or (view := views.get(item.src_uri)) is None:
+                continue
+            file = files.src_uris.get(item.src_uri)
+            if file is not None and file.page is not None and file.dest_uri == page_file(self.config, view).dest_uri:
+                file.content_string = view.markdown
+                found.append(file.page)
+        return found
 
     def _render(self, pages: list[Page], share: bool = False, meanwhile: Callable[[], None] = lambda: None) -> int:
         """MkDocs' own two steps for each page: Markdown (with our plugin's hooks), then the template. With

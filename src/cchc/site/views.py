@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,7 +20,7 @@ from ..content.corpus import Corpus
 from ..content.dates import end_of_day
 from ..content.text import fold
 from ..content.model import HomeSection, NewsItem, Plan
-from ..plans.check import PlanCheck, check_plan, topic_month_grid
+from ..plans.check import KeptChecks, PlanCheck, topic_month_grid
 from ..plans.overview import overview, years_of
 
 LEAD_WINDOW = 5  # the home page leads with the newest of this many items that has an image
@@ -87,17 +88,20 @@ class SiteViews:
                 self.by_unit[unit].append(item)
             self.by_month[(item.date.year, item.date.month)].append(item)
         self.views: dict[str, View] = {}
-        self._stamps: dict[int, float] | None = None  # for related items
-        self._positions: dict[str, dict[int, int]] = {}
-        # Related items of the previous build of the same process (the live preview): reused where an item
-        # and the date-neighbours it was chosen from are the very same objects. Keeping `previous.visible`
-        # alive keeps those ids from being reused by new objects.
-        self._related: dict[int, tuple[tuple, list[NewsItem]]] = {}
+        self._stamps: dict[int, float] = {}  # for related items
+        self._positions: dict[str, dict[int, int]] = {}  # topic -> id(item) -> its place in the topic's listing
+        # Related items of the previous build of the same process (the live preview): reused for an item that is
+        # the very same object with the very same date-neighbours (_unchanged). Keeping `previous.visible` alive
+        # keeps those ids from being reused by new objects.
+        self._related: dict[int, list[NewsItem]] = {}
         self._old_related = previous._related if previous else {}
         self._old_visible = previous.visible if previous else []
+        self._changed = self._near_changes(previous.by_topic) if previous else None
+        self.checks = KeptChecks(previous.checks if previous else None)  # each plan's check
         self._build()
         # needed while building only: the preview keeps the views (20,000 items: tens of MB)
-        self._stamps, self._positions, self._old_related, self._old_visible = None, {}, {}, []
+        self._stamps, self._positions, self._old_related, self._old_visible, self._changed = {}, {}, {}, [], None
+        self.checks.done()
 
     def add(self, view: View) -> None:
         self.views[view.src_uri] = view
@@ -121,7 +125,7 @@ class SiteViews:
         unit_counts = {slug: len(items) for slug, items in self.by_unit.items()}
         checks = {}
         for plan in sorted(c.plans.values(), key=lambda p: (p.start, p.id), reverse=True):
-            checks[plan.id] = check_plan(c, plan, min(self.now, end_of_day(plan.end)))  # a finished plan: its final state
+            checks[plan.id] = self.checks.check(c, plan, min(self.now, end_of_day(plan.end)))  # a finished plan: its final state
         self.add(View("index.md", "Trang chủ", "cchc/home.html", data=self.front_page(current, checks),
                       meta={"hide": ["navigation", "toc"]}))
         self.listing("tin-tuc/", "Tin tức cải cách hành chính", self.visible)
@@ -227,39 +231,57 @@ class SiteViews:
 
     def related(self, item: NewsItem) -> list[NewsItem]:
         """Items sharing most topics, nearest in date first; looks only at date-neighbours per topic."""
-        if self._stamps is None:  # item positions per topic and timestamps, computed once per build
-            self._stamps = {id(i): i.date.timestamp() for i in self.visible}
-            self._positions = {topic: {id(i): n for n, i in enumerate(items)} for topic, items in self.by_topic.items()}
-        windows = tuple(tuple(map(id, self._window(topic, item))) for topic in item.topics)
-        old = self._old_related.get(id(item))
-        if old is not None and old[0] == windows:
-            self._related[id(item)] = old
-            return old[1]
-        stamp, scores = self._stamps[id(item)], {}
+        key = id(item)
+        if self._changed is not None and key not in self._changed and (old := self._old_related.get(key)) is not None:
+            self._related[key] = old
+            return old
+        stamps, scores = self._stamps, {}  # id(item) -> its time as a number, as needed
+        if (stamp := stamps.get(key)) is None:
+            stamp = stamps[key] = item.date.timestamp()
         for topic in item.topics:
-            for other in self._window(topic, item):
+            for other in self._window(topic, key):
                 if other is item:
                     continue
                 score = scores.get(id(other))
                 if score is None:  # [shared topics (+1 if same unit), distance in time, the item]
-                    scores[id(other)] = [1 + (other.unit == item.unit), abs(self._stamps[id(other)] - stamp), other]
+                    if (when := stamps.get(id(other))) is None:
+                        when = stamps[id(other)] = other.date.timestamp()
+                    scores[id(other)] = [1 + (other.unit == item.unit), abs(when - stamp), other]
                 else:
                     score[0] += 1
-        ranked = sorted((-shared, gap, other.slug, key) for key, (shared, gap, other) in scores.items())
-        result = [scores[key][2] for *_, key in ranked[:RELATED_COUNT]]
-        self._related[id(item)] = (windows, result)
+        ranked = sorted((-shared, gap, other.slug, k) for k, (shared, gap, other) in scores.items())
+        result = self._related[key] = [scores[k][2] for *_, k in ranked[:RELATED_COUNT]]
         return result
 
-    def _window(self, topic: str, item: NewsItem) -> list[NewsItem]:
-        """The items just before and after this one in the topic's listing."""
-        pos = self._positions[topic][id(item)]
+    def _window(self, topic: str, key: int) -> list[NewsItem]:
+        """The items just before and after the item with this id in the topic's listing."""
+        positions = self._positions.get(topic)
+        if positions is None:  # per topic, when first needed: a preview's update needs the edited items' only
+            positions = self._positions[topic] = {id(i): n for n, i in enumerate(self.by_topic[topic])}
+        pos = positions[key]
         return self.by_topic[topic][max(0, pos - RELATED_WINDOW): pos + RELATED_WINDOW + 1]
+
+    def _near_changes(self, before: dict[str, list[NewsItem]]) -> set[int]:
+        """The ids of the items whose date-neighbours in some topic may differ from the previous build's: per topic,
+        those within RELATED_WINDOW of the part between the listings' common beginning and common end. Every other
+        item has the very same neighbours (the same objects), so the same related items."""
+        changed: set[int] = set()
+        for topic, items in self.by_topic.items():
+            ids, old = list(map(id, items)), list(map(id, before.get(topic, ())))
+            if ids == old:
+                continue
+            same = min(len(ids), len(old))
+            head = next((k for k, (a, b) in enumerate(zip(ids, old)) if a != b), same)
+            tail = next((k for k, (a, b) in enumerate(zip(reversed(ids), reversed(old))) if a != b), same)
+            tail = min(tail, same - head)  # the common end does not overlap the common beginning
+            changed.update(ids[max(0, head - RELATED_WINDOW):len(ids) - tail + RELATED_WINDOW])
+        return changed
 
     def file_size(self, rel: str) -> int:
         if not rel or self.docs_dir is None:
             return 0
         try:
-            return (self.docs_dir / rel).stat().st_size
+            return os.stat(os.path.join(self.docs_dir, rel)).st_size  # no Path per item: 20,000 items
         except OSError:
             return 0
 
