@@ -232,7 +232,10 @@ def test_an_item_written_by_hand_keeps_every_field_through_the_editor(browser, r
         field = page.locator("[id^='title-field']")
         page.frame_locator("iframe").first.locator(".cchc-body li").first.wait_for()  # the entry has loaded
         assert field.input_value() == old
-        assert page.frame_locator("iframe").first.locator("figure img").evaluate("i => i.complete && i.naturalWidth > 0")
+        image, shown = page.frame_locator("iframe").first.locator("figure img"), time.monotonic() + 15
+        while not image.evaluate("i => i.complete && i.naturalWidth > 0"):  # its image loads (after the text)
+            assert time.monotonic() < shown, "the item's image never loaded in the editor's preview"
+            time.sleep(0.1)
         field.fill(new)
         publish(page)
         page.screenshot(path=SHOTS / f"giu-nguyen-{collection}.png")
