@@ -14,6 +14,7 @@ import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
+from .dates import shared_timezone
 from .model import NewsItem
 from .problems import Problem
 
@@ -47,6 +48,14 @@ def signature(file: Path) -> tuple | None:
     return (stat.st_size, stat.st_mtime_ns) if file.is_file() else None
 
 
+class Unpickler(pickle.Unpickler):
+    """Items read back from a pickle (this cache, the loader's forked reader) with their dates in Vietnam time
+    sharing the one VN_TZ, as freshly parsed ones do."""
+
+    def find_class(self, module: str, name: str):
+        return shared_timezone if (module, name) == ("datetime", "timezone") else super().find_class(module, name)
+
+
 class ItemCache:
     def __init__(self, root: Path, plans_dir: Path) -> None:
         self.file = root / "build" / "cache" / "items.pickle"
@@ -59,7 +68,7 @@ class ItemCache:
         self.dirty = False
         try:
             with self.file.open("rb") as f:
-                signature, entries = pickle.load(f)
+                signature, entries = Unpickler(f).load()
             if signature == self.signature:
                 self.entries = entries
         except (OSError, EOFError, pickle.UnpicklingError, ValueError, AttributeError, ImportError, TypeError):

@@ -16,7 +16,7 @@ from . import dates, lifetime
 from .corpus import Corpus
 from .fields import Fields
 from .images import HOW_TO_SIZE, why_hidden
-from .item_cache import Entry, ItemCache, signature
+from .item_cache import Entry, ItemCache, Unpickler, signature
 from .merged import load_portals
 from .model import READING_WORDS, LegalDocument, NewsItem, pack_text
 from .plan_files import PlanFiles
@@ -369,7 +369,7 @@ def _collect(read: int, child: int) -> dict:
     """What the child handed back ({} if it failed), once it is gone."""
     try:
         with os.fdopen(read, "rb") as given:
-            found = pickle.load(given)
+            found = Unpickler(given).load()
     except Exception:  # noqa: BLE001 (any failure of the child: its share is read here instead)
         found = {}
     os.waitpid(child, 0)
