@@ -98,9 +98,12 @@ class SiteViews:
         self._old_visible = previous.visible if previous else []
         self._changed = self._near_changes(previous.by_topic) if previous else None
         self.checks = KeptChecks(previous.checks if previous else None)  # each plan's check
+        self._by_own_unit: dict[str, list[NewsItem]] | None = None  # for lineages (_of_units)
+        self._order: dict[int, int] = {}
         self._build()
         # needed while building only: the preview keeps the views (20,000 items: tens of MB)
         self._stamps, self._positions, self._old_related, self._old_visible, self._changed = {}, {}, {}, [], None
+        self._by_own_unit, self._order = None, {}
         self.checks.done()
 
     def add(self, view: View) -> None:
@@ -153,7 +156,7 @@ class SiteViews:
             if before:  # one click away, never by default: the unit's items with those of the units merged into it
                 lineage = c.lineage(unit.slug)
                 self.listing(f"don-vi/{unit.slug}/ca-don-vi-cu/", f"{unit.name} và các đơn vị trước sáp nhập",
-                             [i for i in self.visible if i.unit in lineage], kind="unit", term=unit, lineage=True,
+                             self._of_units(lineage), kind="unit", term=unit, lineage=True,
                              chain=[unit.slug], **lifetime)
         self.add(View("ke-hoach/index.md", "Kế hoạch thông tin, tuyên truyền", "cchc/plans.html", data={
             "plans": sorted(c.plans.values(), key=lambda p: (p.start, p.id), reverse=True),
@@ -180,6 +183,17 @@ class SiteViews:
             for month, _ in months:
                 self.listing(f"luu-tru/{year}/{month:02d}/", f"Lưu trữ tháng {month:02d}/{year}",
                              self.by_month[(year, month)], year=year, months=months)
+
+    def _of_units(self, units: set[str]) -> list[NewsItem]:
+        """The visible items of these units (not of units under them), in their order: a province's communes have
+        lineages of their own, each a scan of every item before."""
+        if self._by_own_unit is None:
+            self._by_own_unit = defaultdict(list)
+            for item in self.visible:
+                self._by_own_unit[item.unit].append(item)
+            self._order = {id(item): n for n, item in enumerate(self.visible)}
+        found = itertools.chain.from_iterable(self._by_own_unit.get(u, ()) for u in units)
+        return sorted(found, key=lambda item: self._order[id(item)])
 
     def front_page(self, current: list[Plan], checks: dict[str, PlanCheck]) -> dict[str, Any]:
         """The home page: a lead item with its image, the latest headlines, the sections set in mkdocs.yml,
