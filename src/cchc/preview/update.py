@@ -163,6 +163,8 @@ class LiveSite:
         """The own pages of the items an edit changed (their digests are new), where they stay at their address:
         what the staff member is looking at, rendered before the other pages' fingerprints are even computed."""
         views, files, found = self.plugin.site.views, self.plugin.files, []
+        if views.keys() != self.pages.keys():
+            return []  # pages come or go: a link in the edited ones may lead to them, rendered in the usual order
         for item in self.plugin.site.visible:
             if self.items[id(item)][1] in known or (view := views.get(item.src_uri)) is None:
                 continue

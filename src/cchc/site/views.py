@@ -91,7 +91,7 @@ class SiteViews:
         self._stamps: dict[int, float] = {}  # for related items
         self._positions: dict[str, dict[int, int]] = {}  # topic -> id(item) -> its place in the topic's listing
         # Related items of the previous build of the same process (the live preview): reused for an item that is
-        # the very same object with the very same date-neighbours (_unchanged). Keeping `previous.visible` alive
+        # the very same object with the very same date-neighbours (_near_changes). Keeping `previous.visible` alive
         # keeps those ids from being reused by new objects.
         self._related: dict[int, list[NewsItem]] = {}
         self._old_related = previous._related if previous else {}
