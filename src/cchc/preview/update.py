@@ -77,7 +77,7 @@ class LiveSite:
         collecting = gc.isenabled()
         gc.disable()  # until the pages a reader is looking at are written: the update makes objects, not garbage
         try:
-            problems = plugin.load(config, self.cache)
+            problems = plugin.load(config, self.cache, search=False)
             plugin.nav_memo.clear()
             if problems.blocking(plugin.strict):
                 return Update(False, [problems.report()])
@@ -90,6 +90,7 @@ class LiveSite:
             self._render(edited)
             if edited:
                 publish({p.url for p in edited})
+            plugin.load_search()
             pages, feeds = fingerprints(plugin, self.items)
             gone = [files.get_file_from_path(src) for src in self.pages if src not in pages]
             published = {file.url for file in gone}

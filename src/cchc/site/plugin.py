@@ -95,7 +95,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self.timings["load"] = time.monotonic() - started
         return config
 
-    def load(self, config, cache: ItemCache | None = None) -> Problems:
+    def load(self, config, cache: ItemCache | None = None, search: bool = True) -> Problems:
         """Read the corpus and derive every page and feed from it; state is replaced only if nothing blocks.
 
         Called by on_config, and again by the live preview (preview/update.py) after each edit of an item.
@@ -113,10 +113,15 @@ class CchcPlugin(BasePlugin[CchcConfig]):
                                  lambda item: self.page_html.get(item.url, ""), corpus.glossary,
                                  self.broadcast, Path(config.site_dir))
         self.catalogue = syndication.catalogue(self.feeds, self.site, self.broadcast)
-        search = self.search.load(corpus, corpus.published(now), list(corpus.plans.values()))
-        self.search_urls = self.search.urls
-        self.site.views["tim-kiem/index.md"].data.update(search)
+        if search:  # the preview asks for it once the edited pages are out
+            self.load_search()
         return problems
+
+    def load_search(self) -> None:
+        """The documents of the search index, and what the search page shows of them."""
+        found = self.search.load(self.corpus, self.corpus.published(self.now), list(self.corpus.plans.values()))
+        self.search_urls = self.search.urls
+        self.site.views["tim-kiem/index.md"].data.update(found)
 
     def search_stream(self) -> Iterator[dict]:
         """The index's documents newest first, with their pages' HTML, each made when the index process asks."""
