@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import filecmp
 import re
 from pathlib import Path
@@ -58,12 +59,16 @@ def test_title_edit_rewrites_only_the_pages_that_show_it_and_matches_a_full_buil
     root, site = live
     item = items(root)[5]
     edit(item, "title", "Tiêu đề đã sửa trong lúc xem trước")
-    published: list[set[str]] = []
-    update = site.update(published.append)
+    published: list = []
+    load = site.plugin.load
+    site.plugin.load = lambda *args, **kwargs: published.append("load") or load(*args, **kwargs)
+    update = site.update(published.append, {str(item)})
     assert update.ok and update.search_changed
     url = next(v.data["item"].url for v in site.plugin.site.views.values()
                if "item" in v.data and v.data["item"].path.endswith(item.name))
-    assert published[0] == {url}  # the item's own page is written and announced first, before any other is compared
+    # the item's own page is written and announced first, from its file alone, before the site is even loaded
+    assert published[:2] == [{url}, "load"]
+    assert all(url not in urls for urls in published[2:])  # the update's own View was the same: not written again
     # The item, its listings (news, topics, units, archive), neighbours showing it as related, feeds…
     assert 3 <= update.pages < 40, update.pages
     assert update.feeds >= 3
@@ -85,8 +90,12 @@ def test_moves_additions_deletions_and_drafts_match_a_full_build(live, tmp_path)
     new.parent.mkdir(exist_ok=True)
     new.write_text("---\ntitle: Bài mới trong lúc xem trước\ndate: 20/06/2026\ntopics: [mot-cua]\nunit: son-kim-1\n---\n\n"
                    "Nội dung [xem giới thiệu](../../gioi-thieu.md).\n", encoding="utf-8")
-    update = site.update()
+    loads: list = []
+    load = site.plugin.load
+    site.plugin.load = lambda *args, **kwargs: loads.append("load") or load(*args, **kwargs)
+    update = site.update(loads.append, {str(f) for f in [*files, new]})
     assert update.ok
+    assert loads[0] == "load"  # no edit kept its item in place: nothing is shown before the site is loaded
     assert update.helped > 0  # later listing pages were shared with a forked helper, and still match
     assert not (site.site_dir / "tin-tuc" / files[4].stem).exists()
     assert (site.site_dir / "tin-tuc" / "duong-dan-moi-cua-bai" / "index.html").is_file()
@@ -99,12 +108,12 @@ def test_a_bad_edit_changes_nothing_and_its_fix_is_shown(live, tmp_path):
     item = items(root)[7]
     good = item.read_text(encoding="utf-8")
     edit(item, "date", "31/02/2026")
-    update = site.update()
+    update = site.update(paths={str(item)})
     assert not update.ok
     assert "31/02/2026" in update.messages[0] and item.name in update.messages[0]
     assert differences(site.site_dir, before) == []
     item.write_text(good + "\nĐoạn thêm sau khi sửa lỗi.\n", encoding="utf-8")
-    assert site.update().ok
+    assert site.update(paths={str(item)}).ok
     assert differences(site.site_dir, full_build(root, tmp_path / "after")) == []
 
 
@@ -140,4 +149,59 @@ def test_deleting_a_radio_item_that_lets_an_older_one_into_a_bulletin_matches_a_
     update = site.update()
     assert update.ok, update.messages
     assert {i.url for b in site.plugin.broadcast.bulletins for i in b.items} - bulletined  # an item came in
+    assert differences(site.site_dir, full_build(root, tmp_path / "full")) == []
+
+
+def test_a_first_look_unlike_the_update_is_written_again(live, tmp_path):
+    """The page shown from the edited file alone is checked against the update's own View: one that differs (here
+    made to, by hand) is rendered again, so the site still ends as a full build makes it."""
+    root, site = live
+    item = items(root)[5]
+    edit(item, "title", "Tiêu đề sửa, xem trước")
+    first_look = site._first_look
+
+    def unlike(paths):
+        pages = first_look(paths)
+        for src, view in site.looked.items():
+            site.looked[src] = site.plugin.site.views[src] = dataclasses.replace(view, title="Tiêu đề khác")
+        return pages
+
+    site._first_look = unlike
+    published: list[set[str]] = []
+    assert site.update(published.append, {str(item)}).ok
+    url = site.plugin.site.views[next(iter(site.plugin.site.views.keys() & {item.relative_to(root / "docs").as_posix()}))].data["item"].url
+    assert sum(url in urls for urls in published) == 2  # first look, then the update's own
+    assert differences(site.site_dir, full_build(root, tmp_path / "full")) == []
+
+
+@pytest.mark.parametrize("asked", [1, 2, 3, 4, 6, 17])
+def test_an_update_stopped_by_a_newer_save_is_finished_by_the_next(live, tmp_path, asked):
+    """Once the edited page is shown, a newer save stops the update at its next step (on the `asked`-th question:
+    before the load, after it, after the fingerprints, among the first pages, after them); the next update, of
+    another edit, leaves the site as a full build makes it, and asks for the search index again."""
+    root, site = live
+    first, second = items(root)[5], items(root)[11]
+    edit(first, "title", "Sửa lần một, trang khác chưa kịp theo")
+    questions: list[int] = []
+
+    def pending() -> bool:
+        questions.append(1)
+        return len(questions) >= asked
+
+    published: list[set[str]] = []
+    update = site.update(published.append, {str(first)}, pending)
+    assert update.ok and update.stopped == (len(questions) >= asked)
+    assert "Sửa lần một" in (site.site_dir / published[0].pop().removesuffix("/") / "index.html").read_text(encoding="utf-8")
+    edit(second, "title", "Sửa lần hai, sau khi lần một dừng")
+    update = site.update(paths={str(second)})
+    assert update.ok and not update.stopped and update.search_changed
+    assert differences(site.site_dir, full_build(root, tmp_path / "full")) == []
+
+
+def test_an_update_that_moves_an_item_is_never_stopped(live, tmp_path):
+    root, site = live
+    item = items(root)[5]
+    edit(item, "date", "2026-06-29 07:00")  # its listings and related items change: nothing is shown before them
+    update = site.update(paths={str(item)}, pending=lambda: True)
+    assert update.ok and not update.stopped
     assert differences(site.site_dir, full_build(root, tmp_path / "full")) == []

@@ -26,7 +26,7 @@ from .recordings import recording_refusal
 from .safety import find_unsafe_html
 from .settings import load_site_settings
 from .source import read_document, read_text
-from .text import links_to_pages, slugify
+from .text import first_paragraph, links_to_pages, slugify, unclosed_bold
 from .vocab import load_glossary, load_synonyms, load_vocabulary
 
 T = TypeVar("T")
@@ -198,6 +198,13 @@ class Loader(PlanFiles):
         os.close(write)
         return read, child
 
+    def reread(self, corpus: Corpus, file: Path, cache: ItemCache) -> Entry:
+        """One news item's file as the next load finds it (put in the cache it takes it from), read with a loaded
+        corpus's vocabularies: the preview's first look at a save (preview/update.py)."""
+        self.topics, self.units, self.channels, self.types = corpus.topics, corpus.units, corpus.channels, corpus.types
+        path, stat = self.rel(file), os.stat(file)
+        return cache.get(path, stat) or self.new_entry(file, path, stat, cache)
+
     def new_entry(self, file: Path, path: str, stat: os.stat_result, cache: ItemCache, load=None) -> Entry:
         """A file read anew (an item, or a plan with `load_plan`), with its problems and the files it named."""
         main, self.problems, self.seen = self.problems, Problems(), {}
@@ -236,7 +243,7 @@ class Loader(PlanFiles):
         item_type = f.ref("type", self.types) or ("tin" if not f.has("type") else "")
         item = NewsItem(
             path=path, src_uri=src_uri, slug=slug, title=title, date=published or self.now,
-            summary=f.text("summary"), excerpt=_first_paragraph(doc.body),
+            summary=f.text("summary"), excerpt=first_paragraph(doc.body),
             updated=f.datetime("updated"),
             topics=f.refs("topics", self.topics),
             unit=f.ref("unit", self.units, required="đơn vị đăng tin"),
@@ -341,23 +348,6 @@ class Loader(PlanFiles):
                                       f"kiểm tra tên tệp; đường dẫn tính từ thư mục {posixpath.join('docs', base)}/")
 
 
-_NOT_PARAGRAPH = re.compile(r"^\s*(#|\||!!!|```|~~~|\[\^[^\]]+\]:|<|[-*+] |\d+[.)] |> )")
-
-
-def _first_paragraph(body: str, limit: int = 240) -> str:
-    """The teaser: the first real paragraph (never a heading, list, table, quote, note or footnote)."""
-    for block in body.split("\n\n"):
-        if _NOT_PARAGRAPH.match(block):
-            continue
-        text = re.sub(r"\[\^[^\]]+\]", "", block)  # footnote marks
-        text = re.sub(r"[#>*_`]|!\[[^\]]*\]\([^)]*\)|<[^>]+>", "", text).strip()
-        text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-        text = " ".join(text.split())
-        if text:
-            return text if len(text) <= limit else text[: limit].rsplit(" ", 1)[0] + "…"
-    return ""
-
-
 PARALLEL_FROM = 400  # items to read at least before a second process shares the reading
 
 
@@ -391,28 +381,3 @@ def _plan_id(file: Path) -> str:
     except OSError:
         found = None
     return found.group(1) if found else slugify(file.stem)
-
-
-
-_FENCE_LINE = re.compile(r"^ {0,3}(```|~~~)")
-_CODE_SPAN = re.compile(r"`+[^`]*`+")
-
-
-def unclosed_bold(text: str) -> list[int]:
-    """Offsets of lines where a "**" opens that its paragraph never closes (pasted from Word: bold across a blank
-    line). Code blocks and code spans are left out; an escaped \\* is not a mark."""
-    found, marks, in_fence = [], [], False
-    for offset, line in enumerate([*text.split("\n"), ""]):
-        if _FENCE_LINE.match(line):
-            in_fence = not in_fence
-            continue
-        if in_fence or line.startswith(("    ", "\t")):
-            continue
-        if not line.strip():
-            if len(marks) % 2:
-                found.append(marks[-1])
-            marks = []
-            continue
-        bare = _CODE_SPAN.sub("", line.replace("\\*", ""))
-        marks += [offset] * bare.count("**")
-    return found

@@ -119,6 +119,12 @@ class NewsItem:
     def body(self) -> str:
         return unpack_text(self.packed_body)
 
+    def placement(self) -> tuple:
+        """What decides where the item is listed, next to which items, and in which feeds: an edit that keeps it
+        changes no other page's choice of items (the preview shows such an edit first, preview/update.py)."""
+        return (self.path, self.src_uri, self.slug, self.date, self.topics, self.unit, self.type, self.channel,
+                self.draft, self.plans, self.guid, self.merged_from, self.audio, self.links_pages)
+
     @property
     def teaser(self) -> str:
         return self.summary or self.excerpt

@@ -66,3 +66,44 @@ _PAGE_LINK = re.compile(r"\]\(\s*<?[^)\s>]*\.md\b")
 def links_to_pages(markdown: str) -> bool:
     """Does this Markdown link to other pages by file ([…](other.md))? Its HTML then depends on their URLs."""
     return bool(_PAGE_LINK.search(markdown))
+
+
+_NOT_PARAGRAPH = re.compile(r"^\s*(#|\||!!!|```|~~~|\[\^[^\]]+\]:|<|[-*+] |\d+[.)] |> )")
+
+
+def first_paragraph(body: str, limit: int = 240) -> str:
+    """The teaser: the first real paragraph (never a heading, list, table, quote, note or footnote)."""
+    for block in body.split("\n\n"):
+        if _NOT_PARAGRAPH.match(block):
+            continue
+        text = re.sub(r"\[\^[^\]]+\]", "", block)  # footnote marks
+        text = re.sub(r"[#>*_`]|!\[[^\]]*\]\([^)]*\)|<[^>]+>", "", text).strip()
+        text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+        text = " ".join(text.split())
+        if text:
+            return text if len(text) <= limit else text[: limit].rsplit(" ", 1)[0] + "…"
+    return ""
+
+
+_FENCE_LINE = re.compile(r"^ {0,3}(```|~~~)")
+_CODE_SPAN = re.compile(r"`+[^`]*`+")
+
+
+def unclosed_bold(text: str) -> list[int]:
+    """Offsets of lines where a "**" opens that its paragraph never closes (pasted from Word: bold across a blank
+    line). Code blocks and code spans are left out; an escaped \\* is not a mark."""
+    found, marks, in_fence = [], [], False
+    for offset, line in enumerate([*text.split("\n"), ""]):
+        if _FENCE_LINE.match(line):
+            in_fence = not in_fence
+            continue
+        if in_fence or line.startswith(("    ", "\t")):
+            continue
+        if not line.strip():
+            if len(marks) % 2:
+                found.append(marks[-1])
+            marks = []
+            continue
+        bare = _CODE_SPAN.sub("", line.replace("\\*", ""))
+        marks += [offset] * bare.count("**")
+    return found

@@ -24,6 +24,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -97,7 +98,12 @@ class _Changes(FileSystemEventHandler):
 def settled(found: queue.Queue) -> set[str]:
     """The paths of one save: the first event, then all within SETTLE. A file created and gone again
     in between (a tool's temporary file, renamed over the real one) is not a change."""
-    events = [found.get()]
+    while True:  # waits a second at a time: a stop (SIGTERM) handed to another thread is seen by this one then
+        try:
+            events = [found.get(timeout=1.0)]
+            break
+        except queue.Empty:
+            continue
     time.sleep(SETTLE)
     while not found.empty():
         events.append(found.get())
@@ -112,6 +118,7 @@ class Preview:
         self.root = root.resolve()
         self.link = self.root / "build" / "preview"
         self.live: LiveSite | None = None
+        self.unfinished = False  # the last update stopped for a newer save: the next one finishes its work
         self.number = 0  # build number; pages wait for a larger one that touches them
         self.changes: list[tuple[int, set[str] | None]] = []  # (number, site-relative URLs or None for all)
         self.changed = threading.Condition()
@@ -190,7 +197,7 @@ class Preview:
         tmp_link.replace(self.link)  # atomic: readers see the old build or the new one
         if old and old != target:
             shutil.rmtree(old, ignore_errors=True)
-        self.live = LiveSite(config)
+        self.live, self.unfinished = LiveSite(config), False
         gc.collect()
         gc.freeze()  # the kept build is long-lived: later collections need not walk it
         _give_back_memory()
@@ -198,27 +205,34 @@ class Preview:
         print(f"Xây dựng xong sau {_seconds(time.monotonic() - started)} giây.", file=sys.stderr)
         return True
 
-    def on_change(self, paths: set[str]) -> None:
+    def on_change(self, paths: set[str], pending: Callable[[], bool] = lambda: False) -> None:
+        """Bring the preview in line with a save of these paths; `pending` tells whether a newer save came."""
         with self.building:
-            self._on_change(paths)
+            self._on_change(paths, pending)
 
-    def _on_change(self, paths: set[str]) -> None:
+    def _on_change(self, paths: set[str], pending: Callable[[], bool]) -> None:
         self.stop_indexing()
-        if self.live is None or not only_items(paths, self.root / "docs"):
+        if self.live is None or not (only_items(paths, self.root / "docs") or (self.unfinished and not paths)):
             self.full_build()
             return
         try:
-            update = self.live.update(self.publish)
+            update = self.live.update(self.publish, paths, pending)
         except Exception as exc:  # noqa: BLE001 (anything unexpected: the full build reports it properly)
             print(f"Cập nhật nhanh không được ({exc}); xây dựng lại toàn bộ.", file=sys.stderr)
             self.full_build()
             return
         for message in update.messages:
             print(message, file=sys.stderr)
+        if update.stopped:  # the banner waits for an update that looks at every file
+            self.unfinished = True
+            print(f"Đã hiện bài vừa sửa sau {_seconds(update.seconds)} giây; các trang khác được cập nhật sau lần "
+                  "lưu mới.", file=sys.stderr)
+            return
         self.set_problems([] if update.ok else update.messages)
         if not update.ok:
             print("Trình duyệt vẫn hiển thị bản xây dựng tốt gần nhất.", file=sys.stderr)
             return
+        self.unfinished = False
         print(f"Đã cập nhật {update.pages} trang và {update.feeds} nguồn tin sau {_seconds(update.seconds)} giây "
               f"(trang đang xem: {_seconds(update.first_seconds)} giây).", file=sys.stderr)
         if update.search_changed:
@@ -389,9 +403,9 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, also: str = "",
     try:
         while True:
             paths = settled(found)
-            if paths:
+            if paths or preview.unfinished:
                 try:
-                    preview.on_change(paths)
+                    preview.on_change(paths, lambda: not found.empty())
                 except Exception as exc:  # noqa: BLE001 (content never stops the preview)
                     message = unexpected(exc).replace("Trang đã đăng", "Trang xem thử")
                     preview.set_problems([message])
