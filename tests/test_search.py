@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+from array import array
 
 import pytest
 
@@ -328,9 +329,12 @@ def test_the_index_files_do_not_depend_on_the_order_terms_come_in(monkeypatch):
 
     def files(order) -> dict:
         written = {}
-        monkeypatch.setattr(index, "weighted_terms", lambda d, e: (order(real(d, e)[0]), real(d, e)[1]))
+        monkeypatch.setattr(index, "weighted_terms", lambda d, e: reordered(order, *real(d, e)))
         index.build([dict(d) for d in docs], [], lambda rel, data: written.__setitem__(rel, data))
         return written
+    def reordered(order, terms, weights, length):
+        return order(terms), array("f", order(list(weights))), length
+
     real = index.weighted_terms
     forward, backward = files(list), files(lambda terms: terms[::-1])
     assert len([name for name in forward if name.startswith("s/")]) >= 1

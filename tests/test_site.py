@@ -166,3 +166,16 @@ def test_every_script_a_page_runs_is_fetched_from_its_head_before_the_page_is_re
     for url, script in (("tien-do", "cchc-bang.js"), ("tim-kiem", "cchc-search.js")):  # a page's own script
         head = html(site, url).split("</head>", 1)[0]
         assert re.search(rf'<script src="[^"]*{re.escape(script)}" defer>', head), url
+
+
+def test_the_sitemap_dates_items_by_their_own_date_and_other_pages_by_the_builds_now(sample):
+    """<lastmod> is an item's date (of its update, if any) and the build's "now" elsewhere: the same commit builds the
+    same sitemap on any day, and a search engine is not told every page changed every day."""
+    site, corpus = sample
+    text = (site / "sitemap.xml").read_text(encoding="utf-8")
+    lastmod = dict(re.findall(r"<loc>https?://[^/]+/([^<]*)</loc>\s*<lastmod>([^<]+)</lastmod>", text))
+    items = [i for i in corpus.items if i.url in lastmod]
+    assert len(items) >= 60
+    assert all(lastmod[i.url] == (i.updated or i.date).strftime("%Y-%m-%d") for i in items)
+    assert len({lastmod[i.url] for i in items}) > 20  # their own days, not one build day
+    assert lastmod[""] == lastmod["tin-tuc/"] == "2026-06-30"  # SAMPLE_NOW

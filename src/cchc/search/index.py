@@ -66,14 +66,13 @@ def build(documents: Iterable[dict], equivalents: list[list[str]] | None, write:
             raise SearchIndexError("Chỉ mục tìm kiếm: tài liệu không theo thứ tự mới trước (lỗi chương trình)")
         last = doc["sort"]
         doc["body"] = plain_text(doc["body"])
-        tf, length = cache.terms(doc, phrases) if cache else weighted_terms(doc, phrases)
+        terms, weights, length = cache.terms(doc, phrases) if cache else weighted_terms(doc, phrases)
         lengths.append(length)
-        terms = list(map(_FIRST, tf))
         for term in set(terms).difference(postings):
             postings[term] = (array("I"), array("f"))
         entries = list(map(postings.__getitem__, terms))  # then appended to in C: millions of postings
         _drain(map(array.append, map(_FIRST, entries), itertools.repeat(number)))  # its item number
-        _drain(map(array.append, map(_SECOND, entries), map(_SECOND, tf)))  # its weight
+        _drain(map(array.append, map(_SECOND, entries), weights))  # its weight
         for name, values in doc["filters"].items():
             for value in values:
                 chosen[name][value].append(number)

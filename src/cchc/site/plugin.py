@@ -169,6 +169,10 @@ class CchcPlugin(BasePlugin[CchcConfig]):
 
     def on_page_markdown(self, markdown, page, config, files):
         view = self.site.views.get(page.file.src_uri)
+        # the sitemap's <lastmod>: an item's own date (its update's, if any), else the build's "now" (CCHC_NOW), not
+        # the day the build ran (MkDocs' default: every page changed every day, and builds of one commit differ)
+        item = view.data.get("item") if view else None
+        page.update_date = ((item.updated or item.date) if item else self.now).strftime("%Y-%m-%d")
         if view:
             page.meta.update(view.meta, title=view.title, template=view.template)
             if not view.searchable:
