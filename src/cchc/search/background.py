@@ -137,8 +137,6 @@ def main() -> int:
     equivalents (search.terms.Equivalents), the index's key (or null), then each document. The preview indexes
     in its own process, at low priority, and stops it when a new edit arrives."""
     try:
-        # the file-writing thread (index._Files) gets the interpreter's lock back soon after each write
-        sys.setswitchinterval(0.0005)
         lines = _lines(sys.stdin.buffer)
         equivalents = json.loads(next(lines, b"[]"))
         key = json.loads(next(lines, b"null"))
