@@ -221,7 +221,8 @@ class LiveSite:
         this update's Views), every other page keeps what it shows, so the next update renders it if it differs."""
         if pages is not None:  # no page came or went (an update that moves pages is never stopped there)
             done = {page.file.src_uri for page in written}
-            self.pages = {src: digest if src in done else self.pages[src] for src, digest in pages.items()}
+            kept = {src: digest if src in done else self.pages.get(src) for src, digest in pages.items()}
+            self.pages = {src: digest for src, digest in kept.items() if digest is not None}
         self.search_stale = True
         seconds = time.monotonic() - started
         return Update(True, messages or [], len(written), first_seconds=seconds, seconds=seconds, stopped=True)
