@@ -59,7 +59,7 @@ def test_related_items_and_plan_checks_reused_after_an_edit_are_those_a_fresh_lo
     assert len(kept) > len(after.items) / 2  # most items are far from the edit: their related items were kept
     assert len(kept) < len(after.items) - 20  # and those near it were chosen again
 
-    checks = {plan_id: check for plan_id, (_, _, check) in reused.checks.kept.items()}
+    checks = {plan_id: entry[-1] for plan_id, entry in reused.checks.kept.items()}
     assert checks
     for plan_id, check in checks.items():
         again = check_plan(after, after.plans[plan_id], check.as_of)
@@ -67,7 +67,7 @@ def test_related_items_and_plan_checks_reused_after_an_edit_are_those_a_fresh_lo
         assert [(p.status, p.due, len(p.items)) for p in check.progress] == \
                [(p.status, p.due, len(p.items)) for p in again.progress], plan_id
     same_objects = SiteViews(after, now, drafts=True, previous=reused)  # nothing edited: every check is kept
-    assert all(same_objects.checks.kept[p][2] is reused.checks.kept[p][2] for p in checks)
+    assert all(same_objects.checks.kept[p][-1] is reused.checks.kept[p][-1] for p in checks)
 
 
 def test_news_files_are_listed_as_rglob_lists_them(tmp_path):

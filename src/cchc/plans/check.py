@@ -22,6 +22,7 @@ Semantics, stated once:
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -126,16 +127,18 @@ class KeptChecks:
     checked again. `previous`'s objects stay alive while this one is used: their ids are not reused."""
 
     def __init__(self, previous: KeptChecks | None = None) -> None:
-        self.kept: dict[str, tuple[Plan, tuple, PlanCheck]] = {}
+        self.kept: dict[str, tuple[Plan, datetime, list[NewsItem], PlanCheck]] = {}
         self._old = previous.kept if previous else {}
 
     def check(self, corpus: Corpus, plan: Plan, as_of: date | datetime) -> PlanCheck:
         moment = as_of_moment(as_of)
         period = corpus.published_between(moment, _day_start(plan.start), end_of_day(plan.end))
-        key = (moment, len(period), hash(tuple(map(id, period))))
         old = self._old.get(plan.id)
-        result = old[2] if old is not None and old[0] is plan and old[1] == key else check_plan(corpus, plan, as_of)
-        self.kept[plan.id] = (plan, key, result)
+        # the items themselves are compared (the same objects: one pointer each), never a hash that could collide
+        same = old is not None and old[0] is plan and old[1] == moment and len(old[2]) == len(period) and all(
+            map(operator.is_, old[2], period))
+        result = old[3] if same else check_plan(corpus, plan, as_of)
+        self.kept[plan.id] = (plan, moment, period, result)
         return result
 
     def done(self) -> None:
