@@ -98,12 +98,10 @@ class _Changes(FileSystemEventHandler):
 def settled(found: queue.Queue) -> set[str]:
     """The paths of one save: the first event, then all within SETTLE. A file created and gone again
     in between (a tool's temporary file, renamed over the real one) is not a change."""
-    while True:  # waits a second at a time: a stop (SIGTERM) handed to another thread is seen by this one then
-        try:
-            events = [found.get(timeout=1.0)]
-            break
-        except queue.Empty:
-            continue
+    events: list[tuple[bool, str]] = []
+    while not events:  # a second at a time: a stop (SIGTERM) handed to another thread is seen by this one then
+        with contextlib.suppress(queue.Empty):
+            events.append(found.get(timeout=1.0))
     time.sleep(SETTLE)
     while not found.empty():
         events.append(found.get())
