@@ -137,11 +137,6 @@ class SiteViews:
         for kind in c.types.values():
             self.listing(f"the-loai/{kind.slug}/", kind.name, self.by_type.get(kind.slug, []),
                          markdown=kind.description, kind="type", term=kind)
-        for item in self.visible:
-            self.add(View(item.src_uri, item.title, "cchc/item.html", "", True, data={  # Markdown: item.body
-                "item": item, "related": self.related(item), "document_size": self.file_size(item.document.file if item.document else ""),
-                "audio_size": self.file_size(item.audio),
-            }))
         self.add(View("chu-de/index.md", "Chủ đề", "cchc/terms.html", data={"kind": "topics", "counts": topic_counts}))
         for topic in c.topics.values():
             self.listing(f"chu-de/{topic.slug}/", f"Chủ đề: {topic.name}", self.by_topic.get(topic.slug, []),
@@ -183,6 +178,13 @@ class SiteViews:
             for month, _ in months:
                 self.listing(f"luu-tru/{year}/{month:02d}/", f"Lưu trữ tháng {month:02d}/{year}",
                              self.by_month[(year, month)], year=year, months=months)
+        # the items' own pages last: a build reads pages in this order while a helper reads items from the end
+        # (stores/helper.py), so the two meet with no other page left after them for the build alone
+        for item in self.visible:
+            self.add(View(item.src_uri, item.title, "cchc/item.html", "", True, data={  # Markdown: item.body
+                "item": item, "related": self.related(item), "document_size": self.file_size(item.document.file if item.document else ""),
+                "audio_size": self.file_size(item.audio),
+            }))
 
     def _of_units(self, units: set[str]) -> list[NewsItem]:
         """The visible items of these units (not of units under them), in their order: a province's communes have
