@@ -249,7 +249,7 @@ class Preview:
             with self.building:  # an update running past the pause would share the processor with the index
                 self.index_waiting.clear()
                 live = self.live
-                if live is None or self.index_wanted.is_set():  # an edit came meanwhile: wait for its pause
+                if live is None or self.index_wanted.is_set() or self.unfinished:  # an edit came, or its update stopped
                     continue
                 # Made one at a time as the index process takes them (20,000 pages' text is not held at once); an
                 # edit meanwhile stops this index (on_change) and another follows the pause after it.
