@@ -359,3 +359,26 @@ def test_abbreviations_and_synonyms_are_found_as_a_list_of_phrases_longest_first
             pieces = [rng.choice([rng.choice(names), rng.choice(names)[:3], rng.choice(letters)]) for _ in range(12)]
             text = "".join(piece + rng.choice(["", " ", ".", "x", " y", "-"]) for piece in pieces)
             assert [m.group(0) for m in phrases.pattern.finditer(text)] == [m.group(0) for m in plain.finditer(text)], (groups, text)
+
+
+def test_kept_terms_come_back_as_found_and_a_damaged_entry_is_found_again(tmp_path, monkeypatch):
+    """TermCache keeps a document's terms as packed weights and lines: read back they are what weighted_terms gave
+    (weights as float32, as the postings keep them); an entry that does not unpack is a miss, never an error."""
+    from cchc.search.terms import Equivalents, TermCache, weighted_terms
+
+    doc = {"title": "Cải cách thủ tục hành chính", "number": "105/KH-UBND", "summary": "", "tags": "Xã A",
+           "body": "Một cửa, dịch vụ công trực tuyến; đánh giá sự hài lòng. Cải cách hành chính.", "type": "Tin"}
+    phrases = Equivalents([["CCHC", "cải cách hành chính"]])
+    terms, weights, length = weighted_terms(doc, phrases)
+    cache = TermCache(tmp_path / "terms.sqlite", [["CCHC", "cải cách hành chính"]])
+    assert cache.terms(doc, phrases) == (terms, weights, length)  # found, then kept
+    cache.store.flush()
+    again = TermCache(tmp_path / "terms.sqlite", [["CCHC", "cải cách hành chính"]])
+    with monkeypatch.context() as patched:  # from the cache, not found again
+        patched.setattr("cchc.search.terms.weighted_terms", lambda *args: pytest.fail("terms found again"))
+        assert again.terms(doc, phrases) == (terms, weights, length)
+    assert "cach hanh" in terms and "cchc" in terms
+    (key,) = again.store.keys()
+    again.store.put(key, b"\x00\x01 not terms")
+    again.store.flush()
+    assert TermCache(tmp_path / "terms.sqlite", [["CCHC", "cải cách hành chính"]]).terms(doc, phrases) == (terms, weights, length)

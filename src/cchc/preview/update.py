@@ -19,7 +19,7 @@ import gc
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mkdocs.commands.build import _build_page, _build_theme_template, _populate_page
@@ -206,9 +206,9 @@ class LiveSite:
             if (new := entry.item) is None or new.placement() != old.placement() or any(
                     problem.level == ERROR for problem in entry.problems):
                 return []
-            views[old.src_uri] = replace(view, title=new.title, data={
-                **view.data, "item": new, "document_size": plugin.site.file_size(new.document.file if new.document else ""),
-                "audio_size": plugin.site.file_size(new.audio)})
+            fresh = plugin.site.item_view(new, view.data["related"])  # the same neighbours: the same related items
+            fresh.data = {**view.data, **fresh.data}  # what the feeds added (its reading) stays
+            views[old.src_uri] = fresh
         for src, view in views.items():
             plugin.site.views[src] = view
             plugin.files.src_uris[src].content_string = view.markdown

@@ -122,7 +122,7 @@ def _trie(phrases) -> str:
 PLAN_TEXT = 0.1  # a plan's full text names every CCHC subject: it ranks by its title and number, not its bulk
 
 
-Terms = tuple[list[str], array, float]  # a document's terms, their weights (float32, as the postings keep them), its length
+Terms = tuple[list[str], array, float]  # terms, their weights (float32, as postings keep them), the length
 
 
 def weighted_terms(doc: dict, equivalents: Equivalents) -> Terms:

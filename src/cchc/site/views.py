@@ -181,10 +181,13 @@ class SiteViews:
         # the items' own pages last: a build reads pages in this order while a helper reads items from the end
         # (stores/helper.py), so the two meet with no other page left after them for the build alone
         for item in self.visible:
-            self.add(View(item.src_uri, item.title, "cchc/item.html", "", True, data={  # Markdown: item.body
-                "item": item, "related": self.related(item), "document_size": self.file_size(item.document.file if item.document else ""),
-                "audio_size": self.file_size(item.audio),
-            }))
+            self.add(self.item_view(item, self.related(item)))
+
+    def item_view(self, item: NewsItem, related: list[NewsItem]) -> View:
+        """An item's own page (its Markdown is item.body); also made by the preview from an edited file alone."""
+        return View(item.src_uri, item.title, "cchc/item.html", "", True, data={
+            "item": item, "related": related, "document_size": self.file_size(item.document.file if item.document else ""),
+            "audio_size": self.file_size(item.audio)})
 
     def _of_units(self, units: set[str]) -> list[NewsItem]:
         """The visible items of these units (not of units under them), in their order: a province's communes have
