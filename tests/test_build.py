@@ -97,13 +97,15 @@ def test_a_build_on_both_cores_equals_a_sequential_one(tmp_path, monkeypatch):
     monkeypatch.setenv("CCHC_NOW", SAMPLE_NOW)
     both = build_site(copy_sample(tmp_path / "mau"), tmp_path / "song-song")
     assert both.ok and both.timings["pages_cached"] == 0
-    assert 0 < both.timings["helper_pages"] < both.timings["pages"]
+    # the helper renders from the back while the build starts its own pages; on a slow machine it may take them all
+    assert 0 < both.timings["helper_pages"] <= both.timings["pages"]
     assert 0 < both.timings["helper_markdown"]
-    assert both.timings["nav_reused"] > both.timings["pages"] - both.timings["helper_pages"]  # both partials
+    own = both.timings["pages"] - both.timings["helper_pages"]  # pages this process rendered
+    assert both.timings["nav_reused"] > own or own == 0  # both partials
     # the three blocks and at least logo, palette, "back to top" and copyright (DEPTH_PARTIALS) on most pages
     # the theme's blocks and its small partials (DEPTH_PARTIALS) reused: 4.3 for each navigation reused (2.1 without
     # the partials); both count the pages this process rendered, however the helper shared them
-    assert both.timings["shell_reused"] > 3 * both.timings["nav_reused"]
+    assert both.timings["shell_reused"] > 3 * both.timings["nav_reused"] or own == 0
     monkeypatch.setenv("CCHC_SEQUENTIAL", "1")
     monkeypatch.setattr(NavMemo, "install", lambda self, env: None)
     one = build_site(copy_sample(tmp_path / "mau-2"), tmp_path / "tuan-tu")
