@@ -826,3 +826,42 @@ def test_a_long_list_of_one_mistake_is_cut_with_a_count_of_the_rest(project):
     assert len(report) == 2 + SHOWN_PER_KIND + 1
     assert report[-1] == f"  … và {10_000 - SHOWN_PER_KIND:,} lỗi cùng loại: chủ đề …".replace(",", ".") + \
         " không có trong danh mục plans/chu-de.yml"
+
+
+def test_hidden_files_are_never_read_nor_published_and_each_hidden_page_is_named(project):
+    """A Mac leaves "._name" beside every file it copies to a shared drive; a writer may hide a draft as ".name.md".
+    Neither is an item or a plan (MkDocs' rule for hidden files), neither breaks the build, and each Markdown one
+    is named with what to do; other hidden files (.DS_Store) are left alone. Folders named like pages are walked,
+    links to folders are reported and never entered."""
+    project.item("2024/that")
+    (project.root / "docs/tin-tuc/2024/._that.md").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X  \xff\xfe")
+    project.item(".nhap-an", title="Bản nháp giấu đi")
+    project.item("thu-muc.md/ben-trong")
+    (project.root / "docs/tin-tuc/.DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    project.write("plans/.ke-hoach-cu.md", "---\nid: cu\n---\n")
+    project.write("plans/._mau.md", b"\x00\x05\x16\x07")
+    (project.root / "elsewhere").mkdir()
+    project.write("elsewhere/ngoai.md", "---\ntitle: x\n---\n")
+    os.symlink(project.root / "elsewhere", project.root / "docs/tin-tuc/lien-ket")
+    corpus, problems = project.load()
+    assert sorted(item.slug for item in corpus.items) == ["ben-trong", "that"]
+    said = [str(p) for p in problems.items]
+    hidden = [line for line in said if "tệp ẩn" in line]
+    assert sorted(line.split(":")[0] for line in hidden) == [
+        "docs/tin-tuc/.nhap-an.md", "docs/tin-tuc/2024/._that.md", "plans/._mau.md", "plans/.ke-hoach-cu.md"]
+    assert all("[cảnh báo]" in line and "đổi tên bỏ dấu chấm" in line for line in hidden)
+    others = sorted(line.split(":")[0] for line in said if line not in hidden)
+    assert others == ["docs/tin-tuc/lien-ket", "docs/tin-tuc/thu-muc.md"], said  # a link; a folder named like a page
+    assert any("liên kết tượng trưng" in line for line in said) and any("là một thư mục" in line for line in said)
+    assert not any("DS_Store" in line or "ngoai" in line for line in said)
+    os.remove(project.root / "docs/tin-tuc/lien-ket")
+    (project.root / "docs/tin-tuc/thu-muc.md").rename(project.root / "docs/tin-tuc/thu-muc")
+    strict = build_site(project.root, project.root / "strict-site")  # warnings stop a strict build: named
+    assert not strict.ok and "._that.md" in "\n".join(strict.messages)
+    site = project.root / "site"
+    result = build_site(project.root, site, strict=False)
+    assert result.ok, result.messages
+    assert (site / "tin-tuc/that/index.html").is_file() and (site / "tin-tuc/ben-trong/index.html").is_file()
+    published = "\n".join(str(f.relative_to(site)) for f in site.rglob("*"))
+    assert "nhap-an" not in published and "._that" not in published and "Bản nháp giấu đi" not in \
+        (site / "tin-tuc/index.html").read_text(encoding="utf-8")

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from cchc.content.dates import parse_datetime
 from cchc.content.loader import load_corpus
-from cchc.content.publishing import markdown_files
 from cchc.plans.check import check_plan
 from cchc.site.views import SiteViews
 
@@ -68,21 +67,3 @@ def test_related_items_and_plan_checks_reused_after_an_edit_are_those_a_fresh_lo
                [(p.status, p.due, len(p.items)) for p in again.progress], plan_id
     same_objects = SiteViews(after, now, drafts=True, previous=reused)  # nothing edited: every check is kept
     assert all(same_objects.checks.kept[p][-1] is reused.checks.kept[p][-1] for p in checks)
-
-
-def test_news_files_are_listed_as_rglob_lists_them(tmp_path):
-    """Hidden names included, links to folders not entered, a folder named like a page listed, path order."""
-    news = tmp_path / "docs" / "tin-tuc"
-    for rel in ("b.md", "a/x.md", "a/y/z.md", ".an.md", ".h/k.md", "Z.md", "c.md/d.md", "a.md.txt", "a/2.MD"):
-        (news / rel).parent.mkdir(parents=True, exist_ok=True)
-        if not rel.endswith("c.md"):
-            (news / rel).write_text("x", encoding="utf-8")
-    (tmp_path / "elsewhere").mkdir()
-    (tmp_path / "elsewhere" / "o.md").write_text("x", encoding="utf-8")
-    os.symlink(tmp_path / "elsewhere", news / "linked")
-    os.symlink(tmp_path / "elsewhere" / "o.md", news / "l.md")
-    expected = [(p.relative_to(tmp_path).as_posix(), str(p)) for p in sorted(news.rglob("*.md"), key=lambda p: p.parts)]
-    assert markdown_files(news, tmp_path) == expected
-    assert "docs/tin-tuc/.an.md" in dict(expected) and "docs/tin-tuc/c.md" in dict(expected)
-    assert not any("linked" in rel for rel, _ in expected)
-    assert markdown_files(tmp_path / "missing", tmp_path) == [] and not Path(tmp_path / "missing").exists()

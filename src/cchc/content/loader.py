@@ -21,7 +21,7 @@ from .merged import load_portals
 from .model import READING_WORDS, LegalDocument, NewsItem, pack_text
 from .plan_files import PlanFiles
 from .problems import Problems, thousands
-from .publishing import IMAGES, check_tree, markdown_files, resolve
+from .publishing import IMAGES, check_tree, resolve
 from .recordings import recording_refusal
 from .safety import find_unsafe_html
 from .settings import load_site_settings
@@ -79,13 +79,14 @@ class Loader(PlanFiles):
                         settings=load_site_settings(self.root, self.topics, self.units, self.types, p),
                         portals=load_portals(self.plans_dir, self.root, p))
         check_tree(self.plans_dir, self.root, p, publish=False)
-        for rel in check_tree(self.docs_dir, self.root, p, publish=True):
+        pages = check_tree(self.docs_dir, self.root, p, publish=True)  # hidden files left out (and said)
+        for rel in pages:
             if not rel.startswith(NEWS_DIR + "/"):
                 self.guarded(self.docs_dir / rel, self.check_page)
         refused: dict[str, str] = {}  # a plan id whose file has an error that keeps it out -> "file:line"
         own_cache = cache is None
         cache = cache or ItemCache(self.root, self.plans_dir)
-        plan_files = [file for file in sorted(self.plans_dir.glob("*.md")) if not file.name.startswith("_")]
+        plan_files = [file for file in sorted(self.plans_dir.glob("*.md")) if not file.name.startswith(("_", "."))]
         for file in plan_files:  # cached as items are: the preview's every edit read each plan again
             path, stat = self.rel(file), file.stat()
             entry = cache.get(path, stat) or self.new_entry(file, path, stat, cache, self.load_plan)
@@ -97,7 +98,9 @@ class Loader(PlanFiles):
             elif plan:
                 corpus.plans[plan.id] = plan
         by_slug: dict[str, NewsItem] = {}
-        files = markdown_files(self.docs_dir / NEWS_DIR, self.root)
+        docs = self.rel(self.docs_dir)
+        files = sorted(((f"{docs}/{rel}", str(self.docs_dir / rel)) for rel in pages if rel.startswith(NEWS_DIR + "/")),
+                       key=lambda pair: pair[0].split("/"))  # (project-relative path, path), in path order
         for entry in self.read_items(files, cache):
             self.problems.items.extend(entry.problems)
             item = entry.item
@@ -162,7 +165,7 @@ class Loader(PlanFiles):
         items, their problems and their order are the same as read by one process."""
         entries: list[Entry | None] = []
         new: list[tuple[int, Path, str, os.stat_result]] = []
-        for path, file in files:  # (project-relative path, path): publishing.markdown_files
+        for path, file in files:  # (project-relative path, path)
             stat = os.stat(file)
             entries.append(cache.get(path, stat))
             if entries[-1] is None:

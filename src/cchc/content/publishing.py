@@ -11,7 +11,6 @@ Every file MkDocs would copy into site/ passes here first (the loader reports, t
 
 from __future__ import annotations
 
-import contextlib
 import os
 import posixpath
 from collections import Counter
@@ -131,14 +130,20 @@ def check_tree(folder: Path, root: Path, problems: Problems, *, publish: bool) -
             continue
         subfolders = []
         for entry in entries:
-            if entry.name.startswith("."):
-                continue  # hidden files are never published (MkDocs' own rule)
             rel = prefix + entry.name
+            if entry.name.startswith("."):  # never read nor published (MkDocs' own rule): said of a page or plan
+                if entry.name.endswith(".md") and entry.is_file(follow_symlinks=False):
+                    problems.warn(f"{base}/{rel}", 0, "là tệp ẩn (tên bắt đầu bằng dấu chấm): không được đọc, không được đăng",
+                                  'nếu đây là bài hay kế hoạch, đổi tên bỏ dấu chấm ở đầu; nếu là tệp máy Mac tự tạo ("._…") '
+                                  "hay tệp tạm của trình soạn thảo, xóa đi")
+                continue
             if entry.is_symlink():
                 problems.add(f"{base}/{rel}", 0, f'là liên kết tượng trưng (symlink) tới "{os.readlink(entry.path)}", bị từ chối',
                              "xóa liên kết; chép tệp hoặc thư mục thật vào đây")
             elif entry.is_dir(follow_symlinks=False):
                 subfolders.append((entry.path, rel + "/"))
+                if publish and rel.endswith(".md"):
+                    pages.append(rel)  # named like a page: the loader says it is a folder
             elif not publish:
                 continue
             elif rel.endswith(".md"):  # a page: the loader checks its text
@@ -149,27 +154,6 @@ def check_tree(folder: Path, root: Path, problems: Problems, *, publish: bool) -
                 check_svg(Path(entry.path), f"{base}/{rel}", problems)
         todo.extend(reversed(subfolders))
     return pages
-
-
-def markdown_files(folder: Path, root: Path) -> list[tuple[str, str]]:
-    """Every *.md under `folder` as Path.rglob finds them (hidden names too; links to folders not entered), as
-    (root-relative path, path), in the order of their path parts: one scandir per folder, no Path per file (the
-    preview lists 20,000 items after every edit)."""
-    found, todo = [], [str(folder)]
-    while todo:
-        try:
-            with os.scandir(todo.pop()) as entries:
-                for entry in entries:
-                    if entry.name.endswith(".md"):
-                        found.append(entry.path)
-                    with contextlib.suppress(OSError):
-                        if entry.is_dir() and not entry.is_symlink():
-                            todo.append(entry.path)
-        except OSError:
-            continue
-    prefix = str(root) + os.sep
-    pairs = [(path[len(prefix):] if path.startswith(prefix) else os.path.relpath(path, root), path) for path in found]
-    return sorted(((rel.replace(os.sep, "/"), path) for rel, path in pairs), key=lambda pair: pair[0].split("/"))
 
 
 def clean_svg(data: bytes) -> bytes:
