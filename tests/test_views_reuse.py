@@ -5,9 +5,7 @@ lie far from the edit, so the reuse itself is exercised, not only the fresh path
 from __future__ import annotations
 
 import dataclasses
-import os
 from datetime import timedelta
-from pathlib import Path
 
 from cchc.content.dates import parse_datetime
 from cchc.content.loader import load_corpus
