@@ -115,7 +115,8 @@ def symlink_in(docs_dir: Path, rel: str) -> str | None:
 
 def check_tree(folder: Path, root: Path, problems: Problems, *, publish: bool) -> list[str]:
     """Report every symbolic link under `folder` (not followed) and, for docs/ (`publish`), every file the
-    policy refuses or SVG it must sanitise. Returns the folder-relative paths of the Markdown pages found.
+    policy refuses or SVG it must sanitise, and (a warning) every hidden Markdown file, never read. Returns the
+    folder-relative paths of the Markdown pages found (and of folders named like one, for the loader to say so).
     One scandir per folder: the walk itself tells links (never entered) from files, with no call per file
     beyond reading media's first bytes."""
     pages = []
