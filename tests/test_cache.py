@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
@@ -133,3 +134,24 @@ def test_plans_are_cached_like_items_and_an_edited_plan_is_read_again(project, m
     file.write_text(file.read_text(encoding="utf-8").replace(plan.title, plan.title + " (sửa đổi)", 1), encoding="utf-8")
     third, _ = project.load()
     assert reads == [plan.path] and third.plans[plan.id].title == plan.title + " (sửa đổi)"
+
+
+def test_the_builds_objects_stay_frozen_while_a_helper_lives_and_are_collected_after(tmp_path, monkeypatch):
+    """A forked helper shares the build's memory until either side writes to it: a full collection in the build
+    would write to every object it walks, so both collectors leave the build's objects alone (frozen) until the
+    helper is gone, then the build's garbage is collected again. The helper's work is all done either way."""
+    import gc
+
+    from cchc.stores import helper
+
+    monkeypatch.delenv("CCHC_SEQUENTIAL", raising=False)
+    if not helper.enabled():
+        pytest.skip("one core or no fork: no helper")
+    gc.unfreeze()
+    work = helper.Helper(40, "test")
+    work.start(lambda k: (tmp_path / str(k)).write_text("x") and time.sleep(0.01))
+    frozen_while_helping = gc.get_freeze_count()
+    mine = [k for k in range(40) if work.mine(k)]
+    assert work.finish()["helper_test"] == 40 - len(mine) > 0
+    assert frozen_while_helping > 1000 and gc.get_freeze_count() == 0
+    assert {p.name for p in tmp_path.iterdir()} == {str(k) for k in range(40) if k not in mine}

@@ -341,6 +341,27 @@ def test_the_index_files_do_not_depend_on_the_order_terms_come_in(monkeypatch):
     assert forward == backward
 
 
+def test_item_numbers_past_two_bytes_change_no_file(monkeypatch):
+    """Postings keep item numbers in two bytes while they fit (65,536 items) and four past that: a province past
+    that many items gets the same index as if they had been four bytes all along (shown with one byte, 256)."""
+    from cchc.search import index
+
+    docs = [{"url": f"tin-tuc/{n}/", "date": "01/03/2026", "sort": f"2026-03-01T{999 - n:03d}",
+             "title": f"Cải cách hành chính số {n % 40}", "number": "", "summary": "", "unit": "Xã A", "type": "Tin",
+             "body": f"Dịch vụ công trực tuyến {'toàn trình ' * (n % 7)}; một cửa liên thông.", "topics": [],
+             "tags": "", "filters": {"năm": ["2026"]}} for n in range(300)]
+
+    def files(narrow: str) -> dict:
+        monkeypatch.setattr(index, "_NARROW", narrow)
+        monkeypatch.setattr(index, "_SHORT", 256 if narrow == "B" else 0)
+        written = {}
+        index.build([dict(d) for d in docs], [], written.__setitem__)
+        return written
+    one_byte_then_four, four_bytes = files("B"), files("I")
+    assert sum(name.startswith("s/") for name in four_bytes) >= 16
+    assert one_byte_then_four == four_bytes
+
+
 def test_abbreviations_and_synonyms_are_found_as_a_list_of_phrases_longest_first_finds_them():
     """The one expression of every phrase (a tree of letters) matches what the plain list of phrases, longest first,
     matched: phrases inside others, phrases followed by more letters, accents and punctuation."""

@@ -56,8 +56,10 @@ def build(documents: Iterable[dict], equivalents: list[list[str]] | None, write:
     alone. Each document's own file is written as it comes, unless `reuse(path, its JSON)` places an earlier
     build's file with the same content there; only the postings are kept."""
     phrases = Equivalents(equivalents or [])
-    # Postings as two flat arrays per term (item numbers, weights): a few bytes each, not a tuple of objects.
+    # Postings as two flat arrays per term (item numbers, weights): a few bytes each, not a tuple of objects. Item
+    # numbers take two bytes while they fit (65,536 items), then four.
     postings: dict[str, tuple[array, array]] = {}
+    numbers = _NARROW
     lengths = []
     chosen: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     last = None
@@ -65,11 +67,14 @@ def build(documents: Iterable[dict], equivalents: list[list[str]] | None, write:
         if last is not None and doc["sort"] > last:
             raise SearchIndexError("Chỉ mục tìm kiếm: tài liệu không theo thứ tự mới trước (lỗi chương trình)")
         last = doc["sort"]
+        if number == _SHORT:
+            numbers = "I"
+            postings.update((term, (array(numbers, ids), weights)) for term, (ids, weights) in postings.items())
         doc["body"] = plain_text(doc["body"])
         terms, weights, length = cache.terms(doc, phrases) if cache else weighted_terms(doc, phrases)
         lengths.append(length)
         for term in set(terms).difference(postings):
-            postings[term] = (array("I"), array("f"))
+            postings[term] = (array(numbers), array("f"))
         entries = list(map(postings.__getitem__, terms))  # then appended to in C: millions of postings
         _drain(map(array.append, map(_FIRST, entries), itertools.repeat(number)))  # its item number
         _drain(map(array.append, map(_SECOND, entries), weights))  # its weight
@@ -90,7 +95,7 @@ def build(documents: Iterable[dict], equivalents: list[list[str]] | None, write:
         """A term's weights as BM25 impacts (float32, as kept before), all its postings at once."""
         idf = math.log(1 + (total - len(ids) + 0.5) / (len(ids) + 0.5))
         tf = numpy.frombuffer(weights, numpy.float32).astype(float)
-        return (idf * tf * (K1 + 1) / (tf + norms[numpy.frombuffer(ids, numpy.uint32)])).astype(numpy.float32)
+        return (idf * tf * (K1 + 1) / (tf + norms[numpy.asarray(ids)])).astype(numpy.float32)
     # The best impact first, then each shard's impacts again as it is written: never all of them held at once
     top = max((float(impacts(*entry).max()) for entry in postings.values()), default=1.0)
     vocabulary = sorted(((t, len(e[0])) for t, e in postings.items() if " " not in t and not t.startswith("=")),
@@ -103,13 +108,14 @@ def build(documents: Iterable[dict], equivalents: list[list[str]] | None, write:
         for term in sorted(names):  # sorted: the postings' own order differs from build to build
             ids, weights = postings.pop(term)  # a byte each: 255 the best, never 0 (rounded half to even)
             scores = numpy.maximum(numpy.rint(255 * impacts(ids, weights).astype(float) / top), 1)
-            bucket[term] = numpy.diff(numpy.frombuffer(ids, numpy.uint32), prepend=0).tolist() + scores.astype(int).tolist()
+            bucket[term] = numpy.diff(numpy.asarray(ids, numpy.int64), prepend=0).tolist() + scores.astype(int).tolist()
         write(f"s/{n}.dat", _json(bucket))
     write("tu-vung.dat", _json([[t for t, _ in vocabulary], [df for _, df in vocabulary]]))
     write("loc.dat", _json({name: {v: _deltas(ids) for v, ids in values.items()} for name, values in chosen.items()}))
     write("chi-muc.json", json.dumps({"docs": total, "shards": shards}).encode())
 
 
+_NARROW, _SHORT = "H", 1 << 16  # item numbers' first type code, and the first number it cannot hold
 _FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
 _drain = collections.deque(maxlen=0).extend  # runs an iterator to its end without keeping anything
 

@@ -37,6 +37,7 @@ class Helper:
     def __init__(self, count: int, name: str = "") -> None:
         self.count, self.name = count, name  # name: of its figures in the build's timings
         self.pid = 0
+        self._thaw = False  # the build's objects were frozen for this helper: unfreeze once it is gone
         self._lock = multiprocessing.Lock()
         self._ends = multiprocessing.RawArray("q", [0, count])  # next for the build, one past the helper's next
         self._state = multiprocessing.RawArray("b", count)
@@ -47,12 +48,12 @@ class Helper:
         the helper might need (a forked process has only the thread that forked)."""
         if self.count < 2 or not enabled():
             return
-        frozen = gc.get_freeze_count()  # the preview keeps its build frozen: left so
-        gc.freeze()  # the helper's collector leaves the build's objects alone: their pages stay shared
+        # Both collectors leave the build's objects alone while the helper lives: a full collection writes to every
+        # object it walks, and each page written on either side is then held twice (frozen, their pages stay shared)
+        self._thaw = not gc.get_freeze_count()  # the preview keeps its build frozen: left so
+        gc.freeze()
         pid = os.fork()
         if pid:
-            if not frozen:
-                gc.unfreeze()
             self.pid = pid
             return
         global _inside
@@ -105,6 +106,7 @@ class Helper:
         if self.pid:
             os.waitpid(self.pid, 0)
             self.pid = 0
+        self._unfreeze()
         done, peak, private = self._stats
         name = f"helper_{self.name}"
         return {name: done, f"{name}_peak_mb": peak / 1024, f"{name}_private_mb": private / 1024}
@@ -118,6 +120,12 @@ class Helper:
                 pass
             os.waitpid(self.pid, 0)
             self.pid = 0
+        self._unfreeze()
+
+    def _unfreeze(self) -> None:
+        if self._thaw:
+            self._thaw = False
+            gc.unfreeze()
 
 
 def peak_kb() -> int:
