@@ -341,25 +341,29 @@ def test_the_index_files_do_not_depend_on_the_order_terms_come_in(monkeypatch):
     assert forward == backward
 
 
-def test_item_numbers_past_two_bytes_change_no_file(monkeypatch):
-    """Postings keep item numbers in two bytes while they fit (65,536 items) and four past that: a province past
-    that many items gets the same index as if they had been four bytes all along (shown with one byte, 256)."""
-    from cchc.search import index
+@pytest.mark.parametrize("items", [100, 1100])  # 16 shards; 128 (more than the spills' parts)
+def test_postings_spilled_to_disk_or_past_two_bytes_change_no_file(monkeypatch, tmp_path, items):
+    """Postings are spilled to a file past a budget and read back a group of shards at a time; item numbers take
+    two bytes while they fit (65,536 items), four past that. Neither changes a byte of the index: shown with a
+    budget of a few items and one byte (256 items) against everything held in four bytes."""
+    from cchc.search import index, postings
 
-    docs = [{"url": f"tin-tuc/{n}/", "date": "01/03/2026", "sort": f"2026-03-01T{999 - n:03d}",
+    docs = [{"url": f"tin-tuc/{n}/", "date": "01/03/2026", "sort": f"2026-03-01T{9999 - n:04d}",
              "title": f"Cải cách hành chính số {n % 40}", "number": "", "summary": "", "unit": "Xã A", "type": "Tin",
-             "body": f"Dịch vụ công trực tuyến {'toàn trình ' * (n % 7)}; một cửa liên thông.", "topics": [],
-             "tags": "", "filters": {"năm": ["2026"]}} for n in range(300)]
+             "body": f"Dịch vụ công trực tuyến {'toàn trình ' * (n % 7)}; một cửa liên thông {n % 13} lần {n}.",
+             "topics": [], "tags": "", "filters": {"năm": ["2026"]}} for n in range(items)]
 
-    def files(narrow: str) -> dict:
-        monkeypatch.setattr(index, "_NARROW", narrow)
-        monkeypatch.setattr(index, "_SHORT", 256 if narrow == "B" else 0)
+    def files(narrow: str, budget: int) -> dict:
+        monkeypatch.setattr(postings, "_NARROW", narrow)
+        monkeypatch.setattr(postings, "_SHORT", 256 if narrow == "B" else 0)
+        monkeypatch.setattr(postings.Postings, "BUDGET", budget)
         written = {}
-        index.build([dict(d) for d in docs], [], written.__setitem__)
+        index.build([dict(d) for d in docs], [], written.__setitem__, spill_dir=tmp_path)
         return written
-    one_byte_then_four, four_bytes = files("B"), files("I")
-    assert sum(name.startswith("s/") for name in four_bytes) >= 16
-    assert one_byte_then_four == four_bytes
+    spilled, held = files("B", 300), files("I", 10 ** 9)
+    assert sum(name.startswith("s/") for name in held) == index.shard_count(items)
+    assert spilled == held
+    assert list(tmp_path.iterdir()) == []  # the spill file went with the index
 
 
 def test_abbreviations_and_synonyms_are_found_as_a_list_of_phrases_longest_first_finds_them():

@@ -24,11 +24,9 @@ import hashlib
 import itertools
 import json
 import math
-import operator
 import os
 import shutil
 import collections
-from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -37,7 +35,8 @@ import numpy
 
 from ..stores.keyed import link
 from .documents import plain_text
-from .terms import Equivalents, TermCache, shard_count, shard_of, weighted_terms
+from .postings import PARTS, Postings
+from .terms import Equivalents, TermCache, shard_count, weighted_terms
 
 FOLDER = "tim-kiem/du-lieu"  # site-relative folder of the index files
 EXCERPT_CHARS = 6000  # of each item's text kept for excerpts
@@ -49,35 +48,66 @@ class SearchIndexError(RuntimeError):
 
 
 def build(documents: Iterable[dict], equivalents: list[list[str]] | None, write: Callable[[str, bytes], None],
-          cache: TermCache | None = None, reuse: Callable[[str, bytes], bool] = lambda rel, data: False) -> None:
+          cache: TermCache | None = None, reuse: Callable[[str, bytes], bool] = lambda rel, data: False,
+          spill_dir: Path | None = None) -> None:
     """Index files (path under FOLDER, JSON bytes; written gzip-compressed but chi-muc.json) for these documents,
     handed to `write`. Documents come newest
     first (newest_first) and are numbered so: the page breaks ties and lists filters by date with the numbers
     alone. Each document's own file is written as it comes, unless `reuse(path, its JSON)` places an earlier
-    build's file with the same content there; only the postings are kept."""
+    build's file with the same content there; only the postings are kept (spilled into `spill_dir`)."""
     phrases = Equivalents(equivalents or [])
-    # Postings as two flat arrays per term (item numbers, weights): a few bytes each, not a tuple of objects. Item
-    # numbers take two bytes while they fit (65,536 items), then four.
-    postings: dict[str, tuple[array, array]] = {}
-    numbers = _NARROW
-    lengths = []
+    postings = Postings(spill_dir)
+    try:
+        lengths, chosen = _gather(documents, phrases, postings, write, cache, reuse)
+        total = len(lengths)
+        shards = shard_count(total)
+        average = sum(lengths) / total if total else 1.0
+        norms = numpy.array([K1 * (1 - B + B * length / average) for length in lengths])
+
+        def impacts(ids, weights):
+            """A term's weights as BM25 impacts (float32, as kept before), all its postings at once."""
+            idf = math.log(1 + (total - len(ids) + 0.5) / (len(ids) + 0.5))
+            tf = weights.astype(float)
+            return (idf * tf * (K1 + 1) / (tf + norms[ids])).astype(numpy.float32)
+        groups = min(shards, PARTS)  # a group of shards at a time: its postings read back, written, let go
+        # The best impact first, then each group's impacts again as its shards are written: never all held at once
+        top, vocabulary = 0.0, []
+        for group in postings.groups(groups):
+            top = max(top, max((float(impacts(*entry).max()) for entry in group.values()), default=0.0))
+            vocabulary += [(t, len(e[0])) for t, e in group.items() if " " not in t and not t.startswith("=")]
+        top = top or 1.0
+        for n, group in enumerate(postings.groups(groups)):
+            members: dict[int, list[str]] = collections.defaultdict(list)
+            for term in group:
+                members[postings.hashes[term] % shards].append(term)
+            for shard in range(n, shards, groups):
+                bucket = {}
+                for term in sorted(members[shard]):  # sorted: the postings' own order differs from build to build
+                    ids, weights = group.pop(term)  # a byte each: 255 the best, never 0 (rounded half to even)
+                    scores = numpy.maximum(numpy.rint(255 * impacts(ids, weights).astype(float) / top), 1)
+                    bucket[term] = numpy.diff(ids, prepend=0).tolist() + scores.astype(int).tolist()
+                write(f"s/{shard}.dat", _json(bucket))
+    finally:
+        postings.close()
+    vocabulary.sort(key=lambda te: (-te[1], te[0]))
+    write("tu-vung.dat", _json([[t for t, _ in vocabulary], [df for _, df in vocabulary]]))
+    write("loc.dat", _json({name: {v: _deltas(ids) for v, ids in values.items()} for name, values in chosen.items()}))
+    write("chi-muc.json", json.dumps({"docs": total, "shards": shards}).encode())
+
+
+def _gather(documents: Iterable[dict], phrases: Equivalents, postings: Postings, write, cache, reuse):
+    """Each document's terms into the postings and its own file written; its length and filters kept."""
+    lengths: list[float] = []
     chosen: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     last = None
     for number, doc in enumerate(documents):
         if last is not None and doc["sort"] > last:
             raise SearchIndexError("Chỉ mục tìm kiếm: tài liệu không theo thứ tự mới trước (lỗi chương trình)")
         last = doc["sort"]
-        if number == _SHORT:
-            numbers = "I"
-            postings.update((term, (array(numbers, ids), weights)) for term, (ids, weights) in postings.items())
         doc["body"] = plain_text(doc["body"])
         terms, weights, length = cache.terms(doc, phrases) if cache else weighted_terms(doc, phrases)
         lengths.append(length)
-        for term in set(terms).difference(postings):
-            postings[term] = (array(numbers), array("f"))
-        entries = list(map(postings.__getitem__, terms))  # then appended to in C: millions of postings
-        _drain(map(array.append, map(_FIRST, entries), itertools.repeat(number)))  # its item number
-        _drain(map(array.append, map(_SECOND, entries), weights))  # its weight
+        postings.add(number, terms, weights)
         for name, values in doc["filters"].items():
             for value in values:
                 chosen[name][value].append(number)
@@ -86,38 +116,7 @@ def build(documents: Iterable[dict], equivalents: list[list[str]] | None, write:
                       "x": doc["body"][:EXCERPT_CHARS]})
         if not reuse(f"d/{number}.dat", data):
             write(f"d/{number}.dat", data)
-    total = len(lengths)
-    shards = shard_count(total)
-    average = sum(lengths) / total if total else 1.0
-    norms = numpy.array([K1 * (1 - B + B * length / average) for length in lengths])
-
-    def impacts(ids: array, weights: array):
-        """A term's weights as BM25 impacts (float32, as kept before), all its postings at once."""
-        idf = math.log(1 + (total - len(ids) + 0.5) / (len(ids) + 0.5))
-        tf = numpy.frombuffer(weights, numpy.float32).astype(float)
-        return (idf * tf * (K1 + 1) / (tf + norms[numpy.asarray(ids)])).astype(numpy.float32)
-    # The best impact first, then each shard's impacts again as it is written: never all of them held at once
-    top = max((float(impacts(*entry).max()) for entry in postings.values()), default=1.0)
-    vocabulary = sorted(((t, len(e[0])) for t, e in postings.items() if " " not in t and not t.startswith("=")),
-                        key=lambda te: (-te[1], te[0]))
-    members: list[list[str]] = [[] for _ in range(shards)]
-    for term in postings:
-        members[shard_of(term, shards)].append(term)
-    for n, names in enumerate(members):  # one shard's lists at a time; its postings let go once written
-        bucket = {}
-        for term in sorted(names):  # sorted: the postings' own order differs from build to build
-            ids, weights = postings.pop(term)  # a byte each: 255 the best, never 0 (rounded half to even)
-            scores = numpy.maximum(numpy.rint(255 * impacts(ids, weights).astype(float) / top), 1)
-            bucket[term] = numpy.diff(numpy.asarray(ids, numpy.int64), prepend=0).tolist() + scores.astype(int).tolist()
-        write(f"s/{n}.dat", _json(bucket))
-    write("tu-vung.dat", _json([[t for t, _ in vocabulary], [df for _, df in vocabulary]]))
-    write("loc.dat", _json({name: {v: _deltas(ids) for v, ids in values.items()} for name, values in chosen.items()}))
-    write("chi-muc.json", json.dumps({"docs": total, "shards": shards}).encode())
-
-
-_NARROW, _SHORT = "H", 1 << 16  # item numbers' first type code, and the first number it cannot hold
-_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
-_drain = collections.deque(maxlen=0).extend  # runs an iterator to its end without keeping anything
+    return lengths, chosen
 
 
 def newest_first(documents: list[dict]) -> list[dict]:
@@ -215,7 +214,8 @@ def write_index(site_dir: Path, documents: Iterable[dict], equivalents: list[lis
             cache = None  # the terms of these very documents are kept already
         else:
             earlier = EarlierDocuments(cache_dir if kept else None, fresh)
-            build(documents, equivalents, _Files(fresh), cache, earlier.reuse)
+            fresh.mkdir(parents=True)
+            build(documents, equivalents, _Files(fresh), cache, earlier.reuse, spill_dir=fresh)  # a file without a name
             if kept:
                 _keep(fresh, kept, earlier.manifest())
         if target.exists():
