@@ -29,7 +29,7 @@ def _code_digest() -> bytes:
     return digest.digest()
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     mtime_ns: int
     size: int

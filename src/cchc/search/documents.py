@@ -77,10 +77,10 @@ def filter_options(documents: list[dict]) -> dict[str, list[tuple[str, int]]]:
 
 class SearchDocuments:
     """The documents of the published items and plans, made once per load. An item unchanged since the last load
-    (the preview's item cache gives the very same object) keeps its document and digest."""
+    (the preview's item cache gives the very same object) keeps its digest and filter values."""
 
     def __init__(self) -> None:
-        self._known: dict[int, tuple] = {}  # id(item or plan) -> (it, document, digest); holds it: ids stay unique
+        self._known: dict[int, tuple] = {}  # id(item or plan) -> (it, its order and filters, digest); holds it: ids stay unique
         self.urls: list[str] = []
         self._order: list[int] = []
         self._digests: list[bytes] = []
@@ -97,7 +97,8 @@ class SearchDocuments:
                 doc = (document if k < len(items) else plan_document)(corpus, source, "")
                 body = source.packed_body if k < len(items) else source.body.encode("utf-8", "surrogatepass")
                 text = json.dumps(doc, ensure_ascii=False, sort_keys=True).encode() + b"\0" + body
-                hit = (source, doc, hashlib.blake2b(text, digest_size=16).digest())
+                kept = {"sort": doc["sort"], "filters": doc["filters"]}  # what orders and counts: stream() makes it again
+                hit = (source, kept, hashlib.blake2b(text, digest_size=16).digest())
             self._known[id(source)] = hit
             documents.append(hit[1])
             digests.append(hit[2])

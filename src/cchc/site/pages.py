@@ -24,7 +24,7 @@ class ModelPage(Page):
         if self.markdown is None or self.markdown.strip():
             return super().render(config, files)
         self.content, self.toc, self._title_from_render = "", get_toc([]), None
-        self.present_anchor_ids, self.links_to_anchors = set(), {}
+        self.present_anchor_ids, self.links_to_anchors = frozenset(), None  # none, and nothing held per page
 
 
 def page_file(config, view) -> File:
