@@ -14,14 +14,28 @@ from pathlib import Path
 def link(stored: Path, dest: Path, copy: bool = True) -> None:
     """A site file as a hard link to a kept one (a copy across file systems, unless not `copy`: OSError). Neither
     is ever written in place afterwards: a new version is a new file."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.unlink(missing_ok=True)
     try:
-        os.link(stored, dest)
+        _made_way(os.link, stored, dest)  # tens of thousands of pages: one call each where the way is clear
     except OSError:
         if not copy:
             raise
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.unlink(missing_ok=True)
         shutil.copyfile(stored, dest)
+
+
+def _made_way(make, source, dest: Path) -> None:
+    """`make(source, dest)`, making dest's folder if missing and removing a file in its way, only when needed."""
+    try:
+        make(source, dest)
+    except FileNotFoundError:
+        if not os.path.exists(source):
+            raise
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        make(source, dest)
+    except FileExistsError:
+        dest.unlink(missing_ok=True)
+        make(source, dest)
 
 
 class KeyedFiles:
@@ -34,11 +48,14 @@ class KeyedFiles:
     def write(self, key: str, data: bytes) -> Path | None:
         """Write atomically; None when it cannot be written (a read-only checkout builds without the cache)."""
         path = self.path(key)
+        tmp = path.with_name(f"{key}.tmp{os.getpid()}")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f"{key}.tmp{os.getpid()}")
-            tmp.write_bytes(data)
-            tmp.replace(path)
+            try:
+                tmp.write_bytes(data)
+            except FileNotFoundError:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp.write_bytes(data)
+            os.replace(tmp, path)
         except OSError:
             return None
         return path
