@@ -1,8 +1,10 @@
 """One `cchc build` in its own process, printing JSON: wall time, stage timings, peak memory.
 
-Memory: this process's peak resident size, and the peak of the whole build's memory, sampled every 0.1 s as
-the sum of the proportional set size (PSS) of this process and every process under it (the search index, the
-forked helpers): pages a helper shares with the build are counted once, not once per process.
+Memory: this process's peak resident size; with --memory, also the peak of the whole build's memory, sampled
+every 0.1 s as the sum of the proportional set size (PSS) of this process and every process under it (the search
+index, the forked helpers): pages a helper shares with the build are counted once, not once per process. The
+sampling takes about a twentieth of a core (the kernel walks every page of every process), so timed runs go
+without it.
 The site folder may hold the previous build: as for `cchc build`, the new one is made beside it and swapped in.
 """
 import json
@@ -45,7 +47,8 @@ def sample() -> None:
         peak["pss"] = max(peak["pss"], sum(pss_mb(p) for p in tree(os.getpid())))
 
 
-threading.Thread(target=sample, daemon=True).start()
+if "--memory" in sys.argv[3:]:
+    threading.Thread(target=sample, daemon=True).start()
 started = time.monotonic()
 with progress.shown("Đo xây dựng"):  # the stages as it goes, on standard error
     result = build_site(Path(sys.argv[1]), Path(sys.argv[2]))
@@ -58,5 +61,5 @@ print(json.dumps({
     "stages": result.timings,
     "rss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     "rss_children_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-    "pss_peak_mb": peak["pss"],
+    "pss_peak_mb": peak["pss"] if "--memory" in sys.argv[3:] else None,
 }))
