@@ -155,7 +155,7 @@ class LiveSite:
                 else:  # second and later pages of a listing
                     late = bool(view and view.pager and view.pager.number > 1)
                 (later if late else first).append(page)
-            built, _ = self._render(first, stop=None if moved else yields)  # moved: the sitemap must follow
+            built = self._render(first, stop=None if moved else yields)  # moved: the sitemap must follow
             publish(published | {p.url for p in first[:built]})
             if built < len(first) or (not moved and yields()):
                 return self._stop(started, looked + edited + first[:built], collect.messages, pages)
@@ -174,7 +174,7 @@ class LiveSite:
                     (self.site_dir / path).unlink(missing_ok=True)
                 plugin.broadcast.prune(self.site_dir)  # readings and bulletins no feed carries any more
 
-            _, update.helped = self._render(later, share=True, meanwhile=meanwhile)
+            update.helped = self._render_shared(later, meanwhile)
             if later or stale:
                 publish({p.url for p in later} | {feed.path for feed, _ in stale})
             update.feeds = len(stale)
@@ -244,39 +244,52 @@ class LiveSite:
                 (seen if looked.get(item.src_uri) == view else found).append(file.page)
         return found, seen
 
-    def _render(self, pages: list[Page], share: bool = False, meanwhile: Callable[[], None] = lambda: None,
-                stop: Callable[[], bool] | None = None) -> tuple[int, int]:
-        """MkDocs' own two steps for each page: Markdown (with our plugin's hooks), then the template. With
-        `share`, a forked helper (stores/helper.py) takes pages from the back of the list, except pages with an
-        automatic reading (made by this process's threads), and `meanwhile` runs once this process's pages have
-        their Markdown (so their readings are asked for) and before their templates. Without `share`, `stop` is
-        asked before each template: at the first True the pages left are not written. Returns how many pages
-        were written from the front of the list (all of them with `share`) and how many the helper rendered."""
+    def _render(self, pages: list[Page], stop: Callable[[], bool] | None = None) -> int:
+        """MkDocs' own two steps for each page, in this process: Markdown (with our plugin's hooks), then the
+        template. `stop` is asked before each template: at the first True the pages left are not written.
+        Returns how many pages were written, from the front of the list."""
+        for page in pages:
+            _populate_page(page, self.config, self.plugin.files)
+        for n, page in enumerate(pages):
+            if stop is not None and stop():
+                return n
+            self._build(page)
+        return len(pages)
+
+    def _render_shared(self, pages: list[Page], meanwhile: Callable[[], None]) -> int:
+        """Every page rendered, a forked helper (stores/helper.py) taking pages from the back of the list, except
+        pages with an automatic reading (made by this process's threads); `meanwhile` runs once this process's
+        pages have their Markdown (so their readings are asked for) and before their templates. Returns how many
+        pages the helper rendered."""
         views = self.plugin.site.views
-        kept = [not share or "reading" in getattr(views.get(p.file.src_uri), "data", {}) for p in pages]
+        kept = ["reading" in getattr(views.get(p.file.src_uri), "data", {}) for p in pages]
         own = [page for page, mine in zip(pages, kept) if mine]
         shared = [page for page, mine in zip(pages, kept) if not mine]
-        if self._doc_files is None:  # 30,000 files at 20,000 items: listed again only when they change
-            self._doc_files = self.plugin.files.documentation_pages(inclusion=InclusionLevel.is_included)
-        doc_files = self._doc_files
 
         def one(page: Page) -> None:
             _populate_page(page, self.config, self.plugin.files)
-            _build_page(page, self.config, doc_files, self.plugin.nav, self.plugin.env)
+            self._build(page)
 
+        self._listed()  # before the fork: the helper lists no files of its own
         work = Helper(len(shared), "preview")
         work.start(lambda k: one(shared[k]))
         for page in own:  # Markdown first: it asks for the readings the feeds and bulletins written next carry
             _populate_page(page, self.config, self.plugin.files)
         meanwhile()
-        for n, page in enumerate(own):
-            if stop is not None and not share and stop():
-                return n, 0
-            _build_page(page, self.config, doc_files, self.plugin.nav, self.plugin.env)
+        for page in own:
+            self._build(page)
         for k, page in enumerate(shared):
             if work.mine(k):
                 one(page)
-        return len(pages), int(work.finish()["helper_preview"])
+        return int(work.finish()["helper_preview"])
+
+    def _build(self, page: Page) -> None:
+        _build_page(page, self.config, self._listed(), self.plugin.nav, self.plugin.env)
+
+    def _listed(self) -> list:
+        if self._doc_files is None:  # 30,000 files at 20,000 items: listed again only when they change
+            self._doc_files = self.plugin.files.documentation_pages(inclusion=InclusionLevel.is_included)
+        return self._doc_files
 
     def save(self) -> None:
         """Write the item cache to disk (on leaving the preview), so the next start reads only what changed."""
