@@ -107,6 +107,34 @@ def test_an_image_replaced_under_the_same_name_reaches_the_pages_that_show_its_s
     assert differences(tree(tmp_path / "warm"), cold(root, tmp_path / "cold")) == []
 
 
+def test_an_image_in_an_items_text_replaced_under_the_same_name_gets_its_new_size(project, tmp_path):
+    """An item's HTML is kept between builds (the render cache) with its images' sizes: an image the text shows,
+    replaced under the same name, is measured again and the item's page says its new size."""
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}"><rect width="5" height="5"/></svg>'
+    project.write("docs/anh/so-do.svg", svg.format(640, 360))
+    project.item("so-do", body="Sơ đồ quy trình:\n\n![Sơ đồ quy trình một cửa](../anh/so-do.svg)")
+    first = build(project.root, tmp_path / "a")
+    page = tmp_path / "a/tin-tuc/so-do/index.html"
+    assert 'width="640" height="360"' in page.read_text(encoding="utf-8") and first["pages_cached"] == 0
+    project.write("docs/anh/so-do.svg", svg.format(800, 450))
+    build(project.root, tmp_path / "b")
+    assert 'width="800" height="450"' in (tmp_path / "b/tin-tuc/so-do/index.html").read_text(encoding="utf-8")
+
+
+def test_an_id_a_template_takes_later_is_given_up_by_an_items_kept_html(project, tmp_path):
+    """Staff content never takes an id the templates use (page_ids.py): when a template comes to use one that an
+    item's heading had, the item's kept HTML is not reused as it was, and the heading gives the id up."""
+    project.item("lich-tiep", body="## Lịch tiếp công dân\n\nThứ năm hằng tuần.")
+    build(project.root, tmp_path / "a")
+    assert 'id="lich-tiep-cong-dan"' in (tmp_path / "a/tin-tuc/lich-tiep/index.html").read_text(encoding="utf-8")
+    template = project.root / "overrides/main.html"
+    template.write_text(template.read_text(encoding="utf-8") + '\n{# <div id="lich-tiep-cong-dan"></div> #}\n',
+                        encoding="utf-8")
+    build(project.root, tmp_path / "b")
+    page = (tmp_path / "b/tin-tuc/lich-tiep/index.html").read_text(encoding="utf-8")
+    assert 'id="lich-tiep-cong-dan"' not in page and "Lịch tiếp công dân</h2>" in page
+
+
 def test_the_search_terms_of_an_unchanged_item_are_not_made_again(root, tmp_path, monkeypatch):
     build(root, tmp_path / "a")
     kept = KeyedStore(root / "build/cache/search/terms.sqlite").keys()

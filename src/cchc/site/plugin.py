@@ -64,7 +64,6 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         # items and plans (the feeds and the search index carry the same HTML)
         self.page_html = SafeStore()
         self.index: BackgroundIndex | None = None  # the search index being made in a second process
-        self.renders = RenderCache(root, config)
         # each document's search terms, and the last whole index (search/index.py write_index)
         self.search_cache = root / "build" / "cache" / "search"
         self.search = SearchDocuments()
@@ -76,6 +75,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self.markdown_helper = helper.Helper(0, "markdown")
         self.nav_memo = NavMemo()  # installed in on_env
         self.template_ids = template_ids(Path(config.theme.custom_dir))  # staff content never takes these
+        self.renders = RenderCache(root, config, self.template_ids)
         self.item_cache = ItemCache(root, root / "plans")  # kept: the preview's updates start from the same items
         progress.begin("đọc nội dung")
         problems = self.load(config, self.item_cache)
@@ -180,7 +180,9 @@ class CchcPlugin(BasePlugin[CchcConfig]):
             if "item" in view.data:
                 if (task := self._markdown_tasks.get(page.file.src_uri)) is not None:
                     self.markdown_helper.mine(task)  # if the helper took it, it is in the render cache now
-                key = self.renders.key(markdown, page.file.src_uri, page.url)
+                entry = self.item_cache.entries.get(view.data["item"].path)
+                files = repr(sorted(entry.seen.items())) if entry else ""
+                key = self.renders.key(markdown, page.file.src_uri, page.url, files)
                 page.meta["cchc_render_key"] = key
                 hit = self.renders.get(key) if key else None
                 if hit:  # an unchanged item: skip Markdown, reuse its HTML and table of contents
@@ -190,20 +192,20 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         return markdown
 
     def on_page_content(self, html, page, config, files):
-        """Every page's HTML is sanitised and marked safe here, the one place; its title, description and
-        table of contents are escaped for the theme's templates, which print them as they are."""
+        """Every page's HTML is sanitised and marked safe here, the one place (an item's HTML kept by the render
+        cache was, by the same code: its key says so); its title, description and table of contents are escaped
+        for the theme's templates, which print them as they are."""
         self.timings["markdown"] += time.monotonic() - self._render_started
         view = self.site.views.get(page.file.src_uri)
         key = page.meta.pop("cchc_render_key", None)
         if page.url in self._cached:
-            html = self._cached.pop(page.url)
+            html = Markup(self._cached.pop(page.url))  # sanitised when it was kept
             page.toc = page.meta.pop("cchc_toc")
             key = None
         else:
             html, renamed = unique_ids(html, self.template_ids)
             rename_toc(page.toc, renamed)
-            html = size_images(html, page.url, Path(config.docs_dir))
-        html = safe_html(html)
+            html = safe_html(size_images(html, page.url, Path(config.docs_dir)))
         if key:
             self.renders.put(key, html, page.toc)
         if self._markdown_only:

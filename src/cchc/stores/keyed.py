@@ -8,7 +8,27 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+from importlib.metadata import version
 from pathlib import Path
+
+
+def tree_digest(digest, folder: Path) -> None:
+    """Every file under the folder (name and bytes), in a fixed order, into a cache key's digest."""
+    if not folder.is_dir():
+        return
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+
+
+def library_versions(names) -> list[str]:
+    """The installed version of each library, for a cache key (one not installed counts as such)."""
+    found = []
+    for name in names:
+        try:
+            found.append(f"{name}=={version(name)}")
+        except Exception:  # noqa: BLE001 (not installed: part of the key as such)
+            found.append(f"{name}: -")
+    return found
 
 
 def link(stored: Path, dest: Path, copy: bool = True) -> None:

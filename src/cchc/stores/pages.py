@@ -21,35 +21,16 @@ import platform
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from importlib.metadata import version
 from pathlib import Path
 
 from .. import engine
 from .helper import Helper
-from .keyed import KeyedFiles, link
+from .keyed import KeyedFiles, library_versions, link, tree_digest
 from .renders import toc_tokens
 
 VERSION = "1"
 TEMPLATE = "cchc-trang-co-san.html"  # the empty template a cached page is given
 _LIBRARIES = ("mkdocs", "properdocs", "mkdocs-material", "jinja2", "markdown", "markupsafe", "pymdown-extensions")
-
-
-def _library_versions() -> list[str]:
-    found = []
-    for name in _LIBRARIES:
-        try:
-            found.append(f"{name}=={version(name)}")
-        except Exception:  # noqa: BLE001 (not installed: part of the key as such)
-            found.append(f"{name}: -")
-    return found
-
-
-def _tree_digest(digest, folder: Path) -> None:
-    """Every file under the folder (name and bytes), in a fixed order."""
-    if not folder.is_dir():
-        return
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
 
 
 def nav_digest(nav) -> bytes:
@@ -67,10 +48,10 @@ class PageCache:
         self.files = KeyedFiles(root / "build" / "cache" / ("pages-xem-truoc" if drafts else "pages"), ".html")
         digest = hashlib.blake2b(digest_size=16)
         # the engine in use (ProperDocs or MkDocs: both may be installed) renders the pages
-        digest.update(repr([VERSION, platform.python_version(), engine(), _library_versions(), drafts, settings]).encode())
+        digest.update(repr([VERSION, platform.python_version(), engine(), library_versions(_LIBRARIES), drafts, settings]).encode())
         digest.update(Path(config.config_file_path).read_bytes())
         for folder in (root / "plans", Path(config.theme.custom_dir or root / "overrides"), Path(__file__).parents[1]):
-            _tree_digest(digest, folder)
+            tree_digest(digest, folder)
         self.base = digest.digest()
         self.keys: dict[str, str] = {}  # page URL -> key, for pages to render and then store
         self.hits: dict[str, tuple[str, str]] = {}  # page URL -> (key, its template), for pages found

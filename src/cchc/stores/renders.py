@@ -1,8 +1,10 @@
 """Rendered Markdown of news items, kept between builds: an unchanged item is not rendered again.
 
 The key covers everything the HTML depends on: the Markdown, where the page is read from and written
-to (relative links are rewritten against both), and the Markdown configuration. Items that link to
-other .md pages are never cached, since those links depend on other pages' URLs.
+to (relative links are rewritten against both), the files it names as they are (an image's width and height
+are read from it), the Markdown configuration, the ids the templates take, and the code and sanitiser that
+made it: what is kept is the sanitised HTML, marked safe again as it was. Items that link to other .md pages
+are never cached, since those links depend on other pages' URLs.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import mkdocs
 from mkdocs.structure.toc import TableOfContents, get_toc
 
 from ..content.text import links_to_pages
-from .keyed import KeyedStore
+from .keyed import KeyedStore, library_versions, tree_digest
 
 VERSION = "1"
 
@@ -28,17 +30,21 @@ def toc_tokens(toc: TableOfContents) -> list[dict]:
 
 
 class RenderCache:
-    def __init__(self, root: Path, config) -> None:
+    def __init__(self, root: Path, config, template_ids: frozenset[str] = frozenset()) -> None:
         self.store = KeyedStore(root / "build" / "cache" / "html.sqlite", replaces=root / "build" / "cache" / "html")
         settings = json.dumps([config["markdown_extensions"], config["mdx_configs"], mkdocs.__version__,
-                               markdown.__version__, VERSION], sort_keys=True, default=str)
-        self.settings = hashlib.sha256(settings.encode()).hexdigest()
+                               markdown.__version__, library_versions(["nh3"]), sorted(template_ids), VERSION],
+                              sort_keys=True, default=str)
+        digest = hashlib.sha256(settings.encode())
+        tree_digest(digest, Path(__file__).parents[1])  # this package's code: the HTML's steps and its sanitiser
+        self.settings = digest.hexdigest()
         self.hits = self.misses = 0
 
-    def key(self, text: str, src_uri: str, url: str) -> str | None:
+    def key(self, text: str, src_uri: str, url: str, files: str = "") -> str | None:
+        """`files`: what the files the text names were when it was checked (their sizes and times)."""
         if links_to_pages(text):
             return None
-        return hashlib.sha256(f"{self.settings}\0{src_uri}\0{url}\0{text}".encode()).hexdigest()
+        return hashlib.sha256(f"{self.settings}\0{src_uri}\0{url}\0{files}\0{text}".encode()).hexdigest()
 
     def get(self, key: str) -> tuple[str, TableOfContents] | None:
         try:
