@@ -345,7 +345,8 @@ def test_the_index_files_do_not_depend_on_the_order_terms_come_in(monkeypatch):
 def test_postings_spilled_to_disk_or_past_two_bytes_change_no_file(monkeypatch, tmp_path, items):
     """Postings are spilled to a file past a budget and read back a group of shards at a time; item numbers take
     two bytes while they fit (65,536 items), four past that. Neither changes a byte of the index: shown with a
-    budget of a few items and one byte (256 items) against everything held in four bytes."""
+    budget of a few items, one byte (256 items) and terms' hashes forgotten at each spill, against everything held
+    in four bytes."""
     from cchc.search import index, postings
 
     docs = [{"url": f"tin-tuc/{n}/", "date": "01/03/2026", "sort": f"2026-03-01T{9999 - n:04d}",
@@ -357,6 +358,7 @@ def test_postings_spilled_to_disk_or_past_two_bytes_change_no_file(monkeypatch, 
         monkeypatch.setattr(postings, "_NARROW", narrow)
         monkeypatch.setattr(postings, "_SHORT", 256 if narrow == "B" else 0)
         monkeypatch.setattr(postings.Postings, "BUDGET", budget)
+        monkeypatch.setattr(postings, "_KNOWN_HASHES", 10 if narrow == "B" else 1 << 20)  # hashes forgotten too
         written = {}
         index.build([dict(d) for d in docs], [], written.__setitem__, spill_dir=tmp_path)
         return written

@@ -64,7 +64,7 @@ def build(documents: Iterable[dict], equivalents: list[list[str]] | None, write:
         average = sum(lengths) / total if total else 1.0
         norms = numpy.array([K1 * (1 - B + B * length / average) for length in lengths])
 
-        def impacts(ids, weights):
+        def impacts(ids, weights, *_):
             """A term's weights as BM25 impacts (float32, as kept before), all its postings at once."""
             idf = math.log(1 + (total - len(ids) + 0.5) / (len(ids) + 0.5))
             tf = weights.astype(float)
@@ -78,12 +78,12 @@ def build(documents: Iterable[dict], equivalents: list[list[str]] | None, write:
         top = top or 1.0
         for n, group in enumerate(postings.groups(groups)):
             members: dict[int, list[str]] = collections.defaultdict(list)
-            for term in group:
-                members[postings.hashes[term] % shards].append(term)
+            for term, posting in group.items():
+                members[posting.hash % shards].append(term)
             for shard in range(n, shards, groups):
                 bucket = {}
                 for term in sorted(members[shard]):  # sorted: the postings' own order differs from build to build
-                    ids, weights = group.pop(term)  # a byte each: 255 the best, never 0 (rounded half to even)
+                    ids, weights, _ = group.pop(term)  # a byte each: 255 the best, never 0 (rounded half to even)
                     scores = numpy.maximum(numpy.rint(255 * impacts(ids, weights).astype(float) / top), 1)
                     bucket[term] = numpy.diff(ids, prepend=0).tolist() + scores.astype(int).tolist()
                 write(f"s/{shard}.dat", _json(bucket))
