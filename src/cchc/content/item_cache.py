@@ -82,6 +82,11 @@ class ItemCache:
             return None
         return entry
 
+    def files_seen(self, path: str) -> str:
+        """What the files the item at `path` names were when it was checked (the render cache's key holds it)."""
+        entry = self.entries.get(path)
+        return repr(sorted(entry.seen.items())) if entry else ""
+
     def put(self, path: str, stat: os.stat_result, entry: Entry) -> None:
         entry.mtime_ns, entry.size = stat.st_mtime_ns, stat.st_size
         self.entries[path] = entry

@@ -64,7 +64,7 @@ def build(documents: Iterable[dict], equivalents: list[list[str]] | None, write:
         average = sum(lengths) / total if total else 1.0
         norms = numpy.array([K1 * (1 - B + B * length / average) for length in lengths])
 
-        def impacts(ids, weights, *_):
+        def impacts(ids, weights):
             """A term's weights as BM25 impacts (float32, as kept before), all its postings at once."""
             idf = math.log(1 + (total - len(ids) + 0.5) / (len(ids) + 0.5))
             tf = weights.astype(float)
@@ -73,8 +73,8 @@ def build(documents: Iterable[dict], equivalents: list[list[str]] | None, write:
         # The best impact first, then each group's impacts again as its shards are written: never all held at once
         top, vocabulary = 0.0, []
         for group in postings.groups(groups):
-            top = max(top, max((float(impacts(*entry).max()) for entry in group.values()), default=0.0))
-            vocabulary += [(t, len(e[0])) for t, e in group.items() if " " not in t and not t.startswith("=")]
+            top = max(top, max((float(impacts(p.ids, p.weights).max()) for p in group.values()), default=0.0))
+            vocabulary += [(t, len(p.ids)) for t, p in group.items() if " " not in t and not t.startswith("=")]
         top = top or 1.0
         for n, group in enumerate(postings.groups(groups)):
             members: dict[int, list[str]] = collections.defaultdict(list)

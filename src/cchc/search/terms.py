@@ -56,13 +56,9 @@ def shard_key(term: str) -> str:
     return fold(term[1:]) if term.startswith("=") else term.rsplit(" ", 1)[-1]
 
 
-def shard_of(term: str, shards: int) -> int:
-    """The term's shard: shard_hash modulo the shard count (the page computes the same)."""
-    return shard_hash(term) % shards
-
-
 def shard_hash(term: str) -> int:
-    """FNV-1a (32 bit) of the UTF-8 bytes of the term's shard_key."""
+    """FNV-1a (32 bit) of the UTF-8 bytes of the term's shard_key; modulo the shard count, its shard (the page
+    computes the same)."""
     h = 0x811C9DC5
     for byte in shard_key(term).encode("utf-8"):
         h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF

@@ -180,8 +180,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
             if "item" in view.data:
                 if (task := self._markdown_tasks.get(page.file.src_uri)) is not None:
                     self.markdown_helper.mine(task)  # if the helper took it, it is in the render cache now
-                entry = self.item_cache.entries.get(view.data["item"].path)
-                files = repr(sorted(entry.seen.items())) if entry else ""
+                files = self.item_cache.files_seen(view.data["item"].path)
                 key = self.renders.key(markdown, page.file.src_uri, page.url, files)
                 page.meta["cchc_render_key"] = key
                 hit = self.renders.get(key) if key else None

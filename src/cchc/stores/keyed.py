@@ -35,7 +35,7 @@ def link(stored: Path, dest: Path, copy: bool = True) -> None:
     """A site file as a hard link to a kept one (a copy across file systems, unless not `copy`: OSError). Neither
     is ever written in place afterwards: a new version is a new file."""
     try:
-        _made_way(os.link, stored, dest)  # tens of thousands of pages: one call each where the way is clear
+        _hard_link(stored, dest)  # tens of thousands of pages: one call each where the way is clear
     except OSError:
         if not copy:
             raise
@@ -44,18 +44,18 @@ def link(stored: Path, dest: Path, copy: bool = True) -> None:
         shutil.copyfile(stored, dest)
 
 
-def _made_way(make, source, dest: Path) -> None:
-    """`make(source, dest)`, making dest's folder if missing and removing a file in its way, only when needed."""
+def _hard_link(stored: Path, dest: Path) -> None:
+    """os.link, making dest's folder if missing and removing a file in its way, only when needed."""
     try:
-        make(source, dest)
+        os.link(stored, dest)
     except FileNotFoundError:
-        if not os.path.exists(source):
+        if not os.path.exists(stored):
             raise
         dest.parent.mkdir(parents=True, exist_ok=True)
-        make(source, dest)
+        os.link(stored, dest)
     except FileExistsError:
         dest.unlink(missing_ok=True)
-        make(source, dest)
+        os.link(stored, dest)
 
 
 class KeyedFiles:
