@@ -5,10 +5,10 @@ terms its text makes (20,000 items: 14.5 million postings)."""
 
 from __future__ import annotations
 
+import collections
+import io
 import itertools
 import json
-import operator
-import collections
 import struct
 import tempfile
 from array import array
@@ -33,52 +33,61 @@ class Posting(NamedTuple):
 
 
 class Postings:
-    BUDGET = 2_000_000  # postings held before a spill (about 12 MB, and the terms' arrays)
+    BUDGET = 500_000  # postings held before a spill (4 MB, and the spill's sorting: about 12 MB more)
 
     def __init__(self, spill_dir: Path | None = None) -> None:
         self.spill_dir = spill_dir
-        self.held: dict[str, tuple[array, array]] = {}  # term -> item numbers, weights (float32)
-        self.count = 0  # postings held
+        self.local: dict[str, int] = {}  # term -> its number among the terms held
+        self.terms = array("I")  # each posting's term number, item after item
+        self.weights = array("f")
+        self.items = array("I")  # the items held, and their number of terms
+        self.sizes = array("I")
         self.hashes: dict[str, int] = {}  # term -> its shard hash, for terms met lately
-        self.numbers = _NARROW
         self.spills: list[tuple[str, list[tuple[int, int]]]] = []  # item numbers' type code, each part's place
         self._file = None
 
     def add(self, number: int, terms: list[str], weights: array) -> None:
-        """One item's terms and weights; items come numbered 0, 1, 2…"""
-        if number == _SHORT:  # two bytes no longer hold the item numbers: four from now on
-            self.numbers = "I"
-            self.held.update((term, (array("I", ids), w)) for term, (ids, w) in self.held.items())
-        held = self.held
-        for term in set(terms).difference(held):
-            held[term] = (array(self.numbers), array("f"))
-        entries = list(map(held.__getitem__, terms))  # then appended to in C: millions of postings
-        _drain(map(array.append, map(_FIRST, entries), itertools.repeat(number)))
-        _drain(map(array.append, map(_SECOND, entries), weights))
-        self.count += len(terms)
-        if self.count >= self.BUDGET:
+        """One item's terms and weights; items come numbered 0, 1, 2…; appended as they come (a term's postings are
+        put together when spilled)."""
+        local = self.local
+        if new := set(terms).difference(local):
+            local.update(zip(new, itertools.count(len(local))))
+        self.terms.extend(map(local.__getitem__, terms))
+        self.weights.extend(weights)
+        self.items.append(number)
+        self.sizes.append(len(terms))
+        if len(self.terms) >= self.BUDGET:
             self._spill()
 
     def _spill(self) -> None:
-        """The postings held, written as PARTS parts (terms, their counts and hashes, item numbers, weights) and let
-        go."""
+        """The postings held, written as PARTS parts (terms, their counts and hashes, item numbers, weights), each
+        term's postings together in item order, and let go."""
         if self._file is None:
             self._file = tempfile.TemporaryFile(prefix=".cchc-chi-muc-", dir=self.spill_dir)
-        parts: list[list[str]] = [[] for _ in range(PARTS)]
-        for term in self.held:
-            parts[self._hash(term) % PARTS].append(term)
+        names = list(self.local)  # by their number
+        hashes = numpy.fromiter(map(self._hash, names), numpy.uint32, len(names))
+        by_part = numpy.argsort(hashes % PARTS, kind="stable")  # the terms, part after part
+        rank = numpy.empty(len(names), numpy.uint32)
+        rank[by_part] = numpy.arange(len(names), dtype=numpy.uint32)
+        terms = numpy.frombuffer(self.terms, numpy.uint32)
+        order = numpy.argsort(rank[terms], kind="stable")  # postings by part, then term, then item
+        items = numpy.repeat(numpy.frombuffer(self.items, numpy.uint32), numpy.frombuffer(self.sizes, numpy.uint32))
+        numbers = _NARROW if self.items[-1] < _SHORT else "I"
+        ids, weights = items[order].astype(numbers), numpy.frombuffer(self.weights, numpy.float32)[order]
+        counts = numpy.bincount(terms, minlength=len(names)).astype(numpy.uint32)[by_part]
+        term_ends = numpy.searchsorted(hashes[by_part] % PARTS, numpy.arange(1, PARTS + 1)).tolist()
+        posting_ends = numpy.concatenate(([0], numpy.cumsum(counts, dtype=numpy.int64)))[term_ends].tolist()
         places = []
-        for terms in parts:
-            entries = list(map(self.held.pop, terms))
-            counts = array("I", map(len, map(_FIRST, entries)))
-            names = json.dumps(terms, ensure_ascii=False).encode("utf-8")
+        for a, b, pa, pb in zip([0, *term_ends], term_ends, [0, *posting_ends], posting_ends):
+            part = by_part[a:b]
+            part_names = json.dumps([names[n] for n in part.tolist()], ensure_ascii=False).encode("utf-8")
             start = self._file.tell()
-            hashes = array("I", map(self._hash, terms))
-            self._file.writelines([_HEAD.pack(len(names), len(counts)), names, counts, hashes, *map(_FIRST, entries),
-                                   *map(_SECOND, entries)])
+            self._file.writelines([_HEAD.pack(len(part_names), b - a), part_names, counts[a:b], hashes[part],
+                                   ids[pa:pb], weights[pa:pb]])
             places.append((start, self._file.tell() - start))
-        self.spills.append((self.numbers, places))
-        self.count = 0
+        self.spills.append((numbers, places))
+        self.local, self.terms, self.weights = {}, array("I"), array("f")
+        self.items, self.sizes = array("I"), array("I")
         if len(self.hashes) > _KNOWN_HASHES:
             self.hashes.clear()
 
@@ -90,8 +99,12 @@ class Postings:
 
     def groups(self, count: int) -> Iterator[dict[str, Posting]]:
         """`count` groups (a power of two, at most PARTS) of the terms by shard hash, each term with all its postings
-        in item order; a group is read back from the spills when asked for."""
-        held = {term: self._hash(term) for term in self.held}
+        in item order; a group is read back from the spills when asked for (what is held is spilled first, in
+        memory if nothing was spilled before)."""
+        if self.items:
+            if self._file is None:
+                self._file = io.BytesIO()
+            self._spill()
         for group in range(count):
             chunks: dict[str, list] = collections.defaultdict(list)
             hashes: dict[str, int] = {}
@@ -100,10 +113,6 @@ class Postings:
                     for term, hashed, ids, weights in self._read(numbers, *places[part]):
                         chunks[term].append((ids, weights))
                         hashes[term] = hashed
-            for term, (ids, weights) in self.held.items():
-                if held[term] % count == group:
-                    chunks[term].append((numpy.frombuffer(ids, ids.typecode), numpy.frombuffer(weights, numpy.float32)))
-                    hashes[term] = held[term]
             yield {term: Posting(numpy.concatenate([i for i, _ in found]).astype(numpy.int64),
                                  numpy.concatenate([w for _, w in found]), hashes[term])
                    for term, found in chunks.items()}
@@ -129,6 +138,3 @@ class Postings:
         if self._file is not None:
             self._file.close()
 
-
-_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
-_drain = collections.deque(maxlen=0).extend  # runs an iterator to its end without keeping anything
