@@ -32,7 +32,7 @@ from ..stores import helper
 from ..stores.pages import TEMPLATE as CACHED_TEMPLATE
 from ..stores.pages import PageCache
 from ..stores.renders import RenderCache
-from . import editor, redirects, syndication, templates
+from . import editor, inline_choice, redirects, syndication, templates
 from .csp import htaccess
 from .feeds import FeedBuilder
 from .fingerprint import fingerprints, item_digests
@@ -56,6 +56,8 @@ class CchcConfig(base.Config):
 class CchcPlugin(BasePlugin[CchcConfig]):
     def on_config(self, config):
         started = time.monotonic()
+        if inline_choice.NAME not in config.markdown_extensions:
+            config.markdown_extensions.append(inline_choice.NAME)  # each page through the inline patterns it can match
         self.timings: dict[str, float] = {"markdown": 0.0, "templates": 0.0}  # seconds per stage, for benchmarks/
         self.drafts = self.config.drafts or os.environ.get("CCHC_DRAFTS") == "1"
         self.strict = self.config.strict and os.environ.get("CCHC_STRICT") != "0"
