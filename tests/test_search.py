@@ -409,3 +409,13 @@ def test_kept_terms_come_back_as_found_and_a_damaged_entry_is_found_again(tmp_pa
     again.store.put(key, b"\x00\x01 not terms")
     again.store.flush()
     assert TermCache(tmp_path / "terms.sqlite", [["CCHC", "cải cách hành chính"]]).terms(doc, phrases) == (terms, weights, length)
+
+
+def test_an_items_text_is_indexed_as_its_words_with_one_space_between_whatever_the_whitespace():
+    """Tags go, entities are read, and every run of whitespace (tabs, line breaks, no-break and typographic spaces,
+    a line separator pasted from Word) is one space: "thủ tục" is one pair of syllables however it was spaced."""
+    from cchc.search.documents import plain_text
+
+    pasted = "<p>Cải\u00a0cách\tthủ\u2028tục</p>\n<ul><li>một&nbsp;cửa</li></ul>  \u3000 liên\u200athông "
+    assert plain_text(pasted) == "Cải cách thủ tục một cửa liên thông"
+    assert plain_text("<br>") == "" and plain_text("a&amp;b") == "a&b"
