@@ -117,6 +117,36 @@ def test_a_build_on_both_cores_equals_a_sequential_one(tmp_path, monkeypatch):
     assert [name for name in parallel if parallel[name] != sequential[name]] == []
 
 
+@pytest.mark.parametrize("header", [None, "{% if page %}{{ page.meta.title | upper }}{% endif %}",
+                                    "{% if page %}{{ page.meta.title }}{{ page.is_homepage }}{% endif %}"])
+def test_the_header_is_rendered_once_per_set_of_links_and_shows_each_pages_own_title(project, tmp_path, header):
+    """Material's header is rendered once with a marker for the title and given each page's title (escaped as the
+    theme gets it); a header that does more to the title than print it, or reads more of the page, is rendered
+    for each page as usual."""
+    from cchc.site.build import build_into
+
+    project.item("mot", title="'Một cửa & dịch vụ <công>'")
+    project.item("hai", title="'Hai: chuyển đổi số'", date="16/03/2024 08:30")
+    if header:
+        project.write("overrides/partials/header.html", f'<header class="md-header">{header}</header>')
+    result, config = build_into(project.root, tmp_path / "site", strict=False)
+    assert result.ok, result.messages
+    memo = config.plugins["cchc"].nav_memo
+    kept = [key for key in memo.kept if key[0] == "partials/header.html"]
+    assert bool(kept) == (header is None) and ("partials/header.html" in memo._plain) == (header is not None)
+
+    def shown(slug: str) -> str:
+        page = (tmp_path / "site/tin-tuc" / slug / "index.html").read_text(encoding="utf-8")
+        return page[page.index('<header class="md-header'):page.index("</header>")]
+    if header is None:
+        assert "Một cửa &amp; dịch vụ &lt;công&gt;" in shown("mot") and "Hai: chuyển đổi số" in shown("hai")
+        assert "Hai:" not in shown("mot")
+    elif "upper" in header:
+        assert "MỘT CỬA &AMP; DỊCH VỤ &LT;CÔNG&GT;" in shown("mot") and "HAI: CHUYỂN ĐỔI SỐ" in shown("hai")
+    else:
+        assert "Một cửa &amp; dịch vụ &lt;công&gt;False" in shown("mot")
+
+
 def test_a_build_failing_in_its_templates_stops_the_index_and_leaves_no_folder(project):
     project.item("mot-tin")
     template = project.root / "overrides/cchc/item.html"

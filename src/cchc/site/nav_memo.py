@@ -10,6 +10,9 @@ The blocks (overrides/main.html hands them to `shell_once` with `base_url` as th
 theme's script reads, the scripts and the style sheets; and the small partials of the frame (logo, palette switch,
 "back to top", copyright…: DEPTH_PARTIALS), by `base_url` too. Their links are relative to the page, the same for every page
 as deep; the byte-for-byte comparison with a build without any of this (tests/test_build.py) guards the assumption.
+
+The header (TITLE_PARTIALS) shows the page's title besides links: rendered once per set of links as the navigation,
+with a marker standing for the title, which each page's own title then replaces.
 """
 
 from __future__ import annotations
@@ -26,6 +29,12 @@ PARTIALS = ("partials/nav.html", "partials/tabs.html")
 # one rendering per depth. Those a theme lacks are left alone.
 DEPTH_PARTIALS = ("partials/logo.html", "partials/palette.html", "partials/search.html", "partials/top.html",
                   "partials/copyright.html", "partials/social.html")
+# Partials of the frame that read of the page its title and its place only (the header): rendered once for each set
+# of links, as the navigation, with a marker for the title, then given each page's title. A marker any filter, cut
+# or escaping would change: a partial that changes it, or reads more of the page, is rendered as usual.
+TITLE_PARTIALS = ("partials/header.html",)
+_MARK = "\x00" + "Tiêu đề <&> " * 24 + "\x00"
+_TITLE_READS = {"title", "meta", "url"}  # url: its links, which the key holds
 
 
 class NavMemo:
@@ -35,15 +44,17 @@ class NavMemo:
         self.shell_reused = 0  # blocks given a kept rendering (timings)
         self._links: tuple = (None, [], [])  # the nav, its pages and links, their URLs
         self._folders: dict[tuple, tuple] = {}  # (partial, base_url, folder of the page) -> its key
+        self._templates: dict[str, jinja2.Template] = {}  # TITLE_PARTIALS
+        self._plain: set[str] = set()  # TITLE_PARTIALS found to read more than the title
 
     def install(self, env) -> None:
         """Wrap the partials' compiled templates (an include runs a template's root_render_func); a template
         Jinja compiles anew (its file changed) is simply not wrapped."""
         self.clear()
         env.globals["shell_once"] = self.once
-        for name in PARTIALS + DEPTH_PARTIALS:
+        for name in PARTIALS + DEPTH_PARTIALS + TITLE_PARTIALS:
             try:
-                template = env.get_template(name)
+                template = self._templates[name] = env.get_template(name)
             except jinja2.TemplateNotFound:
                 continue
             render = getattr(template.root_render_func, "cchc_render", template.root_render_func)
@@ -56,6 +67,7 @@ class NavMemo:
         self.kept.clear()
         self._folders.clear()
         self._links = (None, [], [])
+        self._plain.clear()
 
     def once(self, block: str, key: str, render) -> Markup:
         """A block of the base, rendered by `render` (the template's `super`) the first time its key is seen."""
@@ -67,6 +79,9 @@ class NavMemo:
         return html
 
     def _render(self, name: str, render, context):
+        if name in TITLE_PARTIALS:
+            yield self._titled(name, render, context)
+            return
         key = self._key(name, context)
         if key is None:
             yield from render(context)
@@ -79,6 +94,25 @@ class NavMemo:
         else:
             self.reused += 1
         yield html
+
+    def _titled(self, name: str, render, context) -> str:
+        page = context.get("page")
+        meta = getattr(page, "meta", None)
+        key = None if name in self._plain or not isinstance(meta, dict) or "title" not in meta else self._key(name, context)
+        if key is None:
+            return "".join(render(context))
+        pieces = self.kept.get(key)
+        if pieces is None:
+            stand_in = _StandIn(page)
+            html = "".join(render(self._templates[name].new_context({**context.get_all(), "page": stand_in}, shared=True)))
+            pieces = html.split(_MARK)
+            if stand_in.read - _TITLE_READS or stand_in.meta.read - {"title"} or any("\x00" in p for p in pieces):
+                self._plain.add(name)  # it read more of the page, or did more to the title than print it
+                return "".join(render(context))
+            self.kept[key] = pieces
+        else:
+            self.shell_reused += 1
+        return str(meta["title"]).join(pieces)
 
     def _key(self, name: str, context) -> tuple | None:
         if name in DEPTH_PARTIALS:
@@ -115,3 +149,30 @@ def _links(items):
         if getattr(item, "url", None) is not None:
             yield item
         yield from _links(getattr(item, "children", None) or ())
+
+
+class _StandIn:
+    """The page as a title partial sees it: its title (and the title of its metadata) the marker; whatever else it
+    reads of the page is the page's own, and noted."""
+
+    def __init__(self, page) -> None:
+        self._page, self.read = page, set()
+        self.title, self.meta = _MARK, _MetaStandIn(page.meta)
+
+    def __getattr__(self, name: str):
+        self.read.add(name)
+        return getattr(self._page, name)
+
+
+class _MetaStandIn(dict):
+    def __init__(self, meta: dict) -> None:
+        super().__init__(meta)
+        self["title"], self.read = _MARK, set()
+
+    def __getitem__(self, key):
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):
+        self.read.add(key)
+        return super().get(key, default)
