@@ -267,12 +267,14 @@ class FeedBuilder:
     def _mend_rss(self, xml: bytes) -> bytes:
         """itunes:explicit: feedgen writes only yes/no/clean; Apple's spec says true/false. Character data as
         the RSS profile recommends."""
-        root = etree.fromstring(xml)
-        for explicit in root.iter(f"{{{ITUNES_NS}}}explicit"):
-            explicit.text = "true" if explicit.text == "yes" else "false"
+        out = xml
+        if ITUNES_NS.encode() in xml:  # a podcast: parsed and written again (the same serialiser as feedgen's)
+            root = etree.fromstring(xml)
+            for explicit in root.iter(f"{{{ITUNES_NS}}}explicit"):
+                explicit.text = "true" if explicit.text == "yes" else "false"
+            out = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
         # The RSS Best Practices Profile: "&", "<" and ">" as hexadecimal references, which the most readers
         # take as text in plain-text elements (titles); the same characters to any XML parser.
-        out = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
         return out.replace(b"&amp;", b"&#x26;").replace(b"&lt;", b"&#x3C;").replace(b"&gt;", b"&#x3E;")
 
     def _mend_atom(self, xml: bytes, items: list[NewsItem]) -> bytes:
