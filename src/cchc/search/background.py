@@ -59,9 +59,11 @@ class BackgroundIndex:
         spool = self._spool
         try:
             spool.write(line(equivalents) + line(key))
-            for doc in documents:
-                if self._stopping.is_set() or self.process.poll() is not None:
-                    return  # stopped, or the child has reused a kept index (or failed: wait() says why)
+            for n, doc in enumerate(documents):
+                # stopped, or the child has reused a kept index (or failed: wait() says why); the child is asked
+                # every hundred documents (a system call each: 0.6 s of the build's 20,000)
+                if self._stopping.is_set() or (n % 100 == 0 and self.process.poll() is not None):
+                    return
                 spool.write(line(doc))
             spool.write(_END)
         except Exception as exc:  # noqa: BLE001 (making a document failed, or the spool could not be written)
