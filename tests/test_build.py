@@ -266,3 +266,31 @@ def test_a_page_without_markdown_gets_what_markdown_makes_of_empty_text(project)
             links = {to.src_uri: anchors for to, anchors in (page.links_to_anchors or {}).items()}
             made.append((page.content, [(t.id, t.title) for t in page.toc], page.title, page.present_anchor_ids, links))
         assert made[0] == made[1], text
+
+
+def test_a_header_printing_both_titles_gets_each_pages_own_from_one_rendering():
+    """The memo itself, with a theme's header (not autoescaped) that prints the page's title and its metadata's
+    title and a link relative to the page: three pages of one folder share one rendering, each with its own titles,
+    the same as rendering each."""
+    import jinja2
+    from types import SimpleNamespace as Obj
+    from mkdocs.utils.templates import url_filter
+    from cchc.site.nav_memo import NavMemo
+
+    def env():
+        made = jinja2.Environment(loader=jinja2.DictLoader({
+            "partials/header.html": "<h>{{ page.title }}|{{ page.meta.title }}|{{ 'don-vi/' | url }}</h>",
+            "page.html": "{% include 'partials/header.html' %}<main>{{ page.url }}</main>"}))
+        made.filters["url"] = url_filter
+        return made
+    nav, config = Obj(items=[], homepage=None), Obj(extra={}, theme={})
+    pages = [Obj(url=f"tin-tuc/{slug}/", title=title, meta={"title": meta}, parent=None) for slug, title, meta in
+             [("a", "Một & hai", "Một &amp; hai"), ("b", "<b>", "&lt;b&gt;"), ("c", "Ba", "Ba (tóm tắt)")]]
+    plain, memo_env, memo = env(), env(), NavMemo()
+    memo.install(memo_env)
+    for page in pages:
+        context = {"page": page, "nav": nav, "config": config, "base_url": "../.."}
+        assert memo_env.get_template("page.html").render(context) == plain.get_template("page.html").render(context)
+    assert memo.shell_reused == 2 and not memo._plain
+    assert "<h>Ba|Ba (tóm tắt)|../../don-vi/</h>" in memo_env.get_template("page.html").render(
+        {"page": pages[2], "nav": nav, "config": config, "base_url": "../.."})

@@ -33,7 +33,8 @@ DEPTH_PARTIALS = ("partials/logo.html", "partials/palette.html", "partials/searc
 # of links, as the navigation, with a marker for the title, then given each page's title. A marker any filter, cut
 # or escaping would change: a partial that changes it, or reads more of the page, is rendered as usual.
 TITLE_PARTIALS = ("partials/header.html",)
-_MARK = "\x00" + "Tiêu đề <&> " * 24 + "\x00"
+_MARK = "\x00" + "Tiêu đề <&> " * 24
+_TITLE, _META_TITLE = _MARK + "1\x00", _MARK + "2\x00"  # page.title, page.meta.title
 _TITLE_READS = {"title", "meta", "url"}  # url: its links, which the key holds
 
 
@@ -101,18 +102,17 @@ class NavMemo:
         key = None if name in self._plain or not isinstance(meta, dict) or "title" not in meta else self._key(name, context)
         if key is None:
             return "".join(render(context))
-        pieces = self.kept.get(key)
-        if pieces is None:
+        html = self.kept.get(key)
+        if html is None:
             stand_in = _StandIn(page)
             html = "".join(render(self._templates[name].new_context({**context.get_all(), "page": stand_in}, shared=True)))
-            pieces = html.split(_MARK)
-            if stand_in.read - _TITLE_READS or stand_in.meta.read - {"title"} or any("\x00" in p for p in pieces):
-                self._plain.add(name)  # it read more of the page, or did more to the title than print it
+            if stand_in.read - _TITLE_READS or stand_in.meta.read - {"title"} or "\x00" in _unmarked(html):
+                self._plain.add(name)  # it read more of the page, or did more to a title than print it
                 return "".join(render(context))
-            self.kept[key] = pieces
+            self.kept[key] = html
         else:
             self.shell_reused += 1
-        return str(meta["title"]).join(pieces)
+        return html.replace(_TITLE, str(page.title)).replace(_META_TITLE, str(meta["title"]))
 
     def _key(self, name: str, context) -> tuple | None:
         if name in DEPTH_PARTIALS:
@@ -151,13 +151,17 @@ def _links(items):
         yield from _links(getattr(item, "children", None) or ())
 
 
+def _unmarked(html: str) -> str:
+    return html.replace(_TITLE, "").replace(_META_TITLE, "")
+
+
 class _StandIn:
-    """The page as a title partial sees it: its title (and the title of its metadata) the marker; whatever else it
+    """The page as a title partial sees it: its title and the title of its metadata markers; whatever else it
     reads of the page is the page's own, and noted."""
 
     def __init__(self, page) -> None:
         self._page, self.read = page, set()
-        self.title, self.meta = _MARK, _MetaStandIn(page.meta)
+        self.title, self.meta = _TITLE, _MetaStandIn(page.meta)
 
     def __getattr__(self, name: str):
         self.read.add(name)
@@ -167,7 +171,7 @@ class _StandIn:
 class _MetaStandIn(dict):
     def __init__(self, meta: dict) -> None:
         super().__init__(meta)
-        self["title"], self.read = _MARK, set()
+        self["title"], self.read = _META_TITLE, set()
 
     def __getitem__(self, key):
         self.read.add(key)
