@@ -70,3 +70,13 @@ def test_the_plugin_converts_every_page_with_the_choice_once(project, tmp_path):
     assert "<em>hướng dẫn</em>" in linked and 'href="https://dichvucong.gov.vn"' in linked
     prose = next((tmp_path / "site").glob("tin-tuc/**/van-xuoi/index.html")).read_text(encoding="utf-8")
     assert "<p>Cải cách thủ tục hành chính, một cửa liên thông.</p>" in prose
+
+
+def test_text_the_preprocessors_set_aside_still_gets_its_patterns():
+    """Markdown inside an HTML block (md_in_html, which some sites enable) is set aside before the text is parsed and
+    put back into the tree as blocks: its emphasis and links are converted as without the choice."""
+    names, configs = _extensions()
+    text = '<div markdown="1">\nMột *cửa* và [cổng](https://dichvucong.gov.vn) `mã`.\n</div>\n\nCải cách hành chính.'
+    plain = markdown.Markdown(extensions=[*names, "md_in_html"], extension_configs=configs).convert(text)
+    chosen = markdown.Markdown(extensions=[*names, "md_in_html", inline_choice.NAME], extension_configs=configs)
+    assert "<em>cửa</em>" in plain and chosen.convert(text) == plain

@@ -4,10 +4,11 @@ patterns that can match in it.
 Python-Markdown tries each of its inline patterns (links, emphasis, code, HTML, entities…: fifteen here) on each
 run of text, a few microseconds of Python per try; for the plain prose most items are, none of them can match (a
 third of an item's conversion; 20,000 items: 6 s). A match must begin with one of the characters its expression can
-begin with: a pattern none of whose first characters is in the page's text (after the other preprocessors; every run
-of text a pattern is tried on is a piece of it) is left out for that page. The first characters are read from the
-expression itself, so any extension's patterns are covered; an expression that may begin with any character (or
-with nothing), or that this reading does not follow, keeps its pattern.
+begin with: a pattern none of whose first characters is in the text of the page's parsed tree, just before the
+inline patterns run (every run of text a pattern is tried on is a piece of it, Markdown set aside inside HTML blocks
+included), is left out for that page. The first characters are read from the expression itself, so any extension's
+patterns are covered; an expression that may begin with any character (or with nothing), or that this reading does
+not follow, keeps its pattern.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import functools
 import re
 
 from markdown.extensions import Extension
-from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
 
 try:  # the standard library's own reading of expressions (re.compile's first step)
     from re import _constants as _sre, _parser as _parse
@@ -84,26 +85,27 @@ def _members(items: list) -> set[str] | None:
     return found
 
 
-class _Choose(Preprocessor):
-    def run(self, lines: list[str]) -> list[str]:
+class _Choose(Treeprocessor):
+    def run(self, root) -> None:
         inline = self.md.treeprocessors["inline"] if "inline" in self.md.treeprocessors else None
         chosen = self.md.inlinePatterns[:]  # a copy, in order; the converter's own registry stays whole
         names = [getattr(entry, "name", None) for entry in getattr(chosen, "_priority", [None])]
         if inline is None or not hasattr(inline, "inlinePatterns") or None in names:
-            return lines  # another Python-Markdown than the one this was written for: every pattern runs
-        text = "\n".join(lines)
+            return None  # another Python-Markdown than the one this was written for: every pattern runs
+        text = "\n".join(root.itertext())
         for name in names:
             expression = getattr(chosen[name], "compiled_re", None)
             first = first_characters(expression.pattern, expression.flags) if isinstance(expression, re.Pattern) else None
             if first is not None and not any(character in text for character in first):
                 chosen.deregister(name)
         inline.inlinePatterns = chosen
-        return lines
+        return None
 
 
 class InlineChoice(Extension):
     def extendMarkdown(self, md) -> None:
-        md.preprocessors.register(_Choose(md), "cchc-inline-choice", -1000)  # last: it sees the text as parsed
+        # Just before the inline patterns (Python-Markdown's "inline" runs at 20): the tree is what they will read
+        md.treeprocessors.register(_Choose(md), "cchc-inline-choice", 20.5)
 
 
 def makeExtension(**kwargs) -> InlineChoice:  # noqa: N802 (Python-Markdown's name for it)
