@@ -5,7 +5,7 @@ import random
 
 import markdown
 import pytest
-import yaml
+from mkdocs.config import load_config
 
 from cchc.site import inline_choice
 from conftest import ROOT
@@ -18,10 +18,9 @@ PIECES = ["*", "**", "_", "__", "[", "]", "(", ")", "<", ">", "&", "&amp;", "&#3
 
 
 def _extensions() -> tuple[list, dict]:
-    settings = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").split("\nvalidation:")[0].split(
-        "markdown_extensions:")[1].join(["markdown_extensions:", ""]))["markdown_extensions"]
-    names = [next(iter(e)) if isinstance(e, dict) else e for e in settings]
-    return names, {next(iter(e)): next(iter(e.values())) for e in settings if isinstance(e, dict)}
+    """The site's Markdown extensions as MkDocs reads mkdocs.yml (its own defaults included), without ours."""
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    return [e for e in config.markdown_extensions if e != inline_choice.NAME], config.mdx_configs
 
 
 @pytest.mark.parametrize("seed", range(4))

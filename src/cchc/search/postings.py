@@ -66,7 +66,8 @@ class Postings:
             self._file = tempfile.TemporaryFile(prefix=".cchc-chi-muc-", dir=self.spill_dir)
         names = list(self.local)  # by their number
         hashes = numpy.fromiter(map(self._hash, names), numpy.uint32, len(names))
-        by_part = numpy.argsort(hashes % PARTS, kind="stable")  # the terms, part after part
+        parts = hashes % PARTS
+        by_part = numpy.argsort(parts, kind="stable")  # the terms, part after part
         rank = numpy.empty(len(names), numpy.uint32)
         rank[by_part] = numpy.arange(len(names), dtype=numpy.uint32)
         terms = numpy.frombuffer(self.terms, numpy.uint32)
@@ -75,7 +76,7 @@ class Postings:
         numbers = _NARROW if self.items[-1] < _SHORT else "I"
         ids, weights = items[order].astype(numbers), numpy.frombuffer(self.weights, numpy.float32)[order]
         counts = numpy.bincount(terms, minlength=len(names)).astype(numpy.uint32)[by_part]
-        term_ends = numpy.searchsorted(hashes[by_part] % PARTS, numpy.arange(1, PARTS + 1)).tolist()
+        term_ends = numpy.searchsorted(parts[by_part], numpy.arange(1, PARTS + 1)).tolist()
         posting_ends = numpy.concatenate(([0], numpy.cumsum(counts, dtype=numpy.int64)))[term_ends].tolist()
         places = []
         for a, b, pa, pb in zip([0, *term_ends], term_ends, [0, *posting_ends], posting_ends):

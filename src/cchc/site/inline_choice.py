@@ -20,9 +20,9 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 try:  # the standard library's own reading of expressions (re.compile's first step)
-    from re import _constants as _sre, _parser as _parse
+    from re import _parser as _parse
 except ImportError:  # another Python: every pattern is kept
-    _sre = _parse = None
+    _parse = None
 
 NAME = "cchc.site.inline_choice"  # as listed in markdown_extensions
 _ZERO_WIDTH = ("AT", "ASSERT", "ASSERT_NOT")
