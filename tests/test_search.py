@@ -419,3 +419,41 @@ def test_an_items_text_is_indexed_as_its_words_with_one_space_between_whatever_t
     pasted = "<p>Cải\u00a0cách\tthủ\u2028tục</p>\n<ul><li>một&nbsp;cửa</li></ul>  \u3000 liên\u200athông "
     assert plain_text(pasted) == "Cải cách thủ tục một cửa liên thông"
     assert plain_text("<br>") == "" and plain_text("a&amp;b") == "a&b"
+
+
+def test_a_text_cut_at_whitespace_gives_the_terms_the_whole_text_read_at_once_gave():
+    """The tokenizer reads each whitespace-free token once (search/terms.py _tokens); read over the whole text by
+    the same expression, as before, a text gives the same syllables in the same order, a break between the same
+    two syllables (line ends, " - ", punctuation) and the same syllables as written: random texts of letters with
+    and without accents, decomposed accents, punctuation, hyphens, every kind of space."""
+    import random
+    import unicodedata
+
+    from cchc.content.text import fold
+    from cchc.search import terms
+
+    def whole(text):  # the text read at once, word by word (the former reading)
+        flat, written = [], []
+        for word in terms._TOKEN.findall(unicodedata.normalize("NFC", text).lower()):
+            folded = terms._ASCII.findall(fold(word)) if word else [None]
+            flat += folded
+            if word and len(folded) == 1 and folded[0] != word:
+                written.append("=" + word)
+        return flat, written
+
+    def breaks_between(flat):  # what a term depends on: the syllables, and whether a break lies between two
+        out = []
+        for x in flat:
+            if x is not None or (out and out[-1] is not None):
+                out.append(x)
+        return out[:-1] if out and out[-1] is None else out
+
+    rng = random.Random(11)
+    alphabet = [*"abcđăâêôơưáếỳ1-–—.,;:!?()[]{}\"“”‘’…|\\/_%'", "\n", " ", "\t", "\r", "\u00a0", "\u2028", "\u3000",
+                "e\u0301", "A", "Đ", "２", " - ", "\n- "]
+    texts = ["Cải cách hành chính - Một cửa\nBộ phận một cửa", "105/KH-UBND; CCHC.", "- đầu\n", ""]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 16))) for _ in range(20000)]
+    for text in texts:
+        flat, written = terms._tokens(text)
+        expected_flat, expected_written = whole(text)
+        assert (breaks_between(flat), written) == (breaks_between(expected_flat), expected_written), repr(text)

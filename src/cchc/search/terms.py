@@ -22,26 +22,50 @@ WEIGHTS = {"title": 6.0, "number": 6.0, "tags": 2.0, "summary": 2.0, "body": 1.0
 _ASCII = re.compile(r"[a-z0-9]+")
 _BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”‘’…|\\\n–—]+|\s-\s")  # not "/" or "-": 105/KH-UBND stays one phrase
 _TOKEN = re.compile(r"([^\W_]+)|(?:" + _BREAK.pattern + ")")  # a word, or "" where punctuation ends a segment
-_END = (None,)
-_FOLDED: dict[str, tuple] = {"": _END}  # word -> its folded syllables; a segment's end -> None
-_WRITTEN: dict[str, str] = {}  # word -> "=word": one syllable that folding changed
-_KNOWN_WORDS = 1 << 18  # a language has few words: each is folded once (forgotten past this, in a long preview)
+_BREAK_ONLY = ((None,), ())
+# each token (text between whitespace) -> its folded syllables, None where punctuation ends a segment; and its
+# syllables as written ("=hành") where folding changed one: worked out once per token, then looked up in C
+_FLAT: dict[str, tuple] = {"\n": (None,), "-": (None,)}  # a line's end, " - " (see _tokens)
+_WRITTEN: dict[str, tuple] = {"\n": (), "-": ()}
+_KNOWN_TOKENS = 1 << 19  # a language has few words: each is worked out once (forgotten past this, in a long preview)
 
 
 def _tokens(text: str) -> tuple[list, list[str]]:
     """The text's folded syllables in order, None where punctuation ends a segment (no pair spans it), and its
-    words as written; done over the whole text at once (each word looked up in C), not word by word."""
-    words = _TOKEN.findall(unicodedata.normalize("NFC", text).lower())
-    new = set(words).difference(_FOLDED)
-    if new and len(_FOLDED) > _KNOWN_WORDS:
-        _FOLDED.clear()
-        _WRITTEN.clear()
-        _FOLDED[""], new = _END, set(words) - {""}
-    for word in new:
-        folded = _FOLDED[word] = tuple(_ASCII.findall(fold(word)))
+    syllables as written where folding changed them. The text is cut at whitespace (in C) and each distinct token
+    read once, as _TOKEN reads the whole text: a token holds no whitespace, so only its breaks at a line's end
+    and at " - " (a lone hyphen) are added here; more breaks than _TOKEN finds never change a term."""
+    text = unicodedata.normalize("NFC", text).lower()
+    if "\n" in text:
+        tokens: list[str] = []
+        for line in text.split("\n"):
+            tokens += line.split()
+            tokens.append("\n")
+    else:
+        tokens = text.split()
+    new = set(tokens).difference(_FLAT)
+    if new and len(_FLAT) > _KNOWN_TOKENS:
+        for kept in (_FLAT, _WRITTEN):
+            for token in set(kept) - {"\n", "-"}:
+                del kept[token]
+    for token in new:
+        _FLAT[token], _WRITTEN[token] = _piece(token)
+    return (list(chain.from_iterable(map(_FLAT.__getitem__, tokens))),
+            list(chain.from_iterable(map(_WRITTEN.__getitem__, tokens))))
+
+
+def _piece(token: str) -> tuple[tuple, tuple]:
+    flat: list = []
+    written: list[str] = []
+    for word in _TOKEN.findall(token):
+        if not word:
+            flat.append(None)
+            continue
+        folded = _ASCII.findall(fold(word))
+        flat += folded
         if len(folded) == 1 and folded[0] != word:
-            _WRITTEN[word] = "=" + word
-    return list(chain.from_iterable(map(_FOLDED.__getitem__, words))), words
+            written.append("=" + word)
+    return tuple(flat), tuple(written)
 
 
 def syllables(text: str) -> list[str]:
@@ -133,11 +157,11 @@ def weighted_terms(doc: dict, equivalents: Equivalents) -> Terms:
     for field, weight in WEIGHTS.items():
         if field == "body" and doc.get("type") == "Kế hoạch":
             weight *= PLAN_TEXT
-        flat, words = _tokens(equivalents.expand(doc.get(field, "")))
+        flat, written = _tokens(equivalents.expand(doc.get(field, "")))
         found = list(filter(None, flat))
         length += weight * len(found)
         if field != "tags":  # exact accents rank an item's own writing, not the labels it is tagged with
-            found += filter(None, map(_WRITTEN.get, words))
+            found += written
         found += [a + " " + b for a, b in zip(flat, flat[1:]) if a and b]
         counted = Counter(found)  # in C, then weighted and added to the earlier fields'
         weighted = counted if weight == 1 else {term: weight * count for term, count in counted.items()}
