@@ -80,11 +80,13 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self.renders = RenderCache(root, config, self.template_ids)
         self.item_cache = ItemCache(root, root / "plans")  # kept: the preview's updates start from the same items
         progress.begin("đọc nội dung")
-        problems = self.load(config, self.item_cache)
+        # the search documents and the item cache's file come once the Markdown helper is forked (on_files): the
+        # second core converts items meanwhile
+        problems = self.load(config, self.item_cache, search=False)
         if hasattr(self, "corpus"):
             progress.end(f"{len(self.corpus.items)} bài, {len(self.corpus.plans)} kế hoạch")
-        self.item_cache.save()
         if problems.blocking(self.strict):
+            self.item_cache.save()
             raise PluginError(problems.report())
         if problems.errors or problems.warnings:
             log.warning(problems.report())
@@ -138,6 +140,9 @@ class CchcPlugin(BasePlugin[CchcConfig]):
 
     def on_files(self, files, config):
         self.files = model_files(files, config, self.site.views)
+        self._share_markdown(config, self.files)
+        self.item_cache.save()
+        self.load_search()
         progress.begin("dựng trang", len(self.files.documentation_pages()))
         return self.files
 
@@ -146,12 +151,13 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         for file in files.documentation_pages():
             if file.page is not None and file.src_uri in self.site.views:
                 file.page.__class__ = ModelPage  # made by MkDocs (with the navigation's titles): same fields
-        self._share_markdown(config, files)
         return nav
 
     def _share_markdown(self, config, files) -> None:
         """Fork a helper (stores/helper.py) that renders news items' Markdown from the back into the render cache
-        while MkDocs reads pages from the front; on_page_markdown finds the helper's items there."""
+        while MkDocs makes the navigation and reads pages from the front; on_page_markdown finds the helper's items
+        there. Forked as soon as the files are known: an item's Markdown needs them (its links), not the
+        navigation."""
         items = [f for f in files.documentation_pages() if "item" in getattr(self.site.views.get(f.src_uri), "data", {})]
         self._markdown_tasks = {file.src_uri: k for k, file in enumerate(items)}
         self.markdown_helper = helper.Helper(len(items), "markdown")
