@@ -865,3 +865,21 @@ def test_hidden_files_are_never_read_nor_published_and_each_hidden_page_is_named
     published = "\n".join(str(f.relative_to(site)) for f in site.rglob("*"))
     assert "nhap-an" not in published and "._that" not in published and "Bản nháp giấu đi" not in \
         (site / "tin-tuc/index.html").read_text(encoding="utf-8")
+
+
+def test_a_linked_folder_is_found_under_every_file_when_folders_are_looked_at_once(tmp_path):
+    """model_files asks about each folder once for all its files (20,000 items): the answer is the same as asking
+    for each file, a linked folder is named for every file under it, and a link as the file itself too."""
+    from cchc.content.publishing import symlink_in
+
+    docs = tmp_path / "docs"
+    (docs / "tin-tuc" / "2025").mkdir(parents=True)
+    (tmp_path / "outside").mkdir()
+    (docs / "anh").symlink_to(tmp_path / "outside", target_is_directory=True)
+    (docs / "tin-tuc" / "2025" / "a.md").write_text("a")
+    (docs / "tin-tuc" / "2025" / "b.md").symlink_to(tmp_path / "outside")
+    folders: dict[str, bool] = {}
+    for rel in ["tin-tuc/2025/a.md", "anh/x.png", "anh/y/z.png", "tin-tuc/2025/b.md", "tin-tuc/2025/a.md"]:
+        assert symlink_in(docs, rel, folders) == symlink_in(docs, rel)
+    assert symlink_in(docs, "anh/y/z.png", folders) == "anh" and symlink_in(docs, "tin-tuc/2025/b.md", folders) == "tin-tuc/2025/b.md"
+    assert folders == {"tin-tuc": False, "tin-tuc/2025": False, "anh": True}

@@ -65,9 +65,10 @@ def resolve(docs_dir: Path, target: str, base: str = "") -> tuple[str | None, st
     return ("" if rel == "." else rel), ""
 
 
-def refusal(docs_dir: Path, rel: str) -> tuple[str, str] | None:
-    """(what is wrong, how to fix it) if docs/<rel> may not be published; None if it may."""
-    link = symlink_in(docs_dir, rel)
+def refusal(docs_dir: Path, rel: str, folders: dict[str, bool] | None = None) -> tuple[str, str] | None:
+    """(what is wrong, how to fix it) if docs/<rel> may not be published; None if it may. `folders`: what one walk
+    over many files has found of their folders (symlink_in)."""
+    link = symlink_in(docs_dir, rel, folders)
     if link is not None:
         return (f'liên kết tượng trưng (symlink) "docs/{link}" tới "{os.readlink(docs_dir / link)}" không được đăng',
                 "xóa liên kết và chép tệp thật vào docs/")
@@ -103,12 +104,17 @@ def bytes_refusal(suffix: str, head: bytes) -> tuple[str, str] | None:
     return None
 
 
-def symlink_in(docs_dir: Path, rel: str) -> str | None:
-    """The first component of docs/<rel> that is a symbolic link, if any."""
+def symlink_in(docs_dir: Path, rel: str, folders: dict[str, bool] | None = None) -> str | None:
+    """The first component of docs/<rel> that is a symbolic link, if any. `folders`, if given, keeps the answer
+    for each folder asked about (a folder of 20,000 items is looked at once, not once per item)."""
     parts = rel.split("/")
     for n in range(1, len(parts) + 1):
         part = "/".join(parts[:n])
-        if (docs_dir / part).is_symlink():
+        if folders is None or n == len(parts):
+            linked = (docs_dir / part).is_symlink()
+        elif (linked := folders.get(part)) is None:
+            linked = folders[part] = (docs_dir / part).is_symlink()
+        if linked:
             return part
     return None
 

@@ -40,7 +40,7 @@ def model_files(files: Files, config, views: dict) -> Files:
     this is the backstop), SVG images are published sanitised, and news items' sources give way to the pages the
     model makes (items, listings, plans…)."""
     docs_dir = Path(config.docs_dir)
-    refused = []
+    refused, folders = [], {}
     for file in list(files):
         if file.abs_src_path is None or not Path(file.abs_src_path).is_relative_to(docs_dir):
             if file.src_uri.endswith(".map"):
@@ -48,7 +48,7 @@ def model_files(files: Files, config, views: dict) -> Files:
             continue  # the theme's own files (overrides/, Material)
         if file.inclusion.is_excluded():
             continue  # never published (hidden files: MkDocs' own rule)
-        if why := refusal(docs_dir, file.src_uri):
+        if why := refusal(docs_dir, file.src_uri, folders):
             files.remove(file)
             refused.append(f"docs/{file.src_uri}: {why[0]} — {why[1]}")
         elif file.src_uri.lower().endswith(".svg"):

@@ -87,11 +87,12 @@ class PageCache:
         self._tasks.clear()
         self.active = True
         navigation = nav_digest(nav)
+        stored = self.files.stored()
         for page in pages:
             key = self.key(page, contents(page.url), view_digests.get(page.file.src_uri, b""), navigation)
             self.used.add(key)
             template = page.meta.get("template", "main.html")
-            if self.files.path(key).is_file():
+            if key in stored:
                 self.hits[page.url] = (key, template)
             else:
                 self.keys[page.url] = key
