@@ -8,7 +8,7 @@ libraries that render. A hit skips the template (the page is given an empty one)
 Pages are stored as the files they are, in build/cache/pages/ (pages-xem-truoc/ for the preview), and the site's file is a hard link to the
 stored one: a page reused costs a directory entry, not a write. on_post_page then hands MkDocs an empty
 output, which MkDocs does not write. Pages rendered are stored and linked by a thread while the next ones
-render. Since site and cache share these files, nothing may write into a site file in place: the preview
+render; the helper's pages, by the helper itself. Since site and cache share these files, nothing may write into a site file in place: the preview
 (after the build) removes a page's file before MkDocs writes its new one. Entries no build used are removed
 at the end of a full build.
 """
@@ -61,6 +61,7 @@ class PageCache:
         self._extras: list[Callable[[], None]] = []
         self.timings: dict[str, float] = {}  # the helper's, for benchmarks/
         self._taken: dict[str, str] = {}  # page URL -> output, between on_page_context and on_post_page
+        self._helped: set[str] = set()  # page URLs the helper rendered, stored and linked, between the same two
         self.used: set[str] = set()
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="cchc-page-cache")
         self._writes: list[Future] = []
@@ -112,8 +113,10 @@ class PageCache:
                 return self._extras[k - len(self.misses)]()
             page = self.misses[k]
             output = render(page, self._tasks[page.url][1])
-            if self.files.write(self.keys[page.url], output.encode("utf-8", "xmlcharrefreplace")) is None:
+            stored = self.files.write(self.keys[page.url], output.encode("utf-8", "xmlcharrefreplace"))
+            if stored is None:
                 raise OSError("page not stored")
+            link(stored, Path(page.file.abs_dest_path))  # here, not by the build at its end: one core is idle then
 
         self.helper.start(work)
 
@@ -133,7 +136,8 @@ class PageCache:
         else:
             k, template = self._tasks[page.url]
             if not self.helper.mine(k) and self.files.path(self.keys[page.url]).is_file():
-                self.hits[page.url] = (self.keys.pop(page.url), template)
+                self.keys.pop(page.url)
+                self._helped.add(page.url)  # stored and placed in the site by the helper
                 return
         page.content = content()
         self._taken[page.url] = env.get_template(template).render(context)
@@ -147,6 +151,9 @@ class PageCache:
             dest.unlink(missing_ok=True)
             return output
         output = self._taken.pop(page.url, output)
+        if page.url in self._helped:
+            self._helped.discard(page.url)
+            return ""
         hit = self.hits.pop(page.url, None)
         if hit is not None:
             link(self.files.path(hit[0]), dest)
@@ -189,6 +196,7 @@ class PageCache:
         self.misses.clear()
         self._tasks.clear()
         self._taken.clear()
+        self._helped.clear()
         self._extras.clear()
         if prune:
             self.files.prune(self.used)
