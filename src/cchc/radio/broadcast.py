@@ -8,6 +8,8 @@ runs in the background; the feeds collect the files (`item_audio`, `bulletin_aud
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from ..content.item_cache import signature
 from ..content.model import NewsItem, RadioSettings
 from .script import Bulletin, bulletins, reading
 from .speech import speak
+from ..stores.keyed import KeyedFiles, link
 from .voice import FORMAT, Audio, Readings, Tags, VoiceError, write_mp3
 
 SYNTHETIC = "Bản đọc tự động"
@@ -36,6 +39,11 @@ class Broadcast:
         self._radio_items: list[NewsItem] = []
         self._written: dict[str, Audio] = {}  # site path -> what was written there by this process
         self._digests: dict[tuple, str] = {}  # (recording, its size and time) -> digest of its bytes
+        # MP3s as published (readings with their tags, bulletins), kept finished and linked into each site: a day's
+        # bulletins are megabytes, written once, not at every build
+        self.finished = KeyedFiles(cache_dir / "phat-hanh", ".mp3")
+        self._seconds: dict[str, float] | None = None  # key of a finished MP3 -> its seconds (giay.json)
+        self._used: set[str] = set()
 
     def plan(self, radio_items: list[NewsItem], published: list[NewsItem], archived: list[NewsItem] = ()) -> None:
         """Which items are read (the radio feed's and the merged portals' radio feeds', unless a recording covers
@@ -88,9 +96,8 @@ class Broadcast:
             return None
         path = self.path(item)
         if path not in self._written or not (site_dir / path).is_file():
-            frames = self._frames(self.keys[item.url], item.title)
-            seconds = write_mp3(site_dir / path, [(item.title, frames)],
-                                Tags(item.title, self.publisher, f"{self.site_name} — bản tin phát thanh", SYNTHETIC))
+            seconds = self._publish(site_dir / path, [(item.title, self.keys[item.url])],
+                                    Tags(item.title, self.publisher, f"{self.site_name} — bản tin phát thanh", SYNTHETIC))
             self._written[path] = Audio(path, (site_dir / path).stat().st_size, seconds)
         return self._written[path]
 
@@ -103,8 +110,8 @@ class Broadcast:
             parts.append((item.title, self.readings.recorded(self.docs_dir / item.audio) if recorded_mp3(item)
                           else self.keys[item.url]))
         parts.append(("Kết thúc", self.readings.request(closing)))
-        seconds = write_mp3(site_dir / bulletin.audio, [(title, self._frames(key, title)) for title, key in parts],
-                            Tags(bulletin.title, self.publisher, f"{self.site_name} — bản tin phát thanh", SYNTHETIC))
+        seconds = self._publish(site_dir / bulletin.audio, parts,
+                                Tags(bulletin.title, self.publisher, f"{self.site_name} — bản tin phát thanh", SYNTHETIC))
         audio = Audio(bulletin.audio, (site_dir / bulletin.audio).stat().st_size, seconds)
         self._written[bulletin.audio] = audio
         return audio
@@ -124,6 +131,55 @@ class Broadcast:
             except OSError:
                 pass  # the folder still holds its page
         return gone
+
+    def _publish(self, target: Path, parts: list[tuple[str, str]], tags: Tags) -> float:
+        """The MP3 of these readings (title, key), in order, with these tags, placed at target; its seconds. A
+        site's file is a hard link to the finished one in the cache, never written in place."""
+        key = hashlib.sha256(repr((FORMAT, tags, parts)).encode()).hexdigest()[:32]
+        self._used.add(key)
+        known = self._known()
+        if key in known:
+            try:
+                link(self.finished.path(key), target)
+                return known[key]
+            except OSError:
+                pass  # removed meanwhile (another build's prune): made again
+        stored = self.finished.path(key)
+        tmp = stored.with_name(f"{key}.tmp{os.getpid()}.mp3")
+        segments = [(title, self._frames(reading, title)) for title, reading in parts]
+        try:
+            known[key] = write_mp3(tmp, segments, tags)
+            os.replace(tmp, stored)
+            link(stored, target)
+        except OSError:  # a read-only cache: the site's own file
+            tmp.unlink(missing_ok=True)
+            target.unlink(missing_ok=True)
+            known[key] = write_mp3(target, segments, tags)
+        return known[key]
+
+    def _known(self) -> dict[str, float]:
+        if self._seconds is None:
+            try:
+                kept = json.loads((self.finished.folder / "giay.json").read_text(encoding="utf-8"))
+                self._seconds = {k: float(v) for k, v in kept.items()} if isinstance(kept, dict) else {}
+            except (OSError, ValueError, TypeError, AttributeError):
+                self._seconds = {}
+        return self._seconds
+
+    def keep_finished(self) -> None:
+        """After a whole build: the finished MP3s it published stay in the cache, with their seconds; the rest go."""
+        known = {k: v for k, v in self._known().items() if k in self._used}
+        if not known and not self.finished.folder.is_dir():
+            return  # no radio here
+        self.finished.prune(set(known))
+        try:
+            self.finished.folder.mkdir(parents=True, exist_ok=True)
+            tmp = self.finished.folder / f"giay.json.tmp{os.getpid()}"
+            tmp.write_text(json.dumps(known, sort_keys=True), encoding="utf-8")
+            os.replace(tmp, self.finished.folder / "giay.json")
+        except OSError:
+            pass
+        self._used.clear()
 
     def _frames(self, key: str, title: str) -> bytes:
         try:

@@ -296,6 +296,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         shared = self._shared_feeds()  # the pages helper has written them, unless it could not
         self.write_feeds(site_dir, [entry for entry in self.catalogue if entry[0].kind not in SHARED_FEEDS]
                          + [entry for j, entry in enumerate(shared) if self.page_cache.extra(j)])
+        self.broadcast.keep_finished()
         self.timings["feeds"] = time.monotonic() - started
         hits, made = self.broadcast.counts
         self.timings.update(readings_cached=hits, readings_made=made)
