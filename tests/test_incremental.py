@@ -68,6 +68,19 @@ def test_nothing_changed_renders_no_page_and_gives_the_same_bytes(root, tmp_path
     assert differences(tree(tmp_path / "a"), tree(tmp_path / "b")) == []
 
 
+def test_a_cache_that_cannot_be_written_builds_the_same_site_without_it(root, tmp_path):
+    """Pages are written in the site and kept as a second link: where build/cache/pages cannot hold them (here a
+    file in its way), every page is still written, the same bytes as a build with the cache, and none is kept."""
+    assert build(root, tmp_path / "a")["pages_cached"] == 0
+    with_cache = tree(tmp_path / "a")
+    shutil.rmtree(root / "build" / "cache" / "pages")
+    (root / "build" / "cache" / "pages").write_text("không phải thư mục")
+    timings = build(root, tmp_path / "b")
+    assert timings["pages_cached"] == 0 and timings["pages"] > 250
+    assert differences(with_cache, tree(tmp_path / "b")) == []
+    assert build(root, tmp_path / "c")["pages_cached"] == 0
+
+
 def test_edits_additions_and_deletions_give_a_cold_builds_bytes(root, tmp_path):
     build(root, tmp_path / "a")
     item = root / ITEM

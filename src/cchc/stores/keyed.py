@@ -58,6 +58,27 @@ def _hard_link(stored: Path, dest: Path) -> None:
         os.link(stored, dest)
 
 
+def make_folder(folder: Path) -> None:
+    """The folder, made if missing: one call where its parent is there (a page's own folder, made first)."""
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        folder.mkdir(parents=True, exist_ok=True)
+
+
+def new_file(path: Path, data: bytes) -> None:
+    """Write a file anew: one in the way is removed first, never written into (it may be a link to a kept one)."""
+    try:
+        out = open(path, "xb")
+    except FileExistsError:
+        path.unlink()
+        out = open(path, "xb")
+    with out:
+        out.write(data)
+
+
 class KeyedFiles:
     def __init__(self, folder: Path, suffix: str = "") -> None:
         self.folder, self.suffix = folder, suffix
@@ -88,6 +109,21 @@ class KeyedFiles:
                 found.update(entry.name.removesuffix(self.suffix) for entry in os.scandir(sub.path)
                              if entry.name.endswith(self.suffix))
         return found
+
+    def adopt(self, key: str, file: Path, data: bytes) -> None:
+        """Keep `file` (whole, with these bytes) as the entry: a second link to it, so the entry appears whole at once
+        and costs no write; a copy across file systems; nothing if the cache cannot be written."""
+        path = self.path(key)
+        try:
+            try:
+                os.link(file, path)
+            except FileNotFoundError:
+                make_folder(path.parent)
+                os.link(file, path)
+        except FileExistsError:
+            pass  # kept already (another build): the same key, the same bytes
+        except OSError:
+            self.write(key, data)
 
     def prune(self, used: set[str]) -> None:
         """Remove every entry whose key is not in `used` (what changed or went since)."""

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .. import engine
 from .helper import Helper
-from .keyed import KeyedFiles, library_versions, link, tree_digest
+from .keyed import KeyedFiles, library_versions, link, make_folder, new_file, tree_digest
 from .renders import toc_tokens
 
 VERSION = "1"
@@ -113,10 +113,8 @@ class PageCache:
                 return self._extras[k - len(self.misses)]()
             page = self.misses[k]
             output = render(page, self._tasks[page.url][1])
-            stored = self.files.write(self.keys[page.url], output.encode("utf-8", "xmlcharrefreplace"))
-            if stored is None:
-                raise OSError("page not stored")
-            link(stored, Path(page.file.abs_dest_path))  # here, not by the build at its end: one core is idle then
+            # placed in the site here, not by the build at its end (one core is idle then)
+            self._store(self.keys[page.url], output.encode("utf-8", "xmlcharrefreplace"), Path(page.file.abs_dest_path))
 
         self.helper.start(work)
 
@@ -156,6 +154,7 @@ class PageCache:
             return ""
         hit = self.hits.pop(page.url, None)
         if hit is not None:
+            make_folder(dest.parent)  # first: a page's folder is new in a new site
             link(self.files.path(hit[0]), dest)
             return ""
         key = self.keys.pop(page.url, None)
@@ -173,12 +172,11 @@ class PageCache:
             self._pending.release()
 
     def _store(self, key: str, data: bytes, dest: Path) -> None:
-        path = self.files.write(key, data)
-        if path is None:  # a read-only checkout still builds, only without the cache
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_bytes(data)
-        else:
-            link(path, dest)
+        """The page written in the site, then kept as a link to it (a read-only checkout builds without the cache):
+        three calls to the file system where a temporary file renamed and linked took six."""
+        make_folder(dest.parent)
+        new_file(dest, data)
+        self.files.adopt(key, dest, data)
 
     def finish(self, prune: bool) -> None:
         """Wait for the stores; with `prune`, remove entries this build did not use (pages that changed or went)."""
