@@ -156,23 +156,23 @@ def test_published_mp3s_are_kept_finished_and_linked_and_the_cache_keeps_only_wh
         return {p.relative_to(site): p for p in site.rglob("*.mp3")}, feeds
 
     first, first_feeds = build("a")
-    finished = {p.stat().st_ino: p for p in (cache / "phat-hanh").rglob("*.mp3")}
+    finished = {p.stat().st_ino: p for p in (cache / "published").rglob("*.mp3")}
     assert len(first) == 4 and len(finished) == 4  # two readings, two bulletins
     second, second_feeds = build("b")
     assert second_feeds == first_feeds and sorted(second) == sorted(first)
     for rel, path in second.items():
         assert path.stat().st_ino in finished and path.read_bytes() == first[rel].read_bytes()
-    (cache / "phat-hanh" / "giay.json").write_text("{không phải json", encoding="utf-8")
+    (cache / "published" / "seconds.json").write_text("{không phải json", encoding="utf-8")
     third, third_feeds = build("c")
     assert third_feeds == first_feeds and all(third[rel].read_bytes() == first[rel].read_bytes() for rel in first)
-    finished = {p.stat().st_ino for p in (cache / "phat-hanh").rglob("*.mp3")}  # made again
+    finished = {p.stat().st_ino for p in (cache / "published").rglob("*.mp3")}  # made again
     path = project.root / "docs/tin-tuc/tin-1.md"
     path.write_text(path.read_text(encoding="utf-8").replace("Nội dung bài viết.", "Nội dung đã sửa."), encoding="utf-8")
     fourth, _ = build("d")
-    kept = sorted(p.stat().st_ino for p in (cache / "phat-hanh").rglob("*.mp3"))
+    kept = sorted(p.stat().st_ino for p in (cache / "published").rglob("*.mp3"))
     assert kept == sorted(p.stat().st_ino for p in fourth.values())  # the edited item's old files went
     assert len(set(kept) & set(finished)) == 2  # the unedited item's reading and bulletin stayed
-    seconds = json.loads((cache / "phat-hanh" / "giay.json").read_text(encoding="utf-8"))
+    seconds = json.loads((cache / "published" / "seconds.json").read_text(encoding="utf-8"))
     assert len(seconds) == 4 and all(value > 0 for value in seconds.values())
 
 

@@ -41,8 +41,8 @@ class Broadcast:
         self._digests: dict[tuple, str] = {}  # (recording, its size and time) -> digest of its bytes
         # MP3s as published (readings with their tags, bulletins), kept finished and linked into each site: a day's
         # bulletins are megabytes, written once, not at every build
-        self.finished = KeyedFiles(cache_dir / "phat-hanh", ".mp3")
-        self._seconds: dict[str, float] | None = None  # key of a finished MP3 -> its seconds (giay.json)
+        self.finished = KeyedFiles(cache_dir / "published", ".mp3")
+        self._seconds: dict[str, float] | None = None  # key of a finished MP3 -> its seconds (seconds.json)
         self._used: set[str] = set()
 
     def plan(self, radio_items: list[NewsItem], published: list[NewsItem], archived: list[NewsItem] = ()) -> None:
@@ -160,7 +160,7 @@ class Broadcast:
     def _known(self) -> dict[str, float]:
         if self._seconds is None:
             try:
-                kept = json.loads((self.finished.folder / "giay.json").read_text(encoding="utf-8"))
+                kept = json.loads((self.finished.folder / "seconds.json").read_text(encoding="utf-8"))
                 self._seconds = {k: float(v) for k, v in kept.items()} if isinstance(kept, dict) else {}
             except (OSError, ValueError, TypeError, AttributeError):
                 self._seconds = {}
@@ -174,9 +174,9 @@ class Broadcast:
         self.finished.prune(set(known))
         try:
             self.finished.folder.mkdir(parents=True, exist_ok=True)
-            tmp = self.finished.folder / f"giay.json.tmp{os.getpid()}"
+            tmp = self.finished.folder / f"seconds.json.tmp{os.getpid()}"
             tmp.write_text(json.dumps(known, sort_keys=True), encoding="utf-8")
-            os.replace(tmp, self.finished.folder / "giay.json")
+            os.replace(tmp, self.finished.folder / "seconds.json")
         except OSError:
             pass
         self._used.clear()
