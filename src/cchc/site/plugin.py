@@ -143,6 +143,10 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self._share_markdown(config, self.files)
         self.item_cache.save()
         self.load_search()
+        # Digests of what every page and feed shows (they read the model only): keys of the page cache (on_env),
+        # and the preview's starting point
+        self.digests = item_digests(self.corpus.items, {}, Path(config.docs_dir))
+        self.fingerprints = fingerprints(self, self.digests)
         progress.begin("dựng trang", len(self.files.documentation_pages()))
         return self.files
 
@@ -236,9 +240,6 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self.nav_memo.install(env)
         started = time.monotonic()
         pages = [f.page for f in files.documentation_pages() if f.page is not None]
-        # Digests of what every page and feed shows: keys of the page cache, and the preview's starting point
-        self.digests = item_digests(self.corpus.items, {}, Path(config.docs_dir))
-        self.fingerprints = fingerprints(self, self.digests)
         self.page_cache.plan(pages, self.page_html.digest, self.fingerprints[0], self.nav)
         self.timings.update(page_keys=time.monotonic() - started, pages=len(pages), pages_cached=len(self.page_cache.hits))
         self._doc_files = files.documentation_pages()

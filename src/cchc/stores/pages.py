@@ -133,9 +133,9 @@ class PageCache:
             self.keys[page.url], template = hit
         else:
             k, template = self._tasks[page.url]
-            if not self.helper.mine(k) and self.files.path(self.keys[page.url]).is_file():
+            if not self.helper.mine(k):  # done: the helper has placed it in the site (and kept it, if it could)
                 self.keys.pop(page.url)
-                self._helped.add(page.url)  # stored and placed in the site by the helper
+                self._helped.add(page.url)
                 return
         page.content = content()
         self._taken[page.url] = env.get_template(template).render(context)
