@@ -177,6 +177,8 @@ class TermCache:
 
     def __init__(self, path: Path, equivalents: list[list[str]]) -> None:
         self.store = KeyedStore(path, replaces=path.with_suffix(""))  # terms/: a file each before
+        self._asked = False  # whether the store held any entry when first asked (a cold build's has none)
+        self._warm = False
         self.salt = json.dumps([VERSION, WEIGHTS, PLAN_TEXT, sorted(map(sorted, equivalents))], ensure_ascii=False).encode()
 
     def terms(self, doc: dict, equivalents: Equivalents) -> Terms:
@@ -184,7 +186,9 @@ class TermCache:
         for field in [*WEIGHTS, "type"]:  # the type: a plan's text weighs less
             digest.update(b"\x1f" + doc.get(field, "").encode("utf-8", "surrogatepass"))
         key = digest.hexdigest()
-        kept = self.store.get(key)
+        if not self._asked:
+            self._asked, self._warm = True, self.store.has_entries()
+        kept = self.store.get(key) if self._warm else None  # an empty store: no query per document
         if kept is not None and (found := _unpacked(kept)) is not None:
             return found
         found = weighted_terms(doc, equivalents)

@@ -215,6 +215,13 @@ class KeyedStore:
             pass
         self.used.clear()
 
+    def has_entries(self) -> bool:
+        db = self._connection()
+        try:
+            return db is not None and db.execute("SELECT 1 FROM entries LIMIT 1").fetchone() is not None
+        except sqlite3.Error:
+            return False
+
     def keys(self) -> set[str]:
         db = self._connection()
         return {k for (k,) in db.execute("SELECT key FROM entries")} if db is not None else set()
