@@ -15,9 +15,9 @@ from pathlib import Path
 
 from ..content.item_cache import signature
 from ..content.model import NewsItem, RadioSettings
+from ..stores.keyed import KeyedFiles, link
 from .script import Bulletin, bulletins, reading
 from .speech import speak
-from ..stores.keyed import KeyedFiles, link
 from .voice import FORMAT, Audio, Readings, Tags, VoiceError, write_mp3
 
 SYNTHETIC = "Bản đọc tự động"
@@ -144,17 +144,10 @@ class Broadcast:
                 return known[key]
             except OSError:
                 pass  # removed meanwhile (another build's prune): made again
-        stored = self.finished.path(key)
-        tmp = stored.with_name(f"{key}.tmp{os.getpid()}.mp3")
         segments = [(title, self._frames(reading, title)) for title, reading in parts]
-        try:
-            known[key] = write_mp3(tmp, segments, tags)
-            os.replace(tmp, stored)
-            link(stored, target)
-        except OSError:  # a read-only cache: the site's own file
-            tmp.unlink(missing_ok=True)
-            target.unlink(missing_ok=True)
-            known[key] = write_mp3(target, segments, tags)
+        target.unlink(missing_ok=True)  # never written into: it may be a link to a kept one
+        known[key] = write_mp3(target, segments, tags)
+        self.finished.adopt(key, target)  # kept as pages are: a second link (a read-only cache: nothing)
         return known[key]
 
     def _known(self) -> dict[str, float]:

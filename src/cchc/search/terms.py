@@ -22,7 +22,6 @@ WEIGHTS = {"title": 6.0, "number": 6.0, "tags": 2.0, "summary": 2.0, "body": 1.0
 _ASCII = re.compile(r"[a-z0-9]+")
 _BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”‘’…|\\\n–—]+|\s-\s")  # not "/" or "-": 105/KH-UBND stays one phrase
 _TOKEN = re.compile(r"([^\W_]+)|(?:" + _BREAK.pattern + ")")  # a word, or "" where punctuation ends a segment
-_BREAK_ONLY = ((None,), ())
 # each token (text between whitespace) -> its folded syllables, None where punctuation ends a segment; and its
 # syllables as written ("=hành") where folding changed one: worked out once per token, then looked up in C
 _FLAT: dict[str, tuple] = {"\n": (None,), "-": (None,)}  # a line's end, " - " (see _tokens)

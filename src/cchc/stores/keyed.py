@@ -110,9 +110,9 @@ class KeyedFiles:
                              if entry.name.endswith(self.suffix))
         return found
 
-    def adopt(self, key: str, file: Path, data: bytes) -> None:
-        """Keep `file` (whole, with these bytes) as the entry: a second link to it, so the entry appears whole at once
-        and costs no write; a copy across file systems; nothing if the cache cannot be written."""
+    def adopt(self, key: str, file: Path, data: bytes | None = None) -> None:
+        """Keep `file` (whole; `data`, its bytes if at hand) as the entry: a second link to it, so the entry appears
+        whole at once and costs no write; a copy across file systems; nothing if the cache cannot be written."""
         path = self.path(key)
         try:
             try:
@@ -123,7 +123,10 @@ class KeyedFiles:
         except FileExistsError:
             pass  # kept already (another build): the same key, the same bytes
         except OSError:
-            self.write(key, data)
+            try:
+                self.write(key, file.read_bytes() if data is None else data)
+            except OSError:
+                pass
 
     def prune(self, used: set[str]) -> None:
         """Remove every entry whose key is not in `used` (what changed or went since)."""
@@ -216,6 +219,7 @@ class KeyedStore:
         self.used.clear()
 
     def has_entries(self) -> bool:
+        """Does the store hold any entry (False if it cannot be read)?"""
         db = self._connection()
         try:
             return db is not None and db.execute("SELECT 1 FROM entries LIMIT 1").fetchone() is not None

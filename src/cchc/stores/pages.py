@@ -7,10 +7,10 @@ libraries that render. A hit skips the template (the page is given an empty one)
 
 Pages are stored as the files they are, in build/cache/pages/ (pages-xem-truoc/ for the preview), and the site's file is a hard link to the
 stored one: a page reused costs a directory entry, not a write. on_post_page then hands MkDocs an empty
-output, which MkDocs does not write. Pages rendered are stored and linked by a thread while the next ones
-render; the helper's pages, by the helper itself. Since site and cache share these files, nothing may write into a site file in place: the preview
-(after the build) removes a page's file before MkDocs writes its new one. Entries no build used are removed
-at the end of a full build.
+output, which MkDocs does not write. A page rendered is written in the site and kept as a second link to it, by a
+thread while the next ones render (the helper's pages, by the helper itself). Since site and cache share these
+files, nothing may write into a site file in place: the preview (after the build) removes a page's file before
+MkDocs writes its new one. Entries no build used are removed at the end of a full build.
 """
 
 from __future__ import annotations
