@@ -216,3 +216,23 @@ def test_settings_text_is_escaped_on_the_home_page(project, tmp_path):
     assert '"onmouseover="' not in html and "<img src=x" not in html
     tree = lxml.html.fromstring(html)
     assert not [e for e in tree.iter() if isinstance(e.tag, str) and any(a.startswith("on") for a in e.attrib)]
+
+
+def test_an_item_listed_on_pages_of_every_depth_links_to_its_page_and_unit_from_each(sample):
+    """A row is rendered once per item and placed on each page with that page's way to the root (nav_memo.py):
+    from the listing of all news, a topic, a month of the archive and their later pages, the row's title and unit
+    lead to the item's and the unit's pages."""
+    import posixpath
+
+    site, corpus = sample
+    found: dict[str, set[str]] = {}
+    for html in site.rglob("index.html"):
+        url = html.parent.relative_to(site).as_posix() + "/" if html.parent != site else ""
+        for row in q(lxml.html.fromstring(html.read_bytes()), ".cchc-list__item"):
+            title, unit = q(row, ".cchc-list__title a")[0].get("href"), q(row, ".cchc-meta a")[0].get("href")
+            resolved = posixpath.normpath(posixpath.join(url, title)) + "/"
+            item = next(i for i in corpus.items if i.url == resolved)
+            assert (site / resolved / "index.html").is_file(), (url, title)
+            assert posixpath.normpath(posixpath.join(url, unit)) + "/" == f"don-vi/{item.unit}/", (url, unit)
+            found.setdefault(resolved, set()).add(url.count("/"))
+    assert max(len(depths) for depths in found.values()) >= 3  # the same row at three depths or more

@@ -13,6 +13,9 @@ as deep; the byte-for-byte comparison with a build without any of this (tests/te
 
 The header (TITLE_PARTIALS) shows the page's title besides links: rendered once per set of links as the navigation,
 with a marker standing for the title, which each page's own title then replaces.
+
+A news item's row in lists (item_row: cchc/partials/item-row.html) is rendered once per item, its links with a
+marker for the way to the site's root that each page puts in (templates.py): an item is listed on ten pages or so.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ import jinja2
 from markupsafe import Markup
 
 from mkdocs.utils import normalize_url
+
+from .templates import place_row, render_row
 
 PARTIALS = ("partials/nav.html", "partials/tabs.html")
 # Partials of the page's frame that read the configuration, the translations and (for links) the page's depth only:
@@ -47,12 +52,15 @@ class NavMemo:
         self._folders: dict[tuple, tuple] = {}  # (partial, base_url, folder of the page) -> its key
         self._templates: dict[str, jinja2.Template] = {}  # TITLE_PARTIALS
         self._plain: set[str] = set()  # TITLE_PARTIALS found to read more than the title
+        self._rows: dict[int, tuple[object, str]] = {}  # id of a news item -> (the item, its row in lists)
+        self.rows_reused = 0
 
     def install(self, env) -> None:
         """Wrap the partials' compiled templates (an include runs a template's root_render_func); a template
         Jinja compiles anew (its file changed) is simply not wrapped."""
         self.clear()
         env.globals["shell_once"] = self.once
+        env.globals["item_row"] = functools.partial(self.row, env)
         for name in PARTIALS + DEPTH_PARTIALS + TITLE_PARTIALS:
             try:
                 template = self._templates[name] = env.get_template(name)
@@ -69,6 +77,7 @@ class NavMemo:
         self._folders.clear()
         self._links = (None, [], [])
         self._plain.clear()
+        self._rows.clear()
 
     def once(self, block: str, key: str, render) -> Markup:
         """A block of the base, rendered by `render` (the template's `super`) the first time its key is seen."""
@@ -78,6 +87,15 @@ class NavMemo:
         else:
             self.shell_reused += 1
         return html
+
+    def row(self, env, item, corpus, base_url: str) -> Markup:
+        """A news item's row in lists (templates.py), rendered once: an item is listed on ten pages or so."""
+        kept = self._rows.get(id(item))
+        if kept is None or kept[0] is not item:  # the item is held: its id is no other's meanwhile
+            kept = self._rows[id(item)] = (item, render_row(env, item, corpus))
+        else:
+            self.rows_reused += 1
+        return place_row(kept[1], base_url)
 
     def _render(self, name: str, render, context):
         if name in TITLE_PARTIALS:

@@ -319,7 +319,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self.timings["search_wait"] = time.monotonic() - started
         self.page_cache.finish(prune=True)
         self.timings.update(self.page_cache.timings, nav_reused=self.nav_memo.reused,
-                            shell_reused=self.nav_memo.shell_reused)
+                            shell_reused=self.nav_memo.shell_reused, rows_reused=self.nav_memo.rows_reused)
         self.renders.store.prune()
         log.info(f"cchc: chỉ mục tìm kiếm trong {self.timings['search']:.2f} giây")
         progress.end(f"{len(self.search_urls)} trang")

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from ..content import dates
 from ..content.images import image_size
@@ -24,6 +25,7 @@ def prepare(env: jinja2.Environment, config) -> ThemeScripts:
     env.filters.update(ngay=dates.format_date, ngay_gio=dates.format_datetime, kich_thuoc=file_size, plan_sections=plan_sections)
     env.globals["timedelta"] = timedelta
     env.globals["shell_once"] = lambda block, key, render: render()  # nav_memo.py keeps them, once installed
+    env.globals["item_row"] = lambda item, corpus, base_url: place_row(render_row(env, item, corpus), base_url)  # nav_memo.py too
     docs_dir = Path(config.docs_dir)
     env.globals["image_size"] = lambda rel: image_size(docs_dir / rel)
     env.globals.update(CADENCES=CADENCES, LEVELS=LEVELS, REPORT_PERIODS=REPORT_PERIODS, STATUS_VI=STATUS_VI)
@@ -41,6 +43,20 @@ def prepare(env: jinja2.Environment, config) -> ThemeScripts:
     if env.cache is not None and not isinstance(env.cache, dict):
         env.cache = dict(env.cache.items())
     return scripts
+
+
+ROW_TEMPLATE = "cchc/partials/item-row.html"
+_ROOT = "\x00cchc-goc\x00"  # stands for the way to the site's root in a rendered row
+
+
+def render_row(env: jinja2.Environment, item, corpus) -> str:
+    """A news item's row in a list, the same on every page: its links start with a marker (place_row)."""
+    return env.get_template(ROW_TEMPLATE).render(item=item, corpus=corpus, root=_ROOT)
+
+
+def place_row(row: str, base_url: str) -> Markup:
+    """A rendered row on a page whose way to the site's root is `base_url` (MkDocs': ".", "../..", "/")."""
+    return Markup(row.replace(_ROOT, "" if base_url in (".", "") else base_url.rstrip("/") + "/"))
 
 
 def script_sources(html: str) -> list[str]:

@@ -42,6 +42,8 @@ def nav_digest(nav) -> bytes:
 
 
 class PageCache:
+    BATCH = 32  # pages rendered here per wake of the writer
+
     def __init__(self, root: Path, config, drafts: bool, settings: object) -> None:
         """`settings`: the plugin's other choices that change pages. The preview (drafts shown) keeps its pages
         apart, so neither prunes the other's."""
@@ -65,7 +67,8 @@ class PageCache:
         self.used: set[str] = set()
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="cchc-page-cache")
         self._writes: list[Future] = []
-        self._pending = threading.BoundedSemaphore(64)
+        self._batch: list[tuple[str, bytes, Path]] = []  # pages rendered here, handed to the writer BATCH at a time
+        self._pending = threading.BoundedSemaphore(4)  # batches in hand at most: memory stays flat
         self.active = False  # between plan() and finish(): a full build
 
     def key(self, page, content: bytes, view_digest: bytes, nav: bytes) -> str:
@@ -160,14 +163,21 @@ class PageCache:
         key = self.keys.pop(page.url, None)
         if key is None:
             return output
-        data = output.encode("utf-8", "xmlcharrefreplace")  # as MkDocs writes it
-        self._pending.acquire()  # a few pages in hand at most: the writer keeps up, memory stays flat
-        self._writes.append(self._writer.submit(self._put, key, data, dest))
+        self._batch.append((key, output.encode("utf-8", "xmlcharrefreplace"), dest))  # as MkDocs writes it
+        if len(self._batch) >= self.BATCH:
+            self._hand_over()
         return ""
 
-    def _put(self, key: str, data: bytes, dest: Path) -> None:
+    def _hand_over(self) -> None:
+        """The writer is woken once a batch, not once a page: waking a thread costs as much as writing a page."""
+        batch, self._batch = self._batch, []
+        self._pending.acquire()
+        self._writes.append(self._writer.submit(self._put, batch))
+
+    def _put(self, batch: list[tuple[str, bytes, Path]]) -> None:
         try:
-            self._store(key, data, dest)
+            for key, data, dest in batch:
+                self._store(key, data, dest)
         finally:
             self._pending.release()
 
@@ -180,6 +190,8 @@ class PageCache:
 
     def finish(self, prune: bool) -> None:
         """Wait for the stores; with `prune`, remove entries this build did not use (pages that changed or went)."""
+        if self._batch:
+            self._hand_over()
         for write in self._writes:
             write.result()
         self._writes.clear()
