@@ -179,3 +179,29 @@ def test_the_sitemap_dates_items_by_their_own_date_and_other_pages_by_the_builds
     assert all(lastmod[i.url] == (i.updated or i.date).strftime("%Y-%m-%d") for i in items)
     assert len({lastmod[i.url] for i in items}) > 20  # their own days, not one build day
     assert lastmod[""] == lastmod["tin-tuc/"] == "2026-06-30"  # SAMPLE_NOW
+
+
+def test_the_theme_finds_each_of_its_words_as_materials_own_lookup_does():
+    """overrides/partials/language.html hands `lang.t` to the build's table of words (site/templates.py
+    theme_words): for every key of Material's English file and an unknown one, the word is the one Material's own
+    partial gives with our custom words (ours, else Material's Vietnamese, else English, else the key)."""
+    import jinja2
+    import material
+
+    from cchc.site.templates import theme_words
+
+    theme = Path(material.__file__).parent / "templates"
+    root = Path(__file__).resolve().parents[1]
+    keys = re.findall(r'^\s*"([a-z][\w.]*)":', (theme / "partials/languages/en.html").read_text(encoding="utf-8"), re.M)
+    page = "".join(f'{{{{ lang.t("{key}") }}}}\x1f' for key in [*keys, "khong.co.tu.nay"])
+    found = {}
+    for name, first in (("ours", {}), ("material", {"partials/language.html": (theme / "partials/language.html").read_text(encoding="utf-8")})):
+        env = jinja2.Environment(loader=jinja2.ChoiceLoader([
+            jinja2.DictLoader({**first, "page.html": '{% import "partials/language.html" as lang with context %}' + page}),
+            jinja2.FileSystemLoader(root / "overrides"), jinja2.FileSystemLoader(theme)]))
+        env.globals["theme_word"] = theme_words(env, "custom")
+        found[name] = env.get_template("page.html").render(config={"theme": {"language": "custom"}}).split("\x1f")
+    assert len(keys) > 40 and found["ours"] == found["material"]
+    words = dict(zip([*keys, "khong.co.tu.nay"], found["ours"]))
+    assert words["top"] == "Lên đầu trang" and words["khong.co.tu.nay"] == "khong.co.tu.nay"
+    assert words["search.placeholder"] == "Tìm kiếm" and words["direction"] == "ltr"

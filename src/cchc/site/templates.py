@@ -25,6 +25,7 @@ def prepare(env: jinja2.Environment, config) -> ThemeScripts:
     env.filters.update(ngay=dates.format_date, ngay_gio=dates.format_datetime, kich_thuoc=file_size, plan_sections=plan_sections)
     env.globals["timedelta"] = timedelta
     env.globals["shell_once"] = lambda block, key, render: render()  # nav_memo.py keeps them, once installed
+    env.globals["theme_word"] = theme_words(env, config.theme["language"])
     env.globals["item_row"] = lambda item, corpus, base_url: place_row(render_row(env, item, corpus), base_url)  # nav_memo.py too
     docs_dir = Path(config.docs_dir)
     env.globals["image_size"] = lambda rel: image_size(docs_dir / rel)
@@ -43,6 +44,16 @@ def prepare(env: jinja2.Environment, config) -> ThemeScripts:
     if env.cache is not None and not isinstance(env.cache, dict):
         env.cache = dict(env.cache.items())
     return scripts
+
+
+def theme_words(env: jinja2.Environment, language: str):
+    """The theme's word for a key (overrides/partials/language.html), as Material's partial gives it: the language
+    file's, else English, else the key; each looked up once a build."""
+    @functools.cache
+    def word(key: str) -> Markup:
+        own, english = (env.get_template(f"partials/languages/{name}.html").module for name in (language, "en"))
+        return Markup(str(own.t(key)) or str(english.t(key)) or key)
+    return word
 
 
 ROW_TEMPLATE = "cchc/partials/item-row.html"
