@@ -268,6 +268,51 @@ def test_a_page_without_markdown_gets_what_markdown_makes_of_empty_text(project)
         assert made[0] == made[1], text
 
 
+def test_pages_rendered_one_after_another_with_one_kept_converter_come_out_as_with_a_new_converter_each(project):
+    """ModelPage lends MkDocs one Python-Markdown converter, reset between pages (site/pages.py): footnotes, headings,
+    raw HTML anchors, links and titles of one page never reach the next; each page is what a converter of its own
+    makes. Another thread rendering meanwhile gets a converter of its own."""
+    import threading
+
+    import markdown
+    import mkdocs.structure.pages as engine_pages
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.pages import Page
+
+    from cchc.site.plugin import ModelPage
+
+    config = load_config(str(project.root / "mkdocs.yml"))
+    config.plugins.on_config(config)  # our extension too
+    texts = ["# Một\n\nCâu có chú thích[^1].\n\n[^1]: Chú thích một.\n\n## Mục A\n\n[sang hai](../hai/index.md#muc-b)",
+             "Không tiêu đề, chú thích khác[^a] và[^1].\n\n[^a]: Hai.\n[^1]: Ba.\n\n<div id=\"neo\">x</div>",
+             "# Hai\n\n## Mục B\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n!!! note \"Lưu ý\"\n    Nội dung.",
+             "", "Chỉ **một** dòng."] * 2
+    made: dict[type, list] = {Page: [], ModelPage: []}
+    for kind in (Page, ModelPage):
+        for n, text in enumerate(texts):
+            files = Files([File(f"{name}/index.md", str(project.root / "docs"), str(project.root / "site"), True)
+                           for name in ("mot", "hai")])
+            page = kind(None, files.get_file_from_path("mot/index.md" if n % 2 else "hai/index.md"), config)
+            page.markdown = text
+            page.render(config, files)
+            links = {to.src_uri: anchors for to, anchors in (page.links_to_anchors or {}).items()}
+            made[kind].append((page.content, [(t.id, t.title, [(c.id, c.title) for c in t.children]) for t in page.toc],
+                               page.title, page.present_anchor_ids, links))
+    assert made[ModelPage] == made[Page] and "Chú thích một" in made[Page][0][0] and "Ba." in made[Page][1][0]
+    assert engine_pages.markdown is markdown  # given back after each page
+
+    from cchc.site import pages as ours
+
+    seen = []
+    with ours._CONVERTER.lent():
+        other = threading.Thread(target=lambda: seen.append(engine_pages.markdown.Markdown(extensions=[], extension_configs={})))
+        other.start()
+        other.join()
+        kept = engine_pages.markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"])
+    assert seen[0] is not kept and isinstance(seen[0], markdown.Markdown) and engine_pages.markdown is markdown
+
+
 def test_a_header_printing_both_titles_gets_each_pages_own_from_one_rendering():
     """The memo itself, with a theme's header (not autoescaped) that prints the page's title and its metadata's
     title and a link relative to the page: three pages of one folder share one rendering, each with its own titles,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
+import markdown
+import mkdocs.structure.pages as engine_pages
 from markupsafe import escape
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -22,9 +25,55 @@ class ModelPage(Page):
 
     def render(self, config, files) -> None:
         if self.markdown is None or self.markdown.strip():
-            return super().render(config, files)
+            with _CONVERTER.lent():
+                return super().render(config, files)
         self.content, self.toc, self._title_from_render = "", get_toc([]), None
         self.present_anchor_ids, self.links_to_anchors = frozenset(), None  # none, and nothing held per page
+
+
+class _KeptConverter:
+    """MkDocs builds Python-Markdown's converter anew for each page (a fifth of a millisecond: a second of a build of
+    5,000 items); Python-Markdown documents reset() for converting many texts with one. While a model page renders,
+    the engine's page module is lent this stand-in for the markdown package: Markdown() gives the converter kept
+    for the same extensions, reset, to the thread that lent it (any other thread gets a new one), and MkDocs
+    registers its processors for the page on it, each replacing the last page's of the same name."""
+
+    def __init__(self) -> None:
+        self._kept: tuple | None = None  # (extensions, their settings, the converter)
+        self._owner: int | None = None
+
+    def lent(self):
+        return _Lent(self)
+
+    def Markdown(self, *, extensions, extension_configs):  # noqa: N802 (the package's name for it)
+        if threading.get_ident() != self._owner:
+            return markdown.Markdown(extensions=extensions, extension_configs=extension_configs)
+        kept = self._kept
+        if kept is None or kept[0] is not extensions or kept[1] != extension_configs:
+            kept = self._kept = (extensions, extension_configs,
+                                 markdown.Markdown(extensions=extensions, extension_configs=extension_configs))
+        else:
+            kept[2].reset()
+        return kept[2]
+
+    def __getattr__(self, name: str):
+        return getattr(markdown, name)  # the rest of the package, as it is
+
+
+class _Lent:
+    def __init__(self, converter: _KeptConverter) -> None:
+        self.converter, self.given = converter, None
+
+    def __enter__(self) -> None:
+        self.converter._owner = threading.get_ident()
+        self.given, engine_pages.markdown = engine_pages.markdown, self.converter
+
+    def __exit__(self, *exc) -> None:
+        engine_pages.markdown = self.given
+        self.converter._owner = None
+
+
+_CONVERTER = _KeptConverter()
 
 
 def page_file(config, view) -> File:
