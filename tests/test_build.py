@@ -304,12 +304,20 @@ def test_pages_rendered_one_after_another_with_one_kept_converter_come_out_as_wi
 
     from cchc.site import pages as ours
 
-    seen = []
+    seen, lent_too = [], []
+
+    def other_thread():
+        seen.append(engine_pages.markdown.Markdown(extensions=[], extension_configs={}))
+        with ours._CONVERTER.lent():  # lent already: this thread renders as MkDocs does
+            lent_too.append(engine_pages.markdown.Markdown(extensions=config["markdown_extensions"],
+                                                           extension_configs=config["mdx_configs"]))
     with ours._CONVERTER.lent():
-        other = threading.Thread(target=lambda: seen.append(engine_pages.markdown.Markdown(extensions=[], extension_configs={})))
+        other = threading.Thread(target=other_thread)
         other.start()
         other.join()
         kept = engine_pages.markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"])
+    pooled = ours._CONVERTER._kept[2]
+    assert kept is pooled and lent_too[0] is not pooled and engine_pages.markdown is markdown
     assert seen[0] is not kept and isinstance(seen[0], markdown.Markdown) and engine_pages.markdown is markdown
 
 

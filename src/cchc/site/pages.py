@@ -36,11 +36,13 @@ class _KeptConverter:
     5,000 items); Python-Markdown documents reset() for converting many texts with one. While a model page renders,
     the engine's page module is lent this stand-in for the markdown package: Markdown() gives the converter kept
     for the same extensions, reset, to the thread that lent it (any other thread gets a new one), and MkDocs
-    registers its processors for the page on it, each replacing the last page's of the same name."""
+    registers its processors for the page on it, each replacing the last page's of the same name. One thread at a
+    time lends it: another thread rendering meanwhile renders as MkDocs does."""
 
     def __init__(self) -> None:
         self._kept: tuple | None = None  # (extensions, their settings, the converter)
         self._owner: int | None = None
+        self._lending = threading.Lock()
 
     def lent(self):
         return _Lent(self)
@@ -62,15 +64,19 @@ class _KeptConverter:
 
 class _Lent:
     def __init__(self, converter: _KeptConverter) -> None:
-        self.converter, self.given = converter, None
+        self.converter, self.given, self.mine = converter, None, False
 
     def __enter__(self) -> None:
-        self.converter._owner = threading.get_ident()
-        self.given, engine_pages.markdown = engine_pages.markdown, self.converter
+        self.mine = self.converter._lending.acquire(blocking=False)
+        if self.mine:
+            self.converter._owner = threading.get_ident()
+            self.given, engine_pages.markdown = engine_pages.markdown, self.converter
 
     def __exit__(self, *exc) -> None:
-        engine_pages.markdown = self.given
-        self.converter._owner = None
+        if self.mine:
+            engine_pages.markdown = self.given
+            self.converter._owner = None
+            self.converter._lending.release()
 
 
 _CONVERTER = _KeptConverter()
