@@ -225,3 +225,17 @@ def test_a_damaged_manifest_of_the_kept_index_only_costs_the_reuse(root, tmp_pat
         build(root, tmp_path / "b")
         kept = next((root / "build/cache/search/index").iterdir())
     assert differences(tree(tmp_path / "b"), cold(root, tmp_path / "cold")) == []
+
+
+def test_the_search_files_of_unchanged_items_are_linked_from_the_kept_index_after_an_edit(root, tmp_path):
+    """An edit shifts no unchanged item's search file: the next index links each from the kept one (the same file,
+    not a copy), writes the edited item's anew, and the whole equals a cold build's."""
+    build(root, tmp_path / "a")
+    folder = "tim-kiem/du-lieu/d"
+    before = {f.stat().st_ino for f in (tmp_path / "a" / folder).iterdir()}
+    item = root / ITEM
+    item.write_text(item.read_text(encoding="utf-8") + "\nThêm một dòng.\n", encoding="utf-8")
+    build(root, tmp_path / "b")
+    after = [f.stat().st_ino for f in (tmp_path / "b" / folder).iterdir()]
+    assert len(after) > 50 and sum(ino not in before for ino in after) == 1  # only the edited item's file is new
+    assert differences(tree(tmp_path / "b"), cold(root, tmp_path / "cold")) == []
