@@ -14,7 +14,7 @@ as deep; the byte-for-byte comparison with a build without any of this (tests/te
 The header (TITLE_PARTIALS) shows the page's title besides links: rendered once per set of links as the navigation,
 with a marker standing for the title, which each page's own title then replaces.
 
-A news item's row in lists (item_row: cchc/partials/item-row.html) is rendered once per item, its links with a
+A news item's row in lists (item_rows: cchc/partials/item-row.html) is rendered once per item, its links with a
 marker for the way to the site's root that each page puts in (templates.py): an item is listed on ten pages or so.
 """
 
@@ -62,7 +62,7 @@ class NavMemo:
         Jinja compiles anew (its file changed) is simply not wrapped."""
         self.clear()
         env.globals["shell_once"] = self.once
-        env.globals["item_row"] = functools.partial(self.row, env)
+        env.globals["item_rows"] = functools.partial(self.rows, env)
         for name in PARTIALS + DEPTH_PARTIALS + TITLE_PARTIALS:
             try:
                 template = self._templates[name] = env.get_template(name)
@@ -90,14 +90,17 @@ class NavMemo:
             self.shell_reused += 1
         return html
 
-    def row(self, env, item, corpus, base_url: str) -> Markup:
-        """A news item's row in lists (templates.py), rendered once: an item is listed on ten pages or so."""
-        kept = self._rows.get(id(item))
-        if kept is None or kept[0] is not item:  # the item is held: its id is no other's meanwhile
-            kept = self._rows[id(item)] = (item, render_row(env, item, corpus).encode("utf-8", "surrogatepass"))
-        else:
-            self.rows_reused += 1
-        return place_row(kept[1].decode("utf-8", "surrogatepass"), base_url)
+    def rows(self, env, items, corpus, base_url: str) -> Markup:
+        """A list's rows (templates.py), each rendered once per item: an item is listed on ten pages or so."""
+        found = []
+        for item in items:
+            kept = self._rows.get(id(item))
+            if kept is None or kept[0] is not item:  # the item is held: its id is no other's meanwhile
+                kept = self._rows[id(item)] = (item, render_row(env, item, corpus).encode("utf-8", "surrogatepass"))
+            else:
+                self.rows_reused += 1
+            found.append(kept[1])
+        return place_row(b"".join(found).decode("utf-8", "surrogatepass"), base_url)
 
     def _render(self, name: str, render, context):
         if name in TITLE_PARTIALS:

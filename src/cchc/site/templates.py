@@ -26,7 +26,8 @@ def prepare(env: jinja2.Environment, config) -> ThemeScripts:
     env.globals["timedelta"] = timedelta
     env.globals["shell_once"] = lambda block, key, render: render()  # nav_memo.py keeps them, once installed
     env.globals["theme_word"] = theme_words(env, config.theme["language"])
-    env.globals["item_row"] = lambda item, corpus, base_url: place_row(render_row(env, item, corpus), base_url)  # nav_memo.py too
+    env.globals["item_rows"] = lambda items, corpus, base_url: place_row(  # nav_memo.py keeps them, once installed
+        "".join(render_row(env, item, corpus) for item in items), base_url)
     docs_dir = Path(config.docs_dir)
     env.globals["image_size"] = lambda rel: image_size(docs_dir / rel)
     env.globals.update(CADENCES=CADENCES, LEVELS=LEVELS, REPORT_PERIODS=REPORT_PERIODS, STATUS_VI=STATUS_VI)
