@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from pathlib import Path
 
@@ -44,8 +45,17 @@ class _KeptConverter:
         self._owner: int | None = None
         self._lending = threading.Lock()
 
+    @contextlib.contextmanager
     def lent(self):
-        return _Lent(self)
+        if not self._lending.acquire(blocking=False):
+            yield  # another thread has it: this page renders as MkDocs does
+            return
+        given, engine_pages.markdown, self._owner = engine_pages.markdown, self, threading.get_ident()
+        try:
+            yield
+        finally:
+            engine_pages.markdown, self._owner = given, None
+            self._lending.release()
 
     def Markdown(self, *, extensions, extension_configs):  # noqa: N802 (the package's name for it)
         if threading.get_ident() != self._owner:
@@ -60,23 +70,6 @@ class _KeptConverter:
 
     def __getattr__(self, name: str):
         return getattr(markdown, name)  # the rest of the package, as it is
-
-
-class _Lent:
-    def __init__(self, converter: _KeptConverter) -> None:
-        self.converter, self.given, self.mine = converter, None, False
-
-    def __enter__(self) -> None:
-        self.mine = self.converter._lending.acquire(blocking=False)
-        if self.mine:
-            self.converter._owner = threading.get_ident()
-            self.given, engine_pages.markdown = engine_pages.markdown, self.converter
-
-    def __exit__(self, *exc) -> None:
-        if self.mine:
-            engine_pages.markdown = self.given
-            self.converter._owner = None
-            self.converter._lending.release()
 
 
 _CONVERTER = _KeptConverter()
