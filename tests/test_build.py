@@ -347,3 +347,68 @@ def test_a_header_printing_both_titles_gets_each_pages_own_from_one_rendering():
     assert memo.shell_reused == 2 and not memo._plain
     assert "<h>Ba|Ba (tóm tắt)|../../don-vi/</h>" in memo_env.get_template("page.html").render(
         {"page": pages[2], "nav": nav, "config": config, "base_url": "../.."})
+
+
+def test_templates_compiled_by_a_forked_child_are_those_the_build_would_compile_and_an_edit_is_compiled_anew(
+        tmp_path, monkeypatch):
+    """on_config forks a child compiling the theme's templates (site/templates.py compile_theme) while the content
+    is read; on_env hands its code to the build's environment. Given it, an environment prepared as the build's
+    compiles none of them again and holds the same code as one compiling each; a template edited after the child
+    compiled it is compiled anew and renders the edit, never the code compiled before."""
+    import jinja2
+    from mkdocs.config import load_config
+
+    from cchc.content.forked import Forked, can_fork
+    from cchc.site.templates import CompiledTemplates, compile_theme, prepare
+    from conftest import copy_sample
+
+    monkeypatch.delenv("CCHC_SEQUENTIAL", raising=False)
+    if not can_fork():
+        pytest.skip("one core or no fork: the build compiles its templates itself")
+    root = copy_sample(tmp_path / "mau")
+    config = load_config(str(root / "mkdocs.yml"))
+    child = Forked(lambda: compile_theme(config))
+    code = child.result()
+    assert not child.started and isinstance(code, dict) and len(code) > 60
+
+    def environment(cache=None):
+        env = config.theme.get_env()
+        prepare(env, config)
+        env.bytecode_cache = cache
+        return env
+
+    compiled: list[str] = []
+    compile_real = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile",
+                        lambda self, source, name=None, *args, **kw: compiled.append(name) or compile_real(self, source, name, *args, **kw))
+    names = ["main.html", "base.html", "cchc/item.html", "cchc/listing.html", "partials/header.html", "cchc/partials/item-row.html"]
+    given, own = environment(CompiledTemplates(code)), environment()
+    for name in names:
+        assert given.get_template(name).root_render_func.__code__ == own.get_template(name).root_render_func.__code__
+    assert sorted(compiled) == sorted(names)  # each compiled by `own` only
+    row = root / "overrides" / "cchc" / "partials" / "item-row.html"
+    row.write_text("{#- edited -#}ĐÃ SỬA " + row.read_text(encoding="utf-8"), encoding="utf-8")
+    compiled.clear()
+    edited = environment(CompiledTemplates(code)).get_template("cchc/partials/item-row.html")
+    assert compiled == ["cchc/partials/item-row.html"]
+    assert any("ĐÃ SỬA" in str(value) for value in edited.root_render_func.__code__.co_consts)  # the edit's code
+
+
+def test_a_forked_child_that_fails_hands_back_nothing_and_a_stopped_one_is_gone(monkeypatch):
+    """content/forked.py: the caller gets its default when the child raises (and does the work itself); stop() kills
+    a child still working and waits for it, leaving no process behind."""
+    import time
+
+    from cchc.content.forked import Forked, can_fork
+
+    monkeypatch.delenv("CCHC_SEQUENTIAL", raising=False)
+    if not can_fork():
+        pytest.skip("one core or no fork")
+    assert Forked(lambda: 1 / 0).result("à moi") == "à moi"
+    assert Forked(lambda: {"bài": [1, 2]}).result() == {"bài": [1, 2]}
+    slow = Forked(lambda: time.sleep(60))
+    pid = slow._pid
+    slow.stop()
+    assert not Path(f"/proc/{pid}").exists() and slow.result("không") == "không"
+    monkeypatch.setenv("CCHC_SEQUENTIAL", "1")
+    assert not Forked(lambda: 1).started

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html as htmllib
 import os
-import pickle
 import posixpath
 import re
 from datetime import datetime
@@ -15,6 +14,7 @@ from typing import Callable, TypeVar
 from . import dates, lifetime
 from .corpus import Corpus
 from .fields import Fields
+from .forked import Forked
 from .images import HOW_TO_SIZE, why_hidden
 from .item_cache import Entry, ItemCache, Unpickler, signature
 from .merged import load_portals
@@ -170,36 +170,19 @@ class Loader(PlanFiles):
             entries.append(cache.get(path, stat))
             if entries[-1] is None:
                 new.append((len(entries) - 1, Path(file), path, stat))
-        child = self._fork(new[1::2], cache) if len(new) >= PARALLEL_FROM and _can_fork() else None
-        for k, file, path, stat in new[0::2] if child else new:
+        child = Forked(lambda: {k: self.new_entry(file, path, stat, cache) for k, file, path, stat in new[1::2]},
+                       Unpickler) if len(new) >= PARALLEL_FROM else None
+        shared = child is not None and child.started
+        for k, file, path, stat in new[0::2] if shared else new:
             entries[k] = self.new_entry(file, path, stat, cache)
-        if child:
-            given = _collect(*child)
+        if shared:
+            given = child.result({})
+            given = given if isinstance(given, dict) else {}
             for k, file, path, stat in new[1::2]:
                 if (entry := given.get(k)) is not None:
                     cache.put(path, stat, entry)
                 entries[k] = entry or self.new_entry(file, path, stat, cache)  # the child failed: read here
         return entries  # type: ignore[return-value]
-
-    def _fork(self, share: list[tuple[int, Path, str, os.stat_result]], cache: ItemCache) -> tuple[int, int] | None:
-        """A child reading `share` into a pipe: (the pipe's end to read, its pid), or None if it cannot start."""
-        try:
-            read, write = os.pipe()
-            child = os.fork()
-        except OSError:
-            return None
-        if child == 0:  # the child: its share, pickled into the pipe, then gone without running any cleanup
-            code = 1
-            try:
-                os.close(read)
-                found = {k: self.new_entry(file, path, stat, cache) for k, file, path, stat in share}
-                with os.fdopen(write, "wb") as out:
-                    pickle.dump(found, out, protocol=pickle.HIGHEST_PROTOCOL)
-                code = 0
-            finally:
-                os._exit(code)
-        os.close(write)
-        return read, child
 
     def reread(self, corpus: Corpus, file: Path, cache: ItemCache) -> Entry:
         """One news item's file as the next load finds it (put in the cache it takes it from), read with a loaded
@@ -352,21 +335,6 @@ class Loader(PlanFiles):
 
 
 PARALLEL_FROM = 400  # items to read at least before a second process shares the reading
-
-
-def _can_fork() -> bool:
-    return hasattr(os, "fork") and (os.cpu_count() or 1) > 1 and os.environ.get("CCHC_SEQUENTIAL") != "1"
-
-
-def _collect(read: int, child: int) -> dict:
-    """What the child handed back ({} if it failed), once it is gone."""
-    try:
-        with os.fdopen(read, "rb") as given:
-            found = Unpickler(given).load()
-    except Exception:  # noqa: BLE001 (any failure of the child: its share is read here instead)
-        found = {}
-    os.waitpid(child, 0)
-    return found if isinstance(found, dict) else {}
 
 
 def load_corpus(root: Path, now: datetime | None = None, cache: ItemCache | None = None) -> tuple[Corpus, Problems]:

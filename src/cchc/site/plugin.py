@@ -20,6 +20,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
 from ..content import dates, progress
+from ..content.forked import Forked
 from ..content.images import size_images
 from ..content.item_cache import ItemCache
 from ..content.loader import NEWS_DIR, load_corpus
@@ -79,6 +80,8 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self.template_ids = template_ids(Path(config.theme.custom_dir))  # staff content never takes these
         self.renders = RenderCache(root, config, self.template_ids)
         self.item_cache = ItemCache(root, root / "plans")  # kept: the preview's updates start from the same items
+        # the theme's templates compiled by a forked child meanwhile, for the first page (on_env)
+        self._compiled = Forked(lambda: templates.compile_theme(config))
         progress.begin("đọc nội dung")
         # the search documents and the item cache's file come once the Markdown helper is forked (on_files): the
         # second core converts items meanwhile
@@ -235,6 +238,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self.timings.update(self.markdown_helper.finish())  # every item's Markdown was asked for by now
         self._markdown_tasks = {}
         self.renders.store.flush()  # every page's Markdown is rendered now
+        env.bytecode_cache = templates.CompiledTemplates(self._compiled.result({}))
         self.scripts = templates.prepare(env, config)
         self.env = env
         self.nav_memo.install(env)
@@ -336,6 +340,8 @@ class CchcPlugin(BasePlugin[CchcConfig]):
                               "không trang chuyển tiếp nào được đăng cho các dòng này:\n  " + "\n  ".join(missing))
 
     def on_build_error(self, error, **kwargs) -> None:
+        if compiled := getattr(self, "_compiled", None):
+            compiled.stop()
         self.markdown_helper.stop()
         self.page_cache.finish(prune=False)
         if self.index is not None:

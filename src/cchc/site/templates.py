@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import jinja2
+import jinja2.bccache
 from markupsafe import Markup
 
 from ..content import dates
@@ -45,6 +46,37 @@ def prepare(env: jinja2.Environment, config) -> ThemeScripts:
     if env.cache is not None and not isinstance(env.cache, dict):
         env.cache = dict(env.cache.items())
     return scripts
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """The theme's templates as Jinja compiles them, held in memory (Jinja's documented bytecode cache): compiled by
+    a forked child while the build reads the content (compile_theme), handed to the build's environment before its
+    first page, and so to the pages helper forked after. A template whose source differs from the one compiled
+    (Jinja compares their checksums) is compiled anew."""
+
+    def __init__(self, code: dict[str, bytes] | None = None) -> None:
+        self.code = dict(code or {})
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if (data := self.code.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+def compile_theme(config) -> dict[str, bytes]:
+    """Every HTML template of the theme and overrides/ compiled in an environment prepared as the build's is (the
+    same filters and autoescape: the code depends on them); one that does not compile here is left to the build."""
+    env = config.theme.get_env()
+    prepare(env, config)
+    env.bytecode_cache = compiled = CompiledTemplates()
+    for name in env.list_templates(filter_func=lambda name: name.endswith(".html")):
+        try:
+            env.get_template(name)
+        except Exception:  # noqa: BLE001,S112 (e.g. a filter only another plugin adds: the build compiles it)
+            continue
+    return compiled.code
 
 
 def theme_words(env: jinja2.Environment, language: str):
