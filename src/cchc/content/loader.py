@@ -265,7 +265,7 @@ class Loader(PlanFiles):
             f.error("updated", "ngày cập nhật sớm hơn ngày đăng", "sửa ngày ở dòng updated:")
         if item.type == "van-ban":
             item.document = self.load_document_fields(f, path)
-        self.check_body(item)
+        self.check_markdown(doc.body, item.path, item.body_line, posixpath.dirname(item.src_uri))  # as read, not unpacked
         if not title or published is None or not item.unit or (f.has("type") and not item_type):
             return None
         return item
@@ -288,9 +288,6 @@ class Loader(PlanFiles):
         if not (number and issuer and issued and file):
             return None
         return LegalDocument(number, issuer, issued, effective, file)
-
-    def check_body(self, item: NewsItem) -> None:
-        self.check_markdown(item.body, item.path, item.body_line, posixpath.dirname(item.src_uri))
 
     def check_markdown(self, text: str, path: str, first_line: int, base: str) -> None:
         """Staff Markdown (an item, a plan's text, a page, a description): unsafe HTML, images without a
