@@ -139,6 +139,33 @@ def test_an_unchanged_item_is_never_read_twice_and_an_edit_reads_only_that_item(
     assert (timings["readings_made"], timings["readings_cached"]) == (1, 6)
 
 
+def test_an_items_reading_is_made_once_a_build_and_the_radio_feed_carries_the_script_that_was_read(
+        project, tmp_path, monkeypatch):
+    """radio/broadcast.py reading(): the script synthesised while pages are built is the one the radio feed's entry
+    prints, made once per item and HTML (3 ms an item, at the build's end otherwise); an edited text gets a new one."""
+    import cchc.radio.broadcast as broadcast
+
+    monkeypatch.setenv("CCHC_AUDIO_CACHE", str(tmp_path / "cache"))
+    made: list[str] = []
+    real = broadcast.reading
+    monkeypatch.setattr(broadcast, "reading", lambda item, html, glossary: made.append(item.url) or real(item, html, glossary))
+    for n in range(3):
+        project.item(f"tin-{n}", date=f"1{n}/03/2024 08:30", title=f"Tin số {n} về thủ tục hành chính")
+    result, config = build_into(project.root, tmp_path / "a")
+    assert result.ok and sorted(made) == sorted(set(made)) and len(made) == 3  # once each, for read() and the feed
+    feed = etree.parse(str(tmp_path / "a" / "phat-thanh" / "rss.xml"))
+    scripts = {urlsplit(i.findtext("link")).path.strip("/") + "/":
+               i.findtext("{http://purl.org/rss/1.0/modules/content/}encoded") for i in feed.iter("item")}
+    plugin = config.plugins["cchc"]
+    for url in made:
+        read = plugin.radio.broadcast.reading(next(i for i in plugin.corpus.items if i.url == url), plugin.page_html.get(url))
+        assert scripts[url] == "".join(f"<p>{p}</p>" for p in (read.title, *read.paragraphs))
+    assert len(made) == 3  # asked again with the same item and HTML: kept
+    item = next(i for i in plugin.corpus.items if i.url == made[0])
+    assert "Thêm." in plugin.radio.broadcast.reading(item, str(plugin.page_html.get(item.url)) + "<p>Thêm.</p>").paragraphs
+    assert len(made) == 4
+
+
 def test_published_mp3s_are_kept_finished_and_linked_and_the_cache_keeps_only_what_the_last_build_published(
         project, tmp_path, monkeypatch):
     """A bulletin or reading published again is a hard link to the finished file in the audio cache (megabytes a

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..content.item_cache import signature
 from ..content.model import NewsItem, RadioSettings
 from ..stores.keyed import KeyedFiles, link
-from .script import Bulletin, bulletins, reading
+from .script import Bulletin, Reading, bulletins, reading
 from .speech import speak
 from .voice import FORMAT, Audio, Readings, Tags, VoiceError, write_mp3
 
@@ -44,6 +44,7 @@ class Broadcast:
         self.finished = KeyedFiles(cache_dir / "published", ".mp3")
         self._seconds: dict[str, float] | None = None  # key of a finished MP3 -> its seconds (seconds.json)
         self._used: set[str] = set()
+        self._scripts: dict[str, tuple[NewsItem, str, Reading]] = {}  # item URL -> the item, its HTML, its reading
 
     def plan(self, radio_items: list[NewsItem], published: list[NewsItem], archived: list[NewsItem] = ()) -> None:
         """Which items are read (the radio feed's and the merged portals' radio feeds', unless a recording covers
@@ -85,8 +86,18 @@ class Broadcast:
         """Start the reading of an item from its page's HTML; the site path of its MP3 ("" if none)."""
         if item.url not in self.read_here:
             return ""
-        self.keys[item.url] = self.readings.request(reading(item, html, self.glossary).script)
+        self.keys[item.url] = self.readings.request(self.reading(item, html).script)
         return self.path(item) if self.shows_reading(item) else ""
+
+    def reading(self, item: NewsItem, html: str) -> Reading:
+        """The item as read on air (script.py), made once for the item and its HTML: asked by read() while pages
+        are built, then by the radio feed's entry at the build's end (3 ms an item)."""
+        kept = self._scripts.get(item.url)
+        if kept is not None and kept[0] is item and kept[1] == html:
+            return kept[2]
+        made = reading(item, html, self.glossary)
+        self._scripts[item.url] = (item, html, made)
+        return made
 
     def path(self, item: NewsItem) -> str:
         return f"{item.url}ban-doc-{self.keys[item.url][:12]}.mp3"

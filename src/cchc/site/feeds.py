@@ -205,7 +205,8 @@ class FeedBuilder:
         self._fill(fe, item)
         # Titles and descriptions as written (a podcast app lists them); the script a station reads on air, in
         # speech form (title, then every paragraph: abbreviations, codes, numbers in words), in content:encoded.
-        read = reading(item, self.html_of(item), self.glossary)
+        html = self.html_of(item)
+        read = self.broadcast.reading(item, html) if self.broadcast else reading(item, html, self.glossary)
         fe.title(xml_text(item.title))
         description = xml_text(item.teaser or item.title)
         fe.content("".join(f"<p>{htmllib.escape(xml_text(p))}</p>" for p in (read.title, *read.paragraphs)), type="html")
