@@ -10,6 +10,7 @@ time. The rules below are the whole of it, each with cases in tests/test_speech.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -178,7 +179,9 @@ def expand(text: str, glossary: dict[str, str]) -> str:
     """Abbreviations in full, at every use (an announcer never reads "UBND"; a speech engine would spell it with
     English rules); those the glossary marks SPELLED are read as Vietnamese letter names."""
     for short in sorted(glossary, key=len, reverse=True):
-        pattern = re.compile(r"(?<![\w&])" + re.escape(short) + r"(?![\w&])")
+        if short not in text:  # as written: nothing to say in full (the search below finds only what this finds)
+            continue
+        pattern = _abbreviation(short)
         found = pattern.search(text)
         while found:
             if lookup(glossary[short]) == SPELLED:
@@ -187,6 +190,11 @@ def expand(text: str, glossary: dict[str, str]) -> str:
                 text = _in_full(glossary[short], text, found.start(), found.end())
             found = pattern.search(text)
     return text
+
+
+@functools.lru_cache(maxsize=4096)
+def _abbreviation(short: str) -> re.Pattern:
+    return re.compile(r"(?<![\w&])" + re.escape(short) + r"(?![\w&])")
 
 
 def _in_full(words: str, text: str, start: int, end: int) -> str:
