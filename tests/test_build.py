@@ -158,6 +158,25 @@ def test_a_build_failing_in_its_templates_stops_the_index_and_leaves_no_folder(p
     assert sorted(p.name for p in project.root.iterdir() if p.name.startswith("site")) == []
 
 
+def test_a_build_failing_before_its_pages_stops_the_index_process_started_early(project, monkeypatch):
+    """The index's process starts in on_config (its interpreter and imports on the core left idle) and gets its
+    documents in on_env: a build stopped in between (a staff page where the site makes one) leaves no process
+    waiting for documents, and says which file to rename."""
+    from cchc.search.background import BackgroundIndex
+
+    started = []
+    real = BackgroundIndex.__init__
+    monkeypatch.setattr(BackgroundIndex, "__init__", lambda self, *a, **k: started.append(a[1]) or real(self, *a, **k))
+    monkeypatch.delenv("CCHC_SEQUENTIAL", raising=False)
+    project.item("mot-tin")
+    (project.root / "docs" / "tim-kiem").mkdir(parents=True, exist_ok=True)
+    (project.root / "docs" / "tim-kiem" / "index.md").write_text("# Trang của tôi\n", encoding="utf-8")
+    result = build_site(project.root, project.root / "site")
+    assert not result.ok and any("docs/tim-kiem/index.md" in m and "trùng đường dẫn" in m for m in result.messages)
+    assert started == [None]  # started without its documents
+    assert index_processes() == []
+
+
 def index_processes() -> list[int]:
     """Search-index processes started by this test process (or its children) that are still alive."""
     found = []

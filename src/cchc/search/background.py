@@ -32,10 +32,11 @@ class BackgroundIndex:
     from the templates), and indexed as they arrive: the child follows the file as it grows. `wait` gives the
     child's error."""
 
-    def __init__(self, site_dir: Path, documents: Iterator[dict], equivalents: list[list[str]],
+    def __init__(self, site_dir: Path, documents: Iterator[dict] | None, equivalents: list[list[str]],
                  cache_dir: Path | None = None, nice: int = 0, digest: bytes | None = None) -> None:
         """`digest`: of every document to come, in order (SearchDocuments.digest); with it and `cache_dir`, an index
-        kept for the very same documents is reused without indexing them again."""
+        kept for the very same documents is reused without indexing them again. Without `documents` the child is
+        started (the interpreter and its imports, on a core the build leaves idle) and waits for send()."""
         self.started, self.site_dir = time.monotonic(), site_dir
         command = [sys.executable, "-m", "cchc.search.background", str(site_dir)] + ([str(cache_dir)] if cache_dir else [])
         # A process group of its own (stop() kills it whole). The build's index (nice 0) also takes a session of its
@@ -50,8 +51,17 @@ class BackgroundIndex:
                                             stderr=subprocess.PIPE, **group)
         self.failed: Exception | None = None
         self._stopping = threading.Event()
-        key = index_key(equivalents, digest) if digest is not None else None
-        self._writer = threading.Thread(target=self._send, args=(documents, equivalents, key), daemon=True)
+        self._equivalents = equivalents
+        self._writer: threading.Thread | None = None
+        if documents is not None:
+            self.send(documents, digest)
+
+    def send(self, documents: Iterator[dict], digest: bytes | None = None) -> None:
+        """Hand the child its documents, newest first, by a thread of the caller: start it after forking any
+        helper (a forked process has only the thread that forked)."""
+        self.started = time.monotonic()
+        key = index_key(self._equivalents, digest) if digest is not None else None
+        self._writer = threading.Thread(target=self._send, args=(documents, self._equivalents, key), daemon=True)
         self._writer.start()
 
     def _send(self, documents: Iterator[dict], equivalents: list[list[str]], key: str | None) -> None:
@@ -78,7 +88,10 @@ class BackgroundIndex:
         self._stopping.set()
         self._kill()
         self.process.wait()
-        self._writer.join()
+        if self._writer is not None:
+            self._writer.join()
+        else:
+            self._spool.close()
         discard_unfinished(self.site_dir)
 
     def _kill(self) -> None:
@@ -89,6 +102,8 @@ class BackgroundIndex:
 
     def wait(self) -> float:
         """Seconds the index took, from start to its last file; SearchIndexError if it could not be written."""
+        if self._writer is None:
+            raise SearchIndexError("Chỉ mục tìm kiếm: chưa gửi tài liệu nào (lỗi chương trình)")
         error = self.process.stderr.read().decode("utf-8", "replace").strip()
         self._writer.join()
         if self.process.wait() != 0:

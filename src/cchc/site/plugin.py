@@ -66,6 +66,8 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         # Site-relative URL -> a page's sanitised HTML, from Markdown until its template; kept after that for
         # items and plans (the feeds and the search index carry the same HTML)
         self.page_html = SafeStore()
+        if getattr(self, "index", None) is not None:  # an earlier build's, never sent its documents
+            self.index.stop()
         self.index: BackgroundIndex | None = None  # the search index being made in a second process
         # each document's search terms, and the last whole index (search/index.py write_index)
         self.search_cache = root / "build" / "cache" / "search"
@@ -94,6 +96,9 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         if problems.errors or problems.warnings:
             log.warning(problems.report())
         self.notes = problems.report() if problems else ""  # notes only: said by the build, never a warning
+        if os.environ.get("CCHC_SEQUENTIAL") != "1":  # the index's process starts on the core left idle meanwhile;
+            # its documents come once every page's HTML is known (on_env)
+            self.index = BackgroundIndex(Path(config.site_dir), None, self.corpus.equivalents(), self.search_cache)
         # Material's own templates print these as they are: hand them over escaped (our templates escape
         # everything else themselves). The copyright line may hold links, so it is sanitised HTML.
         config.site_name = escape(plain(config.site_name))
@@ -252,11 +257,10 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self.page_cache.share(self._render_page, [lambda entry=entry: self.write_feeds(site_dir, [entry], forget=False)
                                                   for entry in self._shared_feeds()])
         # Every page's HTML is known now (MkDocs has read all pages; templates come next): the search index
-        # is made by a second process meanwhile. CCHC_SEQUENTIAL=1 makes it in on_post_build instead (tests
-        # compare the two, byte for byte).
-        self.index = None
-        if os.environ.get("CCHC_SEQUENTIAL") != "1":
-            self.index = self.background_index(site_dir)
+        # is made by a second process (started in on_config) meanwhile. CCHC_SEQUENTIAL=1 makes it in on_post_build
+        # instead (tests compare the two, byte for byte).
+        if self.index is not None:
+            self.index.send(self.search_stream(), digest=self.search.digest(self.page_html.digest))
         return env
 
     def on_page_context(self, context, page, config, nav):
