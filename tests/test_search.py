@@ -200,28 +200,41 @@ def test_nonsense_finds_nothing(search_page, query):
     assert search_page.locator(".cchc-result").count() == 0
 
 
-def test_the_preview_indexes_in_its_own_process_from_json(tmp_path):
-    """The build and `cchc serve` hand the documents to `python -m cchc.search.background` on standard input: the
-    equivalents (abbreviations, synonyms), the key of the whole index (null: none kept), then one document a line,
-    then "end"."""
+def test_the_preview_indexes_in_its_own_process_from_its_records(tmp_path):
+    """The build and `cchc serve` hand the documents to `python -m cchc.search.background` on standard input, as
+    records (search/background.py _record): the equivalents (abbreviations, synonyms), the key of the whole index
+    (None: none kept), then one document each, its HTML as text or as the build keeps it (SafeStore.packed), then
+    "end". Input cut short or damaged makes no index and no traceback."""
     import subprocess
     import sys
+
+    from markupsafe import Markup
+
+    from cchc.content.safety import SafeStore
+    from cchc.search.background import _record
+
+    kept = SafeStore()
+    kept.put("tin-tuc/b/", Markup("<p>Thủ tục <b>một cửa</b> liên thông.</p>"))
     doc = {"url": "tin-tuc/a/", "date": "01/02/2024", "sort": "2024-02-01T08:00", "title": "Đăng ký kết hôn",
            "number": "", "summary": "", "body": "Hướng dẫn CCHC.", "unit": "Xã A", "type": "Tin", "topics": [],
            "filters": {"năm": ["2024"]}}
-    lines = [json.dumps(value, ensure_ascii=False) for value in ([["CCHC", "cải cách hành chính"]], None, doc, "end")]
-    given = "\n".join(lines) + "\n"
-    run = subprocess.run([sys.executable, "-m", "cchc.search.background", str(tmp_path)], input=given, text=True,
+    packed = dict(doc, url="tin-tuc/b/", sort="2024-01-01T08:00", title="Một cửa", body=kept.packed("tin-tuc/b/"))
+    records = [_record(value) for value in ([["CCHC", "cải cách hành chính"]], None, doc, packed, "end")]
+    run = subprocess.run([sys.executable, "-m", "cchc.search.background", str(tmp_path)], input=b"".join(records),
                          capture_output=True)
     assert run.returncode == 0, run.stderr
-    shard = next(f for f in (tmp_path / "tim-kiem/du-lieu/s").iterdir())
-    assert "cai cach" in json.loads(gzip.decompress(shard.read_bytes()))  # the glossary was applied
-    bad = subprocess.run([sys.executable, "-m", "cchc.search.background", str(tmp_path)], input="{", text=True,
-                         capture_output=True)
-    assert bad.returncode == 1 and "Traceback" not in bad.stderr
-    cut = subprocess.run([sys.executable, "-m", "cchc.search.background", str(tmp_path / "cut")],
-                         input="\n".join(lines[:3]) + "\n", text=True, capture_output=True)
-    assert cut.returncode == 1 and "ngắt giữa chừng" in cut.stderr and not (tmp_path / "cut/tim-kiem/du-lieu").exists()
+    shards = [json.loads(gzip.decompress(f.read_bytes())) for f in (tmp_path / "tim-kiem/du-lieu/s").iterdir()]
+    terms = {term for shard in shards for term in shard}
+    assert "cai cach" in terms  # the glossary was applied
+    assert {"lien thong", "mot cua"} <= terms  # the packed HTML was read as text
+    shown = json.loads(gzip.decompress((tmp_path / "tim-kiem/du-lieu/d/1.dat").read_bytes()))
+    assert shown["u"] == "tin-tuc/b/" and shown["x"].startswith("Thủ tục một cửa liên thông")
+    for name, given in (("bad", b"{"), ("cut", b"".join(records[:3])), ("broken", records[0] + records[1] + b"\x05\0\0\0abcde")):
+        bad = subprocess.run([sys.executable, "-m", "cchc.search.background", str(tmp_path / name)], input=given,
+                             capture_output=True)
+        said = bad.stderr.decode()
+        assert bad.returncode == 1 and "Traceback" not in said and not (tmp_path / name / "tim-kiem/du-lieu").exists()
+        assert ("hỏng" if name == "broken" else "ngắt giữa chừng") in said
 
 
 def test_a_query_naming_a_topic_offers_it_nothing_found_offers_the_hotline_and_enter_moves_focus(search_page):

@@ -97,9 +97,18 @@ class SafeStore:
         data = self._kept.get(key)
         return default if data is None else Markup(zlib.decompress(data).decode("utf-8"))
 
+    def packed(self, key: str) -> bytes:
+        """The HTML as kept (unpack() gives it back), for another process: not decompressed here."""
+        return self._kept.get(key, b"")
+
     def drop(self, key: str) -> None:
         self._kept.pop(key, None)
         self._digests.pop(key, None)
+
+
+def unpack(packed: bytes) -> str:
+    """HTML from SafeStore.packed, as text (another process's: not Markup, which only SafeStore.get gives)."""
+    return zlib.decompress(packed).decode("utf-8") if packed else ""
 
 
 def safe_text(html: str) -> Markup:

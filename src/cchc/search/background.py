@@ -6,9 +6,11 @@ import contextlib
 import hashlib
 import json
 import os
+import pickle
 import re
 import signal
 import stat
+import struct
 import subprocess
 import sys
 import tempfile
@@ -17,11 +19,13 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..content.safety import unpack
 from ..stores.helper import peak_kb
 from .index import SearchIndexError, code_digest, discard_unfinished, write_index
 
 _PEAK = "cchc-peak-kb"  # the index process's peak memory, its last line on standard error
-_END = b'"end"\n'  # the last line of what BackgroundIndex sends: anything cut short makes no index
+_END = "end"  # the last record BackgroundIndex sends: anything cut short makes no index
+_HEAD = struct.Struct("<I")  # a record's length, before its bytes
 
 
 class BackgroundIndex:
@@ -65,17 +69,16 @@ class BackgroundIndex:
         self._writer.start()
 
     def _send(self, documents: Iterator[dict], equivalents: list[list[str]], key: str | None) -> None:
-        line = lambda value: json.dumps(value, ensure_ascii=False).encode("utf-8") + b"\n"  # noqa: E731
         spool = self._spool
         try:
-            spool.write(line(equivalents) + line(key))
+            spool.write(_record(equivalents) + _record(key))
             for n, doc in enumerate(documents):
                 # stopped, or the child has reused a kept index (or failed: wait() says why); the child is asked
                 # every hundred documents (a system call each: 0.6 s of the build's 20,000)
                 if self._stopping.is_set() or (n % 100 == 0 and self.process.poll() is not None):
                     return
-                spool.write(line(doc))
-            spool.write(_END)
+                spool.write(_record(doc))
+            spool.write(_record(_END))
         except Exception as exc:  # noqa: BLE001 (making a document failed, or the spool could not be written)
             self.failed = exc
             self._kill()  # no index is wanted; the child, following the spool, would wait for more
@@ -124,28 +127,46 @@ def index_key(equivalents: list[list[str]], digest: bytes) -> str:
     return whole.hexdigest()
 
 
-def _lines(stream) -> Iterator[bytes]:
-    """The lines of standard input; a spool file (BackgroundIndex) is followed as it grows, until its last line
-    or its writer's end (the build gone)."""
-    growing, parent, pending = stat.S_ISREG(os.fstat(stream.fileno()).st_mode), os.getppid(), b""
-    while True:
-        raw = stream.readline()
-        if raw.endswith(b"\n"):
-            yield pending + raw
-            pending = b""
-        elif not growing or os.getppid() != parent:
-            return
-        else:
-            pending += raw
-            time.sleep(0.005)
+def _record(value) -> bytes:
+    """One record of the spool: pickled (a page's HTML goes as the build keeps it, compressed: neither decoded nor
+    escaped by the build, which has pages to render), after its length. Only this process's own child reads the
+    spool, an unnamed file."""
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return _HEAD.pack(len(data)) + data
 
 
-def _parsed(lines: Iterator[bytes]) -> Iterator[dict]:
-    """Each document line, indexed as it comes; a stream cut short before the end line makes no index."""
-    for raw in lines:
-        if raw == _END:
+def _records(stream) -> Iterator[object]:
+    """The records of standard input; a spool file (BackgroundIndex) is followed as it grows, until its writer's end
+    (the build gone)."""
+    growing, parent = stat.S_ISREG(os.fstat(stream.fileno()).st_mode), os.getppid()
+
+    def read(size: int) -> bytes | None:
+        data = b""
+        while len(data) < size:
+            if more := stream.read(size - len(data)):
+                data += more
+            elif not growing or os.getppid() != parent:
+                return None
+            else:
+                time.sleep(0.005)
+        return data
+
+    while (head := read(_HEAD.size)) is not None and (data := read(_HEAD.unpack(head)[0])) is not None:
+        try:
+            yield pickle.loads(data)
+        except Exception:  # noqa: BLE001 (damaged: no index rather than a wrong one)
+            raise SearchIndexError("Chỉ mục tìm kiếm: dữ liệu gửi sang bị hỏng, chưa ghi chỉ mục") from None
+
+
+def _documents(records: Iterator[object]) -> Iterator[dict]:
+    """Each document, indexed as it comes, its HTML unpacked; a stream cut short before the end record makes no
+    index."""
+    for doc in records:
+        if doc == _END:
             return
-        yield json.loads(raw)
+        if isinstance(doc, dict) and isinstance(doc.get("body"), bytes):  # as SafeStore keeps it
+            doc["body"] = unpack(doc["body"])
+        yield doc
     raise SearchIndexError("Chỉ mục tìm kiếm: dữ liệu gửi sang bị ngắt giữa chừng, chưa ghi chỉ mục")
 
 
@@ -154,12 +175,12 @@ def main() -> int:
     equivalents (search.terms.Equivalents), the index's key (or null), then each document. The preview indexes
     in its own process, at low priority, and stops it when a new edit arrives."""
     try:
-        lines = _lines(sys.stdin.buffer)
-        equivalents = json.loads(next(lines, b"[]"))
-        key = json.loads(next(lines, b"null"))
+        records = _records(sys.stdin.buffer)
+        equivalents = next(records, [])
+        key = next(records, None)
         key = key if isinstance(key, str) and re.fullmatch(r"[0-9a-f]{40}", key) else None  # a folder's name
         cache = Path(sys.argv[2]) if len(sys.argv) > 2 else None
-        write_index(Path(sys.argv[1]), _parsed(lines), equivalents, cache, key)
+        write_index(Path(sys.argv[1]), _documents(records), equivalents, cache, key)
         print(f"{_PEAK} {peak_kb()}", file=sys.stderr)  # for timings
     except (SearchIndexError, OSError, ValueError) as exc:
         print(exc, file=sys.stderr)

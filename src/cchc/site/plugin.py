@@ -135,15 +135,16 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self.search_urls = self.search.urls
         self.site.views["tim-kiem/index.md"].data.update(found)
 
-    def search_stream(self) -> Iterator[dict]:
-        """The index's documents newest first, with their pages' HTML, each made when the index process asks."""
+    def search_stream(self, packed: bool = False) -> Iterator[dict]:
+        """The index's documents newest first, with their pages' HTML (`packed`: as kept, for the index's process
+        to unpack), each made when the index process asks."""
         html = self.page_html
-        return self.search.stream(lambda url: html.get(url, ""))
+        return self.search.stream(html.packed if packed else lambda url: html.get(url, ""))
 
     def background_index(self, site_dir: Path, nice: int = 0) -> BackgroundIndex:
         """The search index made by a process of its own from search_stream(); kept in the cache and reused whole
         for the very same documents (their digest, known before any is made)."""
-        return BackgroundIndex(site_dir, self.search_stream(), self.corpus.equivalents(), self.search_cache, nice,
+        return BackgroundIndex(site_dir, self.search_stream(packed=True), self.corpus.equivalents(), self.search_cache, nice,
                                digest=self.search.digest(self.page_html.digest))
 
     def on_files(self, files, config):
@@ -260,7 +261,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         # is made by a second process (started in on_config) meanwhile. CCHC_SEQUENTIAL=1 makes it in on_post_build
         # instead (tests compare the two, byte for byte).
         if self.index is not None:
-            self.index.send(self.search_stream(), digest=self.search.digest(self.page_html.digest))
+            self.index.send(self.search_stream(packed=True), digest=self.search.digest(self.page_html.digest))
         return env
 
     def on_page_context(self, context, page, config, nav):
