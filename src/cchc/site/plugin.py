@@ -57,6 +57,7 @@ class CchcConfig(base.Config):
 class CchcPlugin(BasePlugin[CchcConfig]):
     def on_config(self, config):
         started = time.monotonic()
+        self._compiled = Forked(lambda: templates.compile_theme(config))  # by a child while the content is read
         if inline_choice.NAME not in config.markdown_extensions:
             config.markdown_extensions.append(inline_choice.NAME)  # each page through the inline patterns it can match
         self.timings: dict[str, float] = {"markdown": 0.0, "templates": 0.0}  # seconds per stage, for benchmarks/
@@ -66,8 +67,6 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         # Site-relative URL -> a page's sanitised HTML, from Markdown until its template; kept after that for
         # items and plans (the feeds and the search index carry the same HTML)
         self.page_html = SafeStore()
-        if getattr(self, "index", None) is not None:  # an earlier build's, never sent its documents
-            self.index.stop()
         self.index: BackgroundIndex | None = None  # the search index being made in a second process
         # each document's search terms, and the last whole index (search/index.py write_index)
         self.search_cache = root / "build" / "cache" / "search"
@@ -82,8 +81,6 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self.template_ids = template_ids(Path(config.theme.custom_dir))  # staff content never takes these
         self.renders = RenderCache(root, config, self.template_ids)
         self.item_cache = ItemCache(root, root / "plans")  # kept: the preview's updates start from the same items
-        # the theme's templates compiled by a forked child meanwhile, for the first page (on_env)
-        self._compiled = Forked(lambda: templates.compile_theme(config))
         progress.begin("đọc nội dung")
         # the search documents and the item cache's file come once the Markdown helper is forked (on_files): the
         # second core converts items meanwhile
@@ -96,8 +93,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         if problems.errors or problems.warnings:
             log.warning(problems.report())
         self.notes = problems.report() if problems else ""  # notes only: said by the build, never a warning
-        if os.environ.get("CCHC_SEQUENTIAL") != "1":  # the index's process starts on the core left idle meanwhile;
-            # its documents come once every page's HTML is known (on_env)
+        if os.environ.get("CCHC_SEQUENTIAL") != "1":  # started on the core left idle: its documents come in on_env
             self.index = BackgroundIndex(Path(config.site_dir), None, self.corpus.equivalents(), self.search_cache)
         # Material's own templates print these as they are: hand them over escaped (our templates escape
         # everything else themselves). The copyright line may hold links, so it is sanitised HTML.
@@ -108,10 +104,8 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         return config
 
     def load(self, config, cache: ItemCache | None = None, search: bool = True) -> Problems:
-        """Read the corpus and derive every page and feed from it; state is replaced only if nothing blocks.
-
-        Called by on_config, and again by the live preview (preview/update.py) after each edit of an item.
-        """
+        """Read the corpus and derive every page and feed from it; state is replaced only if nothing blocks. Called by
+        on_config, and again by the live preview (preview/update.py) after each edit of an item."""
         now = dates.now()
         corpus, problems = load_corpus(Path(config.config_file_path).parent, now, cache)
         if problems.blocking(self.strict):
@@ -136,8 +130,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self.site.views["tim-kiem/index.md"].data.update(found)
 
     def search_stream(self, packed: bool = False) -> Iterator[dict]:
-        """The index's documents newest first, with their pages' HTML (`packed`: as kept, for the index's process
-        to unpack), each made when the index process asks."""
+        """The index's documents newest first, with their pages' HTML (`packed`: as kept), made as they are asked for."""
         html = self.page_html
         return self.search.stream(html.packed if packed else lambda url: html.get(url, ""))
 
@@ -169,8 +162,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
     def _share_markdown(self, config, files) -> None:
         """Fork a helper (stores/helper.py) that renders news items' Markdown from the back into the render cache
         while MkDocs makes the navigation and reads pages from the front; on_page_markdown finds the helper's items
-        there. Forked as soon as the files are known: an item's Markdown needs them (its links), not the
-        navigation."""
+        there. Forked as soon as the files are known: an item's Markdown needs them (its links), not the nav."""
         items = [f for f in files.documentation_pages() if "item" in getattr(self.site.views.get(f.src_uri), "data", {})]
         self._markdown_tasks = {file.src_uri: k for k, file in enumerate(items)}
         self.markdown_helper = helper.Helper(len(items), "markdown")
@@ -257,9 +249,8 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         site_dir = Path(config.site_dir)
         self.page_cache.share(self._render_page, [lambda entry=entry: self.write_feeds(site_dir, [entry], forget=False)
                                                   for entry in self._shared_feeds()])
-        # Every page's HTML is known now (MkDocs has read all pages; templates come next): the search index
-        # is made by a second process (started in on_config) meanwhile. CCHC_SEQUENTIAL=1 makes it in on_post_build
-        # instead (tests compare the two, byte for byte).
+        # Every page's HTML is known now (templates come next): the index's process (on_config) gets its documents.
+        # CCHC_SEQUENTIAL=1 makes the index in on_post_build instead (tests compare the two, byte for byte).
         if self.index is not None:
             self.index.send(self.search_stream(packed=True), digest=self.search.digest(self.page_html.digest))
         return env
@@ -297,8 +288,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         return output
 
     def on_post_build(self, config):
-        """Feeds are written last: they need every item's rendered HTML (those without automatic readings, by
-        the pages helper meanwhile, see on_env)."""
+        """Feeds last: they need every item's HTML (the pages helper wrote those without readings, see on_env)."""
         started = time.monotonic()
         progress.begin("nguồn tin RSS/Atom")
         site_dir = Path(config.site_dir)
@@ -317,8 +307,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         started = time.monotonic()
         try:
             if self.index is not None:  # made beside the templates since on_env
-                self.timings["search"] = self.index.wait()
-                self.timings["search_peak_mb"] = self.index.peak_mb
+                self.timings.update(search=self.index.wait(), search_peak_mb=self.index.peak_mb)
                 self.index = None
             else:
                 write_index(site_dir, self.search_stream(), self.corpus.equivalents(), self.search_cache)
@@ -345,8 +334,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
                               "không trang chuyển tiếp nào được đăng cho các dòng này:\n  " + "\n  ".join(missing))
 
     def on_build_error(self, error, **kwargs) -> None:
-        if compiled := getattr(self, "_compiled", None):
-            compiled.stop()
+        self._compiled.stop()
         self.markdown_helper.stop()
         self.page_cache.finish(prune=False)
         if self.index is not None:
