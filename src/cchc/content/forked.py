@@ -62,8 +62,13 @@ class Forked:
     def stop(self) -> None:
         """Not wanted any more: the child is stopped and its file let go."""
         if self._pid:
-            try:
-                os.kill(self._pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            kill(self._pid)
             self.result()
+
+
+def kill(pid: int) -> None:
+    """SIGKILL to a child of ours, which may be gone already (its caller then waits for it)."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass

@@ -31,7 +31,7 @@ _HEAD = struct.Struct("<I")  # a record's length, before its bytes
 class BackgroundIndex:
     """The index written by a child process (`python -m cchc.search.background`) while the caller goes on: the build
     renders its templates on one core while the index is made on the other. Documents (newest first) are made
-    by a thread of the caller, each written as one line to a spool file as soon as it is ready (a file, not a
+    by a thread of the caller, each written as one record (_record) to a spool file as soon as it is ready (a file, not a
     pipe: the thread is done in seconds, never waiting on the index with the interpreter's lock to take back
     from the templates), and indexed as they arrive: the child follows the file as it grows. `wait` gives the
     child's error."""
@@ -171,8 +171,8 @@ def _documents(records: Iterator[object]) -> Iterator[dict]:
 
 
 def main() -> int:
-    """`python -m cchc.search.background SITE_DIR [CACHE_DIR]` reading BackgroundIndex's lines on standard input: the
-    equivalents (search.terms.Equivalents), the index's key (or null), then each document. The preview indexes
+    """`python -m cchc.search.background SITE_DIR [CACHE_DIR]` reading BackgroundIndex's records on standard input: the
+    equivalents (search.terms.Equivalents), the index's key (or None), then each document, then "end". The preview indexes
     in its own process, at low priority, and stops it when a new edit arrives."""
     try:
         records = _records(sys.stdin.buffer)

@@ -20,6 +20,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from ..content.forked import kill
+
 PENDING, DONE, FAILED = 0, 1, 2
 _inside = False  # True in a helper process
 
@@ -114,10 +116,7 @@ class Helper:
     def stop(self) -> None:
         """The build failed: the helper's work is not wanted."""
         if self.pid:
-            try:
-                os.kill(self.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            kill(self.pid)
             os.waitpid(self.pid, 0)
             self.pid = 0
         self._unfreeze()
