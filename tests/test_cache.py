@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import pytest
 
@@ -108,6 +109,29 @@ def test_many_new_items_are_read_by_two_processes_with_the_same_result(project, 
     # then compare without asking it for its offset: the preview sorts 20,000 items after every edit)
     for corpus in (alone, shared, again):
         assert all(i.date.tzinfo is VN_TZ for i in corpus.items)
+
+
+def test_the_kernel_is_asked_ahead_for_exactly_the_items_to_read_and_a_bad_path_is_left_to_the_reader(
+        project, monkeypatch, tmp_path):
+    """content/source.py prefetch: a cold load asks for every item it reads anew (before reading them), a warm one
+    for none; a missing file, a folder or a link is skipped without a word (the reader reports each)."""
+    from cchc.content.source import prefetch
+
+    for n in range(3):
+        project.item(f"bai-{n}", title=f"Bài {n}")
+    asked: list[str] = []
+    monkeypatch.setattr(cchc.content.loader, "prefetch", lambda files: asked.extend(str(f) for f in files))
+    monkeypatch.setenv("CCHC_SEQUENTIAL", "1")
+    corpus, _ = project.load()
+    assert sorted(Path(f).name for f in asked) == [f"bai-{n}.md" for n in range(3)] and len(corpus.items) == 3
+    asked.clear()
+    project.load()
+    assert asked == []
+    target = tmp_path / "that.md"
+    target.write_text("giữ nguyên", encoding="utf-8")
+    (tmp_path / "link.md").symlink_to(target)
+    prefetch([tmp_path / "khong-co.md", tmp_path, tmp_path / "link.md", target])
+    assert target.read_text(encoding="utf-8") == "giữ nguyên"
 
 
 def test_plans_are_cached_like_items_and_an_edited_plan_is_read_again(project, monkeypatch):

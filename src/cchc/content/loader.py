@@ -25,7 +25,7 @@ from .publishing import IMAGES, check_tree, resolve
 from .recordings import recording_refusal
 from .safety import find_unsafe_html
 from .settings import load_site_settings
-from .source import read_document, read_text
+from .source import prefetch, read_document, read_text
 from .text import first_paragraph, links_to_pages, slugify, unclosed_bold
 from .vocab import load_glossary, load_synonyms, load_vocabulary
 
@@ -170,11 +170,10 @@ class Loader(PlanFiles):
             entries.append(cache.get(path, stat))
             if entries[-1] is None:
                 new.append((len(entries) - 1, Path(file), path, stat))
-        child = Forked(lambda: {k: self.new_entry(file, path, stat, cache) for k, file, path, stat in new[1::2]},
-                       Unpickler) if len(new) >= PARALLEL_FROM else None
+        child = Forked(lambda: self.read_new(new[1::2], cache), Unpickler) if len(new) >= PARALLEL_FROM else None
         shared = child is not None and child.started
-        for k, file, path, stat in new[0::2] if shared else new:
-            entries[k] = self.new_entry(file, path, stat, cache)
+        for k, entry in self.read_new(new[0::2] if shared else new, cache).items():
+            entries[k] = entry
         if shared:
             given = child.result({})
             given = given if isinstance(given, dict) else {}
@@ -183,6 +182,11 @@ class Loader(PlanFiles):
                     cache.put(path, stat, entry)
                 entries[k] = entry or self.new_entry(file, path, stat, cache)  # the child failed: read here
         return entries  # type: ignore[return-value]
+
+    def read_new(self, new: list[tuple[int, Path, str, os.stat_result]], cache: ItemCache) -> dict[int, Entry]:
+        """Files read anew, by their place in the list: the kernel is asked for them all first (prefetch)."""
+        prefetch(file for _, file, _, _ in new)
+        return {k: self.new_entry(file, path, stat, cache) for k, file, path, stat in new}
 
     def reread(self, corpus: Corpus, file: Path, cache: ItemCache) -> Entry:
         """One news item's file as the next load finds it (put in the cache it takes it from), read with a loaded
