@@ -5,6 +5,7 @@ saves time, never changes what is made. CCHC_SEQUENTIAL=1 (tests) and a one-core
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import pickle
 import signal
@@ -64,6 +65,31 @@ class Forked:
         if self._pid:
             kill(self._pid)
             self.result()
+
+
+class Ends:
+    """Tasks 0…count-1 shared by a process and a child forked after this is made: the process takes them in order
+    from the front, the child from the back, until they meet; each side does as much as its speed allows."""
+
+    def __init__(self, count: int) -> None:
+        self._lock = multiprocessing.Lock()
+        self._ends = multiprocessing.RawArray("q", [0, count])  # next from the front, one past the next from the back
+
+    def front(self, k: int) -> bool:
+        """Asked for k = 0, 1, 2… in order: is k the front's (not taken from the back already)?"""
+        with self._lock:
+            if k < self._ends[1]:
+                self._ends[0] = k + 1
+                return True
+            return False
+
+    def back(self) -> int | None:
+        """The next task from the back, or None once the sides have met."""
+        with self._lock:
+            if self._ends[0] >= self._ends[1]:
+                return None
+            self._ends[1] -= 1
+            return self._ends[1]
 
 
 def kill(pid: int) -> None:

@@ -14,7 +14,7 @@ from typing import Callable, TypeVar
 from . import dates, lifetime
 from .corpus import Corpus
 from .fields import Fields
-from .forked import Forked
+from .forked import Ends, Forked, can_fork
 from .images import HOW_TO_SIZE, why_hidden
 from .item_cache import Entry, ItemCache, Unpickler, signature
 from .merged import load_portals
@@ -161,8 +161,9 @@ class Loader(PlanFiles):
 
     def read_items(self, files: list[tuple[str, str]], cache: ItemCache) -> list[Entry]:
         """Each file's cache entry: kept if the file is unchanged, else read anew. Many to read (a first or cold
-        build) are shared with a forked child, which reads every other one and hands its entries back: the
-        items, their problems and their order are the same as read by one process."""
+        build) are shared with a forked child, which reads from the back of the list while this process reads from
+        the front (content/forked.py Ends) and hands its entries back: the items, their problems and their order
+        are the same as read by one process."""
         entries: list[Entry | None] = []
         new: list[tuple[int, Path, str, os.stat_result]] = []
         for path, file in files:  # (project-relative path, path)
@@ -170,23 +171,35 @@ class Loader(PlanFiles):
             entries.append(cache.get(path, stat))
             if entries[-1] is None:
                 new.append((len(entries) - 1, Path(file), path, stat))
-        child = Forked(lambda: self.read_new(new[1::2], cache), Unpickler) if len(new) >= PARALLEL_FROM else None
-        shared = child is not None and child.started
-        for k, entry in self.read_new(new[0::2] if shared else new, cache).items():
-            entries[k] = entry
-        if shared:
-            given = child.result({})
-            given = given if isinstance(given, dict) else {}
-            for k, file, path, stat in new[1::2]:
-                if (entry := given.get(k)) is not None:
+        ends = Ends(len(new)) if len(new) >= PARALLEL_FROM and can_fork() else None
+        child = Forked(lambda: self.read_back(new, ends, cache), Unpickler) if ends else None
+        if child is None or not child.started:
+            prefetch(file for _, file, _, _ in new)
+            for k, file, path, stat in new:
+                entries[k] = self.new_entry(file, path, stat, cache)
+            return entries  # type: ignore[return-value]
+        prefetch(file for _, file, _, _ in new[:len(new) // 2])  # the child asks for the other half, from the back
+        for n, (k, file, path, stat) in enumerate(new):
+            if not ends.front(n):
+                break
+            entries[k] = self.new_entry(file, path, stat, cache)
+        given = child.result({})
+        given = given if isinstance(given, dict) else {}
+        for n, (k, file, path, stat) in enumerate(new):
+            if entries[k] is None:
+                if (entry := given.get(n)) is not None:
                     cache.put(path, stat, entry)
                 entries[k] = entry or self.new_entry(file, path, stat, cache)  # the child failed: read here
         return entries  # type: ignore[return-value]
 
-    def read_new(self, new: list[tuple[int, Path, str, os.stat_result]], cache: ItemCache) -> dict[int, Entry]:
-        """Files read anew, by their place in the list: the kernel is asked for them all first (prefetch)."""
-        prefetch(file for _, file, _, _ in new)
-        return {k: self.new_entry(file, path, stat, cache) for k, file, path, stat in new}
+    def read_back(self, new: list[tuple[int, Path, str, os.stat_result]], ends: Ends, cache: ItemCache) -> dict[int, Entry]:
+        """The child's share of read_items: files taken from the back of the list, by their place in it."""
+        prefetch(file for _, file, _, _ in reversed(new[len(new) // 2:]))
+        read = {}
+        while (n := ends.back()) is not None:
+            _, file, path, stat = new[n]
+            read[n] = self.new_entry(file, path, stat, cache)
+        return read
 
     def reread(self, corpus: Corpus, file: Path, cache: ItemCache) -> Entry:
         """One news item's file as the next load finds it (put in the cache it takes it from), read with a loaded

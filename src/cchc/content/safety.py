@@ -10,6 +10,7 @@ import hashlib
 import html as htmllib
 import re
 import zlib
+from typing import NamedTuple
 
 import nh3
 from markupsafe import Markup
@@ -74,20 +75,34 @@ def safe_html(html: str) -> Markup:
     return Markup(sanitize(html))
 
 
+class PackedHtml(NamedTuple):
+    """Sanitised HTML as SafeStore keeps it: its UTF-8 bytes compressed, and their digest. Made by pack() from Markup
+    only, or read back from the render cache, which keeps what pack() made (stores/renders.py)."""
+
+    data: bytes
+    digest: bytes
+
+
+def pack(html: Markup) -> PackedHtml:
+    if not isinstance(html, Markup):
+        raise TypeError("SafeStore keeps sanitised HTML (Markup) only")
+    data = html.encode("utf-8")
+    return PackedHtml(zlib.compress(data, 1), hashlib.blake2b(data, digest_size=16).digest())
+
+
 class SafeStore:
     """Sanitised HTML kept compressed (a fifth of its size) from its making until its use, by key: 20,000 items'
     pages are not held whole in memory between Markdown and templates, nor for the feeds and the search index
-    after. Only Markup goes in, and it comes back as the Markup it was."""
+    after. Only Markup goes in (packed by pack(), or as the render cache kept it), and it comes back as the Markup
+    it was."""
 
     def __init__(self) -> None:
         self._kept: dict[str, bytes] = {}
         self._digests: dict[str, bytes] = {}
 
-    def put(self, key: str, html: Markup) -> None:
-        if not isinstance(html, Markup):
-            raise TypeError("SafeStore keeps sanitised HTML (Markup) only")
-        data = html.encode("utf-8")
-        self._kept[key], self._digests[key] = zlib.compress(data, 1), hashlib.blake2b(data, digest_size=16).digest()
+    def put(self, key: str, html: Markup | PackedHtml) -> None:
+        """The HTML, packed here unless it comes packed (an item's from the render cache: not unpacked for this)."""
+        self._kept[key], self._digests[key] = html if isinstance(html, PackedHtml) else pack(html)
 
     def digest(self, key: str) -> bytes:
         """Of the HTML as put (page cache keys), without decompressing it."""

@@ -25,7 +25,7 @@ from ..content.images import size_images
 from ..content.item_cache import ItemCache
 from ..content.loader import NEWS_DIR, load_corpus
 from ..content.problems import Problems
-from ..content.safety import SafeStore, plain, safe_html
+from ..content.safety import SafeStore, pack, plain, safe_html
 from ..search.background import BackgroundIndex
 from ..search.documents import SearchDocuments
 from ..search.index import SearchIndexError, write_index
@@ -211,23 +211,23 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         view = self.site.views.get(page.file.src_uri)
         key = page.meta.pop("cchc_render_key", None)
         if page.url in self._cached:
-            html = Markup(self._cached.pop(page.url))  # sanitised when it was kept
+            packed = self._cached.pop(page.url)  # sanitised when it was kept, and packed as page_html keeps it
             page.toc = page.meta.pop("cchc_toc")
             key = None
         else:
             html, renamed = unique_ids(html, self.template_ids)
             rename_toc(page.toc, renamed)
-            html = safe_html(size_images(html, page.url, Path(config.docs_dir)))
+            packed = pack(safe_html(size_images(html, page.url, Path(config.docs_dir))))
         if key:
-            self.renders.put(key, html, page.toc)
+            self.renders.put(key, packed, page.toc)
         if self._markdown_only:
             return Markup()  # the Markdown helper's work is done: the build itself takes the page from here
         escape_for_theme(page)
-        self.page_html.put(page.url, html)
+        self.page_html.put(page.url, packed)
         if view and "item" in view.data:
             page.markdown = ""  # the item keeps it (compressed)
         if view and "reading" in view.data:  # synthesis starts now, in the background of the other pages
-            page.meta["cchc_voice"] = self.broadcast.read(view.data["item"], html)
+            page.meta["cchc_voice"] = self.broadcast.read(view.data["item"], self.page_html.get(page.url))
         return Markup()  # page.content is given back by on_page_context, just before its template
 
     @event_priority(-10)

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ..content.forked import kill
+from ..content.forked import Ends, kill
 
 PENDING, DONE, FAILED = 0, 1, 2
 _inside = False  # True in a helper process
@@ -40,8 +40,7 @@ class Helper:
         self.count, self.name = count, name  # name: of its figures in the build's timings
         self.pid = 0
         self._thaw = False  # the build's objects were frozen for this helper: unfreeze once it is gone
-        self._lock = multiprocessing.Lock()
-        self._ends = multiprocessing.RawArray("q", [0, count])  # next for the build, one past the helper's next
+        self._ends = Ends(count)  # the build takes tasks from the front, the helper from the back
         self._state = multiprocessing.RawArray("b", count)
         self._stats = multiprocessing.RawArray("q", 3)  # tasks done by the helper, its peak and private memory (KB)
 
@@ -63,7 +62,7 @@ class Helper:
         try:
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             logging.disable(logging.CRITICAL)  # a task that fails is done again, and reported, by the build
-            while (k := self._claim_back()) is not None:
+            while (k := self._ends.back()) is not None:
                 try:
                     work(k)
                     self._state[k] = DONE
@@ -76,22 +75,11 @@ class Helper:
         finally:
             os._exit(code)
 
-    def _claim_back(self) -> int | None:
-        with self._lock:
-            if self._ends[0] >= self._ends[1]:
-                return None
-            self._ends[1] -= 1
-            return self._ends[1]
-
     def mine(self, k: int) -> bool:
         """Asked for k = 0, 1, 2… in order: does the build do task k itself? If not, the helper has done it by
         the time this returns."""
-        if not self.pid:
+        if not self.pid or self._ends.front(k):
             return True
-        with self._lock:
-            if k < self._ends[1]:
-                self._ends[0] = k + 1
-                return True
         while self._state[k] == PENDING:
             if not self._alive():
                 return True

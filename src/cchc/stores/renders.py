@@ -3,7 +3,8 @@
 The key covers everything the HTML depends on: the Markdown, where the page is read from and written
 to (relative links are rewritten against both), the files it names as they are (an image's width and height
 are read from it), the Markdown configuration, the ids the templates take, and the code and sanitiser that
-made it: what is kept is the sanitised HTML, marked safe again as it was. Items that link to other .md pages
+made it: what is kept is the sanitised HTML packed as the build keeps it (content/safety.py PackedHtml), handed
+back as it was, never decompressed to be packed again (an item rendered by the Markdown helper, one found). Items that link to other .md pages
 are never cached, since those links depend on other pages' URLs.
 """
 
@@ -11,16 +12,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import struct
 from pathlib import Path
 
 import markdown
 import mkdocs
 from mkdocs.structure.toc import TableOfContents, get_toc
 
+from ..content.safety import PackedHtml
 from ..content.text import links_to_pages
 from .keyed import KeyedStore, library_versions, tree_digest
 
-VERSION = "1"
+VERSION = "2"  # of the entries' form: bump when it changes
+_HEAD = struct.Struct("<16sI")  # the HTML's digest, the length of the table of contents (JSON)
 
 
 def toc_tokens(toc: TableOfContents) -> list[dict]:
@@ -46,14 +50,17 @@ class RenderCache:
             return None
         return hashlib.sha256(f"{self.settings}\0{src_uri}\0{url}\0{files}\0{text}".encode()).hexdigest()
 
-    def get(self, key: str) -> tuple[str, TableOfContents] | None:
+    def get(self, key: str) -> tuple[PackedHtml, TableOfContents] | None:
+        data = self.store.get(key) or b""
         try:
-            html, tokens = json.loads(self.store.get(key) or b"")
-        except ValueError:
+            digest, size = _HEAD.unpack_from(data)
+            tokens = json.loads(data[_HEAD.size:_HEAD.size + size])
+        except (struct.error, ValueError):
             self.misses += 1
             return None
         self.hits += 1
-        return html, get_toc(tokens)
+        return PackedHtml(data[_HEAD.size + size:], digest), get_toc(tokens)
 
-    def put(self, key: str, html: str, toc: TableOfContents) -> None:
-        self.store.put(key, json.dumps([html, toc_tokens(toc)], ensure_ascii=False).encode("utf-8"))
+    def put(self, key: str, html: PackedHtml, toc: TableOfContents) -> None:
+        tokens = json.dumps(toc_tokens(toc), ensure_ascii=False).encode("utf-8")
+        self.store.put(key, _HEAD.pack(html.digest, len(tokens)) + tokens + html.data)
