@@ -87,7 +87,11 @@ def test_a_removed_file_leaves_the_corpus(project):
 def test_many_new_items_are_read_by_two_processes_with_the_same_result(project, reads, monkeypatch):
     """A first (or cold) build shares the reading with a forked child; items, problems and their order are the
     ones a single process finds, and the next load reuses what the child read."""
+    from conftest import ROOT
+
     count = cchc.content.loader.PARALLEL_FROM + 50
+    project.write("plans/hai-hau-2023.md", (ROOT / "plans/hai-hau-2023.md").read_bytes())  # plans are read with them
+    project.write("plans/hong.md", "---\nid: hong\ntitle: Kế hoạch hỏng\nissuer: khong-co\n---\nNội dung.\n")
     for n in range(count):
         bad = {7: {"date": "15/13/2024"}, 201: {"topics": "[khong-co]"}, 402: {"unit": "khong-co"}}.get(n, {})
         project.item(f"bai-{n:03d}", title=f"Bài số {n}", **bad)
@@ -101,7 +105,10 @@ def test_many_new_items_are_read_by_two_processes_with_the_same_result(project, 
     assert 0 < len([p for p in reads if "tin-tuc" in p]) < count  # the child read the others, from the back
     assert [repr(i) for i in shared.items] == [repr(i) for i in alone.items]
     assert {i.slug for i in alone.items} == {f"bai-{n:03d}" for n in range(count)} - {"bai-007", "bai-402"}  # refused
-    assert messages(shared_problems) == messages(alone_problems) and len(messages(alone_problems)) == 3
+    assert messages(shared_problems) == messages(alone_problems) and len(messages(alone_problems)) == 5
+    assert [m.split(":")[0] for m in messages(alone_problems)][:2] == ["plans/hong.md"] * 2  # plans first
+    assert sorted(shared.plans) == sorted(alone.plans) and len(alone.plans) == 1
+    assert [repr(p) for p in shared.plans.values()] == [repr(p) for p in alone.plans.values()]
     reads.clear()
     again, again_problems = project.load()
     assert [p for p in reads if "tin-tuc" in p] == [] and messages(again_problems) == messages(alone_problems)

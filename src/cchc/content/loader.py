@@ -87,9 +87,14 @@ class Loader(PlanFiles):
         own_cache = cache is None
         cache = cache or ItemCache(self.root, self.plans_dir)
         plan_files = [file for file in sorted(self.plans_dir.glob("*.md")) if not file.name.startswith(("_", "."))]
-        for file in plan_files:  # cached as items are: the preview's every edit read each plan again
-            path, stat = self.rel(file), file.stat()
-            entry = cache.get(path, stat) or self.new_entry(file, path, stat, cache, self.load_plan)
+        docs = self.rel(self.docs_dir)
+        files = sorted(((f"{docs}/{rel}", str(self.docs_dir / rel)) for rel in pages if rel.startswith(NEWS_DIR + "/")),
+                       key=lambda pair: pair[0].split("/"))  # (project-relative path, path), in path order
+        # plans are cached as items are (the preview's every edit read each plan again), and read with them
+        entries = self.read_items([(self.rel(file), str(file), self.load_plan) for file in plan_files]
+                                  + [(path, file, self.load_item) for path, file in files], cache)
+        for file, entry in zip(plan_files, entries):
+            path = self.rel(file)
             p.items.extend(entry.problems)
             if (plan := entry.item) is None:
                 refused.setdefault(_plan_id(file), p.where(path))
@@ -98,10 +103,7 @@ class Loader(PlanFiles):
             elif plan:
                 corpus.plans[plan.id] = plan
         by_slug: dict[str, NewsItem] = {}
-        docs = self.rel(self.docs_dir)
-        files = sorted(((f"{docs}/{rel}", str(self.docs_dir / rel)) for rel in pages if rel.startswith(NEWS_DIR + "/")),
-                       key=lambda pair: pair[0].split("/"))  # (project-relative path, path), in path order
-        for entry in self.read_items(files, cache):
+        for entry in entries[len(plan_files):]:
             self.problems.items.extend(entry.problems)
             item = entry.item
             if item is None:
@@ -159,46 +161,47 @@ class Loader(PlanFiles):
 
     # -- news items -------------------------------------------------------------------------------
 
-    def read_items(self, files: list[tuple[str, str]], cache: ItemCache) -> list[Entry]:
-        """Each file's cache entry: kept if the file is unchanged, else read anew. Many to read (a first or cold
-        build) are shared with a forked child, which reads from the back of the list while this process reads from
-        the front (content/forked.py Ends) and hands its entries back: the items, their problems and their order
-        are the same as read by one process."""
+    def read_items(self, files: list[tuple[str, str, Callable]], cache: ItemCache) -> list[Entry]:
+        """Each file's cache entry (project-relative path, path, how it is loaded: an item, a plan): kept if the file
+        is unchanged, else read anew. Many to read (a first or cold build) are shared with a forked child, which
+        reads from the back of the list while this process reads from the front (content/forked.py Ends) and hands
+        its entries back: the entries, their problems and their order are the same as read by one process."""
         entries: list[Entry | None] = []
-        new: list[tuple[int, Path, str, os.stat_result]] = []
-        for path, file in files:  # (project-relative path, path)
+        new: list[tuple[int, Path, str, os.stat_result, Callable]] = []
+        for path, file, load in files:
             stat = os.stat(file)
             entries.append(cache.get(path, stat))
             if entries[-1] is None:
-                new.append((len(entries) - 1, Path(file), path, stat))
+                new.append((len(entries) - 1, Path(file), path, stat, load))
         ends = Ends(len(new)) if len(new) >= PARALLEL_FROM and can_fork() else None
         child = Forked(lambda: self.read_back(new, ends, cache), Unpickler) if ends else None
         if child is None or not child.started:
-            prefetch(file for _, file, _, _ in new)
-            for k, file, path, stat in new:
-                entries[k] = self.new_entry(file, path, stat, cache)
+            prefetch(task[1] for task in new)
+            for k, file, path, stat, load in new:
+                entries[k] = self.new_entry(file, path, stat, cache, load)
             return entries  # type: ignore[return-value]
-        prefetch(file for _, file, _, _ in new[:len(new) // 2])  # the child asks for the other half, from the back
-        for n, (k, file, path, stat) in enumerate(new):
+        prefetch(task[1] for task in new[:len(new) // 2])  # the child asks for the other half, from the back
+        for n, (k, file, path, stat, load) in enumerate(new):
             if not ends.front(n):
                 break
-            entries[k] = self.new_entry(file, path, stat, cache)
+            entries[k] = self.new_entry(file, path, stat, cache, load)
         given = child.result({})
         given = given if isinstance(given, dict) else {}
-        for n, (k, file, path, stat) in enumerate(new):
+        for n, (k, file, path, stat, load) in enumerate(new):
             if entries[k] is None:
                 if (entry := given.get(n)) is not None:
                     cache.put(path, stat, entry)
-                entries[k] = entry or self.new_entry(file, path, stat, cache)  # the child failed: read here
+                entries[k] = entry or self.new_entry(file, path, stat, cache, load)  # the child failed: read here
         return entries  # type: ignore[return-value]
 
-    def read_back(self, new: list[tuple[int, Path, str, os.stat_result]], ends: Ends, cache: ItemCache) -> dict[int, Entry]:
+    def read_back(self, new: list[tuple[int, Path, str, os.stat_result, Callable]], ends: Ends,
+                  cache: ItemCache) -> dict[int, Entry]:
         """The child's share of read_items: files taken from the back of the list, by their place in it."""
-        prefetch(file for _, file, _, _ in reversed(new[len(new) // 2:]))
+        prefetch(task[1] for task in reversed(new[len(new) // 2:]))
         read = {}
         while (n := ends.back()) is not None:
-            _, file, path, stat = new[n]
-            read[n] = self.new_entry(file, path, stat, cache)
+            _, file, path, stat, load = new[n]
+            read[n] = self.new_entry(file, path, stat, cache, load)
         return read
 
     def reread(self, corpus: Corpus, file: Path, cache: ItemCache) -> Entry:
