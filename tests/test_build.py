@@ -405,6 +405,10 @@ def test_templates_compiled_by_a_forked_child_are_those_the_build_would_compile_
     for name in names:
         assert given.get_template(name).root_render_func.__code__ == own.get_template(name).root_render_func.__code__
     assert sorted(compiled) == sorted(names)  # each compiled by `own` only
+    compiled.clear()
+    for name in ["partials/languages/custom.html", "partials/languages/en.html", "partials/languages/fr.html"]:
+        given.get_template(name)
+    assert compiled == ["partials/languages/fr.html"]  # the site's words and English only: no other language's
     row = root / "overrides" / "cchc" / "partials" / "item-row.html"
     row.write_text("{#- edited -#}ĐÃ SỬA " + row.read_text(encoding="utf-8"), encoding="utf-8")
     compiled.clear()

@@ -65,13 +65,19 @@ class CompiledTemplates(jinja2.BytecodeCache):
         self.code[bucket.key] = bucket.bytecode_to_string()
 
 
+LANGUAGES = "partials/languages/"
+
+
 def compile_theme(config) -> dict[str, bytes]:
     """Every HTML template of the theme and overrides/ compiled in an environment prepared as the build's is (the
-    same filters and autoescape: the code depends on them); one that does not compile here is left to the build."""
+    same filters and autoescape: the code depends on them), but the words of languages the site is not in (70 files,
+    half the time); one that does not compile here is left to the build."""
     env = config.theme.get_env()
     prepare(env, config)
     env.bytecode_cache = compiled = CompiledTemplates()
-    for name in env.list_templates(filter_func=lambda name: name.endswith(".html")):
+    words = {f"{LANGUAGES}{config.theme.get('language') or 'en'}.html", f"{LANGUAGES}en.html"}  # en: the fallback
+    for name in env.list_templates(filter_func=lambda name: name.endswith(".html")
+                                   and (not name.startswith(LANGUAGES) or name in words)):
         try:
             env.get_template(name)
         except Exception:  # noqa: BLE001,S112 (e.g. a filter only another plugin adds: the build compiles it)
