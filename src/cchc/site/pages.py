@@ -90,6 +90,9 @@ def model_files(files: Files, config, views: dict) -> Files:
     docs_dir = Path(config.docs_dir)
     refused, folders = [], {}
     for file in list(files):
+        if file.src_uri.startswith(NEWS_DIR + "/") and file.is_documentation_page():
+            files.remove(file)  # staff source: replaced below by its model page, or dropped if unpublished (the
+            continue  # loader read it, never through a link, and reported any link)
         if file.abs_src_path is None or not Path(file.abs_src_path).is_relative_to(docs_dir):
             if file.src_uri.endswith(".map"):
                 files.remove(file)  # the theme's source maps: a developer's aid, not published
@@ -107,11 +110,9 @@ def model_files(files: Files, config, views: dict) -> Files:
                 refused.append(f"docs/{file.src_uri}: ảnh SVG không đọc được — xuất lại ảnh dưới dạng SVG thường hoặc PNG")
     if refused:
         raise PluginError("\n".join(refused))
-    for file in list(files):
-        if file.src_uri.startswith(NEWS_DIR + "/") and file.is_documentation_page():
-            files.remove(file)  # staff source: replaced below by its model page, or dropped if unpublished
+    taken = set(files.src_uris)  # the staff's pages: no path parsed per model page (get_file_from_path)
     for view in views.values():
-        if files.get_file_from_path(view.src_uri):
+        if view.src_uri in taken:
             raise PluginError(f"docs/{view.src_uri}: trùng đường dẫn với trang do hệ thống tạo — đổi tên hoặc xóa tệp này")
         files.append(page_file(config, view))
     return files
