@@ -29,11 +29,13 @@ def test_the_html_is_the_same_as_with_every_inline_pattern_tried(seed):
     choice give the same HTML as without it; and plain prose is run through no pattern of those named."""
     names, configs = _extensions()
     rng = random.Random(seed)
+    kept = markdown.Markdown(extensions=[*names, inline_choice.NAME], extension_configs=configs)  # as the build keeps one
     for _ in range(150):
         text = "".join(rng.choice(PIECES) for _ in range(rng.randint(1, 40)))
         plain = markdown.Markdown(extensions=names, extension_configs=configs).convert(text)
         chosen = markdown.Markdown(extensions=[*names, inline_choice.NAME], extension_configs=configs)
         assert chosen.convert(text) == plain, text
+        assert kept.reset().convert(text) == plain, text  # its choices, made once, taken again for later texts
     prose = markdown.Markdown(extensions=[*names, inline_choice.NAME], extension_configs=configs)
     prose.convert("Cải cách thủ tục hành chính, một cửa.\n\nDịch vụ công trực tuyến.")
     tried = prose.treeprocessors["inline"].inlinePatterns
@@ -79,3 +81,15 @@ def test_text_the_preprocessors_set_aside_still_gets_its_patterns():
     plain = markdown.Markdown(extensions=[*names, "md_in_html"], extension_configs=configs).convert(text)
     chosen = markdown.Markdown(extensions=[*names, "md_in_html", inline_choice.NAME], extension_configs=configs)
     assert "<em>cửa</em>" in plain and chosen.convert(text) == plain
+
+
+def test_a_pattern_replaced_in_the_converter_is_the_one_tried_after():
+    """The choices are kept per set of patterns: a pattern an extension puts in place of another (the same name) is
+    the one the next text runs through, never the choice made with the one it replaced."""
+    from markdown.inlinepatterns import SimpleTagInlineProcessor
+
+    names, configs = _extensions()
+    md = markdown.Markdown(extensions=[*names, inline_choice.NAME], extension_configs=configs)
+    assert md.convert("Một *cửa* và ~~hai~~.") == "<p>Một <em>cửa</em> và ~~hai~~.</p>"
+    md.inlinePatterns.register(SimpleTagInlineProcessor(r"()~~(.+?)~~", "del"), "em_strong", 60)
+    assert md.reset().convert("Một *cửa* và ~~hai~~.") == "<p>Một *cửa* và <del>hai</del>.</p>"

@@ -86,20 +86,47 @@ def _members(items: list) -> set[str] | None:
 
 
 class _Choose(Treeprocessor):
+    def __init__(self, md) -> None:
+        super().__init__(md)
+        # made once per set of patterns (and per choice of them): copying a registry and taking patterns out of it
+        # at each page cost as much as the choice saved on a short item
+        self._firsts: dict[tuple[int, ...], list[tuple[str, frozenset[str] | None]] | None] = {}
+        self._chosen: dict[tuple, object] = {}
+
     def run(self, root) -> None:
         inline = self.md.treeprocessors["inline"] if "inline" in self.md.treeprocessors else None
-        chosen = self.md.inlinePatterns[:]  # a copy, in order; the converter's own registry stays whole
-        names = [getattr(entry, "name", None) for entry in getattr(chosen, "_priority", [None])]
-        if inline is None or not hasattr(inline, "inlinePatterns") or None in names:
+        patterns = self.md.inlinePatterns
+        if inline is None or not hasattr(inline, "inlinePatterns"):
+            return None
+        signature = tuple(map(id, patterns))  # the patterns themselves, in order
+        if signature not in self._firsts:
+            self._firsts[signature] = _firsts(patterns)
+        firsts = self._firsts[signature]
+        if firsts is None:
             return None  # another Python-Markdown than the one this was written for: every pattern runs
         text = "\n".join(root.itertext())
-        for name in names:
-            expression = getattr(chosen[name], "compiled_re", None)
-            first = first_characters(expression.pattern, expression.flags) if isinstance(expression, re.Pattern) else None
-            if first is not None and not any(character in text for character in first):
+        dropped = tuple(name for name, first in firsts if first is not None and not any(c in text for c in first))
+        chosen = self._chosen.get((signature, dropped))
+        if chosen is None:
+            chosen = self._chosen[signature, dropped] = patterns[:]  # a copy; the converter's own stays whole
+            for name in dropped:
                 chosen.deregister(name)
         inline.inlinePatterns = chosen
         return None
+
+
+def _firsts(patterns) -> list[tuple[str, frozenset[str] | None]] | None:
+    """Each pattern's name and the characters a match can begin with (None: any), in order; None if the registry
+    is not one this reads."""
+    names = [getattr(entry, "name", None) for entry in getattr(patterns, "_priority", [None])]
+    if None in names:
+        return None
+    found = []
+    for name in names:
+        expression = getattr(patterns[name], "compiled_re", None)
+        found.append((name, first_characters(expression.pattern, expression.flags)
+                      if isinstance(expression, re.Pattern) else None))
+    return found
 
 
 class InlineChoice(Extension):
