@@ -160,10 +160,12 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         return nav
 
     def _share_markdown(self, config, files) -> None:
-        """Fork a helper (stores/helper.py) that renders news items' Markdown from the back into the render cache
-        while MkDocs makes the navigation and reads pages from the front; on_page_markdown finds the helper's items
-        there. Forked as soon as the files are known: an item's Markdown needs them (its links), not the nav."""
+        """Fork a helper (stores/helper.py) that renders news items' Markdown into the render cache while MkDocs
+        makes the navigation and reads pages; on_page_markdown finds the helper's items there, taken up as it passes
+        (every other item, the helper a step ahead: no stretch at the end where the build takes up hundreds alone).
+        Forked as soon as the files are known: an item's Markdown needs them (its links), not the nav."""
         items = [f for f in files.documentation_pages() if "item" in getattr(self.site.views.get(f.src_uri), "data", {})]
+        items = items[0::2] + items[1::2][::-1]  # the helper, from the back: every other item, a step ahead
         self._markdown_tasks = {file.src_uri: k for k, file in enumerate(items)}
         self.markdown_helper = helper.Helper(len(items), "markdown")
 
@@ -234,11 +236,10 @@ class CchcPlugin(BasePlugin[CchcConfig]):
     def on_env(self, env, config, files):
         self._config = config
         self.timings.update(self.markdown_helper.finish())  # every item's Markdown was asked for by now
-        self._markdown_tasks = {}
+        self._markdown_tasks, self.env = {}, env
         self.renders.store.flush()  # every page's Markdown is rendered now
         env.bytecode_cache = templates.CompiledTemplates(self._compiled.result({}))
         self.scripts = templates.prepare(env, config)
-        self.env = env
         self.nav_memo.install(env)
         started = time.monotonic()
         pages = [f.page for f in files.documentation_pages() if f.page is not None]

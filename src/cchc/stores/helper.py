@@ -1,5 +1,5 @@
 """The second core for the build: a forked copy of the build process takes tasks from the back of a list while
-the build takes them from the front, until they meet.
+the build asks for them in its own order, taking each one the helper has not, until none is left.
 
 A task's result goes where the build would look for it anyway (a cache entry; in the preview, the page's own
 file). The build, reaching a task the helper took, waits for it and reads the entry; a task the helper could not do (an error, the helper gone) the
@@ -20,9 +20,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ..content.forked import Ends, kill
+from ..content.forked import kill
 
-PENDING, DONE, FAILED = 0, 1, 2
+FREE, DONE, FAILED, TAKEN, BUILD = 0, 1, 2, 3, 4  # a task's state: BUILD, TAKEN by the helper
 _inside = False  # True in a helper process
 
 
@@ -40,7 +40,8 @@ class Helper:
         self.count, self.name = count, name  # name: of its figures in the build's timings
         self.pid = 0
         self._thaw = False  # the build's objects were frozen for this helper: unfreeze once it is gone
-        self._ends = Ends(count)  # the build takes tasks from the front, the helper from the back
+        self._lock = multiprocessing.Lock()
+        self._back = multiprocessing.RawValue("q", count)  # the helper's next task: the last free one below this
         self._state = multiprocessing.RawArray("b", count)
         self._stats = multiprocessing.RawArray("q", 3)  # tasks done by the helper, its peak and private memory (KB)
 
@@ -62,7 +63,7 @@ class Helper:
         try:
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             logging.disable(logging.CRITICAL)  # a task that fails is done again, and reported, by the build
-            while (k := self._ends.back()) is not None:
+            while (k := self._claim_back()) is not None:
                 try:
                     work(k)
                     self._state[k] = DONE
@@ -75,12 +76,27 @@ class Helper:
         finally:
             os._exit(code)
 
+    def _claim_back(self) -> int | None:
+        with self._lock:
+            k = self._back.value - 1
+            while k >= 0 and self._state[k] != FREE:
+                k -= 1
+            self._back.value = max(k, 0)
+            if k < 0:
+                return None
+            self._state[k] = TAKEN
+            return k
+
     def mine(self, k: int) -> bool:
-        """Asked for k = 0, 1, 2… in order: does the build do task k itself? If not, the helper has done it by
-        the time this returns."""
-        if not self.pid or self._ends.front(k):
+        """Asked once for each task, in any order: does the build do task k itself? If not, the helper has done it
+        by the time this returns."""
+        if not self.pid:
             return True
-        while self._state[k] == PENDING:
+        with self._lock:
+            if self._state[k] == FREE:
+                self._state[k] = BUILD
+                return True
+        while self._state[k] == TAKEN:
             if not self._alive():
                 return True
             time.sleep(0.0005)
