@@ -242,3 +242,30 @@ def test_the_render_cache_hands_back_html_packed_as_the_build_keeps_it_and_a_dam
     assert cache.get("hong") is None and cache.get("khong-co") is None
     with pytest.raises(TypeError):
         pack("<script>alert(1)</script>")
+
+
+def test_a_helper_asked_in_any_order_leaves_each_task_to_one_side_done_when_the_build_passes(tmp_path, monkeypatch):
+    """stores/helper.py: the build asks for tasks in its own order (the Markdown helper's list: every other item,
+    then the rest backwards); each task is done by exactly one side, and one the helper took is done by the time
+    the build is told so."""
+    from cchc.stores.helper import Helper, enabled
+
+    monkeypatch.delenv("CCHC_SEQUENTIAL", raising=False)
+    if not enabled():
+        pytest.skip("one core or no fork: no helper")
+    count = 300
+    tasks = list(range(count))[0::2] + list(range(count))[1::2][::-1]  # as _share_markdown numbers the items
+    position = {task: n for n, task in enumerate(tasks)}
+    helper = Helper(count, "essai")
+    helper.start(lambda k: time.sleep(0.0005) or (tmp_path / f"{k}.helper").write_text("x"))
+    built = []
+    for n in range(count):  # the items in the build's order
+        task = position[n]
+        if helper.mine(task):
+            built.append(task)
+            time.sleep(0.0005)
+        else:
+            assert (tmp_path / f"{task}.helper").exists()
+    done = helper.finish()["helper_essai"]
+    helped = {int(p.stem) for p in tmp_path.glob("*.helper")}
+    assert helped.isdisjoint(built) and helped | set(built) == set(range(count)) and done == len(helped) > 0 < len(built)
