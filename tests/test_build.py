@@ -117,6 +117,22 @@ def test_a_build_on_both_cores_equals_a_sequential_one(tmp_path, monkeypatch):
     assert [name for name in parallel if parallel[name] != sequential[name]] == []
 
 
+def test_the_radio_cover_the_pages_helper_could_not_draw_stops_the_build_with_its_fix(tmp_path, monkeypatch):
+    """The pages helper draws the radio cover first (site/plugin.py _shared_work); when it cannot (no font), the build
+    draws it itself at its end and says why it cannot, with the fix: never a site without its cover."""
+    import cchc.radio.cover
+    from conftest import SAMPLE_NOW, copy_sample
+
+    monkeypatch.setenv("CCHC_NOW", SAMPLE_NOW)
+    monkeypatch.delenv("CCHC_SEQUENTIAL", raising=False)
+    built = build_site(copy_sample(tmp_path / "mau"), tmp_path / "site")
+    assert built.ok and built.timings["helper_pages"] > 0 and (tmp_path / "site" / cchc.radio.cover.COVER).is_file()
+    monkeypatch.setattr(cchc.radio.cover, "FONTS", [tmp_path / "khong-co.ttf"])
+    failed = build_site(copy_sample(tmp_path / "mau-2"), tmp_path / "site-2")
+    assert not failed.ok and any("phông chữ DejaVu Sans" in m and "make voice" in m for m in failed.messages)
+    assert not (tmp_path / "site-2").exists()
+
+
 @pytest.mark.parametrize("header", [None, "{% if page %}{{ page.meta.title | upper }}{% endif %}",
                                     "{% if page %}{{ page.meta.title }}{{ page.is_homepage }}{% endif %}"])
 def test_the_header_is_rendered_once_per_set_of_links_and_shows_each_pages_own_title(project, tmp_path, header):

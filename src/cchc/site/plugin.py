@@ -248,8 +248,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self._doc_files = files.documentation_pages()
         # forked before the index's thread starts (readings' threads may run: the helper touches nothing of theirs)
         site_dir = Path(config.site_dir)
-        self.page_cache.share(self._render_page, [lambda entry=entry: self.write_feeds(site_dir, [entry], forget=False)
-                                                  for entry in self._shared_feeds()])
+        self.page_cache.share(self._render_page, self._shared_work(site_dir))
         # Every page's HTML is known now (templates come next): the index's process (on_config) gets its documents.
         # CCHC_SEQUENTIAL=1 makes the index in on_post_build instead (tests compare the two, byte for byte).
         if self.index is not None:
@@ -293,10 +292,10 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         started = time.monotonic()
         progress.begin("nguồn tin RSS/Atom")
         site_dir = Path(config.site_dir)
-        syndication.write_radio_cover(self.feeds.settings, site_dir)
-        shared = self._shared_feeds()  # the pages helper has written them, unless it could not
-        self.write_feeds(site_dir, [entry for entry in self.catalogue if entry[0].kind not in SHARED_FEEDS]
-                         + [entry for j, entry in enumerate(shared) if self.page_cache.extra(j)])
+        for j, work in enumerate(self._shared_work(site_dir)):  # the pages helper has done them, unless it could not
+            if self.page_cache.extra(j):
+                work()
+        self.write_feeds(site_dir, [entry for entry in self.catalogue if entry[0].kind not in SHARED_FEEDS])
         self.broadcast.keep_finished()
         self.timings["feeds"] = time.monotonic() - started
         hits, made = self.broadcast.counts
@@ -342,9 +341,10 @@ class CchcPlugin(BasePlugin[CchcConfig]):
             self.index.stop()
             self.index = None
 
-    def _shared_feeds(self) -> list:
-        """The feeds the pages helper writes: those without automatic readings (made by this process's threads)."""
-        return [(feed, items) for feed, items in self.catalogue if feed.kind in SHARED_FEEDS]
+    def _shared_work(self, site_dir: Path) -> list:
+        """What the pages helper does first: the radio cover, the feeds without readings (this process's threads')."""
+        return [lambda: syndication.write_radio_cover(self.feeds.settings, site_dir)] + [lambda entry=entry: self.write_feeds(
+            site_dir, [entry], forget=False) for entry in self.catalogue if entry[0].kind in SHARED_FEEDS]
 
     def write_feeds(self, site_dir: Path, feeds, forget: bool = True) -> None:
         syndication.write_feeds(self.feeds, site_dir, feeds, forget)
