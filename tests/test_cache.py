@@ -119,26 +119,26 @@ def test_many_new_items_are_read_by_two_processes_with_the_same_result(project, 
 
 
 def test_two_processes_sharing_a_list_from_both_ends_take_every_task_once():
-    """content/forked.py Ends: the front takes 0, 1, 2… while the child takes from the back; each task is taken by
+    """content/forked.py Claims: the front takes 0, 1, 2… while the child takes from the back; each task is taken by
     exactly one side, the front's a run from 0 and the child's the rest."""
     import time
 
-    from cchc.content.forked import Ends, Forked, can_fork
+    from cchc.content.forked import Claims, Forked, can_fork
 
     if not can_fork():
         pytest.skip("one core or no fork: nothing is shared")
-    ends = Ends(3000)
+    claims = Claims(3000)
 
     def back() -> list[int]:
         taken = []
-        while (k := ends.back()) is not None:
+        while (k := claims.back()) is not None:
             taken.append(k)
             time.sleep(0.0001)
         return taken
     child = Forked(back)
     front = []
     for k in range(3000):
-        if not ends.front(k):
+        if not claims.take(k):
             break
         front.append(k)
         time.sleep(0.0001)

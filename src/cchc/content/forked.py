@@ -67,29 +67,38 @@ class Forked:
             self.result()
 
 
-class Ends:
-    """Tasks 0…count-1 shared by a process and a child forked after this is made: the process takes them in order
-    from the front, the child from the back, until they meet; each side does as much as its speed allows."""
+FREE, TAKEN, OURS, DONE, FAILED = 0, 1, 2, 3, 4  # a shared task's state (Claims): TAKEN by the child, OURS
+
+
+class Claims:
+    """Tasks 0…count-1 shared by a process and a child forked after this is made: the child takes the last free one
+    each time, the process asks for each in its own order and takes it unless the child has; each side does as
+    much as its speed allows. The child marks what it did DONE or FAILED in `state` (stores/helper.py waits on it)."""
 
     def __init__(self, count: int) -> None:
         self._lock = multiprocessing.Lock()
-        self._ends = multiprocessing.RawArray("q", [0, count])  # next from the front, one past the next from the back
+        self._back = multiprocessing.RawValue("q", count)  # the child's next task: the last free one below this
+        self.state = multiprocessing.RawArray("b", count)
 
-    def front(self, k: int) -> bool:
-        """Asked for k = 0, 1, 2… in order: is k the front's (not taken from the back already)?"""
+    def take(self, k: int) -> bool:
+        """The process's ask: is task k its own (the child has not taken it)?"""
         with self._lock:
-            if k < self._ends[1]:
-                self._ends[0] = k + 1
+            if self.state[k] == FREE:
+                self.state[k] = OURS
                 return True
             return False
 
     def back(self) -> int | None:
-        """The next task from the back, or None once the sides have met."""
+        """The child's next task, or None once none is free."""
         with self._lock:
-            if self._ends[0] >= self._ends[1]:
+            k = self._back.value - 1
+            while k >= 0 and self.state[k] != FREE:
+                k -= 1
+            self._back.value = max(k, 0)
+            if k < 0:
                 return None
-            self._ends[1] -= 1
-            return self._ends[1]
+            self.state[k] = TAKEN
+            return k
 
 
 def kill(pid: int) -> None:

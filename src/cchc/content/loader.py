@@ -14,7 +14,7 @@ from typing import Callable, TypeVar
 from . import dates, lifetime
 from .corpus import Corpus
 from .fields import Fields
-from .forked import Ends, Forked, can_fork
+from .forked import Claims, Forked, can_fork
 from .images import HOW_TO_SIZE, why_hidden
 from .item_cache import Entry, ItemCache, Unpickler, signature
 from .merged import load_portals
@@ -164,7 +164,7 @@ class Loader(PlanFiles):
     def read_items(self, files: list[tuple[str, str, Callable]], cache: ItemCache) -> list[Entry]:
         """Each file's cache entry (project-relative path, path, how it is loaded: an item, a plan): kept if the file
         is unchanged, else read anew. Many to read (a first or cold build) are shared with a forked child, which
-        reads from the back of the list while this process reads from the front (content/forked.py Ends) and hands
+        reads from the back of the list while this process reads from the front (content/forked.py Claims) and hands
         its entries back: the entries, their problems and their order are the same as read by one process."""
         entries: list[Entry | None] = []
         new: list[tuple[int, Path, str, os.stat_result, Callable]] = []
@@ -173,8 +173,8 @@ class Loader(PlanFiles):
             entries.append(cache.get(path, stat))
             if entries[-1] is None:
                 new.append((len(entries) - 1, Path(file), path, stat, load))
-        ends = Ends(len(new)) if len(new) >= PARALLEL_FROM and can_fork() else None
-        child = Forked(lambda: self.read_back(new, ends, cache), Unpickler) if ends else None
+        claims = Claims(len(new)) if len(new) >= PARALLEL_FROM and can_fork() else None
+        child = Forked(lambda: self.read_back(new, claims, cache), Unpickler) if claims else None
         if child is None or not child.started:
             prefetch(task[1] for task in new)
             for k, file, path, stat, load in new:
@@ -182,8 +182,8 @@ class Loader(PlanFiles):
             return entries  # type: ignore[return-value]
         prefetch(task[1] for task in new[:len(new) // 2])  # the child asks for the other half, from the back
         for n, (k, file, path, stat, load) in enumerate(new):
-            if not ends.front(n):
-                break
+            if not claims.take(n):
+                break  # the child has taken the rest, from the back
             entries[k] = self.new_entry(file, path, stat, cache, load)
         given = child.result({})
         given = given if isinstance(given, dict) else {}
@@ -194,12 +194,12 @@ class Loader(PlanFiles):
                 entries[k] = entry or self.new_entry(file, path, stat, cache, load)  # the child failed: read here
         return entries  # type: ignore[return-value]
 
-    def read_back(self, new: list[tuple[int, Path, str, os.stat_result, Callable]], ends: Ends,
+    def read_back(self, new: list[tuple[int, Path, str, os.stat_result, Callable]], claims: Claims,
                   cache: ItemCache) -> dict[int, Entry]:
         """The child's share of read_items: files taken from the back of the list, by their place in it."""
         prefetch(task[1] for task in reversed(new[len(new) // 2:]))
         read = {}
-        while (n := ends.back()) is not None:
+        while (n := claims.back()) is not None:
             _, file, path, stat, load = new[n]
             read[n] = self.new_entry(file, path, stat, cache, load)
         return read

@@ -91,8 +91,10 @@ def model_files(files: Files, config, views: dict) -> Files:
     refused, folders = [], {}
     for file in list(files):
         if file.src_uri.startswith(NEWS_DIR + "/") and file.is_documentation_page():
-            files.remove(file)  # staff source: replaced below by its model page, or dropped if unpublished (the
-            continue  # loader read it, never through a link, and reported any link)
+            # staff source: replaced below by its model page, or dropped if unpublished (the loader read it, never
+            # through a link, and reported any link): not checked against the publishing policy here
+            files.remove(file)
+            continue
         if file.abs_src_path is None or not Path(file.abs_src_path).is_relative_to(docs_dir):
             if file.src_uri.endswith(".map"):
                 files.remove(file)  # the theme's source maps: a developer's aid, not published

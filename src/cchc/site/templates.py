@@ -90,7 +90,7 @@ def theme_words(env: jinja2.Environment, language: str):
     file's, else English, else the key; each looked up once a build."""
     @functools.cache
     def word(key: str) -> Markup:
-        own, english = (env.get_template(f"partials/languages/{name}.html").module for name in (language, "en"))
+        own, english = (env.get_template(f"{LANGUAGES}{name}.html").module for name in (language, "en"))
         return Markup(str(own.t(key)) or str(english.t(key)) or key)
     return word
 

@@ -20,9 +20,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ..content.forked import kill
+from ..content.forked import DONE, FAILED, TAKEN, Claims, kill
 
-FREE, DONE, FAILED, TAKEN, BUILD = 0, 1, 2, 3, 4  # a task's state: BUILD, TAKEN by the helper
 _inside = False  # True in a helper process
 
 
@@ -40,9 +39,7 @@ class Helper:
         self.count, self.name = count, name  # name: of its figures in the build's timings
         self.pid = 0
         self._thaw = False  # the build's objects were frozen for this helper: unfreeze once it is gone
-        self._lock = multiprocessing.Lock()
-        self._back = multiprocessing.RawValue("q", count)  # the helper's next task: the last free one below this
-        self._state = multiprocessing.RawArray("b", count)
+        self._claims = Claims(count)  # the helper takes the last free task, the build asks in its own order
         self._stats = multiprocessing.RawArray("q", 3)  # tasks done by the helper, its peak and private memory (KB)
 
     def start(self, work: Callable[[int], None]) -> None:
@@ -63,12 +60,12 @@ class Helper:
         try:
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             logging.disable(logging.CRITICAL)  # a task that fails is done again, and reported, by the build
-            while (k := self._claim_back()) is not None:
+            while (k := self._claims.back()) is not None:
                 try:
                     work(k)
-                    self._state[k] = DONE
+                    self._claims.state[k] = DONE
                 except Exception:  # noqa: BLE001 (the build does this task itself and reports its error)
-                    self._state[k] = FAILED
+                    self._claims.state[k] = FAILED
                 self._stats[0] += 1
             self._stats[1], self._stats[2] = _memory_kb()
         except BaseException:  # noqa: BLE001 (never back into the build's code: leave at once)
@@ -76,31 +73,16 @@ class Helper:
         finally:
             os._exit(code)
 
-    def _claim_back(self) -> int | None:
-        with self._lock:
-            k = self._back.value - 1
-            while k >= 0 and self._state[k] != FREE:
-                k -= 1
-            self._back.value = max(k, 0)
-            if k < 0:
-                return None
-            self._state[k] = TAKEN
-            return k
-
     def mine(self, k: int) -> bool:
         """Asked once for each task, in any order: does the build do task k itself? If not, the helper has done it
         by the time this returns."""
-        if not self.pid:
+        if not self.pid or self._claims.take(k):
             return True
-        with self._lock:
-            if self._state[k] == FREE:
-                self._state[k] = BUILD
-                return True
-        while self._state[k] == TAKEN:
+        while self._claims.state[k] == TAKEN:
             if not self._alive():
                 return True
             time.sleep(0.0005)
-        return self._state[k] != DONE
+        return self._claims.state[k] != DONE
 
     def _alive(self) -> bool:
         if self.pid and os.waitpid(self.pid, os.WNOHANG)[0]:
