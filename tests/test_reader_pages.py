@@ -198,7 +198,7 @@ def test_search_results_are_a_few_tabs_after_the_search_box(browser, site):
     page.keyboard.press("Enter")
     page.wait_for_selector(".cchc-result__title a")
     # the results the search asked for are all shown (not the first ones, shown while typing) once it says so
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'cchc-status'")
+    page.wait_for_function("() => document.activeElement?.id === 'cchc-status'")
     title = page.locator(".cchc-result__title a").first.inner_text().strip()[:40]
     stops = tab_walk(page, 4)
     first = next((i for i, s in enumerate(stops, 1) if s["tag"] == "A" and s["text"] == title and s["visible"]), None)
