@@ -15,6 +15,7 @@ import pytest
 from lxml import etree
 
 from cchc.site.build import build_site
+from cchc.site.feeds import absolute_links
 from cchc.radio.script import radio_text
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -156,6 +157,23 @@ def test_radio_items_carry_plain_paragraphs_with_abbreviations_spelled_out(feeds
         assert not re.search(r"\b(UBND|CCHC|TTHC|HĐND)\b", script), script[:300]
         assert not re.search(r"\d", script), script[:300]
         assert script.startswith("<p>") and item.findtext("title")
+
+
+@pytest.mark.parametrize("html, made", [
+    ('<p><a href="../khac/">tin khác</a></p>', 'href="https://x.gov.vn/tin-tuc/khac/"'),
+    ('<figure><img src="anh.png" alt="ảnh"></figure>', 'src="https://x.gov.vn/tin-tuc/a/anh.png"'),
+    ('<p style="background: url(nen.png)">nền</p>', 'url(https://x.gov.vn/tin-tuc/a/nen.png)'),
+    ('<blockquote cite="../nguon/">trích</blockquote>', 'cite="https://x.gov.vn/tin-tuc/nguon/"'),
+    ('<p><A HREF = "/van-ban/">văn bản</A></p>', 'href="https://x.gov.vn/van-ban/"'),
+])
+def test_feed_html_has_every_relative_link_made_absolute(html, made):
+    assert made in absolute_links(html, "https://x.gov.vn/tin-tuc/a/")
+
+
+def test_feed_html_without_links_is_kept_as_written():
+    html = "<p>Một\u00a0chỗ &amp; “ngoặc”</p><br><table><tr><td>1</td></tr></table>"
+    assert absolute_links(html, "https://x.gov.vn/a/") == html
+    assert absolute_links("", "https://x.gov.vn/a/") == ""
 
 
 def test_radio_text_drops_tables_and_images_and_spells_out_every_use():

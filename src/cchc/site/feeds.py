@@ -296,9 +296,15 @@ class FeedBuilder:
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
+# Anything lxml's make_links_absolute may rewrite (its link attributes, styles, meta refresh, object params); a
+# fragment without any is returned as it is, not parsed and written again (most items: 0.2 s of 5,000 items' feeds)
+_MAY_LINK = re.compile(r"(?:action|archive|background|cite|classid|codebase|data|dynsrc|formaction|href|longdesc|"
+                       r"lowsrc|profile|src|usemap|style)\s*=|<(?:style|meta|param|object)\b|url\(|@import", re.I)
+
+
 def absolute_links(html: str, base: str) -> str:
     """Relative href/src made absolute against the item's own URL, for readers off the site."""
-    if not html.strip():
+    if not _MAY_LINK.search(html):
         return html
     root = lxml.html.fragment_fromstring(html, create_parent="div")
     root.make_links_absolute(base, resolve_base_href=False)
