@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import re
 import shutil
 import subprocess
 import sys
@@ -71,3 +73,18 @@ def test_no_module_is_longer_than_about_400_lines():
                for p in (ROOT / "src" / "cchc").rglob("*.py")}
     assert max(lengths.values()) <= 420, sorted(lengths.items(), key=lambda kv: -kv[1])[:3]
     assert lengths["src/cchc/site/plugin.py"] <= 350  # a thin adapter: hooks that call into site/
+
+
+def test_browser_waits_are_functions_the_sites_csp_lets_run():
+    """The site forbids eval (its CSP): Playwright evaluates a wait given as an expression with eval, so such a
+    wait passes when its condition already holds and fails when it has to poll (a slower machine)."""
+    found = []
+    for path in sorted((ROOT / "tests").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "wait_for_function" and node.args
+                    and isinstance(node.args[0], (ast.Constant, ast.JoinedStr))):
+                head = node.args[0].value if isinstance(node.args[0], ast.Constant) else (
+                    node.args[0].values[0].value if isinstance(node.args[0].values[0], ast.Constant) else "")
+                if not re.match(r"\s*(\(?[\w\s,]*\)?\s*=>|function\b)", str(head)):
+                    found.append(f"{path.name}:{node.lineno}")
+    assert not found, found
