@@ -384,6 +384,26 @@ def test_a_header_printing_both_titles_gets_each_pages_own_from_one_rendering():
         {"page": pages[2], "nav": nav, "config": config, "base_url": "../.."})
 
 
+def test_settled_globals_are_the_environments_last_ones_for_templates_loaded_before_and_after():
+    """settle_globals (on_env, after the nav memo's globals): templates loaded before keep their own globals over the
+    environment's as set last (the memo's, not the placeholders prepare set), those loaded after get them too;
+    each template's globals a dict of its own."""
+    from collections import ChainMap
+
+    import jinja2
+
+    from cchc.site.templates import settle_globals
+
+    env = jinja2.Environment(loader=jinja2.DictLoader({"a.html": "{{ who() }}{{ mine }}", "b.html": "{{ who() }}|{% include 'a.html' %}"}))
+    env.globals["who"] = lambda: "placeholder"
+    early = env.get_template("a.html", globals={"mine": "-own"})
+    env.globals["who"] = lambda: "memo"  # set after a template was loaded, as nav_memo.install does
+    settle_globals(env)
+    late = env.get_template("b.html")
+    assert early.render() == "memo-own" and late.render() == "memo|memo"  # an include reads its includer's
+    assert type(early.globals) is dict and type(late.globals) is dict and early.globals is not late.globals
+    assert isinstance(jinja2.Environment().make_globals(None), ChainMap)  # what it replaces, in Jinja itself
+
 def test_templates_compiled_by_a_forked_child_are_those_the_build_would_compile_and_an_edit_is_compiled_anew(
         tmp_path, monkeypatch):
     """on_config forks a child compiling the theme's templates (site/templates.py compile_theme) while the content

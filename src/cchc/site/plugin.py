@@ -82,8 +82,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         self.renders = RenderCache(root, config, self.template_ids)
         self.item_cache = ItemCache(root, root / "plans")  # kept: the preview's updates start from the same items
         progress.begin("đọc nội dung")
-        # the search documents and the item cache's file come once the Markdown helper is forked (on_files): the
-        # second core converts items meanwhile
+        # search documents and the item cache's file: after the Markdown helper forks (on_files) to convert items
         problems = self.load(config, self.item_cache, search=False)
         if hasattr(self, "corpus"):
             progress.end(f"{len(self.corpus.items)} bài, {len(self.corpus.plans)} kế hoạch")
@@ -241,6 +240,7 @@ class CchcPlugin(BasePlugin[CchcConfig]):
         env.bytecode_cache = templates.CompiledTemplates(self._compiled.result({}))
         self.scripts = templates.prepare(env, config)
         self.nav_memo.install(env)
+        templates.settle_globals(env)
         started = time.monotonic()
         pages = [f.page for f in files.documentation_pages() if f.page is not None]
         self.page_cache.plan(pages, self.page_html.digest, self.fingerprints[0], self.nav)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import ChainMap
 from html import unescape
 from datetime import timedelta
 from pathlib import Path
@@ -46,6 +47,19 @@ def prepare(env: jinja2.Environment, config) -> ThemeScripts:
     if env.cache is not None and not isinstance(env.cache, dict):
         env.cache = dict(env.cache.items())
     return scripts
+
+
+def settle_globals(env: jinja2.Environment) -> None:
+    """Once the last global is set (on_env): each template's globals a plain dict, not Jinja's ChainMap over the
+    environment's, for this build's environment (MkDocs makes one a build). Each of a page's fifteen templates and
+    includes makes a context that copies and lists its globals: read through a ChainMap, key by key in Python,
+    12 µs a context (1.5 with a dict), 0.3 s of processor time at 5,000 items. Jinja asks that globals not change
+    once a template is loaded; ours do not after this."""
+    settled = dict(env.globals)
+    env.make_globals = lambda own: {**settled, **(own or {})}
+    for template in (env.cache or {}).values():
+        if isinstance(template.globals, ChainMap):
+            template.globals = {**settled, **template.globals.maps[0]}
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
