@@ -165,6 +165,8 @@ def test_radio_items_carry_plain_paragraphs_with_abbreviations_spelled_out(feeds
     ('<p style="background: url(nen.png)">nền</p>', 'url(https://x.gov.vn/tin-tuc/a/nen.png)'),
     ('<blockquote cite="../nguon/">trích</blockquote>', 'cite="https://x.gov.vn/tin-tuc/nguon/"'),
     ('<p><A HREF = "/van-ban/">văn bản</A></p>', 'href="https://x.gov.vn/van-ban/"'),
+    ('<p><a title="a > b" id=x href=tep.pdf>tệp</a></p>', 'href="https://x.gov.vn/tin-tuc/a/tep.pdf"'),
+    ('<style>p { background: url(nen.png) }</style><p>x</p>', 'url(https://x.gov.vn/tin-tuc/a/nen.png)'),
 ])
 def test_feed_html_has_every_relative_link_made_absolute(html, made):
     assert made in absolute_links(html, "https://x.gov.vn/tin-tuc/a/")
