@@ -472,3 +472,23 @@ def test_a_text_cut_at_whitespace_gives_the_terms_the_whole_text_read_at_once_ga
         flat, written = terms._tokens(text)
         expected_flat, expected_written = whole(text)
         assert (breaks_between(flat), written) == (breaks_between(expected_flat), expected_written), repr(text)
+
+
+@pytest.mark.parametrize("value", [
+    {"u": "tin-tuc/a/", "t": "Cải cách \"thủ tục\" \\ hành chính", "d": "2026-03-15", "n": "", "m": ["UBND xã", "Tin"],
+     "p": [], "s": "Tab\tdòng\nmới\u2028\u2029\x00\x1f\x7f", "x": "Ký tự 𝔸 và 😀, NFD: Ðă"},
+    {"cai cach": [1, 4, 0, 9007199254740993, 255, 1], "=cải": [3, 255], "": []},
+    [["cai", "cach"], [12, 7]],
+    {"chu-de": {"cai-cach": [0, 1, 1], "so-hoa": []}},
+])
+def test_index_json_is_the_standard_librarys_bytes(value):
+    from cchc.search.index import _json
+    assert _json(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def test_index_json_takes_what_the_fast_encoder_refuses_as_before():
+    from cchc.search.index import _json
+    huge = {"n": [2 ** 70]}
+    assert _json(huge) == b'{"n":[1180591620717411303424]}'
+    with pytest.raises(UnicodeEncodeError):  # a lone surrogate: the standard library's error, as before
+        _json({"t": "a\ud800b"})
