@@ -272,6 +272,30 @@ def test_roles_are_enforced_by_the_room_and_git_log_names_who_wrote_and_who_publ
     assert git(office.root, "log", "-1", "--format=%an %s").startswith("duyet-binh Xóa " + gone)
 
 
+def test_the_build_worktree_is_cleaned_but_a_replaced_site_being_removed_is_left_to_its_remover(tmp_path):
+    """Before each publish the room's worktree is checked out and cleaned of stray files, keeping the site, the
+    caches and the replaced site that build.py's remove_later is deleting in the background (git clean racing that
+    removal failed on a loaded machine: "failed to remove …: No such file or directory", and the publish with it)."""
+    from cchc.room.server import Publisher
+
+    clone = tmp_path / "phong" / "kho"
+    clone.mkdir(parents=True)
+    git(clone, "init", "-q", "-b", "main")
+    (clone / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    git(clone, "add", "-A")
+    git(clone, "-c", "user.name=t", "-c", "user.email=t@x", "commit", "-q", "-m", "đầu")
+    commit = git(clone, "rev-parse", "HEAD").strip()
+    publisher = Publisher(tmp_path, clone, tmp_path / "live", keep=2)
+    publisher.checkout(commit)
+    kept = ["site/index.html", "build/cache/a", ".cache/b", ".site.cu-ab12/site/don-vi/index.html"]
+    for rel in kept + ["ghi-tay.md", "docs-cu/c.md"]:
+        (publisher.work / rel).parent.mkdir(parents=True, exist_ok=True)
+        (publisher.work / rel).write_text("x", encoding="utf-8")
+    publisher.checkout(commit)
+    assert [rel for rel in kept if not (publisher.work / rel).is_file()] == []
+    assert not (publisher.work / "ghi-tay.md").exists() and not (publisher.work / "docs-cu").exists()
+
+
 def test_a_publish_whose_build_fails_changes_nothing_and_says_why(office):
     before, main = office.live(), git(office.root, "rev-parse", "main")
     broken = NEW_ITEM.replace("topics: [mot-cua]", "topics: [chu-de-khong-co]")

@@ -66,7 +66,10 @@ class Publisher:
             Git(self.clone).run("worktree", "add", "-q", "--detach", str(self.work), commit)
         else:
             Git(self.work).run("checkout", "-q", "--force", "--detach", commit)
-            Git(self.work).run("clean", "-q", "-d", "--force", "-e", "/site", "-e", "/build", "-e", "/.cache")
+            # not the site, the caches, nor a replaced site that its own process is still removing (build.py
+            # remove_later): cleaning it too, git found files gone under it, failed, and the publish with it
+            Git(self.work).run("clean", "-q", "-d", "--force", "-e", "/site", "-e", "/build", "-e", "/.cache",
+                               "-e", "/.site.cu-*")
 
     def build(self, commit: str, strict: bool = True) -> list[str]:
         """The build's errors ([] when it succeeded) of `commit`, into dung/site."""
